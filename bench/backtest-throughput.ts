@@ -1,0 +1,112 @@
+/**
+ * Backtest throughput: sma-cross (10/30) through the full engine (kernel, risk gate, simulated
+ * venue, ledger) against a bare typed-array loop that computes the same signals and the same
+ * next-open fills. Both run in one process on the bundled BTCUSDT 1m data; the ratio is what to
+ * compare across machines.
+ */
+import { BarFeed, fromNumber, resolveParams, runBacktest, Sma, symbol, type BarSeries } from '../src/engine/index.ts';
+import { DEFAULT_MODELS, SimulatedVenue } from '../src/paper/index.ts';
+import { loadCandles, resolveInstrument } from '../src/data/index.ts';
+import smaCross from '../strategies/sma-cross.ts';
+import { createRng } from '../src/engine/index.ts';
+
+const DATA = new URL('../data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', import.meta.url).pathname;
+
+function engineRun(series: BarSeries): { fills: number; equity: number } {
+  const inst = resolveInstrument('BTCUSDT', 'spot', 0.01);
+  const models = { ...DEFAULT_MODELS, fees: { maker: 0.0004, taker: 0.0004 }, latency: { kind: 'fixed' as const, ms: 0 } };
+  const cash = fromNumber(10_000);
+  const r = runBacktest({
+    instruments: [inst],
+    feed: new BarFeed(series),
+    currency: 'USDT',
+    startingCash: cash,
+    accountType: 'cash',
+    strategies: [{ definition: smaCross, params: resolveParams(smaCross, {}), symbols: [inst.symbol] }],
+    venue: (clock, sink) => {
+      const v = new SimulatedVenue({ instruments: [inst], clock, rng: createRng(1), models, currency: 'USDT', startingCash: cash, accountType: 'cash' });
+      v.connect(sink);
+      return v;
+    },
+  });
+  return { fills: r.fills.length, equity: r.equity[r.equity.length - 1] ?? NaN };
+}
+
+/** The same strategy with no engine: SMAs, crossover with the tie rule, fills at the next open, fees. */
+function bareRun(s: BarSeries): { fills: number; equity: number } {
+  const fast = new Sma(10);
+  const slow = new Sma(30);
+  const { open, close } = s;
+  let cash = 10_000;
+  let pos = 0;
+  let pending = 0; // +1 buy, -1 sell at the next open
+  let nzd = 0;
+  let seeded = false;
+  let fills = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (pending !== 0) {
+      const px = open[i] as number;
+      const q = pending > 0 ? 0.01 : -pos;
+      cash -= q * px + Math.abs(q) * px * 0.0004;
+      pos += q;
+      pending = 0;
+      fills++;
+    }
+    const c = close[i] as number;
+    const f = fast.update(c);
+    const sl = slow.update(c);
+    if (!slow.ready) continue;
+    const d = f - sl;
+    if (!seeded) {
+      seeded = true;
+      nzd = d;
+      continue;
+    }
+    const up = nzd < 0 && f > sl;
+    const down = nzd > 0 && f < sl;
+    if (d !== 0) nzd = d;
+    if (up && pos === 0) pending = 1;
+    else if (down && pos > 0) pending = -1;
+  }
+  return { fills, equity: cash + pos * (close[s.length - 1] as number) };
+}
+
+function time(fn: () => unknown, reps: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+};
+
+export function benchBacktest(reps = 21): Record<string, number | string> {
+  const { series } = loadCandles(DATA, symbol('BTCUSDT'));
+  const e = engineRun(series);
+  const b = bareRun(series);
+  if (e.fills !== b.fills) throw new Error(`engine and bare loop disagree: ${e.fills} vs ${b.fills} fills`);
+  // Warm up both, then interleave so machine noise hits both alike.
+  time(() => engineRun(series), 5);
+  time(() => bareRun(series), 5);
+  const te: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    te.push(...time(() => engineRun(series), 1));
+    tb.push(...time(() => bareRun(series), 1));
+  }
+  const engineBps = series.length / (median(te) / 1000);
+  const bareBps = series.length / (median(tb) / 1000);
+  return {
+    bars: series.length,
+    fills: e.fills,
+    'engine bars/s': Math.round(engineBps),
+    'bare loop bars/s': Math.round(bareBps),
+    'bare / engine': Number((bareBps / engineBps).toFixed(2)),
+  };
+}

@@ -1,0 +1,6 @@
+/** Market data files: candles, funding rates, instrument specs. */
+export * from './errors.ts';
+export * from './time.ts';
+export * from './candles.ts';
+export * from './funding.ts';
+export * from './instruments.ts';

@@ -1,0 +1,42 @@
+/**
+ * Clocks. Nothing in the engine, the simulator or a strategy reads the wall clock: a Clock is
+ * injected. The simulated clock refuses to go back in time; the live clock is the only place the
+ * wall clock is read.
+ */
+
+export interface Clock {
+  /** Current time, integer epoch ms UTC. */
+  now(): number;
+}
+
+export class SimClock implements Clock {
+  private t: number;
+  constructor(start = 0) {
+    this.t = start;
+  }
+  now(): number {
+    return this.t;
+  }
+  /** Moves time forward to `ts`; moving backwards is a broken invariant (out-of-order data). */
+  advanceTo(ts: number): void {
+    if (ts < this.t) throw new RangeError(`simulated clock cannot go back in time: ${ts} < ${this.t}`);
+    this.t = ts;
+  }
+}
+
+export class LiveClock implements Clock {
+  now(): number {
+    return Date.now();
+  }
+}
+
+/** A live clock shifted by a measured offset to venue time (venue = local + offsetMs). */
+export class OffsetClock implements Clock {
+  constructor(
+    private readonly base: Clock,
+    public offsetMs = 0,
+  ) {}
+  now(): number {
+    return this.base.now() + this.offsetMs;
+  }
+}

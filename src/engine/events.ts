@@ -1,0 +1,167 @@
+/**
+ * Events: facts in the past tense. Order events come from the risk gate (OrderDenied), the engine
+ * (OrderSubmitted) or the venue (everything else). Venue events identify the order by our
+ * ClientOrderId; the engine knows which strategy owns it.
+ *
+ * Money amounts (fees, funding) are exact decimal strings in the account currency, because they are
+ * not on any small grid; prices and quantities are grid numbers (see fixed.ts).
+ */
+import type { OrderSide } from './commands.ts';
+import type { ClientOrderId, StrategyId, Symbol, TradeId, VenueOrderId } from './ids.ts';
+
+interface OrderEventBase {
+  readonly clientOrderId: ClientOrderId;
+  readonly symbol: Symbol;
+  /** When it happened at the venue (or in the engine, for engine events). */
+  readonly tsEvent: number;
+  /** When the engine received it. */
+  readonly tsInit: number;
+}
+
+export interface OrderDenied extends OrderEventBase {
+  readonly type: 'OrderDenied';
+  readonly reason: string;
+}
+export interface OrderSubmitted extends OrderEventBase {
+  readonly type: 'OrderSubmitted';
+}
+export interface OrderAccepted extends OrderEventBase {
+  readonly type: 'OrderAccepted';
+  readonly venueOrderId: VenueOrderId;
+}
+export interface OrderRejected extends OrderEventBase {
+  readonly type: 'OrderRejected';
+  readonly reason: string;
+}
+export interface OrderPendingCancel extends OrderEventBase {
+  readonly type: 'OrderPendingCancel';
+}
+export interface OrderPendingUpdate extends OrderEventBase {
+  readonly type: 'OrderPendingUpdate';
+}
+export interface OrderCancelRejected extends OrderEventBase {
+  readonly type: 'OrderCancelRejected';
+  readonly reason: string;
+}
+export interface OrderModifyRejected extends OrderEventBase {
+  readonly type: 'OrderModifyRejected';
+  readonly reason: string;
+}
+export interface OrderUpdated extends OrderEventBase {
+  readonly type: 'OrderUpdated';
+  readonly qty: number;
+  readonly price?: number;
+}
+export interface OrderCanceled extends OrderEventBase {
+  readonly type: 'OrderCanceled';
+}
+export interface OrderExpired extends OrderEventBase {
+  readonly type: 'OrderExpired';
+  readonly reason?: string;
+}
+
+export type Liquidity = 'maker' | 'taker';
+
+export interface OrderFilled extends OrderEventBase {
+  readonly type: 'OrderFilled';
+  readonly venueOrderId: VenueOrderId;
+  /** Unique per venue order: (venueOrderId, tradeId) identifies a fill. */
+  readonly tradeId: TradeId;
+  readonly side: OrderSide;
+  readonly lastQty: number;
+  readonly lastPx: number;
+  /** Exact fee in the account currency; negative for a rebate. */
+  readonly fee: string;
+  readonly liquidity: Liquidity;
+}
+
+export type OrderEvent =
+  | OrderDenied
+  | OrderSubmitted
+  | OrderAccepted
+  | OrderRejected
+  | OrderPendingCancel
+  | OrderPendingUpdate
+  | OrderCancelRejected
+  | OrderModifyRejected
+  | OrderUpdated
+  | OrderCanceled
+  | OrderExpired
+  | OrderFilled;
+
+/** Funding settled on a perpetual position by the venue. */
+export interface FundingPaid {
+  readonly type: 'FundingPaid';
+  readonly symbol: Symbol;
+  /** Exact amount credited to the account; negative when the position paid. */
+  readonly amount: string;
+  readonly rate: number;
+  readonly markPrice: number;
+  /** Signed position size the funding was charged on. */
+  readonly positionQty: number;
+  readonly tsEvent: number;
+  readonly tsInit: number;
+}
+
+/** Events a venue reports to the engine. */
+export type VenueEvent = Exclude<OrderEvent, OrderDenied | OrderSubmitted> | FundingPaid;
+
+/** A strategy handler threw; the strategy is stopped, the rest of the engine keeps running. */
+export interface StrategyFaulted {
+  readonly type: 'StrategyFaulted';
+  readonly strategyId: StrategyId;
+  readonly handler: string;
+  readonly message: string;
+  readonly tsInit: number;
+}
+
+/** The engine received an event that its state forbids (a venue bug or a lost message). */
+export interface EventIgnored {
+  readonly type: 'EventIgnored';
+  readonly event: string;
+  readonly clientOrderId?: ClientOrderId;
+  readonly reason: string;
+  readonly tsInit: number;
+}
+
+/** Something the engine booked but wants a person to look at (e.g. a venue overfill). */
+export interface EngineWarning {
+  readonly type: 'EngineWarning';
+  readonly message: string;
+  readonly tsInit: number;
+}
+
+/** The engine's trading state changed (pause, reduce-only, halt, resume). */
+export interface TradingStateChanged {
+  readonly type: 'TradingStateChanged';
+  readonly state: 'active' | 'reducing' | 'halted';
+  readonly reason: string;
+  readonly tsInit: number;
+}
+
+/** A line a strategy wrote with ctx.log. */
+export interface StrategyLogged {
+  readonly type: 'StrategyLogged';
+  readonly strategyId: StrategyId;
+  readonly message: string;
+  readonly tsInit: number;
+}
+
+/** A strategy timer came due. */
+export interface TimerFired {
+  readonly type: 'TimerFired';
+  readonly strategyId: StrategyId;
+  readonly name: string;
+  readonly at: number;
+  readonly tsInit: number;
+}
+
+export type EngineEvent =
+  | OrderEvent
+  | FundingPaid
+  | StrategyFaulted
+  | EventIgnored
+  | EngineWarning
+  | TradingStateChanged
+  | StrategyLogged
+  | TimerFired;

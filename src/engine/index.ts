@@ -1,0 +1,25 @@
+/**
+ * The engine's public surface. Strategies, adapters (src/paper, src/exchanges), runtimes' callers
+ * and the UI import from here and nowhere deeper.
+ */
+export * from './ids.ts';
+export * from './fixed.ts';
+export * from './instrument.ts';
+export * from './market-data.ts';
+export * from './commands.ts';
+export * from './events.ts';
+export * from './order-state.ts';
+export * from './order.ts';
+export * from './ledger.ts';
+export * from './risk-gate.ts';
+export * from './clock.ts';
+export * from './rng.ts';
+export * from './queue.ts';
+export * from './ports.ts';
+export * from './strategy.ts';
+export * from './portfolio.ts';
+export * from './order-manager.ts';
+export * from './kernel.ts';
+export * from './data-feed.ts';
+export * from './backtest.ts';
+export * from './indicators.ts';

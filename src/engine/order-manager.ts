@@ -1,0 +1,72 @@
+/**
+ * The order manager: every order this engine has created, by ClientOrderId, with the set of open
+ * ones kept alongside for fast "open orders" reads. Applies order events through the pure
+ * `applyOrderEvent` and reports what happened; it never talks to a venue.
+ */
+import type { SubmitOrder } from './commands.ts';
+import type { OrderEvent } from './events.ts';
+import { makeClientOrderId, type ClientOrderId, type StrategyId } from './ids.ts';
+import { applyOrderEvent, createOrder, type ApplyOutcome, type Order } from './order.ts';
+import { isOpen } from './order-state.ts';
+
+export type ManagerOutcome = ApplyOutcome | { readonly kind: 'unknown' };
+
+export class OrderManager {
+  private readonly all = new Map<ClientOrderId, Order>();
+  private readonly openIds = new Set<ClientOrderId>();
+  private readonly seqs = new Map<StrategyId, { seq: number; prefix: string }>();
+
+  /** Next deterministic client order id for a strategy. */
+  nextId(strategy: StrategyId): ClientOrderId {
+    let s = this.seqs.get(strategy);
+    if (s === undefined) {
+      s = { seq: 0, prefix: makeClientOrderId(strategy, 0).slice(0, -1) };
+      this.seqs.set(strategy, s);
+    }
+    s.seq++;
+    return (s.prefix + s.seq) as ClientOrderId;
+  }
+
+  create(cmd: SubmitOrder, qtyDecimals: number): Order {
+    if (this.all.has(cmd.clientOrderId)) throw new Error(`duplicate client order id ${cmd.clientOrderId}`);
+    const order = createOrder(cmd, qtyDecimals);
+    this.all.set(order.clientOrderId, order);
+    this.openIds.add(order.clientOrderId);
+    return order;
+  }
+
+  get(id: ClientOrderId): Order | undefined {
+    return this.all.get(id);
+  }
+
+  apply(event: OrderEvent): ManagerOutcome {
+    const order = this.all.get(event.clientOrderId);
+    if (order === undefined) return { kind: 'unknown' };
+    const out = applyOrderEvent(order, event);
+    if (out.kind === 'applied') {
+      this.all.set(order.clientOrderId, out.order);
+      if (isOpen(out.order.status)) this.openIds.add(order.clientOrderId);
+      else this.openIds.delete(order.clientOrderId);
+    }
+    return out;
+  }
+
+  /** Open orders, optionally filtered, in creation order. */
+  open(strategy?: StrategyId, symbol?: string): Order[] {
+    const out: Order[] = [];
+    for (const id of this.openIds) {
+      const o = this.all.get(id) as Order;
+      if ((strategy === undefined || o.strategyId === strategy) && (symbol === undefined || o.symbol === symbol)) out.push(o);
+    }
+    return out;
+  }
+
+  get openCount(): number {
+    return this.openIds.size;
+  }
+
+  /** Every order, in creation order. */
+  list(): Order[] {
+    return [...this.all.values()];
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The order state machine as an explicit transition table.
+ *
+ * `transition(status, event)` is total: it returns the next status or a reason the event is not
+ * allowed. Fills are classified before lookup: 'Filled' when the fill completes the order,
+ * 'PartiallyFilled' otherwise. `PRIOR` resolves a pending cancel/update back to the open status the fills imply:
+ * partially_filled when the order has fills, accepted otherwise.
+ *
+ * Races the table accepts on purpose, because real venues produce them:
+ * - fill before ack: submitted -> (partially_)filled;
+ * - canceled -> filled: the cancel ack overtook a fill that executed before the cancel;
+ * - a late ack (after a fill, cancel or pending cancel) changes nothing.
+ */
+
+export type OrderStatus =
+  | 'initialized'
+  | 'denied'
+  | 'submitted'
+  | 'accepted'
+  | 'rejected'
+  | 'pending_cancel'
+  | 'pending_update'
+  | 'partially_filled'
+  | 'filled'
+  | 'canceled'
+  | 'expired';
+
+export type OrderEventKind =
+  | 'Denied'
+  | 'Submitted'
+  | 'Accepted'
+  | 'Rejected'
+  | 'PendingCancel'
+  | 'PendingUpdate'
+  | 'CancelRejected'
+  | 'ModifyRejected'
+  | 'Updated'
+  | 'Canceled'
+  | 'Expired'
+  | 'PartiallyFilled'
+  | 'Filled';
+
+const PRIOR = 'PRIOR' as const;
+type Target = OrderStatus | typeof PRIOR;
+
+/** Every allowed (status, event) pair. Anything absent is forbidden. */
+export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<OrderEventKind, Target>>>>> = {
+  initialized: { Denied: 'denied', Submitted: 'submitted', Canceled: 'canceled' },
+  submitted: {
+    Accepted: 'accepted',
+    Rejected: 'rejected',
+    PendingCancel: 'pending_cancel',
+    PendingUpdate: 'pending_update',
+    Canceled: 'canceled',
+    Expired: 'expired',
+    PartiallyFilled: 'partially_filled',
+    Filled: 'filled',
+  },
+  accepted: {
+    Accepted: 'accepted',
+    PendingCancel: 'pending_cancel',
+    PendingUpdate: 'pending_update',
+    CancelRejected: 'accepted',
+    ModifyRejected: 'accepted',
+    Updated: 'accepted',
+    Canceled: 'canceled',
+    Expired: 'expired',
+    PartiallyFilled: 'partially_filled',
+    Filled: 'filled',
+  },
+  pending_cancel: {
+    Accepted: 'pending_cancel',
+    PendingCancel: 'pending_cancel',
+    CancelRejected: PRIOR,
+    Canceled: 'canceled',
+    Expired: 'expired',
+    PartiallyFilled: 'pending_cancel',
+    Filled: 'filled',
+  },
+  pending_update: {
+    Accepted: 'pending_update',
+    PendingCancel: 'pending_cancel',
+    Updated: PRIOR,
+    ModifyRejected: PRIOR,
+    Canceled: 'canceled',
+    Expired: 'expired',
+    PartiallyFilled: 'pending_update',
+    Filled: 'filled',
+  },
+  partially_filled: {
+    Accepted: 'partially_filled',
+    PendingCancel: 'pending_cancel',
+    PendingUpdate: 'pending_update',
+    CancelRejected: 'partially_filled',
+    ModifyRejected: 'partially_filled',
+    Updated: 'partially_filled',
+    Canceled: 'canceled',
+    Expired: 'expired',
+    PartiallyFilled: 'partially_filled',
+    Filled: 'filled',
+  },
+  // Late fills after a cancel/expiry: the fill happened before, the message arrived after.
+  // A late ack (the REST response overtaken by the user stream) changes nothing.
+  canceled: { Accepted: 'canceled', PartiallyFilled: 'canceled', Filled: 'filled' },
+  expired: { Accepted: 'expired', PartiallyFilled: 'expired', Filled: 'filled' },
+  filled: { Accepted: 'filled' },
+  denied: {},
+  rejected: {},
+};
+
+/** Statuses in which an order may still trade at the venue (or is about to be sent). */
+export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
+  'initialized',
+  'submitted',
+  'accepted',
+  'pending_cancel',
+  'pending_update',
+  'partially_filled',
+]);
+
+export function isOpen(status: OrderStatus): boolean {
+  return OPEN_STATUSES.has(status);
+}
+
+/** Statuses that are final for new orders-flow purposes (late fills can still arrive, see table). */
+export function isClosed(status: OrderStatus): boolean {
+  return !OPEN_STATUSES.has(status);
+}
+
+export type TransitionResult =
+  | { readonly ok: true; readonly status: OrderStatus }
+  | { readonly ok: false; readonly reason: string };
+
+/** Next status for `event` in `status`; `hasFills` says whether the order has traded any quantity. */
+export function transition(status: OrderStatus, event: OrderEventKind, hasFills: boolean): TransitionResult {
+  const target = TRANSITIONS[status][event];
+  if (target === undefined) return { ok: false, reason: `${event} is not allowed for an order that is ${status}` };
+  if (target === PRIOR) return { ok: true, status: hasFills ? 'partially_filled' : 'accepted' };
+  return { ok: true, status: target };
+}

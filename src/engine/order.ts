@@ -1,0 +1,169 @@
+/**
+ * The order record and the pure function that applies an order event to it.
+ *
+ * Invariants: `filledQty` is the exact sum of the distinct fills applied (re-snapped to the lot
+ * grid after each addition, so float drift never accumulates); a fill is identified by its
+ * tradeId and applied at most once; the status only moves along the transition table.
+ */
+import type { OrderSide, OrderType, SubmitOrder, TimeInForce } from './commands.ts';
+import type { OrderEvent, OrderFilled } from './events.ts';
+import type { ClientOrderId, StrategyId, Symbol, TradeId, VenueOrderId } from './ids.ts';
+import { transition, type OrderEventKind, type OrderStatus } from './order-state.ts';
+
+export interface Order {
+  readonly clientOrderId: ClientOrderId;
+  readonly strategyId: StrategyId;
+  readonly symbol: Symbol;
+  readonly side: OrderSide;
+  readonly orderType: OrderType;
+  readonly qty: number;
+  /** Limit price; undefined for market orders. */
+  readonly price: number | undefined;
+  readonly timeInForce: TimeInForce;
+  readonly postOnly: boolean;
+  readonly reduceOnly: boolean;
+  readonly status: OrderStatus;
+  readonly venueOrderId: VenueOrderId | undefined;
+  /** Base units filled so far. */
+  readonly filledQty: number;
+  /** Volume-weighted average fill price (0 before the first fill). */
+  readonly avgPx: number;
+  /** Trade ids already applied, for idempotent fill handling. */
+  readonly tradeIds: readonly TradeId[];
+  /** Decimals of the lot grid, to add quantities exactly. */
+  readonly qtyDecimals: number;
+  readonly tsInit: number;
+  readonly tsLast: number;
+  /** Last reason given by the venue or the risk gate (deny, reject, cancel-reject). */
+  readonly reason: string | undefined;
+}
+
+export function createOrder(cmd: SubmitOrder, qtyDecimals: number): Order {
+  return {
+    clientOrderId: cmd.clientOrderId,
+    strategyId: cmd.strategyId,
+    symbol: cmd.symbol,
+    side: cmd.side,
+    orderType: cmd.orderType,
+    qty: cmd.qty,
+    price: cmd.price,
+    timeInForce: cmd.timeInForce,
+    postOnly: cmd.postOnly,
+    reduceOnly: cmd.reduceOnly,
+    status: 'initialized',
+    venueOrderId: undefined,
+    filledQty: 0,
+    avgPx: 0,
+    tradeIds: [],
+    qtyDecimals,
+    tsInit: cmd.tsInit,
+    tsLast: cmd.tsInit,
+    reason: undefined,
+  };
+}
+
+/** The order with some fields changed. Built as one literal so every order has the same shape (fast). */
+function update(o: Order, c: Partial<Order>): Order {
+  return {
+    clientOrderId: o.clientOrderId,
+    strategyId: o.strategyId,
+    symbol: o.symbol,
+    side: o.side,
+    orderType: o.orderType,
+    qty: c.qty ?? o.qty,
+    price: 'price' in c ? c.price : o.price,
+    timeInForce: o.timeInForce,
+    postOnly: o.postOnly,
+    reduceOnly: o.reduceOnly,
+    status: c.status ?? o.status,
+    venueOrderId: c.venueOrderId ?? o.venueOrderId,
+    filledQty: c.filledQty ?? o.filledQty,
+    avgPx: c.avgPx ?? o.avgPx,
+    tradeIds: c.tradeIds ?? o.tradeIds,
+    qtyDecimals: o.qtyDecimals,
+    tsInit: o.tsInit,
+    tsLast: c.tsLast ?? o.tsLast,
+    reason: 'reason' in c ? c.reason : o.reason,
+  };
+}
+
+export type ApplyOutcome =
+  | { readonly kind: 'applied'; readonly order: Order; readonly overfill?: boolean }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+const KIND: Record<Exclude<OrderEvent['type'], 'OrderFilled'>, OrderEventKind> = {
+  OrderDenied: 'Denied',
+  OrderSubmitted: 'Submitted',
+  OrderAccepted: 'Accepted',
+  OrderRejected: 'Rejected',
+  OrderPendingCancel: 'PendingCancel',
+  OrderPendingUpdate: 'PendingUpdate',
+  OrderCancelRejected: 'CancelRejected',
+  OrderModifyRejected: 'ModifyRejected',
+  OrderUpdated: 'Updated',
+  OrderCanceled: 'Canceled',
+  OrderExpired: 'Expired',
+};
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
+
+/** x rounded to `decimals` places; one correctly rounded division, so grid values come out exact. */
+export function roundTo(x: number, decimals: number): number {
+  const p = POW10[decimals] ?? 10 ** decimals;
+  return Math.round(x * p) / p;
+}
+
+function applyFill(order: Order, e: OrderFilled): ApplyOutcome {
+  if (order.tradeIds.includes(e.tradeId)) return { kind: 'duplicate' };
+  if (!(e.lastQty > 0)) return { kind: 'invalid', reason: `fill ${e.tradeId} has non-positive quantity ${e.lastQty}` };
+  const filled = roundTo(order.filledQty + e.lastQty, order.qtyDecimals);
+  const complete = filled >= order.qty;
+  const step = transition(order.status, complete ? 'Filled' : 'PartiallyFilled', order.filledQty > 0);
+  if (!step.ok) return { kind: 'invalid', reason: step.reason };
+  const avgPx = (order.avgPx * order.filledQty + e.lastPx * e.lastQty) / filled;
+  const next = update(order, {
+    status: step.status,
+    venueOrderId: order.venueOrderId ?? e.venueOrderId,
+    filledQty: filled,
+    avgPx,
+    tradeIds: [...order.tradeIds, e.tradeId],
+    tsLast: e.tsEvent,
+  });
+  // The venue is the truth: an overfill is booked, and flagged so the engine can say so.
+  return filled > order.qty ? { kind: 'applied', order: next, overfill: true } : { kind: 'applied', order: next };
+}
+
+/** Applies one order event. Pure: returns a new order, or why the event was not applied. */
+export function applyOrderEvent(order: Order, e: OrderEvent): ApplyOutcome {
+  if (e.clientOrderId !== order.clientOrderId) {
+    return { kind: 'invalid', reason: `event for ${e.clientOrderId} applied to ${order.clientOrderId}` };
+  }
+  if (e.type === 'OrderFilled') return applyFill(order, e);
+  const step = transition(order.status, KIND[e.type], order.filledQty > 0);
+  if (!step.ok) return { kind: 'invalid', reason: step.reason };
+  let next: Order;
+  switch (e.type) {
+    case 'OrderAccepted':
+      next = update(order, { status: step.status, tsLast: e.tsEvent, venueOrderId: e.venueOrderId });
+      break;
+    case 'OrderDenied':
+    case 'OrderRejected':
+    case 'OrderCancelRejected':
+    case 'OrderModifyRejected':
+      next = update(order, { status: step.status, tsLast: e.tsEvent, reason: e.reason });
+      break;
+    case 'OrderUpdated':
+      next = update(order, { status: step.status, tsLast: e.tsEvent, qty: e.qty, ...(e.price === undefined ? {} : { price: e.price }) });
+      break;
+    default:
+      next = update(order, { status: step.status, tsLast: e.tsEvent });
+      break;
+  }
+  return { kind: 'applied', order: next };
+}
+
+/** Quantity still working at the venue. */
+export function leavesQty(order: Order): number {
+  return Math.max(0, roundTo(order.qty - order.filledQty, order.qtyDecimals));
+}

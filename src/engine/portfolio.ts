@@ -1,0 +1,175 @@
+/**
+ * The portfolio: the exact ledger plus what the engine needs to read it fast.
+ *
+ * The ledger (ledger.ts) is the truth and changes only through its pure functions. On every change
+ * the portfolio refreshes float mirrors of the touched position, so the per-bar work (marking to
+ * market, risk views, strategy reads) never touches bigint arithmetic.
+ */
+import { fromNumber, toFloat, toNumber, type Fixed } from './fixed.ts';
+import type { Instrument } from './instrument.ts';
+import {
+  applyFill,
+  applyFunding,
+  avgEntry,
+  cash as ledgerCash,
+  createLedger,
+  equity as ledgerEquity,
+  positionOf,
+  type Ledger,
+  type LedgerFill,
+} from './ledger.ts';
+import type { AccountType } from './risk-gate.ts';
+import type { PortfolioView, PositionView } from './strategy.ts';
+
+/** Per-symbol mirror. Mutable on purpose: it is the engine's cache, never handed out. */
+export interface SymbolBook {
+  readonly inst: Instrument;
+  /** Last trade or close price; NaN until the first data point. */
+  last: number;
+  qty: number;
+  cost: number;
+  /** Rebuilt lazily after a change: most fills are never looked at by a strategy. */
+  view: PositionView | undefined;
+}
+
+const DAY_MS = 86_400_000;
+
+export class Portfolio implements PortfolioView {
+  private ledgerState: Ledger;
+  private readonly books = new Map<string, SymbolBook>();
+  private readonly list: SymbolBook[] = [];
+  private balanceF: number;
+  private cashF: number;
+  /** Start of the next UTC day; the daily PnL reference rolls when time reaches it. */
+  private nextDay = -Infinity;
+  private dayStartEquity = 0;
+  private lastExposure = 0;
+
+  constructor(
+    readonly currency: string,
+    startingCash: Fixed,
+    instruments: readonly Instrument[],
+    readonly accountType: AccountType = 'cash',
+  ) {
+    this.ledgerState = createLedger(currency, startingCash);
+    this.balanceF = toNumber(startingCash);
+    this.cashF = this.balanceF;
+    for (const inst of instruments) {
+      const book: SymbolBook = { inst, last: NaN, qty: 0, cost: 0, view: emptyView(inst.symbol) };
+      this.books.set(inst.symbol, book);
+      this.list.push(book);
+    }
+  }
+
+  get ledger(): Ledger {
+    return this.ledgerState;
+  }
+
+  book(symbol: string): SymbolBook | undefined {
+    return this.books.get(symbol);
+  }
+
+  fill(fill: LedgerFill): void {
+    this.ledgerState = applyFill(this.ledgerState, fill);
+    this.refresh(fill.symbol);
+  }
+
+  funding(symbol: string, amount: string): void {
+    this.ledgerState = applyFunding(this.ledgerState, symbol, amount);
+    this.refresh(symbol);
+  }
+
+  /** Rolls the daily PnL reference at each UTC midnight. Call with engine time. */
+  rollDay(now: number): void {
+    if (now >= this.nextDay || now < this.nextDay - DAY_MS) {
+      this.nextDay = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+      this.dayStartEquity = this.equity();
+    }
+  }
+
+  dailyPnl(): number {
+    return this.equity() - this.dayStartEquity;
+  }
+
+  position(symbol: string): PositionView {
+    const b = this.books.get(symbol);
+    if (b === undefined) return emptyView(symbol);
+    if (b.view === undefined) {
+      const p = positionOf(this.ledgerState, symbol);
+      b.view = {
+        symbol,
+        qty: b.qty,
+        avgEntry: toNumber(avgEntry(p)),
+        realizedPnl: toNumber(p.realized),
+        fees: toNumber(p.fees),
+        funding: toNumber(p.funding),
+      };
+    }
+    return b.view;
+  }
+
+  unrealizedPnl(symbol: string): number {
+    const b = this.books.get(symbol);
+    if (b === undefined || b.qty === 0 || Number.isNaN(b.last)) return 0;
+    return b.qty * b.last - b.cost;
+  }
+
+  cash(): number {
+    return this.accountType === 'cash' ? this.cashF : this.balanceF;
+  }
+
+  /** Wallet balance (starting cash + realized - fees + funding). */
+  balance(): number {
+    return this.balanceF;
+  }
+
+  equity(): number {
+    let e = this.balanceF;
+    let x = 0;
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) {
+      const b = list[i] as SymbolBook;
+      if (b.qty !== 0 && b.last === b.last) {
+        e += b.qty * b.last - b.cost;
+        x += Math.abs(b.qty) * b.last;
+      }
+    }
+    this.lastExposure = x;
+    return e;
+  }
+
+  /** Gross exposure (Σ |qty| x last, quote currency) as of the last `equity()` call. */
+  get exposureAtLastEquity(): number {
+    return this.lastExposure;
+  }
+
+  /** Gross exposure: Σ |qty| x last, quote currency. */
+  exposure(): number {
+    this.equity();
+    return this.lastExposure;
+  }
+
+  /** Exact equity at last prices. */
+  exactEquity(): Fixed {
+    return ledgerEquity(this.ledgerState, (s) => {
+      const last = this.books.get(s)?.last;
+      return last === undefined || Number.isNaN(last) ? undefined : fromNumber(last);
+    });
+  }
+
+  private refresh(symbol: string): void {
+    const l = this.ledgerState;
+    this.balanceF = toFloat(l.balance);
+    this.cashF = toFloat(ledgerCash(l));
+    const b = this.books.get(symbol);
+    if (b === undefined) return;
+    const p = positionOf(l, symbol);
+    b.qty = toNumber(p.qty);
+    b.cost = toFloat(p.cost);
+    b.view = undefined;
+  }
+}
+
+function emptyView(symbol: string): PositionView {
+  return { symbol, qty: 0, avgEntry: 0, realizedPnl: 0, fees: 0, funding: 0 };
+}

@@ -1,0 +1,111 @@
+/**
+ * A FIFO message queue for run-to-completion processing. IO callbacks and handlers only enqueue;
+ * one drain loop processes messages one at a time on one logical thread. A ring-less array with a
+ * moving head: amortized O(1), no per-message allocation beyond the message itself.
+ */
+
+export class MessageQueue<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  /** Next message, or undefined when empty. */
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head] as T;
+    this.head++;
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+/**
+ * Timers ordered by (time, insertion). A binary heap; `popDue(now)` returns the next timer due at or
+ * before `now`, so equal times fire in the order they were set (deterministic).
+ */
+export interface Timer<T> {
+  readonly at: number;
+  readonly seq: number;
+  readonly payload: T;
+}
+
+export class TimerHeap<T> {
+  private heap: Timer<T>[] = [];
+  private seq = 0;
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  /** Time of the earliest timer, or Infinity. */
+  peekTime(): number {
+    return this.heap.length === 0 ? Infinity : (this.heap[0] as Timer<T>).at;
+  }
+
+  add(at: number, payload: T): void {
+    const h = this.heap;
+    h.push({ at, seq: this.seq++, payload });
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  popDue(now: number): T | undefined {
+    const h = this.heap;
+    if (h.length === 0 || (h[0] as Timer<T>).at > now) return undefined;
+    const top = h[0] as Timer<T>;
+    const last = h.pop() as Timer<T>;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(l, m)) m = l;
+        if (r < h.length && this.less(r, m)) m = r;
+        if (m === i) break;
+        this.swap(i, m);
+        i = m;
+      }
+    }
+    return top.payload;
+  }
+
+  /** Removes every timer whose payload matches. */
+  remove(match: (payload: T) => boolean): void {
+    const kept = this.heap.filter((t) => !match(t.payload));
+    this.heap = [];
+    for (const t of kept.sort((a, b) => a.at - b.at || a.seq - b.seq)) this.heap.push(t);
+  }
+
+  private less(i: number, j: number): boolean {
+    const a = this.heap[i] as Timer<T>;
+    const b = this.heap[j] as Timer<T>;
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private swap(i: number, j: number): void {
+    const h = this.heap;
+    const t = h[i] as Timer<T>;
+    h[i] = h[j] as Timer<T>;
+    h[j] = t;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The pre-trade risk gate: a pure check of one SubmitOrder against a read-only view of the
+ * engine. Every order passes here before it reaches a venue; a failed check becomes an
+ * OrderDenied event (an expected outcome, not an exception).
+ */
+import type { SubmitOrder } from './commands.ts';
+import { onGrid, type Instrument } from './instrument.ts';
+
+/**
+ * active: trade normally; reducing: only orders that shrink a position (pause new entries);
+ * halted: nothing goes out.
+ */
+export type TradingState = 'active' | 'reducing' | 'halted';
+
+export type AccountType = 'cash' | 'margin';
+
+export interface RiskLimits {
+  /** Largest notional of a single order, quote currency. Default: unlimited. */
+  readonly maxOrderNotional: number;
+  /** Largest absolute position notional per symbol, quote currency. Default: unlimited. */
+  readonly maxPositionNotional: number;
+  /** Largest number of open orders across the account. Default 200. */
+  readonly maxOpenOrders: number;
+  /** New exposure is refused once the day's PnL is at or below minus this, quote currency. Default: none. */
+  readonly dailyLossLimit: number;
+}
+
+export const DEFAULT_LIMITS: RiskLimits = {
+  maxOrderNotional: Infinity,
+  maxPositionNotional: Infinity,
+  maxOpenOrders: 200,
+  dailyLossLimit: Infinity,
+};
+
+export interface RiskView {
+  readonly tradingState: TradingState;
+  readonly accountType: AccountType;
+  readonly instrument: Instrument | undefined;
+  /** Signed position in base units. */
+  readonly position: number;
+  /** Last traded or close price; market orders are valued at it. */
+  readonly referencePrice: number | undefined;
+  readonly openOrders: number;
+  /** Cash (cash account) or free margin x leverage (margin account) available for new exposure. */
+  readonly buyingPower: number;
+  /** PnL since the start of the UTC day, quote currency. */
+  readonly dailyPnl: number;
+}
+
+export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+const OK: Verdict = { ok: true };
+const deny = (reason: string): Verdict => ({ ok: false, reason });
+
+export function check(cmd: SubmitOrder, view: RiskView, limits: RiskLimits = DEFAULT_LIMITS): Verdict {
+  if (view.tradingState === 'halted') return deny('trading is halted');
+  const inst = view.instrument;
+  if (inst === undefined) return deny(`unknown symbol ${cmd.symbol}`);
+  if (!(cmd.qty > 0)) return deny(`quantity must be > 0 (got ${cmd.qty})`);
+  if (!onGrid(cmd.qty, inst.lotSize)) return deny(`quantity ${cmd.qty} is not a multiple of the lot size ${inst.lotSize}`);
+  if (cmd.qty < inst.minQty) return deny(`quantity ${cmd.qty} is below the minimum ${inst.minQty}`);
+  if (cmd.qty > inst.maxQty) return deny(`quantity ${cmd.qty} is above the maximum ${inst.maxQty}`);
+  if (cmd.orderType === 'limit') {
+    if (cmd.price === undefined || !(cmd.price > 0)) return deny('a limit order needs a price > 0');
+    if (!onGrid(cmd.price, inst.tickSize)) return deny(`price ${cmd.price} is not a multiple of the tick size ${inst.tickSize}`);
+  }
+  const price = cmd.orderType === 'limit' ? (cmd.price as number) : view.referencePrice;
+  if (price === undefined) return deny(`no price known yet for ${cmd.symbol}`);
+  const notional = price * cmd.qty;
+  if (notional < inst.minNotional) {
+    return deny(`notional ${notional.toFixed(2)} is below the minimum ${inst.minNotional} ${inst.quote}`);
+  }
+  const signed = cmd.side === 'buy' ? cmd.qty : -cmd.qty;
+  const after = view.position + signed;
+  const reduces = view.position !== 0 && Math.sign(signed) !== Math.sign(view.position) && Math.abs(signed) <= Math.abs(view.position) + 1e-12;
+  if (cmd.reduceOnly && !reduces) return deny('reduce-only order would not reduce the position');
+  if (view.tradingState === 'reducing' && !reduces) return deny('new entries are paused: only orders that reduce a position are allowed');
+  if (!reduces) {
+    if (view.dailyPnl <= -limits.dailyLossLimit) {
+      return deny(`daily loss limit reached (${view.dailyPnl.toFixed(2)} <= -${limits.dailyLossLimit})`);
+    }
+    if (notional > limits.maxOrderNotional) {
+      return deny(`order notional ${notional.toFixed(2)} exceeds the limit ${limits.maxOrderNotional}`);
+    }
+    if (Math.abs(after) * price > limits.maxPositionNotional) {
+      return deny(`position notional would be ${(Math.abs(after) * price).toFixed(2)}, above the limit ${limits.maxPositionNotional}`);
+    }
+    if (view.accountType === 'cash') {
+      if (after < -1e-12) return deny(`cannot sell ${cmd.qty} ${inst.base}: a cash account holds only ${view.position}`);
+      if (cmd.side === 'buy' && notional > view.buyingPower) {
+        return deny(`insufficient cash: order needs ${notional.toFixed(2)} ${inst.quote}, ${view.buyingPower.toFixed(2)} available`);
+      }
+    } else if (notional > view.buyingPower) {
+      return deny(`insufficient margin: order needs ${notional.toFixed(2)} ${inst.quote} of buying power, ${view.buyingPower.toFixed(2)} available`);
+    }
+  }
+  if (view.openOrders >= limits.maxOpenOrders) return deny(`too many open orders (${view.openOrders}, limit ${limits.maxOpenOrders})`);
+  return OK;
+}

@@ -1,0 +1,525 @@
+/**
+ * The simulated venue: the one simulator behind both backtest and paper mode. Only the clock and
+ * the data source differ between them; nothing here knows which mode it serves.
+ *
+ * Commands reach the venue after a sampled latency. The venue then matches them against the
+ * market data it is shown, in time order:
+ * - bars: an intrabar path (bar-path.ts). Market orders trade at the path price at arrival; resting
+ *   limits fill at their price when the path crosses strictly through it, within a share of the
+ *   bar's volume (FillPolicy.maxParticipation).
+ * - trades and quotes: takers trade at the real bid/ask when quotes are known; resting limits are
+ *   queue-aware: trades at their price first consume the size that was ahead of them, trades
+ *   through their price fill them.
+ * Taker fills pay half the assumed spread (bars only), fixed slippage and square-root impact;
+ * every price is snapped to the tick against the trader. Fees are exact (models.ts).
+ * The venue keeps its own account (sim-account.ts): it is the truth the engine reconciles against.
+ */
+import {
+  onGrid,
+  roundTo,
+  snapQty,
+  snapPrice,
+  TimerHeap,
+  venueOrderId,
+  tradeId,
+  type Bar,
+  type CancelAllOrders,
+  type CancelOrder,
+  type ClientOrderId,
+  type Clock,
+  type FundingRateUpdate,
+  type Instrument,
+  type MarketData,
+  type MatchingVenue,
+  type ModifyOrder,
+  type OrderSide,
+  type QuoteTick,
+  type Rng,
+  type SubmitOrder,
+  type TradeTick,
+  type VenueEvent,
+  type VenueEventSink,
+  type VenueOrderId,
+  type AccountType,
+} from '../engine/index.ts';
+import { barPath, crossingTime, priceAt, type PathPoint } from './bar-path.ts';
+import { feeFor, sampleLatency, slippageFraction, type VenueModels } from './models.ts';
+import { SimAccount } from './sim-account.ts';
+
+type VenueCommand = SubmitOrder | CancelOrder | ModifyOrder | CancelAllOrders;
+
+interface SimOrder {
+  readonly clientOrderId: ClientOrderId;
+  readonly venueOrderId: VenueOrderId;
+  readonly side: OrderSide;
+  readonly timeInForce: SubmitOrder['timeInForce'];
+  readonly reduceOnly: boolean;
+  readonly seq: number;
+  qty: number;
+  price: number;
+  filled: number;
+  /** Time from which it rests at its current price. */
+  activeFrom: number;
+  /** Base units ahead of it at its price (queue-aware matching on trades). */
+  queueAhead: number;
+}
+
+interface Market {
+  readonly inst: Instrument;
+  readonly pending: TimerHeap<VenueCommand>;
+  resting: SimOrder[];
+  last: number;
+  lastT: number;
+  bid: number;
+  ask: number;
+  bidQty: number;
+  askQty: number;
+  hasQuote: boolean;
+  /** Current bar's range over open, and volume: inputs of the impact model. */
+  sigma: number;
+  volume: number;
+  /** Volume resting orders may still fill in the current bar. */
+  budget: number;
+}
+
+export interface SimVenueOptions {
+  readonly instruments: readonly Instrument[];
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly models: VenueModels;
+  readonly currency: string;
+  /** Starting balance, fixed-18 (same as the engine's). */
+  readonly startingCash: bigint;
+  readonly accountType: AccountType;
+  readonly leverage?: number;
+}
+
+export class SimulatedVenue implements MatchingVenue {
+  readonly account: SimAccount;
+  private readonly markets = new Map<string, Market>();
+  private sink: VenueEventSink = () => undefined;
+  private orderSeq = 0;
+  private tradeSeq = 0;
+  private lastMarket: Market | undefined;
+
+  constructor(private readonly o: SimVenueOptions) {
+    this.account = new SimAccount(o.currency, o.startingCash, o.accountType, o.leverage ?? 1);
+    for (const inst of o.instruments) {
+      this.markets.set(inst.symbol, {
+        inst,
+        pending: new TimerHeap<VenueCommand>(),
+        resting: [],
+        last: NaN,
+        lastT: -Infinity,
+        bid: NaN,
+        ask: NaN,
+        bidQty: 0,
+        askQty: 0,
+        hasQuote: false,
+        sigma: 0,
+        volume: 0,
+        budget: 0,
+      });
+    }
+  }
+
+  /** Where the venue reports events (the engine's queue). */
+  connect(sink: VenueEventSink): void {
+    this.sink = sink;
+  }
+
+  submit(cmd: SubmitOrder): void {
+    this.schedule(cmd.symbol, cmd);
+  }
+  cancel(cmd: CancelOrder): void {
+    this.schedule(cmd.symbol, cmd);
+  }
+  modify(cmd: ModifyOrder): void {
+    this.schedule(cmd.symbol, cmd);
+  }
+  cancelAll(cmd: CancelAllOrders): void {
+    if (cmd.symbol !== undefined) this.schedule(cmd.symbol, cmd);
+    else for (const sym of this.markets.keys()) this.schedule(sym, cmd);
+  }
+
+  /** Orders resting at the venue (for tests and reconciliation reports). */
+  openOrders(symbol?: string): readonly { clientOrderId: ClientOrderId; side: OrderSide; price: number; qty: number; filled: number }[] {
+    const out = [];
+    for (const m of this.markets.values()) {
+      if (symbol !== undefined && m.inst.symbol !== symbol) continue;
+      for (const r of m.resting) out.push({ clientOrderId: r.clientOrderId, side: r.side, price: r.price, qty: r.qty, filled: r.filled });
+    }
+    return out;
+  }
+
+  onMarketData(d: MarketData): void {
+    let m = this.lastMarket;
+    if (m === undefined || m.inst.symbol !== d.symbol) {
+      m = this.markets.get(d.symbol);
+      if (m === undefined) return;
+      this.lastMarket = m;
+    }
+    switch (d.type) {
+      case 'bar':
+        return this.onBar(m, d);
+      case 'trade':
+        return this.onTrade(m, d);
+      case 'quote':
+        return this.onQuote(m, d);
+      case 'funding':
+        return this.onFunding(m, d);
+    }
+  }
+
+  private schedule(symbol: string, cmd: VenueCommand): void {
+    const m = this.markets.get(symbol);
+    const at = this.o.clock.now() + sampleLatency(this.o.models.latency, this.o.rng);
+    if (m === undefined) {
+      if (cmd.type === 'SubmitOrder') this.reject(cmd, at, `unknown symbol ${symbol}`);
+      else if (cmd.type !== 'CancelAllOrders') this.emitCancelRejected(cmd.clientOrderId, symbol, at, 'Unknown order sent.');
+      return;
+    }
+    m.pending.add(at, cmd);
+  }
+
+  // ---- bars ----
+
+  private onBar(m: Market, bar: Bar): void {
+    if (m.pending.size !== 0 || m.resting.length !== 0) {
+      m.sigma = bar.open > 0 ? (bar.high - bar.low) / bar.open : 0;
+      m.volume = bar.volume;
+      m.budget = bar.volume * this.o.models.fills.maxParticipation;
+      const path = barPath(bar.tsEvent, bar.interval, bar.open, bar.high, bar.low, bar.close);
+      let prev: PathPoint = { t: bar.tsEvent, p: Number.isNaN(m.last) ? bar.open : m.last };
+      for (const pt of path) {
+        this.runSegment(m, prev, pt);
+        prev = pt;
+      }
+    }
+    m.last = bar.close;
+    m.lastT = bar.tsEvent + bar.interval - 1;
+  }
+
+  /** Processes arrivals and limit crossings on one linear segment, in time order. */
+  private runSegment(m: Market, a: PathPoint, b: PathPoint): void {
+    let cursor = a.t;
+    for (;;) {
+      const nextArrival = m.pending.peekTime();
+      let best: SimOrder | undefined;
+      let bestT = Infinity;
+      if (m.budget > 0) {
+        for (const r of m.resting) {
+          const t = crossingTime(a, b, Math.max(r.activeFrom, cursor), r.side, r.price);
+          if (t !== undefined && (t < bestT || (t === bestT && best !== undefined && r.seq < best.seq))) {
+            best = r;
+            bestT = t;
+          }
+        }
+      }
+      if (best !== undefined && bestT <= nextArrival) {
+        const qty = Math.min(this.leaves(m, best), this.roundQty(m, m.budget));
+        if (qty <= 0) {
+          m.budget = 0;
+          continue;
+        }
+        m.budget -= qty;
+        this.fill(m, best, qty, best.price, 'maker', bestT);
+        cursor = bestT;
+        continue;
+      }
+      if (nextArrival <= b.t) {
+        const cmd = m.pending.popDue(b.t) as VenueCommand;
+        const t = Math.max(nextArrival, a.t);
+        this.arrive(m, cmd, t, priceAt(a, b, t));
+        cursor = t;
+        continue;
+      }
+      return;
+    }
+  }
+
+  // ---- ticks ----
+
+  private drainArrivals(m: Market, upTo: number): void {
+    for (;;) {
+      const at = m.pending.peekTime();
+      if (at > upTo) return;
+      const cmd = m.pending.popDue(upTo) as VenueCommand;
+      this.arrive(m, cmd, Math.max(at, m.lastT), m.last);
+    }
+  }
+
+  private onTrade(m: Market, t: TradeTick): void {
+    if (!Number.isNaN(m.last)) this.drainArrivals(m, t.tsEvent);
+    m.last = t.price;
+    m.lastT = t.tsEvent;
+    if (m.resting.length === 0) return;
+    let remaining = t.qty;
+    // Resting orders are kept in arrival order, which is time priority at a price.
+    for (const r of [...m.resting]) {
+      if (r.activeFrom > t.tsEvent) continue;
+      const through = r.side === 'buy' ? t.price < r.price : t.price > r.price;
+      if (through) {
+        this.fill(m, r, this.leaves(m, r), r.price, 'maker', t.tsEvent);
+        continue;
+      }
+      const atLevel = t.price === r.price && t.aggressor !== r.side;
+      if (!atLevel || remaining <= 0) continue;
+      const eat = Math.min(remaining, r.queueAhead);
+      r.queueAhead -= eat;
+      remaining -= eat;
+      const q = Math.min(this.leaves(m, r), this.roundQty(m, remaining));
+      if (q > 0) {
+        remaining -= q;
+        this.fill(m, r, q, r.price, 'maker', t.tsEvent);
+      }
+    }
+  }
+
+  private onQuote(m: Market, q: QuoteTick): void {
+    if (!Number.isNaN(m.last)) this.drainArrivals(m, q.tsEvent);
+    m.bid = q.bid;
+    m.ask = q.ask;
+    m.bidQty = q.bidQty;
+    m.askQty = q.askQty;
+    m.hasQuote = true;
+    if (Number.isNaN(m.last)) m.last = (q.bid + q.ask) / 2;
+    m.lastT = Math.max(m.lastT, q.tsEvent);
+    if (m.resting.length === 0) return;
+    // A quote on the other side at or through a resting limit means an incoming order matched it.
+    for (const r of [...m.resting]) {
+      if (r.activeFrom > q.tsEvent) continue;
+      const crossed = r.side === 'buy' ? q.ask <= r.price : q.bid >= r.price;
+      if (crossed) this.fill(m, r, this.leaves(m, r), r.price, 'maker', q.tsEvent);
+    }
+  }
+
+  private onFunding(m: Market, f: FundingRateUpdate): void {
+    if (!Number.isNaN(m.last)) this.drainArrivals(m, f.tsEvent);
+    const mark = f.markPrice ?? m.last;
+    if (!Number.isFinite(mark)) return;
+    const paid = this.account.settleFunding(m.inst.symbol, f.rate, mark);
+    if (paid === undefined) return;
+    this.emit({
+      type: 'FundingPaid',
+      symbol: m.inst.symbol,
+      amount: paid.amount,
+      rate: f.rate,
+      markPrice: mark,
+      positionQty: paid.qty,
+      tsEvent: f.tsEvent,
+      tsInit: this.now(),
+    });
+  }
+
+  // ---- arrivals ----
+
+  private arrive(m: Market, cmd: VenueCommand, t: number, price: number): void {
+    switch (cmd.type) {
+      case 'SubmitOrder':
+        return this.arriveSubmit(m, cmd, t, price);
+      case 'CancelOrder': {
+        const r = m.resting.find((x) => x.clientOrderId === cmd.clientOrderId);
+        if (r === undefined) return this.emitCancelRejected(cmd.clientOrderId, m.inst.symbol, t, 'Unknown order sent.');
+        this.remove(m, r);
+        return this.emit({ type: 'OrderCanceled', clientOrderId: r.clientOrderId, symbol: m.inst.symbol, tsEvent: t, tsInit: this.now() });
+      }
+      case 'ModifyOrder':
+        return this.arriveModify(m, cmd, t, price);
+      case 'CancelAllOrders':
+        for (const r of [...m.resting]) {
+          this.remove(m, r);
+          this.emit({ type: 'OrderCanceled', clientOrderId: r.clientOrderId, symbol: m.inst.symbol, tsEvent: t, tsInit: this.now() });
+        }
+        return;
+    }
+  }
+
+  private arriveSubmit(m: Market, cmd: SubmitOrder, t: number, price: number): void {
+    const problem = this.validate(m, cmd, price);
+    if (problem !== undefined) return this.reject(cmd, t, problem);
+    const isLimit = cmd.orderType === 'limit';
+    const limit = cmd.price ?? NaN;
+    const touch = this.touchPrice(m, cmd.side, price);
+    const marketable = !isLimit || (cmd.side === 'buy' ? limit >= touch : limit <= touch);
+    if (isLimit && marketable && cmd.postOnly) return this.reject(cmd, t, 'Order would immediately match and take.');
+    const r: SimOrder = {
+      clientOrderId: cmd.clientOrderId,
+      venueOrderId: venueOrderId(String(++this.orderSeq)),
+      side: cmd.side,
+      timeInForce: cmd.timeInForce,
+      reduceOnly: cmd.reduceOnly,
+      seq: this.orderSeq,
+      qty: cmd.qty,
+      price: isLimit ? limit : NaN,
+      filled: 0,
+      activeFrom: t,
+      queueAhead: 0,
+    };
+    this.emit({ type: 'OrderAccepted', clientOrderId: r.clientOrderId, symbol: m.inst.symbol, venueOrderId: r.venueOrderId, tsEvent: t, tsInit: this.now() });
+    if (marketable) {
+      this.takerFill(m, r, r.qty, price, t);
+      return;
+    }
+    if (cmd.timeInForce !== 'gtc') {
+      return this.emit({ type: 'OrderExpired', clientOrderId: r.clientOrderId, symbol: m.inst.symbol, tsEvent: t, tsInit: this.now(), reason: `${cmd.timeInForce} limit not marketable` });
+    }
+    r.queueAhead = this.queueAheadAt(m, r.side, r.price);
+    m.resting.push(r);
+  }
+
+  private arriveModify(m: Market, cmd: ModifyOrder, t: number, price: number): void {
+    const r = m.resting.find((x) => x.clientOrderId === cmd.clientOrderId);
+    const sym = m.inst.symbol;
+    if (r === undefined) {
+      return this.emit({ type: 'OrderModifyRejected', clientOrderId: cmd.clientOrderId, symbol: sym, tsEvent: t, tsInit: this.now(), reason: 'Unknown order sent.' });
+    }
+    const qty = cmd.qty ?? r.qty;
+    const newPrice = cmd.price ?? r.price;
+    if (qty <= r.filled || !onGrid(qty, m.inst.lotSize) || !onGrid(newPrice, m.inst.tickSize)) {
+      return this.emit({ type: 'OrderModifyRejected', clientOrderId: r.clientOrderId, symbol: sym, tsEvent: t, tsInit: this.now(), reason: 'Invalid quantity or price.' });
+    }
+    r.qty = qty;
+    r.price = newPrice;
+    r.activeFrom = t;
+    // A modified order loses its time priority (as on Binance): it goes to the back.
+    this.remove(m, r);
+    m.resting.push(r);
+    this.emit({ type: 'OrderUpdated', clientOrderId: r.clientOrderId, symbol: sym, qty, price: newPrice, tsEvent: t, tsInit: this.now() });
+    const touch = this.touchPrice(m, r.side, price);
+    if (r.side === 'buy' ? newPrice >= touch : newPrice <= touch) {
+      this.remove(m, r);
+      this.takerFill(m, r, this.leaves(m, r), price, t);
+    } else {
+      r.queueAhead = this.queueAheadAt(m, r.side, newPrice);
+    }
+  }
+
+  /** The venue's own checks: the instrument's filters, reduce-only, and the account's balance. */
+  private validate(m: Market, cmd: SubmitOrder, price: number): string | undefined {
+    const inst = m.inst;
+    if (!(cmd.qty >= inst.minQty) || !onGrid(cmd.qty, inst.lotSize)) return `Invalid quantity ${cmd.qty} (lot ${inst.lotSize}, min ${inst.minQty}).`;
+    if (cmd.qty > inst.maxQty) return `Quantity greater than max quantity ${inst.maxQty}.`;
+    if (cmd.orderType === 'limit' && (cmd.price === undefined || !(cmd.price > 0) || !onGrid(cmd.price, inst.tickSize))) {
+      return `Invalid price ${cmd.price} (tick ${inst.tickSize}).`;
+    }
+    if (!Number.isFinite(price)) return 'No market price yet.';
+    const px = cmd.price ?? price;
+    if (px * cmd.qty < inst.minNotional) return `Order's notional must be no smaller than ${inst.minNotional}.`;
+    const pos = this.account.position(inst.symbol);
+    const signed = cmd.side === 'buy' ? cmd.qty : -cmd.qty;
+    const reduces = pos !== 0 && Math.sign(signed) !== Math.sign(pos) && cmd.qty <= Math.abs(pos) + 1e-12;
+    if (cmd.reduceOnly && !reduces) return 'ReduceOnly Order is rejected.';
+    if (reduces) return undefined;
+    const reserved = this.reserved(cmd.side);
+    if (this.account.type === 'cash') {
+      if (cmd.side === 'sell') return pos - reserved < cmd.qty - 1e-12 ? 'Account has insufficient balance for requested action.' : undefined;
+      const cost = px * cmd.qty * (1 + this.o.models.fees.taker);
+      return cost > this.account.freeCash() - reserved + 1e-9 ? 'Account has insufficient balance for requested action.' : undefined;
+    }
+    const eq = this.account.equity((s) => this.markets.get(s)?.last ?? NaN);
+    const used = this.grossExposure() + reserved;
+    return (used + px * cmd.qty) / this.account.leverage > eq + 1e-9 ? 'Margin is insufficient.' : undefined;
+  }
+
+  /** Cash (buys) or base units (cash-account sells) tied up in resting orders. */
+  private reserved(side: OrderSide): number {
+    let x = 0;
+    for (const m of this.markets.values()) {
+      for (const r of m.resting) {
+        if (this.account.type === 'cash' && r.side !== side) continue;
+        const leaves = r.qty - r.filled;
+        x += this.account.type === 'cash' && side === 'sell' ? leaves : leaves * r.price;
+      }
+    }
+    return x;
+  }
+
+  private grossExposure(): number {
+    let x = 0;
+    for (const m of this.markets.values()) x += Math.abs(this.account.position(m.inst.symbol)) * (Number.isNaN(m.last) ? 0 : m.last);
+    return x;
+  }
+
+  // ---- fills ----
+
+  /** Best price a taker can trade at now: the quote when known, else the last price plus half the spread. */
+  private touchPrice(m: Market, side: OrderSide, price: number): number {
+    if (m.hasQuote) return side === 'buy' ? m.ask : m.bid;
+    const half = this.o.models.spread.bps / 20_000;
+    return side === 'buy' ? price * (1 + half) : price * (1 - half);
+  }
+
+  private takerFill(m: Market, r: SimOrder, qty: number, price: number, t: number): void {
+    const spread = m.hasQuote ? { bps: 0 } : this.o.models.spread;
+    const base = m.hasQuote ? (r.side === 'buy' ? m.ask : m.bid) : price;
+    const f = slippageFraction(this.o.models.slippage, spread, qty, m.sigma, m.volume);
+    const raw = r.side === 'buy' ? base * (1 + f) : base * (1 - f);
+    // Round against the trader: a buy pays the tick above, a sell receives the tick below.
+    let px = snapPrice(m.inst, raw, r.side === 'buy' ? 'sell' : 'buy');
+    if (!Number.isNaN(r.price)) px = r.side === 'buy' ? Math.min(px, r.price) : Math.max(px, r.price);
+    this.fill(m, r, qty, px, 'taker', t);
+  }
+
+  private fill(m: Market, r: SimOrder, qty: number, price: number, liquidity: 'maker' | 'taker', t: number): void {
+    const sym = m.inst.symbol;
+    const fee = feeFor(this.o.models.fees, liquidity, price, qty);
+    this.account.fill({ symbol: sym, side: r.side, price, qty, fee });
+    r.filled = roundTo(r.filled + qty, m.inst.qtyDecimals);
+    if (r.filled >= r.qty) this.remove(m, r);
+    this.emit({
+      type: 'OrderFilled',
+      clientOrderId: r.clientOrderId,
+      symbol: sym,
+      venueOrderId: r.venueOrderId,
+      tradeId: tradeId(String(++this.tradeSeq)),
+      side: r.side,
+      lastQty: qty,
+      lastPx: price,
+      fee,
+      liquidity,
+      tsEvent: t,
+      tsInit: this.now(),
+    });
+  }
+
+  private leaves(m: Market, r: SimOrder): number {
+    return roundTo(r.qty - r.filled, m.inst.qtyDecimals);
+  }
+
+  /** Rounds a volume budget down to the lot grid. */
+  private roundQty(m: Market, q: number): number {
+    if (!Number.isFinite(q)) return q;
+    return snapQty(m.inst, q);
+  }
+
+  private queueAheadAt(m: Market, side: OrderSide, price: number): number {
+    if (!m.hasQuote) return Infinity;
+    if (side === 'buy') return price > m.bid ? 0 : price === m.bid ? m.bidQty : Infinity;
+    return price < m.ask ? 0 : price === m.ask ? m.askQty : Infinity;
+  }
+
+  private remove(m: Market, r: SimOrder): void {
+    const i = m.resting.indexOf(r);
+    if (i >= 0) m.resting.splice(i, 1);
+  }
+
+  // ---- events ----
+
+  private reject(cmd: SubmitOrder, t: number, reason: string): void {
+    this.emit({ type: 'OrderRejected', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, reason, tsEvent: t, tsInit: this.now() });
+  }
+
+  private emitCancelRejected(id: ClientOrderId, symbol: string, t: number, reason: string): void {
+    this.emit({ type: 'OrderCancelRejected', clientOrderId: id, symbol: symbol as SubmitOrder['symbol'], reason, tsEvent: t, tsInit: this.now() });
+  }
+
+  private now(): number {
+    return this.o.clock.now();
+  }
+
+  private emit(e: VenueEvent): void {
+    this.sink(e);
+  }
+}
+
