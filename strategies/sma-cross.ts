@@ -28,12 +28,17 @@ export default defineStrategy({
   create(ctx) {
     const { fast, slow, size } = ctx.params;
     const states = new Map<string, SymbolState>();
+    let lastSymbol = '';
+    let last: SymbolState | undefined;
     const stateOf = (symbol: string): SymbolState => {
+      if (symbol === lastSymbol && last !== undefined) return last;
       let s = states.get(symbol);
       if (s === undefined) {
         s = { fast: new Sma(fast), slow: new Sma(slow), nzd: 0, seeded: false };
         states.set(symbol, s);
       }
+      lastSymbol = symbol;
+      last = s;
       return s;
     };
     return {

@@ -95,6 +95,23 @@ export function formatFixed(v: Fixed): string {
   return neg && abs !== 0n ? `-${body}` : body;
 }
 
+/**
+ * Decimal string of the integer n scaled by 10^-decimals (n = 3844938, decimals = 7 -> "0.3844938").
+ * n must be a safe integer; used where an exact product fits in a double (the venue's fee path).
+ */
+export function formatScaled(n: number, decimals: number): string {
+  const neg = n < 0;
+  let digits = String(neg ? -n : n);
+  if (decimals > 0) {
+    if (digits.length <= decimals) digits = '0'.repeat(decimals - digits.length + 1) + digits;
+    const cut = digits.length - decimals;
+    let end = digits.length;
+    while (end > cut && digits.charCodeAt(end - 1) === 48) end--;
+    digits = end === cut ? digits.slice(0, cut) : `${digits.slice(0, cut)}.${digits.slice(cut, end)}`;
+  }
+  return neg && digits !== '0' ? `-${digits}` : digits;
+}
+
 /** Correctly rounded JS number of a fixed-18 value (for statistics and display only). */
 export function toNumber(v: Fixed): number {
   // Both fast paths divide an exactly represented integer by an exact power of ten: one

@@ -23,3 +23,4 @@ export * from './kernel.ts';
 export * from './data-feed.ts';
 export * from './backtest.ts';
 export * from './indicators.ts';
+export * from './performance.ts';

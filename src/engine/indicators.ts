@@ -7,15 +7,6 @@
  * crossover when two averages nearly tie.
  */
 
-/** Error-free sum: returns s = fl(a + b) and stores the rounding error in `twoSumErr`. */
-let twoSumErr = 0;
-function twoSum(a: number, b: number): number {
-  const s = a + b;
-  const bb = s - a;
-  twoSumErr = a - (s - bb) + (b - bb);
-  return s;
-}
-
 export class Sma {
   private readonly buf: Float64Array;
   private i = 0;
@@ -50,12 +41,19 @@ export class Sma {
     return this.n === this.period ? this.hi / this.period : NaN;
   }
 
+  /**
+   * hi + lo += x without rounding error (two TwoSum steps, written out: this is the hot loop), then
+   * renormalized so that hi is the correctly rounded value of hi + lo.
+   */
   private add(x: number): void {
-    const s = twoSum(this.hi, x);
-    const lo = this.lo + twoSumErr;
-    // Renormalize so hi is the correctly rounded value of hi + lo.
-    this.hi = twoSum(s, lo);
-    this.lo = twoSumErr;
+    const hi = this.hi;
+    const s = hi + x;
+    const bs = s - hi;
+    const lo = this.lo + (hi - (s - bs) + (x - bs));
+    const t = s + lo;
+    const bt = t - s;
+    this.lo = s - (t - bt) + (lo - bt);
+    this.hi = t;
   }
 }
 

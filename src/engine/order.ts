@@ -140,6 +140,10 @@ export function applyOrderEvent(order: Order, e: OrderEvent): ApplyOutcome {
     return { kind: 'invalid', reason: `event for ${e.clientOrderId} applied to ${order.clientOrderId}` };
   }
   if (e.type === 'OrderFilled') return applyFill(order, e);
+  // Venues refuse to shrink an order to or below what has traded; a report saying so is corrupt.
+  if (e.type === 'OrderUpdated' && !(e.qty > order.filledQty)) {
+    return { kind: 'invalid', reason: `update to ${e.qty} is not above the filled quantity ${order.filledQty}` };
+  }
   const step = transition(order.status, KIND[e.type], order.filledQty > 0);
   if (!step.ok) return { kind: 'invalid', reason: step.reason };
   let next: Order;

@@ -2,7 +2,7 @@
  * Cost and timing models of the simulated venue. Pure and deterministic: randomness comes only from
  * the injected Rng. All rates are fractions (4 bps = 0.0004).
  */
-import { formatFixed, product, type Rng } from '../engine/index.ts';
+import { decimalsOf, formatFixed, formatScaled, product, type Instrument, type Rng } from '../engine/index.ts';
 
 export interface FeeModel {
   /** Fraction of notional charged to resting (maker) fills; negative for a rebate. */
@@ -11,18 +11,41 @@ export interface FeeModel {
   readonly taker: number;
 }
 
-/** Exact fee for a fill, as a decimal string in the quote currency. */
-export function feeFor(model: FeeModel, liquidity: 'maker' | 'taker', price: number, qty: number): string {
+/**
+ * Exact fee for a fill, as a decimal string in the quote currency. When price, size and rate are
+ * small enough that their scaled product fits in a double (nearly always), the product is computed
+ * on integers without bigint; otherwise in fixed-18.
+ */
+export function feeFor(model: FeeModel, liquidity: 'maker' | 'taker', price: number, qty: number, inst: Instrument): string {
   const rate = liquidity === 'maker' ? model.maker : model.taker;
+  const rd = rateDecimals(rate);
+  const pd = inst.priceDecimals;
+  const qd = inst.qtyDecimals;
+  if (rd <= 10) {
+    const n = Math.round(price * 10 ** pd) * Math.round(qty * 10 ** qd) * Math.round(rate * 10 ** rd);
+    if (Math.abs(n) <= Number.MAX_SAFE_INTEGER) return formatScaled(n, pd + qd + rd);
+  }
   return formatFixed(product(price, qty, rate));
 }
 
+const RATE_DECIMALS = new Map<number, number>();
+function rateDecimals(rate: number): number {
+  let d = RATE_DECIMALS.get(rate);
+  if (d === undefined) {
+    d = decimalsOf(Math.abs(rate) || 1);
+    RATE_DECIMALS.set(rate, d);
+  }
+  return d;
+}
+
 /**
- * Bid/ask spread assumed when only trades or bars are known: takers pay half of it.
- * With quote data the venue uses the real bid and ask instead.
+ * Bid/ask spread assumed when only trades or bars are known: takers pay half of it. It is
+ * `bps` of the price plus `ticks` ticks (a market's spread is never below one tick). With quote
+ * data the venue uses the real bid and ask instead.
  */
 export interface SpreadModel {
   readonly bps: number;
+  readonly ticks: number;
 }
 
 /**
@@ -36,14 +59,24 @@ export interface SlippageModel {
   readonly impact: number;
 }
 
-/** Adverse fractional price move for a taker fill of `qty` in a bar with the given range and volume. */
-export function slippageFraction(model: SlippageModel, spread: SpreadModel, qty: number, sigma: number, volume: number): number {
-  let f = (spread.bps / 2 + model.fixedBps) / 10_000;
-  if (model.impact > 0 && sigma > 0) {
-    const participation = volume > 0 ? qty / volume : 1;
-    f += model.impact * sigma * Math.sqrt(participation);
-  }
-  return f;
+/**
+ * Adverse price move (quote currency, >= 0) for a taker fill of `qty` at reference `price`:
+ * half the spread (unless the reference is already the bid/ask), fixed slippage and impact.
+ */
+export function takerSlippage(
+  m: Pick<VenueModels, 'spread' | 'slippage'>,
+  tickSize: number,
+  price: number,
+  qty: number,
+  sigma: number,
+  volume: number,
+  atTouch: boolean,
+): number {
+  let frac = m.slippage.fixedBps / 10_000;
+  if (m.slippage.impact > 0 && sigma > 0) frac += m.slippage.impact * sigma * Math.sqrt(volume > 0 ? qty / volume : 1);
+  let move = price * frac;
+  if (!atTouch) move += (price * m.spread.bps) / 20_000 + (m.spread.ticks * tickSize) / 2;
+  return move;
 }
 
 /** One-way latency from the engine to the venue, in ms. */
@@ -98,11 +131,23 @@ export interface VenueModels {
   readonly fills: FillPolicy;
 }
 
-/** Binance USD-M default tier: 2 bps maker, 5 bps taker; no spread, slippage or latency. */
+/**
+ * Defaults meant to be honest rather than flattering: Binance USD-M base-tier fees (2 bps maker,
+ * 5 bps taker), a one-tick spread, square-root impact with Y = 0.5, a log-normal latency with a
+ * 25 ms median and a 120 ms p99, and resting orders filling at most 10% of traded volume.
+ */
 export const DEFAULT_MODELS: VenueModels = {
   fees: { maker: 0.0002, taker: 0.0005 },
-  spread: { bps: 0 },
+  spread: { bps: 0, ticks: 1 },
+  slippage: { fixedBps: 0, impact: 0.5 },
+  latency: { kind: 'lognormal', medianMs: 25, p99Ms: 120 },
+  fills: { maxParticipation: 0.1 },
+};
+
+/** No costs beyond fees and no latency: the idealized fills of a naive backtester (for comparisons). */
+export const FRICTIONLESS: Omit<VenueModels, 'fees'> = {
+  spread: { bps: 0, ticks: 0 },
   slippage: { fixedBps: 0, impact: 0 },
   latency: { kind: 'fixed', ms: 0 },
-  fills: { maxParticipation: 0.1 },
+  fills: { maxParticipation: 1 },
 };

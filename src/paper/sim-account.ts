@@ -1,74 +1,117 @@
 /**
- * The simulated venue's own account: balances and positions as the venue sees them, kept with the
- * engine's pure ledger functions. The venue checks orders against it (insufficient balance,
- * reduce-only) and settles funding from it, like a real exchange would from its books.
+ * The simulated venue's own account: balances and positions as the venue sees them, like a real
+ * exchange's books. The venue checks orders against it (insufficient balance, reduce-only) and
+ * settles funding from it.
+ *
+ * Two views, one truth: the exact ledger (the engine's pure ledger functions over every fill, in
+ * order) is what reconciliation compares; it is folded lazily, when someone reads it, because the
+ * order checks on the hot path only need float mirrors (position sizes kept exact on the lot grid,
+ * cash and cost within float rounding).
  */
 import {
   applyFill,
   applyFunding,
-  cash,
   createLedger,
   formatFixed,
-  fromNumber,
-  mul,
-  positionOf,
-  toFloat,
-  toNumber,
+  product,
+  roundTo,
   type AccountType,
   type Fixed,
+  type Instrument,
   type Ledger,
   type LedgerFill,
 } from '../engine/index.ts';
 
+interface Mirror {
+  readonly qtyDecimals: number;
+  /** Signed size, exact on the lot grid. */
+  qty: number;
+  /** Signed cost at average entry, float. */
+  cost: number;
+}
+
 export class SimAccount {
-  private ledgerState: Ledger;
-  /** Float mirrors of position sizes, refreshed on every change (read on every order check). */
-  private readonly qty = new Map<string, number>();
+  private exact: Ledger;
+  private unfolded: LedgerFill[] = [];
+  private readonly mirrors = new Map<string, Mirror>();
+  /** Wallet balance (starting cash + realized - fees + funding), float. */
+  private balanceF: number;
 
   constructor(
     readonly currency: string,
     startingCash: Fixed,
     readonly type: AccountType,
     readonly leverage: number,
+    instruments: readonly Instrument[],
   ) {
-    this.ledgerState = createLedger(currency, startingCash);
+    this.exact = createLedger(currency, startingCash);
+    this.balanceF = Number(formatFixed(startingCash));
+    for (const inst of instruments) this.mirrors.set(inst.symbol, { qtyDecimals: inst.qtyDecimals, qty: 0, cost: 0 });
   }
 
+  /** The exact ledger, with every fill so far applied. */
   get ledger(): Ledger {
-    return this.ledgerState;
+    if (this.unfolded.length > 0) {
+      let l = this.exact;
+      for (const f of this.unfolded) l = applyFill(l, f);
+      this.exact = l;
+      this.unfolded = [];
+    }
+    return this.exact;
   }
 
   fill(f: LedgerFill): void {
-    this.ledgerState = applyFill(this.ledgerState, f);
-    this.qty.set(f.symbol, toNumber(positionOf(this.ledgerState, f.symbol).qty));
+    this.unfolded.push(f);
+    const m = this.mirrors.get(f.symbol);
+    if (m === undefined) throw new Error(`sim account: no instrument ${f.symbol}`);
+    const signed = f.side === 'buy' ? f.qty : -f.qty;
+    const notional = f.price * f.qty;
+    const fee = Number(f.fee);
+    if (m.qty === 0 || Math.sign(m.qty) === Math.sign(signed)) {
+      m.cost += f.side === 'buy' ? notional : -notional;
+    } else {
+      const held = Math.abs(m.qty);
+      const closed = Math.min(f.qty, held);
+      const released = (m.cost * closed) / held;
+      this.balanceF += Math.sign(m.qty) * closed * f.price - released;
+      m.cost -= released;
+      if (f.qty > held) m.cost = (m.qty + signed) * f.price;
+    }
+    m.qty = roundTo(m.qty + signed, m.qtyDecimals);
+    if (m.qty === 0) m.cost = 0;
+    this.balanceF -= fee;
   }
 
   /** Settles funding on a position and returns the exact amount credited (negative when paid). */
   settleFunding(symbol: string, rate: number, markPrice: number): { amount: string; qty: number } | undefined {
-    const pos = positionOf(this.ledgerState, symbol);
-    if (pos.qty === 0n) return undefined;
-    const amount = -mul(mul(pos.qty, fromNumber(markPrice)), fromNumber(rate));
-    const text = formatFixed(amount);
-    this.ledgerState = applyFunding(this.ledgerState, symbol, text);
-    return { amount: text, qty: toNumber(pos.qty) };
+    const m = this.mirrors.get(symbol);
+    if (m === undefined || m.qty === 0) return undefined;
+    const amount = formatFixed(-product(m.qty, markPrice, rate));
+    this.exact = applyFunding(this.ledger, symbol, amount);
+    this.balanceF += Number(amount);
+    return { amount, qty: m.qty };
   }
 
+  /** Signed position size, exact on the lot grid. */
   position(symbol: string): number {
-    return this.qty.get(symbol) ?? 0;
+    return this.mirrors.get(symbol)?.qty ?? 0;
   }
 
   /** Quote currency not tied up in positions (cash account) or wallet balance (margin account). */
   freeCash(): number {
-    return this.type === 'cash' ? toFloat(cash(this.ledgerState)) : toFloat(this.ledgerState.balance);
+    if (this.type !== 'cash') return this.balanceF;
+    let c = this.balanceF;
+    for (const m of this.mirrors.values()) c -= m.cost;
+    return c;
   }
 
   /** Equity at the given marks (float; for margin checks). */
   equity(mark: (symbol: string) => number): number {
-    let e = toFloat(this.ledgerState.balance);
-    for (const p of Object.values(this.ledgerState.positions)) {
-      if (p.qty === 0n) continue;
-      const m = mark(p.symbol);
-      if (Number.isFinite(m)) e += toNumber(p.qty) * m - toFloat(p.cost);
+    let e = this.balanceF;
+    for (const [sym, m] of this.mirrors) {
+      if (m.qty === 0) continue;
+      const px = mark(sym);
+      if (Number.isFinite(px)) e += m.qty * px - m.cost;
     }
     return e;
   }

@@ -43,7 +43,7 @@ import {
   type AccountType,
 } from '../engine/index.ts';
 import { barPath, crossingTime, priceAt, type PathPoint } from './bar-path.ts';
-import { feeFor, sampleLatency, slippageFraction, type VenueModels } from './models.ts';
+import { feeFor, sampleLatency, takerSlippage, type VenueModels } from './models.ts';
 import { SimAccount } from './sim-account.ts';
 
 type VenueCommand = SubmitOrder | CancelOrder | ModifyOrder | CancelAllOrders;
@@ -103,7 +103,7 @@ export class SimulatedVenue implements MatchingVenue {
   private lastMarket: Market | undefined;
 
   constructor(private readonly o: SimVenueOptions) {
-    this.account = new SimAccount(o.currency, o.startingCash, o.accountType, o.leverage ?? 1);
+    this.account = new SimAccount(o.currency, o.startingCash, o.accountType, o.leverage ?? 1, o.instruments);
     for (const inst of o.instruments) {
       this.markets.set(inst.symbol, {
         inst,
@@ -446,15 +446,14 @@ export class SimulatedVenue implements MatchingVenue {
   /** Best price a taker can trade at now: the quote when known, else the last price plus half the spread. */
   private touchPrice(m: Market, side: OrderSide, price: number): number {
     if (m.hasQuote) return side === 'buy' ? m.ask : m.bid;
-    const half = this.o.models.spread.bps / 20_000;
-    return side === 'buy' ? price * (1 + half) : price * (1 - half);
+    const half = (price * this.o.models.spread.bps) / 20_000 + (this.o.models.spread.ticks * m.inst.tickSize) / 2;
+    return side === 'buy' ? price + half : price - half;
   }
 
   private takerFill(m: Market, r: SimOrder, qty: number, price: number, t: number): void {
-    const spread = m.hasQuote ? { bps: 0 } : this.o.models.spread;
     const base = m.hasQuote ? (r.side === 'buy' ? m.ask : m.bid) : price;
-    const f = slippageFraction(this.o.models.slippage, spread, qty, m.sigma, m.volume);
-    const raw = r.side === 'buy' ? base * (1 + f) : base * (1 - f);
+    const move = takerSlippage(this.o.models, m.inst.tickSize, base, qty, m.sigma, m.volume, m.hasQuote);
+    const raw = r.side === 'buy' ? base + move : base - move;
     // Round against the trader: a buy pays the tick above, a sell receives the tick below.
     let px = snapPrice(m.inst, raw, r.side === 'buy' ? 'sell' : 'buy');
     if (!Number.isNaN(r.price)) px = r.side === 'buy' ? Math.min(px, r.price) : Math.max(px, r.price);
@@ -463,7 +462,7 @@ export class SimulatedVenue implements MatchingVenue {
 
   private fill(m: Market, r: SimOrder, qty: number, price: number, liquidity: 'maker' | 'taker', t: number): void {
     const sym = m.inst.symbol;
-    const fee = feeFor(this.o.models.fees, liquidity, price, qty);
+    const fee = feeFor(this.o.models.fees, liquidity, price, qty, m.inst);
     this.account.fill({ symbol: sym, side: r.side, price, qty, fee });
     r.filled = roundTo(r.filled + qty, m.inst.qtyDecimals);
     if (r.filled >= r.qty) this.remove(m, r);

@@ -1,0 +1,79 @@
+/** `parity backtest`: options, and what the command does with them. */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/config.ts';
+import { collect, numberOption } from '../options.ts';
+import { progressBar } from '../progress.ts';
+import { runBacktestSpec } from './run.ts';
+import { buildSpec, type BacktestFlags } from './spec.ts';
+import { reportJson, summaryText, writeEquityCsv, writeFillsCsv } from './output.ts';
+import { UserError } from '../errors.ts';
+
+interface Flags extends BacktestFlags {
+  readonly config?: string;
+  readonly json?: boolean;
+  readonly exportFills?: string;
+  readonly exportEquity?: string;
+  readonly events?: string;
+  readonly chart?: boolean;
+}
+
+export function addBacktestCommand(program: Command): void {
+  program
+    .command('backtest')
+    .description('run a strategy over historical candles on the simulated venue')
+    .option('-s, --strategy <name|path>', 'strategy name from strategies/, or a module path (default: sma-cross)')
+    .option('-p, --param <key=value>', 'strategy parameter (repeatable)', collect)
+    .option('-d, --data <[SYMBOL=]file>', 'candle CSV (repeatable; default: bundled BTCUSDT 1m, Dec 2024)', collect)
+    .option('--symbol <SYMBOL>', 'symbol of a single --data file (default: from the file name)')
+    .option('--funding <[SYMBOL=]file>', 'funding-rate CSV for a perpetual (repeatable)', collect)
+    .option('--market <spot|perp>', 'spot (cash account) or perp (margin account); default spot, perp with --funding')
+    .option('--from <date>', 'first bar (open time, UTC): YYYY-MM-DD, YYYY-MM-DDTHH:MM or epoch ms')
+    .option('--to <date>', 'end (exclusive)')
+    .option('--cash <amount>', 'starting cash in the quote currency (default 10000)', numberOption({ gt: 0 }))
+    .option('--fee-bps <bps>', 'taker fee; also the maker fee unless --maker-fee-bps (default 5 / 2)', numberOption({ min: 0, max: 1000 }))
+    .option('--maker-fee-bps <bps>', 'maker fee, negative for a rebate', numberOption({ min: -100, max: 1000 }))
+    .option('--spread-bps <bps>', 'assumed spread in bps (default 0)', numberOption({ min: 0, max: 10000 }))
+    .option('--spread-ticks <n>', 'assumed spread in ticks, added to --spread-bps (default 1)', numberOption({ min: 0, max: 1000 }))
+    .option('--slippage-bps <bps>', 'fixed slippage on taker fills (default 0)', numberOption({ min: 0, max: 10000 }))
+    .option('--impact <Y>', 'square-root impact coefficient, 0 turns it off (default 0.5)', numberOption({ min: 0, max: 100 }))
+    .option('--latency <spec>', 'order latency: <ms> | uniform:<min>-<max> | lognormal:<median>,<p99> (default lognormal:25,120)')
+    .option('--participation <share>', 'largest share of traded volume resting orders fill, 0..1 (default 0.1)', numberOption({ gt: 0, max: 1 }))
+    .option('--seed <n>', 'random seed (default 1)', numberOption({ min: 0, int: true }))
+    .option('--leverage <x>', 'perp only (default 1)', numberOption({ min: 1, max: 125 }))
+    .option('--tick <size>', 'override the tick size', numberOption({ gt: 0 }))
+    .option('--lot <size>', 'override the lot size', numberOption({ gt: 0 }))
+    .option('--min-notional <amount>', 'override the minimum order notional', numberOption({ min: 0 }))
+    .option('--regime-window <bars>', 'window of the volatility-regime split (default 60)', numberOption({ min: 2, int: true }))
+    .option('-c, --config <file>', 'config file (default ./parity.config.json if present)')
+    .option('--json', 'print one JSON object (fills, final equity, fees, stats) instead of the summary')
+    .option('--export-fills <file.csv>', 'write every fill to a CSV file')
+    .option('--export-equity <file.csv>', 'write the equity curve to a CSV file')
+    .option('--events <file.jsonl>', 'write the event log (every command and event) as JSON lines')
+    .option('--no-chart', 'leave the equity chart out of the summary')
+    .action(async (flags: Flags) => {
+      const spec = buildSpec(flags, loadConfig(flags.config));
+      let events: WriteStream | undefined;
+      if (flags.events !== undefined) {
+        events = createWriteStream(flags.events);
+        events.on('error', (err) => {
+          throw new UserError(`cannot write the event log ${flags.events}: ${err.message}`, 1);
+        });
+      }
+      const sink = events;
+      const progress = progressBar('backtest');
+      const report = await runBacktestSpec(spec, {
+        onProgress: (d, t) => progress.update(d, t),
+        ...(sink === undefined ? {} : { onMessage: (m) => sink.write(`${JSON.stringify(m)}\n`) }),
+      }).finally(() => progress.done());
+      if (sink !== undefined) await new Promise<void>((res) => sink.end(res));
+      if (flags.exportFills !== undefined) writeFillsCsv(report, flags.exportFills);
+      if (flags.exportEquity !== undefined) writeEquityCsv(report, flags.exportEquity);
+      if (flags.json === true) {
+        process.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
+        return;
+      }
+      const color = process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
+      process.stdout.write(`${summaryText(report, { color, width: process.stdout.columns ?? 100, chart: flags.chart !== false })}\n`);
+    });
+}

@@ -1,0 +1,175 @@
+/**
+ * Runs a backtest from a spec: loads the data and the strategy, builds the instruments, the
+ * simulated venue and the kernel, runs, and measures. Returns everything the outputs need.
+ */
+import {
+  ArrayFeed,
+  BarFeed,
+  createRng,
+  fromNumber,
+  mergeFeeds,
+  regimeBreakdown,
+  resolveParams,
+  runBacktest,
+  summarize,
+  symbol,
+  toNumber,
+  ParamError,
+  type BacktestResult,
+  type BarSeries,
+  type DataFeed,
+  type Instrument,
+  type LoggedMessage,
+  type Params,
+  type RegimeStats,
+  type Summary,
+} from '../../engine/index.ts';
+import { SimulatedVenue } from '../../paper/index.ts';
+import { DataError, loadCandles, loadFunding, resolveInstrument, sliceRange } from '../../data/index.ts';
+import { UserError } from '../errors.ts';
+import { loadStrategy } from '../strategy-loader.ts';
+import type { BacktestSpec } from './spec.ts';
+
+export interface LoadedSeries {
+  readonly series: BarSeries;
+  readonly from: number;
+  readonly to: number;
+  readonly warnings: readonly string[];
+  readonly file: string;
+  /** Most price decimals in the file: the tick it implies when the symbol is not in the catalog. */
+  readonly priceDecimals: number;
+}
+
+export interface BacktestReport {
+  readonly spec: BacktestSpec;
+  readonly strategyName: string;
+  readonly params: Params;
+  readonly instruments: readonly Instrument[];
+  readonly series: readonly LoadedSeries[];
+  readonly result: BacktestResult;
+  readonly summary: Summary;
+  readonly regimes: readonly RegimeStats[];
+  /** Exact final equity at the last prices, and exact totals, as decimal strings. */
+  readonly finalEquity: number;
+  readonly totalFees: number;
+  readonly totalFunding: number;
+  readonly warnings: readonly string[];
+}
+
+export interface RunHooks {
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly onMessage?: (m: LoggedMessage) => void;
+}
+
+function load(spec: BacktestSpec): LoadedSeries[] {
+  return spec.data.map((d) => {
+    let file;
+    try {
+      file = loadCandles(d.path, symbol(d.symbol));
+    } catch (err) {
+      if (err instanceof DataError) throw new UserError(err.message, 1);
+      throw err;
+    }
+    const { from, to } = sliceRange(file.series, spec.from ?? -Infinity, spec.to ?? Infinity);
+    if (to - from < 2) {
+      throw new UserError(`${d.path}: no data in the requested range (${to - from} bars between --from and --to); the file covers ${new Date(file.series.ts[0] as number).toISOString()} to ${new Date(file.series.ts[file.series.length - 1] as number).toISOString()}`, 1);
+    }
+    return { series: file.series, from, to, warnings: file.warnings.map((w) => `${d.path}: ${w}`), file: d.path, priceDecimals: file.priceDecimals };
+  });
+}
+
+export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}): Promise<BacktestReport> {
+  const { definition } = await loadStrategy(spec.strategy);
+  let params: Params;
+  try {
+    params = resolveParams(definition, spec.params);
+  } catch (err) {
+    if (err instanceof ParamError) throw new UserError(err.message);
+    throw err;
+  }
+  const loaded = load(spec);
+  const kind = spec.market === 'perp' ? 'perpetual' : 'spot';
+  const instruments = loaded.map((l) => resolveInstrument(l.series.symbol, kind, 10 ** -Math.min(l.priceDecimals, 8), spec.instrument));
+  const feeds: DataFeed[] = loaded.map((l) => new BarFeed(l.series, l.from, l.to));
+  for (const f of spec.funding) {
+    let rates;
+    try {
+      rates = loadFunding(f.path, symbol(f.symbol));
+    } catch (err) {
+      if (err instanceof DataError) throw new UserError(err.message, 1);
+      throw err;
+    }
+    const first = loaded.find((l) => l.series.symbol === f.symbol) as LoadedSeries;
+    const start = first.series.ts[first.from] as number;
+    const end = (first.series.ts[first.to - 1] as number) + first.series.interval;
+    feeds.push(new ArrayFeed(rates.filter((r) => r.tsEvent >= start && r.tsEvent < end)));
+  }
+  const currency = instruments[0]?.quote ?? 'USDT';
+  const cash = fromNumber(spec.cash);
+  const accountType = spec.market === 'perp' ? 'margin' : 'cash';
+  const rng = createRng(spec.seed);
+  const result = runBacktest({
+    instruments,
+    feed: mergeFeeds(feeds),
+    currency,
+    startingCash: cash,
+    accountType,
+    leverage: spec.leverage,
+    limits: spec.limits,
+    strategies: [{ definition, params, symbols: instruments.map((i) => i.symbol) }],
+    venue: (clock, sink) => {
+      const v = new SimulatedVenue({ instruments, clock, rng, models: spec.models, currency, startingCash: cash, accountType, leverage: spec.leverage });
+      v.connect(sink);
+      return v;
+    },
+    ...(hooks.onMessage === undefined ? {} : { onMessage: hooks.onMessage }),
+    ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
+  });
+  if (result.fault !== undefined) {
+    const f = result.fault;
+    throw new UserError(
+      `strategy ${definition.name} threw in ${f.handler} at ${new Date(f.tsInit).toISOString()}: ${f.message}\n` +
+        'The backtest stopped there; its results would be meaningless. Fix the strategy and run again.',
+      1,
+    );
+  }
+  const ledger = result.kernel.portfolio.ledger;
+  const primary = loaded[0] as LoadedSeries;
+  const interval = primary.series.interval;
+  const summary = summarize({
+    startEquity: spec.cash,
+    equity: result.equity,
+    exposure: result.exposure,
+    intervalMs: interval,
+    fills: result.fills,
+    fees: toNumber(ledger.fees),
+    funding: toNumber(ledger.funding),
+  });
+  const regimes =
+    loaded.length === 1
+      ? regimeBreakdown({
+          close: primary.series.close.subarray(primary.from, primary.to),
+          times: result.equityTs,
+          equity: result.equity,
+          exposure: result.exposure,
+          startEquity: spec.cash,
+          intervalMs: interval,
+          fills: result.fills,
+          window: spec.regimeWindow,
+        })
+      : [];
+  return {
+    spec,
+    strategyName: definition.name,
+    params,
+    instruments,
+    series: loaded,
+    result,
+    summary,
+    regimes,
+    finalEquity: toNumber(result.kernel.portfolio.exactEquity()),
+    totalFees: toNumber(ledger.fees),
+    totalFunding: toNumber(ledger.funding),
+    warnings: loaded.flatMap((l) => l.warnings),
+  };
+}

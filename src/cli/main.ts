@@ -1,0 +1,46 @@
+/**
+ * The `parity` command line. Each subcommand lives in its own module; this file wires them up and
+ * turns expected failures (UserError, bad config, bad data) into one clear message and a non-zero
+ * exit, without a stack trace.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/config.ts';
+import { DataError } from '../data/index.ts';
+import { addBacktestCommand } from './backtest/command.ts';
+import { UserError } from './errors.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('parity')
+    .description('Parity: one strategy core for backtest, paper and live crypto trading')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  addBacktestCommand(program);
+  program
+    .command('demo')
+    .description('the offline demo: a backtest of sma-cross on the bundled BTCUSDT data')
+    .action(async () => {
+      await program.parseAsync(['node', 'parity', 'backtest'], { from: 'node' });
+    });
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // commander printed the message
+    if (err instanceof UserError) {
+      process.stderr.write(`parity: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof ConfigError || err instanceof DataError) {
+      process.stderr.write(`parity: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`parity: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 70;
+  }
+}

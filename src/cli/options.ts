@@ -1,0 +1,29 @@
+/** Option value parsers for commander: each rejects bad input with a message naming what is allowed. */
+import { InvalidArgumentError } from 'commander';
+
+export function numberOption(what: { min?: number; max?: number; int?: boolean; gt?: number } = {}): (v: string) => number {
+  return (v: string): number => {
+    const n = Number(v.trim());
+    const allowed = [
+      what.int === true ? 'a whole number' : 'a number',
+      what.gt !== undefined ? `> ${what.gt}` : what.min !== undefined ? `>= ${what.min}` : '',
+      what.max !== undefined ? `<= ${what.max}` : '',
+    ]
+      .filter((s) => s !== '')
+      .join(' ');
+    const bad =
+      v.trim() === '' ||
+      !Number.isFinite(n) ||
+      (what.int === true && !Number.isInteger(n)) ||
+      (what.min !== undefined && n < what.min) ||
+      (what.gt !== undefined && !(n > what.gt)) ||
+      (what.max !== undefined && n > what.max);
+    if (bad) throw new InvalidArgumentError(`expected ${allowed}.`);
+    return n;
+  };
+}
+
+/** Collects a repeatable option into a list. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

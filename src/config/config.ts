@@ -1,0 +1,120 @@
+/**
+ * The configuration file (parity.config.json; see docs/config.md). Validated at start: every error
+ * names the key and what is allowed. Command-line flags override the file. Secrets are never read
+ * from here: API keys come from the environment or a key file (a key that looks like a secret is
+ * refused with a pointer to the right place).
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const nonNeg = z.number().finite().nonnegative();
+const positive = z.number().finite().positive();
+
+const latency = z.string().regex(/^((fixed:)?\d+(\.\d+)?|uniform:\d+(\.\d+)?-\d+(\.\d+)?|lognormal:\d+(\.\d+)?,\d+(\.\d+)?)$/, {
+  message: 'expected "<ms>", "fixed:<ms>", "uniform:<min>-<max>" or "lognormal:<median>,<p99>"',
+});
+
+export const BacktestConfig = z.strictObject({
+  /** Starting cash, quote currency. */
+  cash: positive.optional(),
+  /** Taker fee, basis points. */
+  feeBps: nonNeg.max(1000).optional(),
+  /** Maker fee, basis points (negative for a rebate). */
+  makerFeeBps: z.number().finite().min(-100).max(1000).optional(),
+  spreadBps: nonNeg.max(10000).optional(),
+  /** Spread in ticks, added to spreadBps. */
+  spreadTicks: nonNeg.max(1000).optional(),
+  slippageBps: nonNeg.max(10000).optional(),
+  /** Square-root impact coefficient. */
+  impact: nonNeg.max(100).optional(),
+  latency: latency.optional(),
+  /** Share of traded volume resting orders may fill, 0..1. */
+  participation: z.number().gt(0).max(1).optional(),
+  seed: z.number().int().nonnegative().optional(),
+  market: z.enum(['spot', 'perp']).optional(),
+  leverage: z.number().min(1).max(125).optional(),
+  /** Rolling window (bars) of the volatility-regime split. */
+  regimeWindow: z.number().int().min(2).optional(),
+});
+
+export const RiskConfig = z.strictObject({
+  maxOrderNotional: positive.optional(),
+  maxPositionNotional: positive.optional(),
+  maxOpenOrders: z.number().int().positive().optional(),
+  dailyLossLimit: positive.optional(),
+});
+
+const paramValue = z.union([z.number(), z.string(), z.boolean()]);
+
+export const ConfigFile = z.strictObject({
+  $schema: z.string().optional(),
+  backtest: BacktestConfig.optional(),
+  risk: RiskConfig.optional(),
+  /** Per-strategy parameter overrides, by strategy name. */
+  strategies: z.record(z.string(), z.record(z.string(), paramValue)).optional(),
+  /** Directory for runtime state (journal, snapshots, control socket). */
+  stateDir: z.string().min(1).optional(),
+});
+
+export type Config = z.infer<typeof ConfigFile>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const SECRET_KEY = /(api[_-]?key|secret|password|passphrase|private[_-]?key|token)$/i;
+
+function findSecretKeys(value: unknown, path: string[] = []): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (SECRET_KEY.test(k)) out.push([...path, k].join('.'));
+    out.push(...findSecretKeys(v, [...path, k]));
+  }
+  return out;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  const key = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    const where = issue.path.length > 0 ? `in ${key}` : 'at the top level';
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} ${where}`;
+  }
+  return `${key}: ${issue.message}`;
+}
+
+/** Parses and validates config text. Throws ConfigError listing every problem. */
+export function parseConfig(text: string, file: string): Config {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${file} is not valid JSON: ${(err as Error).message}. Nothing was started; fix the file or pass --config with another one.`);
+  }
+  const secrets = findSecretKeys(raw);
+  if (secrets.length > 0) {
+    throw new ConfigError(
+      `${file} contains ${secrets.join(', ')}: secrets are never read from the config file. ` +
+        'Put API keys in the environment (PARITY_API_KEY, PARITY_API_SECRET) or in a key file (mode 0600) named by --key-file.',
+    );
+  }
+  const res = ConfigFile.safeParse(raw);
+  if (!res.success) {
+    const lines = res.error.issues.map((i) => `  - ${describe(i)}`);
+    throw new ConfigError(`${file} has ${lines.length} problem${lines.length === 1 ? '' : 's'}:\n${lines.join('\n')}\nNothing was started.`);
+  }
+  return res.data;
+}
+
+/** Loads a config file; a missing default file is an empty config, a missing named file an error. */
+export function loadConfig(path: string | undefined, defaultPath = 'parity.config.json'): Config {
+  const file = path ?? defaultPath;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && path === undefined) return {};
+    throw new ConfigError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  return parseConfig(text, file);
+}

@@ -1,0 +1,69 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { divRound, formatFixed, formatScaled, fromNumber, parseFixed, product, toFloat, toNumber, mul } from '../../src/engine/index.ts';
+
+describe('fixed-18 decimals', () => {
+  it('parses and formats decimal strings exactly', () => {
+    expect(formatFixed(parseFixed('96123.45'))).toBe('96123.45');
+    expect(formatFixed(parseFixed('-0.0004'))).toBe('-0.0004');
+    expect(formatFixed(parseFixed('1e-7'))).toBe('0.0000001');
+    expect(formatFixed(parseFixed('12'))).toBe('12');
+    expect(formatFixed(parseFixed('0.000000000000000001'))).toBe('0.000000000000000001');
+    expect(() => parseFixed('0.0000000000000000001')).toThrow(/more than 18 decimals/);
+    expect(() => parseFixed('abc')).toThrow(/not a decimal/);
+  });
+
+  it('recovers the grid decimal of a float: 0.1 + 0.2 is not 0.3, but 0.3 is', () => {
+    expect(formatFixed(fromNumber(0.3))).toBe('0.3');
+    expect(formatFixed(fromNumber(0.1 + 0.2))).toBe('0.30000000000000004');
+  });
+
+  it('toNumber is correctly rounded and agrees with its slow path', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), (v) => {
+        expect(toNumber(v)).toBe(Number(formatFixed(v)));
+        expect(Math.abs(toFloat(v) - toNumber(v))).toBeLessThanOrEqual(Math.abs(toNumber(v)) * 2.3e-16);
+      }),
+    );
+  });
+
+  it('grid numbers round-trip through fromNumber and toNumber', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 8 }), (n, d) => {
+        const x = n / 10 ** d;
+        expect(toNumber(fromNumber(x))).toBe(x);
+      }),
+    );
+  });
+
+  it('product of grid numbers is exact (price x qty x rate)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2e7 }), fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 0, max: 100 }), (p, q, r) => {
+        const price = p / 100;
+        const qty = q / 1e5;
+        const rate = r / 1e4;
+        const exact = (BigInt(p) * BigInt(q) * BigInt(r) * 10n ** 18n) / 10n ** 11n;
+        expect(product(price, qty, rate)).toBe(exact);
+        expect(formatScaled(p * q * r, 11)).toBe(formatFixed(exact));
+        expect(product(price, qty)).toBe(mul(fromNumber(price), fromNumber(qty)));
+      }),
+    );
+  });
+
+  it('divRound rounds half to even', () => {
+    expect(divRound(5n, 2n)).toBe(2n);
+    expect(divRound(7n, 2n)).toBe(4n);
+    expect(divRound(-5n, 2n)).toBe(-2n);
+    expect(divRound(-7n, 2n)).toBe(-4n);
+    expect(divRound(10n, 3n)).toBe(3n);
+    expect(divRound(11n, -3n)).toBe(-4n);
+  });
+
+  it('formatScaled writes scaled integers', () => {
+    expect(formatScaled(3844938, 7)).toBe('0.3844938');
+    expect(formatScaled(-5, 3)).toBe('-0.005');
+    expect(formatScaled(1200, 2)).toBe('12');
+    expect(formatScaled(0, 4)).toBe('0');
+    expect(formatScaled(42, 0)).toBe('42');
+  });
+});
