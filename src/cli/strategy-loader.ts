@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import type { AnyStrategyDefinition } from '../engine/index.ts';
 import { UserError } from './errors.ts';
 
@@ -56,7 +57,17 @@ export async function loadStrategy(nameOrPath: string): Promise<LoadedStrategy> 
   try {
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (err) {
-    throw new UserError(`strategy module ${file} failed to load: ${(err as Error).message}`);
+    // A .ts file outside an ESM package loads as CommonJS, which cannot require our ES modules
+    // from inside an import; tsx's isolated loader can. Its CommonJS default export is nested.
+    if (!/require\(\)|require\(esm\)|ERR_REQUIRE/i.test((err as Error).message)) {
+      throw new UserError(`strategy module ${file} failed to load: ${(err as Error).message}`);
+    }
+    try {
+      const m = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: { default?: unknown } };
+      mod = typeof (m.default as { create?: unknown } | undefined)?.create === 'function' ? m : { default: m.default?.default };
+    } catch (err2) {
+      throw new UserError(`strategy module ${file} failed to load: ${(err2 as Error).message}`);
+    }
   }
   const def = mod.default as Partial<AnyStrategyDefinition> | undefined;
   if (def === undefined || typeof def !== 'object' || typeof def.create !== 'function' || typeof def.name !== 'string' || typeof def.params !== 'object') {

@@ -9,7 +9,8 @@ export class DataError extends Error {
     readonly problems: readonly string[],
     summary?: string,
   ) {
-    super(`${file}: ${summary ?? `${problems.length} problem${problems.length === 1 ? '' : 's'}`}\n${listProblems(problems)}`);
+    const head = `${file}: ${summary ?? `${problems.length} problem${problems.length === 1 ? '' : 's'}`}`;
+    super(problems.length > 0 ? `${head}\n${listProblems(problems)}` : head);
   }
 }
 

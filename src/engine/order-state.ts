@@ -9,7 +9,7 @@
  * Races the table accepts on purpose, because real venues produce them:
  * - fill before ack: submitted -> (partially_)filled;
  * - canceled -> filled: the cancel ack overtook a fill that executed before the cancel;
- * - a late ack (after a fill, cancel or pending cancel) changes nothing.
+ * - a late ack, or a cancel/modify rejected because the order already ended, changes nothing.
  */
 
 export type OrderStatus =
@@ -100,10 +100,11 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<O
     Filled: 'filled',
   },
   // Late fills after a cancel/expiry: the fill happened before, the message arrived after.
-  // A late ack (the REST response overtaken by the user stream) changes nothing.
-  canceled: { Accepted: 'canceled', PartiallyFilled: 'canceled', Filled: 'filled' },
-  expired: { Accepted: 'expired', PartiallyFilled: 'expired', Filled: 'filled' },
-  filled: { Accepted: 'filled' },
+  // A late ack (the REST response overtaken by the user stream) changes nothing, and neither does
+  // the rejection of a cancel or modify that raced the order's end.
+  canceled: { Accepted: 'canceled', CancelRejected: 'canceled', ModifyRejected: 'canceled', PartiallyFilled: 'canceled', Filled: 'filled' },
+  expired: { Accepted: 'expired', CancelRejected: 'expired', ModifyRejected: 'expired', PartiallyFilled: 'expired', Filled: 'filled' },
+  filled: { Accepted: 'filled', CancelRejected: 'filled', ModifyRejected: 'filled' },
   denied: {},
   rejected: {},
 };

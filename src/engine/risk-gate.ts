@@ -64,17 +64,17 @@ export function check(cmd: SubmitOrder, view: RiskView, limits: RiskLimits = DEF
     if (cmd.price === undefined || !(cmd.price > 0)) return deny('a limit order needs a price > 0');
     if (!onGrid(cmd.price, inst.tickSize)) return deny(`price ${cmd.price} is not a multiple of the tick size ${inst.tickSize}`);
   }
+  const signed = cmd.side === 'buy' ? cmd.qty : -cmd.qty;
+  const after = view.position + signed;
+  const reduces = view.position !== 0 && Math.sign(signed) !== Math.sign(view.position) && Math.abs(signed) <= Math.abs(view.position) + 1e-12;
+  if (view.tradingState === 'reducing' && !reduces) return deny('new entries are paused: only orders that reduce a position are allowed');
+  if (cmd.reduceOnly && !reduces) return deny('reduce-only order would not reduce the position');
   const price = cmd.orderType === 'limit' ? (cmd.price as number) : view.referencePrice;
   if (price === undefined) return deny(`no price known yet for ${cmd.symbol}`);
   const notional = price * cmd.qty;
   if (notional < inst.minNotional) {
     return deny(`notional ${notional.toFixed(2)} is below the minimum ${inst.minNotional} ${inst.quote}`);
   }
-  const signed = cmd.side === 'buy' ? cmd.qty : -cmd.qty;
-  const after = view.position + signed;
-  const reduces = view.position !== 0 && Math.sign(signed) !== Math.sign(view.position) && Math.abs(signed) <= Math.abs(view.position) + 1e-12;
-  if (cmd.reduceOnly && !reduces) return deny('reduce-only order would not reduce the position');
-  if (view.tradingState === 'reducing' && !reduces) return deny('new entries are paused: only orders that reduce a position are allowed');
   if (!reduces) {
     if (view.dailyPnl <= -limits.dailyLossLimit) {
       return deny(`daily loss limit reached (${view.dailyPnl.toFixed(2)} <= -${limits.dailyLossLimit})`);

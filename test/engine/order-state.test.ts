@@ -77,9 +77,9 @@ describe('order state machine', () => {
     expect([...reachable()].sort()).toEqual(Object.keys(TRANSITIONS).sort());
   });
 
-  it('terminal statuses accept nothing but late acks and late fills', () => {
+  it('terminal statuses accept nothing but late acks, late rejections and late fills', () => {
     for (const s of ['denied', 'rejected'] as const) expect(Object.keys(TRANSITIONS[s])).toEqual([]);
-    expect(Object.keys(TRANSITIONS.filled)).toEqual(['Accepted']);
+    expect(Object.values(TRANSITIONS.filled)).toEqual(['filled', 'filled', 'filled']);
     expect(transition('canceled', 'Filled', true)).toEqual({ ok: true, status: 'filled' });
     expect(transition('filled', 'Canceled', true).ok).toBe(false);
   });

@@ -34,6 +34,12 @@ export function submit(over: Partial<SubmitOrder> = {}): SubmitOrder {
   };
 }
 
+/** A market order: a submit without a price. */
+export function marketOrder(over: Partial<SubmitOrder> = {}): SubmitOrder {
+  const { price: _price, ...rest } = submit({ orderType: 'market', timeInForce: 'ioc', ...over });
+  return rest;
+}
+
 export function filled(over: Partial<OrderFilled> & { tradeId?: string }): OrderFilled {
   return {
     type: 'OrderFilled',

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import {
+  clientOrderId,
+  defineStrategy,
+  fromNumber,
+  Kernel,
+  makeBar,
+  SimClock,
+  tradeId,
+  venueOrderId,
+  type ClientOrderId,
+  type LoggedMessage,
+  type StrategyContext,
+} from '../../src/engine/index.ts';
+import { BTC, RecordingVenue } from '../kit/factories.ts';
+
+function setup(create: (ctx: StrategyContext) => Record<string, unknown>) {
+  const clock = new SimClock(0);
+  const log: LoggedMessage[] = [];
+  const faults: string[] = [];
+  const kernel = new Kernel({
+    clock,
+    instruments: [BTC],
+    currency: 'USDT',
+    startingCash: fromNumber(10_000),
+    accountType: 'cash',
+    onMessage: (m) => log.push(m),
+    onFault: (f) => faults.push(f.message),
+  });
+  const venue = new RecordingVenue();
+  kernel.attachVenue(venue);
+  let ctxRef: StrategyContext | undefined;
+  kernel.addStrategy({
+    definition: defineStrategy({ name: 't', params: {}, create: (ctx) => ((ctxRef = ctx), create(ctx)) }),
+    params: {},
+    symbols: [BTC.symbol],
+  });
+  kernel.start();
+  const bar = (i: number, close: number): void => {
+    clock.advanceTo((i + 1) * 60_000);
+    kernel.onData(makeBar(BTC.symbol, 60_000, i * 60_000, close, close, close, close, 10));
+    kernel.drain();
+  };
+  return { clock, kernel, venue, log, faults, bar, ctx: () => ctxRef as StrategyContext };
+}
+
+describe('kernel', () => {
+  it('routes a strategy order through the risk gate to the venue, and venue events back', () => {
+    const seen: string[] = [];
+    let id: ClientOrderId | undefined;
+    const t = setup((ctx) => ({
+      onBar() {
+        if (id === undefined) id = ctx.submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.0123456 });
+      },
+      onOrderEvent(e: { type: string }) {
+        seen.push(e.type);
+      },
+      onOrderFilled(f: { lastQty: number }) {
+        seen.push(`filled ${f.lastQty}`);
+      },
+    }));
+    t.bar(0, 100_000);
+    expect(t.venue.received).toHaveLength(1);
+    expect(t.venue.received[0]).toMatchObject({ type: 'SubmitOrder', qty: 0.01234, orderType: 'market', timeInForce: 'ioc' });
+    const cid = id as ClientOrderId;
+    t.kernel.venueSink({ type: 'OrderAccepted', clientOrderId: cid, symbol: BTC.symbol, venueOrderId: venueOrderId('9'), tsEvent: 1, tsInit: 1 });
+    const fill = { type: 'OrderFilled' as const, clientOrderId: cid, symbol: BTC.symbol, venueOrderId: venueOrderId('9'), tradeId: tradeId('a'), side: 'buy' as const, lastQty: 0.01234, lastPx: 100_000, fee: '0.4936', liquidity: 'taker' as const, tsEvent: 2, tsInit: 2 };
+    t.kernel.venueSink(fill);
+    t.kernel.venueSink(fill); // duplicate delivery
+    t.kernel.drain();
+    expect(seen).toEqual(['OrderSubmitted', 'OrderAccepted', 'filled 0.01234', 'OrderFilled']);
+    expect(t.kernel.portfolio.position('BTCUSDT').qty).toBe(0.01234);
+    expect(t.kernel.portfolio.cash()).toBeCloseTo(10_000 - 1234 - 0.4936, 9);
+    expect(t.log.filter((m) => m.type === 'EventIgnored')).toMatchObject([{ reason: 'duplicate fill' }]);
+  });
+
+  it('denies through the risk gate without reaching the venue', () => {
+    const t = setup((ctx) => ({
+      onBar() {
+        ctx.submit({ symbol: 'BTCUSDT', side: 'buy', qty: 1 }); // 100k > 10k cash
+      },
+    }));
+    t.bar(0, 100_000);
+    expect(t.venue.received).toHaveLength(0);
+    expect(t.log.find((m) => m.type === 'OrderDenied')).toMatchObject({ reason: expect.stringMatching(/insufficient cash/) });
+  });
+
+  it('a strategy that throws is stopped, its orders canceled, and the kernel keeps running', () => {
+    let calls = 0;
+    const t = setup((ctx) => ({
+      onBar() {
+        calls++;
+        if (calls === 1) ctx.submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01, price: 90_000 });
+        if (calls === 2) throw new Error('boom');
+      },
+    }));
+    t.bar(0, 100_000);
+    t.kernel.venueSink({ type: 'OrderAccepted', clientOrderId: clientOrderId('P-t-1'), symbol: BTC.symbol, venueOrderId: venueOrderId('1'), tsEvent: 1, tsInit: 1 });
+    t.kernel.drain();
+    t.bar(1, 100_000);
+    t.bar(2, 100_000);
+    expect(calls).toBe(2);
+    expect(t.faults).toEqual(['boom']);
+    expect(t.log.find((m) => m.type === 'StrategyFaulted')).toMatchObject({ handler: 'onBar', message: 'boom' });
+    expect(t.venue.received.map((c) => c.type)).toEqual(['SubmitOrder', 'CancelOrder']);
+  });
+
+  it('processes a submit and a cancel in order; a fill that raced the cancel is booked', () => {
+    let ids: ClientOrderId[] = [];
+    const t = setup((ctx) => ({
+      onBar() {
+        if (ids.length > 0) return;
+        const a = ctx.submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01, price: 90_000 });
+        ctx.cancel(a); // FIFO: the submit goes out first, then its cancel
+        const b = ctx.submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01, price: 91_000 });
+        ids = [a, b];
+      },
+    }));
+    t.bar(0, 100_000);
+    const [a, b] = ids as [ClientOrderId, ClientOrderId];
+    expect(t.venue.received.map((c) => `${c.type} ${'clientOrderId' in c ? c.clientOrderId : ''}`)).toEqual([`SubmitOrder ${a}`, `CancelOrder ${a}`, `SubmitOrder ${b}`]);
+    expect(t.kernel.orders.get(a)?.status).toBe('pending_cancel');
+    t.ctx().cancel(b);
+    t.kernel.drain();
+    expect(t.kernel.orders.get(b)?.status).toBe('pending_cancel');
+    // The fill raced the cancel: the venue rejects the cancel, the fill is booked.
+    t.kernel.venueSink({ type: 'OrderFilled', clientOrderId: b, symbol: BTC.symbol, venueOrderId: venueOrderId('2'), tradeId: tradeId('x'), side: 'buy', lastQty: 0.01, lastPx: 91_000, fee: '0', liquidity: 'maker', tsEvent: 5, tsInit: 5 });
+    t.kernel.venueSink({ type: 'OrderCancelRejected', clientOrderId: b, symbol: BTC.symbol, reason: 'Unknown order sent.', tsEvent: 6, tsInit: 6 });
+    t.kernel.venueSink({ type: 'OrderCanceled', clientOrderId: a, symbol: BTC.symbol, tsEvent: 6, tsInit: 6 });
+    t.kernel.drain();
+    expect(t.kernel.orders.get(b)?.status).toBe('filled');
+    expect(t.kernel.orders.get(a)?.status).toBe('canceled');
+    expect(t.kernel.portfolio.position('BTCUSDT').qty).toBe(0.01);
+    expect(t.log.filter((m) => m.type === 'EventIgnored')).toEqual([]);
+  });
+
+  it('an operator cancel-all cancels unsent orders locally', () => {
+    const t = setup(() => ({}));
+    t.bar(0, 100_000);
+    const id = t.ctx().submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01, price: 90_000 });
+    t.kernel.command({ type: 'CancelAllOrders', tsInit: t.clock.now() });
+    // The submit was queued first, so it goes out; the cancel-all follows it to the venue.
+    t.kernel.drain();
+    expect(t.venue.received.map((c) => c.type)).toEqual(['SubmitOrder', 'CancelAllOrders']);
+    expect(t.kernel.orders.get(id)?.status).toBe('pending_cancel');
+  });
+
+  it('fires timers in time order, and only once', () => {
+    const fired: string[] = [];
+    const t = setup((ctx) => ({
+      onStart() {
+        ctx.setTimer('b', 120_000);
+        ctx.setTimer('a', 60_000);
+        ctx.setTimer('c', 999_999);
+        ctx.cancelTimer('c');
+      },
+      onTimer(name: string) {
+        fired.push(`${name}@${ctx.now()}`);
+      },
+    }));
+    for (let i = 0; i < 5; i++) {
+      t.clock.advanceTo((i + 1) * 60_000);
+      t.kernel.fireTimers(t.clock.now());
+      t.kernel.drain();
+    }
+    expect(fired).toEqual(['a@60000', 'b@120000']);
+  });
+
+  it('pausing new entries still lets a strategy reduce', () => {
+    const t = setup((ctx) => ({
+      onBar() {
+        if (ctx.portfolio.position('BTCUSDT').qty > 0) ctx.submit({ symbol: 'BTCUSDT', side: 'sell', qty: 0.01 });
+        else ctx.submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01 });
+      },
+    }));
+    t.kernel.setTradingState('reducing', 'operator pause');
+    t.bar(0, 100_000);
+    expect(t.log.find((m) => m.type === 'OrderDenied')).toMatchObject({ reason: expect.stringMatching(/paused/) });
+    expect(t.log.find((m) => m.type === 'TradingStateChanged')).toMatchObject({ state: 'reducing', reason: 'operator pause' });
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { check, DEFAULT_LIMITS, type RiskView } from '../../src/engine/index.ts';
+import { BTC, marketOrder, submit } from '../kit/factories.ts';
+
+const view = (over: Partial<RiskView> = {}): RiskView => ({
+  tradingState: 'active',
+  accountType: 'cash',
+  instrument: BTC,
+  position: 0,
+  referencePrice: 100_000,
+  openOrders: 0,
+  buyingPower: 10_000,
+  dailyPnl: 0,
+  ...over,
+});
+
+const reason = (v: ReturnType<typeof check>): string => (v.ok ? 'ok' : v.reason);
+
+describe('risk gate', () => {
+  it('passes a sound order', () => {
+    expect(check(marketOrder({ qty: 0.01 }), view())).toEqual({ ok: true });
+  });
+
+  it('denies what breaks the instrument rules', () => {
+    expect(reason(check(submit({ qty: 0 }), view()))).toMatch(/> 0/);
+    expect(reason(check(submit({ qty: 0.000001 }), view()))).toMatch(/lot size/);
+    expect(reason(check(submit({ qty: 0.01, price: 100.005 }), view()))).toMatch(/tick size/);
+    expect(reason(check(submit({ qty: 0.00001, price: 100 }), view()))).toMatch(/below the minimum 5/);
+    expect(reason(check(submit({ symbol: 'ETHUSDT' as never }), view({ instrument: undefined })))).toMatch(/unknown symbol/);
+  });
+
+  it('denies a market order before any price is known', () => {
+    expect(reason(check(marketOrder({ qty: 0.01 }), view({ referencePrice: undefined })))).toMatch(/no price/);
+  });
+
+  it('honours the trading state: halted denies everything, reducing only allows reductions', () => {
+    expect(reason(check(submit({ qty: 0.01 }), view({ tradingState: 'halted' })))).toMatch(/halted/);
+    expect(reason(check(submit({ qty: 0.01 }), view({ tradingState: 'reducing' })))).toMatch(/paused/);
+    expect(check(submit({ side: 'sell', qty: 0.01, price: 100_000 }), view({ tradingState: 'reducing', position: 0.02 }))).toEqual({ ok: true });
+  });
+
+  it('denies reduce-only orders that would not reduce', () => {
+    expect(reason(check(submit({ reduceOnly: true, qty: 0.01, price: 100_000 }), view({ position: 0.02 })))).toMatch(/reduce-only/);
+    expect(reason(check(submit({ reduceOnly: true, side: 'sell', qty: 0.03, price: 100_000 }), view({ position: 0.02 })))).toMatch(/reduce-only/);
+  });
+
+  it('applies the limits and the account', () => {
+    const limits = { ...DEFAULT_LIMITS, maxOrderNotional: 500, maxPositionNotional: 1500, dailyLossLimit: 100, maxOpenOrders: 3 };
+    expect(reason(check(submit({ qty: 0.01, price: 100_000 }), view(), limits))).toMatch(/exceeds the limit 500/);
+    expect(reason(check(submit({ qty: 0.004, price: 100_000 }), view({ position: 0.012 }), limits))).toMatch(/position notional/);
+    expect(reason(check(submit({ qty: 0.001, price: 100_000 }), view({ dailyPnl: -100 }), limits))).toMatch(/daily loss limit/);
+    expect(reason(check(submit({ qty: 0.001, price: 100_000 }), view({ openOrders: 3 }), limits))).toMatch(/too many open orders/);
+    expect(reason(check(submit({ qty: 0.2, price: 100_000 }), view()))).toMatch(/insufficient cash/);
+    expect(reason(check(submit({ side: 'sell', qty: 0.01, price: 100_000 }), view()))).toMatch(/cash account holds only 0/);
+    expect(check(submit({ side: 'sell', qty: 0.01, price: 100_000 }), view({ accountType: 'margin' }))).toEqual({ ok: true });
+    // reductions are allowed past the daily loss limit: closing risk is always possible
+    expect(check(submit({ side: 'sell', qty: 0.01, price: 100_000 }), view({ position: 0.01, dailyPnl: -500 }), limits)).toEqual({ ok: true });
+  });
+});
