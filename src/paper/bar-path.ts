@@ -13,18 +13,39 @@ export interface PathPoint {
   readonly p: number;
 }
 
-/** Points of a bar (open, extreme, extreme, close). */
-export function barPath(tsOpen: number, interval: number, open: number, high: number, low: number, close: number): PathPoint[] {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A reusable buffer for `barPath` (the venue keeps one per market: no allocation per bar). */
+export function pathBuffer(): Mutable<PathPoint>[] {
+  return [0, 1, 2, 3, 4].map(() => ({ t: 0, p: 0 }));
+}
+
+/**
+ * Writes a bar's path into `out`: the previous close at the open time (a gap of zero duration),
+ * then open, the nearer extreme, the farther extreme and the close. Segments are out[i] -> out[i+1].
+ */
+export function barPath(
+  out: Mutable<PathPoint>[],
+  prevClose: number,
+  tsOpen: number,
+  interval: number,
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+): readonly PathPoint[] {
   const highFirst = high - open < open - low;
-  const t1 = tsOpen + Math.floor(interval / 3);
-  const t2 = tsOpen + Math.floor((2 * interval) / 3);
-  const t3 = tsOpen + interval - 1;
-  return [
-    { t: tsOpen, p: open },
-    { t: t1, p: highFirst ? high : low },
-    { t: t2, p: highFirst ? low : high },
-    { t: t3, p: close },
-  ];
+  const set = (i: number, t: number, p: number): void => {
+    const pt = out[i] as Mutable<PathPoint>;
+    pt.t = t;
+    pt.p = p;
+  };
+  set(0, tsOpen, prevClose);
+  set(1, tsOpen, open);
+  set(2, tsOpen + Math.floor(interval / 3), highFirst ? high : low);
+  set(3, tsOpen + Math.floor((2 * interval) / 3), highFirst ? low : high);
+  set(4, tsOpen + interval - 1, close);
+  return out;
 }
 
 /** Price at time t on the segment a -> b (clamped to the segment). */

@@ -22,6 +22,9 @@ import {
   type LedgerFill,
 } from '../engine/index.ts';
 
+/** Fills are folded into the exact ledger in batches of this size (or when it is read). */
+const FOLD_EVERY = 1024;
+
 interface Mirror {
   readonly qtyDecimals: number;
   /** Signed size, exact on the lot grid. */
@@ -62,6 +65,7 @@ export class SimAccount {
 
   fill(f: LedgerFill): void {
     this.unfolded.push(f);
+    if (this.unfolded.length >= FOLD_EVERY) void this.ledger; // keep memory bounded on long runs
     const m = this.mirrors.get(f.symbol);
     if (m === undefined) throw new Error(`sim account: no instrument ${f.symbol}`);
     const signed = f.side === 'buy' ? f.qty : -f.qty;

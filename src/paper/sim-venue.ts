@@ -42,7 +42,7 @@ import {
   type VenueOrderId,
   type AccountType,
 } from '../engine/index.ts';
-import { barPath, crossingTime, priceAt, type PathPoint } from './bar-path.ts';
+import { barPath, crossingTime, pathBuffer, priceAt, type PathPoint } from './bar-path.ts';
 import { feeFor, sampleLatency, takerSlippage, type VenueModels } from './models.ts';
 import { SimAccount } from './sim-account.ts';
 
@@ -80,6 +80,8 @@ interface Market {
   volume: number;
   /** Volume resting orders may still fill in the current bar. */
   budget: number;
+  /** Reused intrabar path buffer. */
+  readonly path: ReturnType<typeof pathBuffer>;
 }
 
 export interface SimVenueOptions {
@@ -119,6 +121,7 @@ export class SimulatedVenue implements MatchingVenue {
         sigma: 0,
         volume: 0,
         budget: 0,
+        path: pathBuffer(),
       });
     }
   }
@@ -189,12 +192,9 @@ export class SimulatedVenue implements MatchingVenue {
       m.sigma = bar.open > 0 ? (bar.high - bar.low) / bar.open : 0;
       m.volume = bar.volume;
       m.budget = bar.volume * this.o.models.fills.maxParticipation;
-      const path = barPath(bar.tsEvent, bar.interval, bar.open, bar.high, bar.low, bar.close);
-      let prev: PathPoint = { t: bar.tsEvent, p: Number.isNaN(m.last) ? bar.open : m.last };
-      for (const pt of path) {
-        this.runSegment(m, prev, pt);
-        prev = pt;
-      }
+      const prevClose = Number.isNaN(m.last) ? bar.open : m.last;
+      const path = barPath(m.path, prevClose, bar.tsEvent, bar.interval, bar.open, bar.high, bar.low, bar.close);
+      for (let i = 0; i < 4; i++) this.runSegment(m, path[i] as PathPoint, path[i + 1] as PathPoint);
     }
     m.last = bar.close;
     m.lastT = bar.tsEvent + bar.interval - 1;
