@@ -35,16 +35,22 @@ export function barPath(
   close: number,
 ): readonly PathPoint[] {
   const highFirst = high - open < open - low;
-  const set = (i: number, t: number, p: number): void => {
-    const pt = out[i] as Mutable<PathPoint>;
-    pt.t = t;
-    pt.p = p;
-  };
-  set(0, tsOpen, prevClose);
-  set(1, tsOpen, open);
-  set(2, tsOpen + Math.floor(interval / 3), highFirst ? high : low);
-  set(3, tsOpen + Math.floor((2 * interval) / 3), highFirst ? low : high);
-  set(4, tsOpen + interval - 1, close);
+  // Plain assignments, no helper closure: this runs for every bar with orders working.
+  const p0 = out[0] as Mutable<PathPoint>;
+  const p1 = out[1] as Mutable<PathPoint>;
+  const p2 = out[2] as Mutable<PathPoint>;
+  const p3 = out[3] as Mutable<PathPoint>;
+  const p4 = out[4] as Mutable<PathPoint>;
+  p0.t = tsOpen;
+  p0.p = prevClose;
+  p1.t = tsOpen;
+  p1.p = open;
+  p2.t = tsOpen + Math.floor(interval / 3);
+  p2.p = highFirst ? high : low;
+  p3.t = tsOpen + Math.floor((2 * interval) / 3);
+  p3.p = highFirst ? low : high;
+  p4.t = tsOpen + interval - 1;
+  p4.p = close;
   return out;
 }
 
@@ -64,9 +70,9 @@ export function crossingTime(a: PathPoint, b: PathPoint, from: number, side: 'bu
   const start = Math.max(from, a.t);
   if (start > b.t) return undefined;
   const p0 = priceAt(a, b, start);
-  const through = (p: number): boolean => (side === 'buy' ? p < limit : p > limit);
-  if (through(p0)) return start;
-  if (!through(b.p)) return undefined;
+  const buy = side === 'buy';
+  if (buy ? p0 < limit : p0 > limit) return start;
+  if (buy ? !(b.p < limit) : !(b.p > limit)) return undefined;
   // Linear: solve p0 + (b.p - p0) * s = limit, then step to the first ms strictly past it.
   const s = (limit - p0) / (b.p - p0);
   const t = Math.min(b.t, Math.floor(start + s * (b.t - start)) + 1);
