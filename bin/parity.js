@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Entry point: registers tsx so TypeScript sources and user strategies load directly (no build step),
 // then runs the CLI.
+import { setFlagsFromString } from 'node:v8';
 import { register } from 'tsx/esm/api';
 
+// A larger young generation: the engine allocates many short-lived messages, and fewer scavenges
+// make backtests ~30% faster (see bench/). Set before anything big is allocated.
+setFlagsFromString('--max-semi-space-size=64');
 register();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);

@@ -100,17 +100,24 @@ export function formatFixed(v: Fixed): string {
  * n must be a safe integer; used where an exact product fits in a double (the venue's fee path).
  */
 export function formatScaled(n: number, decimals: number): string {
+  if (decimals === 0) return String(n);
   const neg = n < 0;
-  let digits = String(neg ? -n : n);
-  if (decimals > 0) {
-    if (digits.length <= decimals) digits = '0'.repeat(decimals - digits.length + 1) + digits;
-    const cut = digits.length - decimals;
-    let end = digits.length;
-    while (end > cut && digits.charCodeAt(end - 1) === 48) end--;
-    digits = end === cut ? digits.slice(0, cut) : `${digits.slice(0, cut)}.${digits.slice(cut, end)}`;
+  const a = neg ? -n : n;
+  const p = POW10_NUM[decimals] ?? 10 ** decimals;
+  const int = Math.floor(a / p);
+  let frac = a - int * p; // exact: a and int * p are integers below 2^53
+  if (frac === 0) return neg && int !== 0 ? `-${int}` : String(int);
+  let d = decimals;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    d--;
   }
-  return neg && digits !== '0' ? `-${digits}` : digits;
+  const fs = String(frac);
+  const body = `${int}.${fs.length < d ? '0'.repeat(d - fs.length) + fs : fs}`;
+  return neg ? `-${body}` : body;
 }
+
+const POW10_NUM = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /** Correctly rounded JS number of a fixed-18 value (for statistics and display only). */
 export function toNumber(v: Fixed): number {

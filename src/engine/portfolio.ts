@@ -11,7 +11,6 @@ import {
   applyFill,
   applyFunding,
   avgEntry,
-  cash as ledgerCash,
   createLedger,
   equity as ledgerEquity,
   positionOf,
@@ -160,13 +159,17 @@ export class Portfolio implements PortfolioView {
   private refresh(symbol: string): void {
     const l = this.ledgerState;
     this.balanceF = toFloat(l.balance);
-    this.cashF = toFloat(ledgerCash(l));
     const b = this.books.get(symbol);
-    if (b === undefined) return;
-    const p = positionOf(l, symbol);
-    b.qty = toNumber(p.qty);
-    b.cost = toFloat(p.cost);
-    b.view = undefined;
+    if (b !== undefined) {
+      const p = positionOf(l, symbol);
+      b.qty = toNumber(p.qty);
+      b.cost = toFloat(p.cost);
+      b.view = undefined;
+    }
+    // Float cash from the mirrors: the exact figure is cash(ledger), for whoever needs it exact.
+    let c = this.balanceF;
+    for (const x of this.list) c -= x.cost;
+    this.cashF = c;
   }
 }
 

@@ -22,19 +22,27 @@ export function feeFor(model: FeeModel, liquidity: 'maker' | 'taker', price: num
   const pd = inst.priceDecimals;
   const qd = inst.qtyDecimals;
   if (rd <= 10) {
-    const n = Math.round(price * 10 ** pd) * Math.round(qty * 10 ** qd) * Math.round(rate * 10 ** rd);
+    const n = Math.round(price * (POW[pd] as number)) * Math.round(qty * (POW[qd] as number)) * Math.round(rate * (POW[rd] as number));
     if (Math.abs(n) <= Number.MAX_SAFE_INTEGER) return formatScaled(n, pd + qd + rd);
   }
   return formatFixed(product(price, qty, rate));
 }
 
-const RATE_DECIMALS = new Map<number, number>();
+const POW: Float64Array = Float64Array.from({ length: 19 }, (_, i) => 10 ** i);
+
+/** Decimals of a rate, memoized for the last two rates seen (a venue has a maker and a taker rate). */
+let lastRateA = NaN;
+let lastDecA = 0;
+let lastRateB = NaN;
+let lastDecB = 0;
 function rateDecimals(rate: number): number {
-  let d = RATE_DECIMALS.get(rate);
-  if (d === undefined) {
-    d = decimalsOf(Math.abs(rate) || 1);
-    RATE_DECIMALS.set(rate, d);
-  }
+  if (rate === lastRateA) return lastDecA;
+  if (rate === lastRateB) return lastDecB;
+  const d = decimalsOf(Math.abs(rate) || 1);
+  lastRateB = lastRateA;
+  lastDecB = lastDecA;
+  lastRateA = rate;
+  lastDecA = d;
   return d;
 }
 

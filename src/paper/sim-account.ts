@@ -6,7 +6,9 @@
  * Two views, one truth: the exact ledger (the engine's pure ledger functions over every fill, in
  * order) is what reconciliation compares; it is folded lazily, when someone reads it, because the
  * order checks on the hot path only need float mirrors (position sizes kept exact on the lot grid,
- * cash and cost within float rounding).
+ * cash and cost within float rounding). Until then fills wait in a compact log (32 bytes each;
+ * the exact fee is recomputed from price, size and liquidity when folded), so a backtest that
+ * never reconciles pays no bigint work here at all.
  */
 import {
   applyFill,
@@ -22,10 +24,26 @@ import {
   type LedgerFill,
 } from '../engine/index.ts';
 
-/** Fills are folded into the exact ledger in batches of this size (or when it is read). */
-const FOLD_EVERY = 1024;
+/** Unfolded fills kept at most (32 MB); beyond that they are folded into the exact ledger. */
+const MAX_UNFOLDED = 1 << 20;
+const STRIDE = 4; // symbol index, signed qty, price, 1 = maker / 0 = taker
+
+/** Exact fee of a fill, as the venue charged it. */
+export type FeeOf = (inst: Instrument, liquidity: 'maker' | 'taker', price: number, qty: number) => string;
+
+export interface AccountFill {
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly price: number;
+  readonly qty: number;
+  readonly liquidity: 'maker' | 'taker';
+  /** The exact fee charged, as reported on the fill. */
+  readonly fee: string;
+}
 
 interface Mirror {
+  readonly inst: Instrument;
+  readonly index: number;
   readonly qtyDecimals: number;
   /** Signed size, exact on the lot grid. */
   qty: number;
@@ -35,8 +53,10 @@ interface Mirror {
 
 export class SimAccount {
   private exact: Ledger;
-  private unfolded: LedgerFill[] = [];
+  private log = new Float64Array(1024 * STRIDE);
+  private logged = 0;
   private readonly mirrors = new Map<string, Mirror>();
+  private readonly byIndex: Mirror[] = [];
   /** Wallet balance (starting cash + realized - fees + funding), float. */
   private balanceF: number;
 
@@ -46,33 +66,58 @@ export class SimAccount {
     readonly type: AccountType,
     readonly leverage: number,
     instruments: readonly Instrument[],
+    private readonly feeOf: FeeOf,
   ) {
     this.exact = createLedger(currency, startingCash);
     this.balanceF = Number(formatFixed(startingCash));
-    for (const inst of instruments) this.mirrors.set(inst.symbol, { qtyDecimals: inst.qtyDecimals, qty: 0, cost: 0 });
+    instruments.forEach((inst, index) => {
+      const m: Mirror = { inst, index, qtyDecimals: inst.qtyDecimals, qty: 0, cost: 0 };
+      this.mirrors.set(inst.symbol, m);
+      this.byIndex.push(m);
+    });
   }
 
   /** The exact ledger, with every fill so far applied. */
   get ledger(): Ledger {
-    if (this.unfolded.length > 0) {
+    if (this.logged > 0) {
       let l = this.exact;
-      for (const f of this.unfolded) l = applyFill(l, f);
+      const log = this.log;
+      for (let k = 0; k < this.logged; k++) {
+        const o = k * STRIDE;
+        const m = this.byIndex[log[o] as number] as Mirror;
+        const signed = log[o + 1] as number;
+        const price = log[o + 2] as number;
+        const qty = Math.abs(signed);
+        const fill: LedgerFill = { symbol: m.inst.symbol, side: signed > 0 ? 'buy' : 'sell', price, qty, fee: this.feeOf(m.inst, log[o + 3] === 1 ? 'maker' : 'taker', price, qty) };
+        l = applyFill(l, fill);
+      }
       this.exact = l;
-      this.unfolded = [];
+      this.logged = 0;
     }
     return this.exact;
   }
 
-  fill(f: LedgerFill): void {
-    this.unfolded.push(f);
-    if (this.unfolded.length >= FOLD_EVERY) void this.ledger; // keep memory bounded on long runs
+  fill(f: AccountFill): void {
     const m = this.mirrors.get(f.symbol);
     if (m === undefined) throw new Error(`sim account: no instrument ${f.symbol}`);
     const signed = f.side === 'buy' ? f.qty : -f.qty;
+    if (this.logged * STRIDE === this.log.length) {
+      if (this.logged >= MAX_UNFOLDED) void this.ledger;
+      else {
+        const bigger = new Float64Array(this.log.length * 2);
+        bigger.set(this.log);
+        this.log = bigger;
+      }
+    }
+    const o = this.logged * STRIDE;
+    this.log[o] = m.index;
+    this.log[o + 1] = signed;
+    this.log[o + 2] = f.price;
+    this.log[o + 3] = f.liquidity === 'maker' ? 1 : 0;
+    this.logged++;
     const notional = f.price * f.qty;
-    const fee = Number(f.fee);
     if (m.qty === 0 || Math.sign(m.qty) === Math.sign(signed)) {
-      m.cost += f.side === 'buy' ? notional : -notional;
+      m.cost += signed > 0 ? notional : -notional;
     } else {
       const held = Math.abs(m.qty);
       const closed = Math.min(f.qty, held);
@@ -83,7 +128,7 @@ export class SimAccount {
     }
     m.qty = roundTo(m.qty + signed, m.qtyDecimals);
     if (m.qty === 0) m.cost = 0;
-    this.balanceF -= fee;
+    this.balanceF -= Number(f.fee);
   }
 
   /** Settles funding on a position and returns the exact amount credited (negative when paid). */

@@ -105,7 +105,7 @@ export class SimulatedVenue implements MatchingVenue {
   private lastMarket: Market | undefined;
 
   constructor(private readonly o: SimVenueOptions) {
-    this.account = new SimAccount(o.currency, o.startingCash, o.accountType, o.leverage ?? 1, o.instruments);
+    this.account = new SimAccount(o.currency, o.startingCash, o.accountType, o.leverage ?? 1, o.instruments, (inst, liq, px, qty) => feeFor(o.models.fees, liq, px, qty, inst));
     for (const inst of o.instruments) {
       this.markets.set(inst.symbol, {
         inst,
@@ -463,7 +463,7 @@ export class SimulatedVenue implements MatchingVenue {
   private fill(m: Market, r: SimOrder, qty: number, price: number, liquidity: 'maker' | 'taker', t: number): void {
     const sym = m.inst.symbol;
     const fee = feeFor(this.o.models.fees, liquidity, price, qty, m.inst);
-    this.account.fill({ symbol: sym, side: r.side, price, qty, fee });
+    this.account.fill({ symbol: sym, side: r.side, price, qty, fee, liquidity });
     r.filled = roundTo(r.filled + qty, m.inst.qtyDecimals);
     if (r.filled >= r.qty) this.remove(m, r);
     this.emit({
