@@ -4,31 +4,15 @@
  * next-open fills. Both run in one process on the bundled BTCUSDT 1m data; the ratio is what to
  * compare across machines.
  */
-import { BarFeed, fromNumber, resolveParams, runBacktest, Sma, symbol, type BarSeries } from '../src/engine/index.ts';
-import { DEFAULT_MODELS, SimulatedVenue } from '../src/paper/index.ts';
-import { loadCandles, resolveInstrument } from '../src/data/index.ts';
+import { resolveParams, Sma, symbol, type BarSeries } from '../src/engine/index.ts';
+import { FRICTIONLESS } from '../src/paper/index.ts';
+import { loadCandles } from '../src/data/index.ts';
 import smaCross from '../strategies/sma-cross.ts';
-import { createRng } from '../src/engine/index.ts';
-
-const DATA = new URL('../data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', import.meta.url).pathname;
+import { backtestOnce, BTC_1M } from './kit.ts';
 
 function engineRun(series: BarSeries): { fills: number; equity: number } {
-  const inst = resolveInstrument('BTCUSDT', 'spot', 0.01);
-  const models = { ...DEFAULT_MODELS, fees: { maker: 0.0004, taker: 0.0004 }, latency: { kind: 'fixed' as const, ms: 0 } };
-  const cash = fromNumber(10_000);
-  const r = runBacktest({
-    instruments: [inst],
-    feed: new BarFeed(series),
-    currency: 'USDT',
-    startingCash: cash,
-    accountType: 'cash',
-    strategies: [{ definition: smaCross, params: resolveParams(smaCross, {}), symbols: [inst.symbol] }],
-    venue: (clock, sink) => {
-      const v = new SimulatedVenue({ instruments: [inst], clock, rng: createRng(1), models, currency: 'USDT', startingCash: cash, accountType: 'cash' });
-      v.connect(sink);
-      return v;
-    },
-  });
+  const models = { ...FRICTIONLESS, fees: { maker: 0.0004, taker: 0.0004 } };
+  const r = backtestOnce(series, smaCross, resolveParams(smaCross, {}), models, 10_000);
   return { fills: r.fills.length, equity: r.equity[r.equity.length - 1] ?? NaN };
 }
 
@@ -87,7 +71,7 @@ const median = (xs: number[]): number => {
 };
 
 export function benchBacktest(reps = 21): Record<string, number | string> {
-  const { series } = loadCandles(DATA, symbol('BTCUSDT'));
+  const { series } = loadCandles(BTC_1M, symbol('BTCUSDT'));
   const e = engineRun(series);
   const b = bareRun(series);
   if (e.fills !== b.fills) throw new Error(`engine and bare loop disagree: ${e.fills} vs ${b.fills} fills`);

@@ -3,30 +3,14 @@
  * and the order round trip (a strategy that trades every bar: submit, risk gate, venue, fill,
  * two ledgers). Together they explain the sma-cross figure in backtest-throughput.ts.
  */
-import { BarFeed, createRng, defineStrategy, fromNumber, runBacktest, Sma, symbol, type AnyStrategyDefinition, type BarSeries } from '../src/engine/index.ts';
-import { DEFAULT_MODELS, FRICTIONLESS, SimulatedVenue } from '../src/paper/index.ts';
-import { loadCandles, resolveInstrument } from '../src/data/index.ts';
-
-const DATA = new URL('../data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', import.meta.url).pathname;
+import { defineStrategy, Sma, symbol, type AnyStrategyDefinition, type BarSeries } from '../src/engine/index.ts';
+import { DEFAULT_MODELS, FRICTIONLESS } from '../src/paper/index.ts';
+import { loadCandles } from '../src/data/index.ts';
+import { backtestOnce, BTC_1M } from './kit.ts';
 
 function run(series: BarSeries, def: AnyStrategyDefinition): { ms: number; fills: number } {
-  const inst = resolveInstrument('BTCUSDT', 'spot', 0.01);
-  const cash = fromNumber(1e9);
-  const models = { ...FRICTIONLESS, fees: DEFAULT_MODELS.fees };
   const t0 = performance.now();
-  const r = runBacktest({
-    instruments: [inst],
-    feed: new BarFeed(series),
-    currency: 'USDT',
-    startingCash: cash,
-    accountType: 'cash',
-    strategies: [{ definition: def, params: {}, symbols: [inst.symbol] }],
-    venue: (clock, sink) => {
-      const v = new SimulatedVenue({ instruments: [inst], clock, rng: createRng(1), models, currency: 'USDT', startingCash: cash, accountType: 'cash' });
-      v.connect(sink);
-      return v;
-    },
-  });
+  const r = backtestOnce(series, def, {}, { ...FRICTIONLESS, fees: DEFAULT_MODELS.fees }, 1e9);
   return { ms: performance.now() - t0, fills: r.fills.length };
 }
 
@@ -55,7 +39,7 @@ const flip = defineStrategy({
 });
 
 export function benchEnginePaths(reps = 15): Record<string, number> {
-  const { series } = loadCandles(DATA, symbol('BTCUSDT'));
+  const { series } = loadCandles(BTC_1M, symbol('BTCUSDT'));
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   for (let i = 0; i < 3; i++) {
     run(series, floor);

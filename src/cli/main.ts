@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { DataError } from '../data/index.ts';
+import { ParamError } from '../engine/index.ts';
 import { addBacktestCommand } from './backtest/command.ts';
 import { UserError } from './errors.ts';
 
@@ -36,9 +37,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`parity: ${err.message}\n`);
       return err.exitCode;
     }
-    if (err instanceof ConfigError || err instanceof DataError) {
+    // Expected failures from below the CLI: bad config or parameters (usage, 2), bad data (1).
+    if (err instanceof ConfigError || err instanceof ParamError || err instanceof DataError) {
       process.stderr.write(`parity: ${err.message}\n`);
-      return 2;
+      return err instanceof DataError ? 1 : 2;
     }
     process.stderr.write(`parity: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 70;

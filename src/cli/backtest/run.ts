@@ -14,7 +14,6 @@ import {
   summarize,
   symbol,
   toNumber,
-  ParamError,
   type BacktestResult,
   type BarSeries,
   type DataFeed,
@@ -25,7 +24,7 @@ import {
   type Summary,
 } from '../../engine/index.ts';
 import { SimulatedVenue } from '../../paper/index.ts';
-import { DataError, loadCandles, loadFunding, resolveInstrument, sliceRange } from '../../data/index.ts';
+import { loadCandles, loadFunding, resolveInstrument, sliceRange } from '../../data/index.ts';
 import { UserError } from '../errors.ts';
 import { loadStrategy } from '../strategy-loader.ts';
 import type { BacktestSpec } from './spec.ts';
@@ -63,13 +62,7 @@ export interface RunHooks {
 
 function load(spec: BacktestSpec): LoadedSeries[] {
   return spec.data.map((d) => {
-    let file;
-    try {
-      file = loadCandles(d.path, symbol(d.symbol));
-    } catch (err) {
-      if (err instanceof DataError) throw new UserError(err.message, 1);
-      throw err;
-    }
+    const file = loadCandles(d.path, symbol(d.symbol));
     const { from, to } = sliceRange(file.series, spec.from ?? -Infinity, spec.to ?? Infinity);
     if (to - from < 2) {
       throw new UserError(`${d.path}: no data in the requested range (${to - from} bars between --from and --to); the file covers ${new Date(file.series.ts[0] as number).toISOString()} to ${new Date(file.series.ts[file.series.length - 1] as number).toISOString()}`, 1);
@@ -80,25 +73,13 @@ function load(spec: BacktestSpec): LoadedSeries[] {
 
 export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}): Promise<BacktestReport> {
   const { definition } = await loadStrategy(spec.strategy);
-  let params: Params;
-  try {
-    params = resolveParams(definition, spec.params);
-  } catch (err) {
-    if (err instanceof ParamError) throw new UserError(err.message);
-    throw err;
-  }
+  const params: Params = resolveParams(definition, spec.params);
   const loaded = load(spec);
   const kind = spec.market === 'perp' ? 'perpetual' : 'spot';
   const instruments = loaded.map((l) => resolveInstrument(l.series.symbol, kind, 10 ** -Math.min(l.priceDecimals, 8), spec.instrument));
   const feeds: DataFeed[] = loaded.map((l) => new BarFeed(l.series, l.from, l.to));
   for (const f of spec.funding) {
-    let rates;
-    try {
-      rates = loadFunding(f.path, symbol(f.symbol));
-    } catch (err) {
-      if (err instanceof DataError) throw new UserError(err.message, 1);
-      throw err;
-    }
+    const rates = loadFunding(f.path, symbol(f.symbol));
     const first = loaded.find((l) => l.series.symbol === f.symbol) as LoadedSeries;
     const start = first.series.ts[first.from] as number;
     const end = (first.series.ts[first.to - 1] as number) + first.series.interval;
