@@ -46,6 +46,3 @@ export function resolveInstrument(sym: string, kind: InstrumentKind, inferredTic
   });
 }
 
-export function isKnownInstrument(sym: string, kind: InstrumentKind): boolean {
-  return CATALOG[kind][sym.toUpperCase()] !== undefined;
-}

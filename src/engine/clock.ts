@@ -30,13 +30,3 @@ export class LiveClock implements Clock {
   }
 }
 
-/** A live clock shifted by a measured offset to venue time (venue = local + offsetMs). */
-export class OffsetClock implements Clock {
-  constructor(
-    private readonly base: Clock,
-    public offsetMs = 0,
-  ) {}
-  now(): number {
-    return this.base.now() + this.offsetMs;
-  }
-}

@@ -35,7 +35,7 @@ export class BarFeed implements DataFeed {
   readonly size: number;
   constructor(
     private readonly s: BarSeries,
-    private readonly from = 0,
+    from = 0,
     private readonly to = s.length,
   ) {
     this.i = from;

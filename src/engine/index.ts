@@ -24,3 +24,4 @@ export * from './data-feed.ts';
 export * from './backtest.ts';
 export * from './indicators.ts';
 export * from './performance.ts';
+export * from './strategy-host.ts';

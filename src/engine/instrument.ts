@@ -6,7 +6,7 @@
  * exact grid values. Snapping never makes an order more aggressive than asked: buy prices round
  * down, sell prices round up, quantities round toward zero.
  */
-import { decimalsOf, fromNumber, mul, type Fixed } from './fixed.ts';
+import { decimalsOf } from './fixed.ts';
 import type { Symbol } from './ids.ts';
 
 export type InstrumentKind = 'spot' | 'perpetual';
@@ -103,10 +103,6 @@ export function snapPrice(inst: Instrument, price: number, side: 'buy' | 'sell')
   return fromSteps(whole, inst.tickSize, inst.priceDecimals);
 }
 
-/** Price rounded to the nearest tick (for data that should already be on the grid). */
-export function roundPrice(inst: Instrument, price: number): number {
-  return fromSteps(Math.round(toSteps(price, inst.tickSize)), inst.tickSize, inst.priceDecimals);
-}
 
 /** True when x is a whole multiple of step, within float noise. */
 export function onGrid(x: number, step: number): boolean {
@@ -114,13 +110,4 @@ export function onGrid(x: number, step: number): boolean {
   return Math.abs(s - Math.round(s)) < 1e-7;
 }
 
-/** Sum of two grid quantities without float drift. */
-export function addQty(inst: Instrument, a: number, b: number): number {
-  const p = 10 ** inst.qtyDecimals;
-  return Math.round((a + b) * p) / p;
-}
 
-/** Exact notional price x qty, fixed-18. */
-export function notional(price: number, qty: number): Fixed {
-  return mul(fromNumber(price), fromNumber(qty));
-}

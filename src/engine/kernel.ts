@@ -16,18 +16,18 @@ import type {
   TimerFired,
   VenueEvent,
 } from './events.ts';
-import { strategyId as toStrategyId, type ClientOrderId, type StrategyId, type Symbol } from './ids.ts';
+import type { ClientOrderId, StrategyId } from './ids.ts';
 import type { Clock } from './clock.ts';
 import type { Fixed } from './fixed.ts';
-import { snapPrice, snapQty, type Instrument } from './instrument.ts';
+import type { Instrument } from './instrument.ts';
 import type { MarketData } from './market-data.ts';
 import { leavesQty, type Order } from './order.ts';
 import { OrderManager } from './order-manager.ts';
 import type { ExecutionPort, VenueEventSink } from './ports.ts';
 import { Portfolio, type SymbolBook } from './portfolio.ts';
-import { MessageQueue, TimerHeap } from './queue.ts';
+import { MessageQueue } from './queue.ts';
 import { check, DEFAULT_LIMITS, type AccountType, type RiskLimits, type TradingState } from './risk-gate.ts';
-import type { AnyStrategyDefinition, OrderRequest, Params, StrategyContext, StrategyHandlers } from './strategy.ts';
+import { StrategyHost, type StrategyRegistration, type StrategySlot } from './strategy-host.ts';
 
 /** Everything the kernel processes, in order: the event log. */
 export type LoggedMessage = TradingCommand | EngineEvent;
@@ -50,30 +50,11 @@ export interface KernelOptions {
   readonly onFault?: (f: StrategyFaulted) => void;
 }
 
-interface StrategySlot {
-  readonly id: StrategyId;
-  readonly name: string;
-  readonly symbols: readonly Symbol[];
-  handlers: StrategyHandlers;
-  faulted: boolean;
-  readonly timers: Set<string>;
-  readonly state: Record<string, unknown>;
-}
-
 interface SymbolEntry {
   readonly book: SymbolBook;
   readonly slots: StrategySlot[];
 }
 
-export interface StrategyRegistration {
-  readonly definition: AnyStrategyDefinition;
-  readonly params: Params;
-  readonly symbols: readonly Symbol[];
-  /** Defaults to the definition's name; must be unique within a kernel. */
-  readonly id?: string;
-  /** Persisted strategy state to start from. */
-  readonly state?: Record<string, unknown>;
-}
 
 export class Kernel {
   readonly portfolio: Portfolio;
@@ -81,10 +62,8 @@ export class Kernel {
   readonly venueSink: VenueEventSink;
   private venue: ExecutionPort | undefined;
   private readonly queue = new MessageQueue<QueueItem>();
-  private readonly timers = new TimerHeap<{ strategy: StrategyId; name: string }>();
   private readonly symbols = new Map<string, SymbolEntry>();
-  private readonly slots: StrategySlot[] = [];
-  private readonly slotById = new Map<StrategyId, StrategySlot>();
+  private readonly strategies: StrategyHost;
   private readonly limits: RiskLimits;
   private readonly log: ((m: LoggedMessage) => void) | undefined;
   private state: TradingState = 'active';
@@ -100,6 +79,16 @@ export class Kernel {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.log = opts.onMessage;
     this.venueSink = (e) => this.queue.push(e);
+    this.strategies = new StrategyHost({
+      portfolio: this.portfolio,
+      orders: this.orders,
+      now: () => this.now(),
+      instrument: (symbol) => this.instrument(symbol),
+      symbols: () => [...this.symbols.keys()],
+      enqueue: (cmd) => this.queue.push(cmd),
+      log: (m) => this.emit(m),
+      onFault: (slot, handler, err) => this.onStrategyFault(slot, handler, err),
+    });
   }
 
   get clock(): Clock {
@@ -119,55 +108,34 @@ export class Kernel {
   }
 
   addStrategy(reg: StrategyRegistration): StrategyId {
-    const id = toStrategyId(reg.id ?? reg.definition.name);
-    if (this.slots.some((s) => s.id === id)) throw new Error(`a strategy with id "${id}" is already running`);
     for (const sym of reg.symbols) {
-      if (!this.symbols.has(sym)) throw new Error(`strategy ${id}: no instrument for symbol ${sym}`);
+      if (!this.symbols.has(sym)) throw new Error(`strategy ${reg.id ?? reg.definition.name}: no instrument for symbol ${sym}`);
     }
-    const slot: StrategySlot = {
-      id,
-      name: reg.definition.name,
-      symbols: reg.symbols,
-      handlers: {},
-      faulted: false,
-      timers: new Set(),
-      state: reg.state ?? {},
-    };
-    const ctx = this.contextFor(slot, reg.params);
-    slot.handlers = reg.definition.create(ctx);
-    this.slots.push(slot);
-    this.slotById.set(id, slot);
+    const slot = this.strategies.add(reg);
     for (const sym of reg.symbols) (this.symbols.get(sym) as SymbolEntry).slots.push(slot);
-    return id;
+    return slot.id;
   }
 
   /** Calls every strategy's onStart and drains. */
   start(): void {
-    for (const s of this.slots) this.invoke(s, 'onStart', () => s.handlers.onStart?.());
+    for (const s of this.strategies.slots) this.strategies.invoke(s, 'onStart', (h) => h.onStart?.());
     this.drain();
   }
 
   /** Calls every strategy's onStop and drains. */
   stop(): void {
-    for (const s of this.slots) this.invoke(s, 'onStop', () => s.handlers.onStop?.());
+    for (const s of this.strategies.slots) this.strategies.invoke(s, 'onStop', (h) => h.onStop?.());
     this.drain();
   }
 
   /** Enqueues timers due at or before `now` (engine time). */
   fireTimers(now: number): void {
-    for (;;) {
-      const t = this.timers.popDue(now);
-      if (t === undefined) return;
-      const slot = this.slotById.get(t.strategy);
-      if (slot === undefined || !slot.timers.has(t.name)) continue;
-      slot.timers.delete(t.name);
-      this.queue.push({ type: 'TimerFired', strategyId: t.strategy, name: t.name, at: now, tsInit: now });
-    }
+    for (const t of this.strategies.dueTimers(now)) this.queue.push(t);
   }
 
   /** Time of the next timer, or Infinity. */
   nextTimerAt(): number {
-    return this.timers.peekTime();
+    return this.strategies.nextTimerAt();
   }
 
   /** Delivers market data to the strategies subscribed to its symbol. Does not drain. */
@@ -191,17 +159,17 @@ export class Kernel {
           try {
             s.handlers.onBar(d);
           } catch (err) {
-            this.fault(s, 'onBar', err);
+            this.strategies.fault(s, 'onBar', err);
           }
         }
         return;
       case 'trade':
         entry.book.last = d.price;
-        for (const s of slots) if (!s.faulted) this.invoke(s, 'onTrade', () => s.handlers.onTrade?.(d));
+        for (const s of slots) this.strategies.invoke(s, 'onTrade', (h) => h.onTrade?.(d));
         return;
       case 'quote':
         if (Number.isNaN(entry.book.last)) entry.book.last = (d.bid + d.ask) / 2;
-        for (const s of slots) if (!s.faulted) this.invoke(s, 'onQuote', () => s.handlers.onQuote?.(d));
+        for (const s of slots) this.strategies.invoke(s, 'onQuote', (h) => h.onQuote?.(d));
         return;
       case 'funding':
         return;
@@ -259,8 +227,8 @@ export class Kernel {
         return this.onCancelAll(m);
       case 'TimerFired': {
         this.emit(m);
-        const slot = this.slotById.get(m.strategyId);
-        if (slot !== undefined && !slot.faulted) this.invoke(slot, 'onTimer', () => slot.handlers.onTimer?.(m.name));
+        const slot = this.strategies.get(m.strategyId);
+        if (slot !== undefined) this.strategies.invoke(slot, 'onTimer', (h) => h.onTimer?.(m.name));
         return;
       }
       case 'FundingPaid':
@@ -358,7 +326,7 @@ export class Kernel {
     this.emit(e);
     const entry = this.symbols.get(e.symbol);
     if (entry === undefined) return;
-    for (const s of entry.slots) if (!s.faulted) this.invoke(s, 'onFunding', () => s.handlers.onFunding?.(e));
+    for (const s of entry.slots) this.strategies.invoke(s, 'onFunding', (h) => h.onFunding?.(e));
   }
 
   private onOrderEvent(e: OrderEvent): void {
@@ -377,24 +345,7 @@ export class Kernel {
         this.emit({ type: 'EngineWarning', message: `order ${order.clientOrderId} overfilled: ${order.filledQty} of ${order.qty}`, tsInit: now });
       }
     }
-    const slot = this.slotById.get(order.strategyId);
-    if (slot === undefined || slot.faulted) return;
-    const h = slot.handlers;
-    if (e.type === 'OrderFilled' && h.onOrderFilled !== undefined) {
-      try {
-        h.onOrderFilled(e, order);
-      } catch (err) {
-        this.fault(slot, 'onOrderFilled', err);
-        return;
-      }
-    }
-    if (h.onOrderEvent !== undefined) {
-      try {
-        h.onOrderEvent(e, order);
-      } catch (err) {
-        this.fault(slot, 'onOrderEvent', err);
-      }
-    }
+    this.strategies.notifyOrder(e, order);
   }
 
   /** Cash (or margin x leverage) not yet committed to positions or other open orders. */
@@ -411,102 +362,12 @@ export class Kernel {
     return this.portfolio.equity() * lev - this.portfolio.exposure() - committed;
   }
 
-  private invoke(slot: StrategySlot, handler: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.fault(slot, handler, err);
-    }
-  }
-
-  private fault(slot: StrategySlot, handler: string, err: unknown): void {
-    if (slot.faulted) return;
-    slot.faulted = true;
+  private onStrategyFault(slot: StrategySlot, handler: string, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     const f: StrategyFaulted = { type: 'StrategyFaulted', strategyId: slot.id, handler, message, tsInit: this.now() };
     this.emit(f);
     // Nobody manages a faulted strategy's orders any more: cancel them.
     if (this.orders.open(slot.id).length > 0) this.queue.push({ type: 'CancelAllOrders', strategyId: slot.id, tsInit: this.now() });
     this.opts.onFault?.(f);
-  }
-
-  private contextFor(slot: StrategySlot, params: Params): StrategyContext {
-    const k = this;
-    const instrumentOf = (symbol: string): Instrument => {
-      const inst = k.instrument(symbol);
-      if (inst === undefined) throw new Error(`unknown symbol ${symbol} (this run trades ${[...k.symbols.keys()].join(', ')})`);
-      return inst;
-    };
-    const ownOrder = (id: ClientOrderId): Order | undefined => {
-      const o = k.orders.get(id);
-      return o !== undefined && o.strategyId === slot.id ? o : undefined;
-    };
-    return {
-      id: slot.id,
-      params,
-      symbols: slot.symbols,
-      state: slot.state,
-      portfolio: k.portfolio,
-      now: () => k.now(),
-      submit(req: OrderRequest): ClientOrderId {
-        const inst = instrumentOf(req.symbol);
-        const id = k.orders.nextId(slot.id);
-        const isLimit = req.price !== undefined;
-        const base = {
-          type: 'SubmitOrder' as const,
-          strategyId: slot.id,
-          clientOrderId: id,
-          symbol: inst.symbol,
-          side: req.side,
-          orderType: isLimit ? ('limit' as const) : ('market' as const),
-          qty: snapQty(inst, req.qty),
-          timeInForce: req.timeInForce ?? (isLimit ? 'gtc' : 'ioc'),
-          postOnly: req.postOnly ?? false,
-          reduceOnly: req.reduceOnly ?? false,
-          tsInit: k.now(),
-        };
-        const cmd: SubmitOrder = req.price === undefined ? base : { ...base, price: snapPrice(inst, req.price, req.side) };
-        k.orders.create(cmd, inst.qtyDecimals);
-        k.queue.push(cmd);
-        return id;
-      },
-      cancel(id: ClientOrderId): void {
-        const o = ownOrder(id);
-        if (o === undefined) return;
-        k.queue.push({ type: 'CancelOrder', strategyId: slot.id, clientOrderId: id, symbol: o.symbol, tsInit: k.now() });
-      },
-      modify(id: ClientOrderId, changes: { readonly qty?: number; readonly price?: number }): void {
-        const o = ownOrder(id);
-        if (o === undefined) return;
-        const inst = instrumentOf(o.symbol);
-        let cmd: ModifyOrder = { type: 'ModifyOrder', strategyId: slot.id, clientOrderId: id, symbol: o.symbol, tsInit: k.now() };
-        if (changes.qty !== undefined) cmd = { ...cmd, qty: snapQty(inst, changes.qty) };
-        if (changes.price !== undefined) cmd = { ...cmd, price: snapPrice(inst, changes.price, o.side) };
-        k.queue.push(cmd);
-      },
-      cancelAll(symbol?: string): void {
-        const base = { type: 'CancelAllOrders' as const, strategyId: slot.id, tsInit: k.now() };
-        k.queue.push(symbol === undefined ? base : { ...base, symbol: instrumentOf(symbol).symbol });
-      },
-      openOrders: (symbol?: string) => k.orders.open(slot.id, symbol),
-      order: ownOrder,
-      instrument: instrumentOf,
-      lastPrice(symbol: string): number | undefined {
-        const last = k.symbols.get(symbol)?.book.last;
-        return last === undefined || Number.isNaN(last) ? undefined : last;
-      },
-      setTimer(name: string, at: number): void {
-        if (slot.timers.has(name)) k.timers.remove((t) => t.strategy === slot.id && t.name === name);
-        slot.timers.add(name);
-        k.timers.add(at, { strategy: slot.id, name });
-      },
-      cancelTimer(name: string): void {
-        if (!slot.timers.delete(name)) return;
-        k.timers.remove((t) => t.strategy === slot.id && t.name === name);
-      },
-      log(message: string): void {
-        k.emit({ type: 'StrategyLogged', strategyId: slot.id, message, tsInit: k.now() });
-      },
-    };
   }
 }

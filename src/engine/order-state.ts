@@ -123,10 +123,6 @@ export function isOpen(status: OrderStatus): boolean {
   return OPEN_STATUSES.has(status);
 }
 
-/** Statuses that are final for new orders-flow purposes (late fills can still arrive, see table). */
-export function isClosed(status: OrderStatus): boolean {
-  return !OPEN_STATUSES.has(status);
-}
 
 export type TransitionResult =
   | { readonly ok: true; readonly status: OrderStatus }

@@ -17,9 +17,7 @@
 import {
   onGrid,
   roundTo,
-  snapQty,
   snapPrice,
-  TimerHeap,
   venueOrderId,
   tradeId,
   type Bar,
@@ -39,50 +37,13 @@ import {
   type TradeTick,
   type VenueEvent,
   type VenueEventSink,
-  type VenueOrderId,
   type AccountType,
 } from '../engine/index.ts';
-import { barPath, crossingTime, pathBuffer, priceAt, type PathPoint } from './bar-path.ts';
+import { barPath, crossingTime, priceAt, type PathPoint } from './bar-path.ts';
+import { createMarket, findResting, leaves, lotsOf, queueAheadAt, removeResting, touchPrice, type Market, type SimOrder, type VenueCommand } from './market-state.ts';
+import { rejectReason } from './venue-rules.ts';
 import { feeFor, sampleLatency, takerSlippage, type VenueModels } from './models.ts';
 import { SimAccount } from './sim-account.ts';
-
-type VenueCommand = SubmitOrder | CancelOrder | ModifyOrder | CancelAllOrders;
-
-interface SimOrder {
-  readonly clientOrderId: ClientOrderId;
-  readonly venueOrderId: VenueOrderId;
-  readonly side: OrderSide;
-  readonly timeInForce: SubmitOrder['timeInForce'];
-  readonly reduceOnly: boolean;
-  readonly seq: number;
-  qty: number;
-  price: number;
-  filled: number;
-  /** Time from which it rests at its current price. */
-  activeFrom: number;
-  /** Base units ahead of it at its price (queue-aware matching on trades). */
-  queueAhead: number;
-}
-
-interface Market {
-  readonly inst: Instrument;
-  readonly pending: TimerHeap<VenueCommand>;
-  resting: SimOrder[];
-  last: number;
-  lastT: number;
-  bid: number;
-  ask: number;
-  bidQty: number;
-  askQty: number;
-  hasQuote: boolean;
-  /** Current bar's range over open, and volume: inputs of the impact model. */
-  sigma: number;
-  volume: number;
-  /** Volume resting orders may still fill in the current bar. */
-  budget: number;
-  /** Reused intrabar path buffer. */
-  readonly path: ReturnType<typeof pathBuffer>;
-}
 
 export interface SimVenueOptions {
   readonly instruments: readonly Instrument[];
@@ -106,24 +67,7 @@ export class SimulatedVenue implements MatchingVenue {
 
   constructor(private readonly o: SimVenueOptions) {
     this.account = new SimAccount(o.currency, o.startingCash, o.accountType, o.leverage ?? 1, o.instruments, (inst, liq, px, qty) => feeFor(o.models.fees, liq, px, qty, inst));
-    for (const inst of o.instruments) {
-      this.markets.set(inst.symbol, {
-        inst,
-        pending: new TimerHeap<VenueCommand>(),
-        resting: [],
-        last: NaN,
-        lastT: -Infinity,
-        bid: NaN,
-        ask: NaN,
-        bidQty: 0,
-        askQty: 0,
-        hasQuote: false,
-        sigma: 0,
-        volume: 0,
-        budget: 0,
-        path: pathBuffer(),
-      });
-    }
+    for (const inst of o.instruments) this.markets.set(inst.symbol, createMarket(inst));
   }
 
   /** Where the venue reports events (the engine's queue). */
@@ -217,7 +161,7 @@ export class SimulatedVenue implements MatchingVenue {
         }
       }
       if (best !== undefined && bestT <= nextArrival) {
-        const qty = Math.min(this.leaves(m, best), this.roundQty(m, m.budget));
+        const qty = Math.min(leaves(m, best), lotsOf(m, m.budget));
         if (qty <= 0) {
           m.budget = 0;
           continue;
@@ -260,7 +204,7 @@ export class SimulatedVenue implements MatchingVenue {
       if (r.activeFrom > t.tsEvent) continue;
       const through = r.side === 'buy' ? t.price < r.price : t.price > r.price;
       if (through) {
-        this.fill(m, r, this.leaves(m, r), r.price, 'maker', t.tsEvent);
+        this.fill(m, r, leaves(m, r), r.price, 'maker', t.tsEvent);
         continue;
       }
       const atLevel = t.price === r.price && t.aggressor !== r.side;
@@ -268,7 +212,7 @@ export class SimulatedVenue implements MatchingVenue {
       const eat = Math.min(remaining, r.queueAhead);
       r.queueAhead -= eat;
       remaining -= eat;
-      const q = Math.min(this.leaves(m, r), this.roundQty(m, remaining));
+      const q = Math.min(leaves(m, r), lotsOf(m, remaining));
       if (q > 0) {
         remaining -= q;
         this.fill(m, r, q, r.price, 'maker', t.tsEvent);
@@ -290,7 +234,7 @@ export class SimulatedVenue implements MatchingVenue {
     for (const r of [...m.resting]) {
       if (r.activeFrom > q.tsEvent) continue;
       const crossed = r.side === 'buy' ? q.ask <= r.price : q.bid >= r.price;
-      if (crossed) this.fill(m, r, this.leaves(m, r), r.price, 'maker', q.tsEvent);
+      if (crossed) this.fill(m, r, leaves(m, r), r.price, 'maker', q.tsEvent);
     }
   }
 
@@ -319,16 +263,16 @@ export class SimulatedVenue implements MatchingVenue {
       case 'SubmitOrder':
         return this.arriveSubmit(m, cmd, t, price);
       case 'CancelOrder': {
-        const r = m.resting.find((x) => x.clientOrderId === cmd.clientOrderId);
+        const r = findResting(m, cmd.clientOrderId);
         if (r === undefined) return this.emitCancelRejected(cmd.clientOrderId, m.inst.symbol, t, 'Unknown order sent.');
-        this.remove(m, r);
+        removeResting(m, r);
         return this.emit({ type: 'OrderCanceled', clientOrderId: r.clientOrderId, symbol: m.inst.symbol, tsEvent: t, tsInit: this.now() });
       }
       case 'ModifyOrder':
         return this.arriveModify(m, cmd, t, price);
       case 'CancelAllOrders':
         for (const r of [...m.resting]) {
-          this.remove(m, r);
+          removeResting(m, r);
           this.emit({ type: 'OrderCanceled', clientOrderId: r.clientOrderId, symbol: m.inst.symbol, tsEvent: t, tsInit: this.now() });
         }
         return;
@@ -336,11 +280,11 @@ export class SimulatedVenue implements MatchingVenue {
   }
 
   private arriveSubmit(m: Market, cmd: SubmitOrder, t: number, price: number): void {
-    const problem = this.validate(m, cmd, price);
+    const problem = rejectReason(m, cmd, price, this.account, this.markets, this.o.models);
     if (problem !== undefined) return this.reject(cmd, t, problem);
     const isLimit = cmd.orderType === 'limit';
     const limit = cmd.price ?? NaN;
-    const touch = this.touchPrice(m, cmd.side, price);
+    const touch = touchPrice(m, this.o.models.spread, cmd.side, price);
     const marketable = !isLimit || (cmd.side === 'buy' ? limit >= touch : limit <= touch);
     if (isLimit && marketable && cmd.postOnly) return this.reject(cmd, t, 'Order would immediately match and take.');
     const r: SimOrder = {
@@ -364,12 +308,12 @@ export class SimulatedVenue implements MatchingVenue {
     if (cmd.timeInForce !== 'gtc') {
       return this.emit({ type: 'OrderExpired', clientOrderId: r.clientOrderId, symbol: m.inst.symbol, tsEvent: t, tsInit: this.now(), reason: `${cmd.timeInForce} limit not marketable` });
     }
-    r.queueAhead = this.queueAheadAt(m, r.side, r.price);
+    r.queueAhead = queueAheadAt(m, r.side, r.price);
     m.resting.push(r);
   }
 
   private arriveModify(m: Market, cmd: ModifyOrder, t: number, price: number): void {
-    const r = m.resting.find((x) => x.clientOrderId === cmd.clientOrderId);
+    const r = findResting(m, cmd.clientOrderId);
     const sym = m.inst.symbol;
     if (r === undefined) {
       return this.emit({ type: 'OrderModifyRejected', clientOrderId: cmd.clientOrderId, symbol: sym, tsEvent: t, tsInit: this.now(), reason: 'Unknown order sent.' });
@@ -383,72 +327,19 @@ export class SimulatedVenue implements MatchingVenue {
     r.price = newPrice;
     r.activeFrom = t;
     // A modified order loses its time priority (as on Binance): it goes to the back.
-    this.remove(m, r);
+    removeResting(m, r);
     m.resting.push(r);
     this.emit({ type: 'OrderUpdated', clientOrderId: r.clientOrderId, symbol: sym, qty, price: newPrice, tsEvent: t, tsInit: this.now() });
-    const touch = this.touchPrice(m, r.side, price);
+    const touch = touchPrice(m, this.o.models.spread, r.side, price);
     if (r.side === 'buy' ? newPrice >= touch : newPrice <= touch) {
-      this.remove(m, r);
-      this.takerFill(m, r, this.leaves(m, r), price, t);
+      removeResting(m, r);
+      this.takerFill(m, r, leaves(m, r), price, t);
     } else {
-      r.queueAhead = this.queueAheadAt(m, r.side, newPrice);
+      r.queueAhead = queueAheadAt(m, r.side, newPrice);
     }
-  }
-
-  /** The venue's own checks: the instrument's filters, reduce-only, and the account's balance. */
-  private validate(m: Market, cmd: SubmitOrder, price: number): string | undefined {
-    const inst = m.inst;
-    if (!(cmd.qty >= inst.minQty) || !onGrid(cmd.qty, inst.lotSize)) return `Invalid quantity ${cmd.qty} (lot ${inst.lotSize}, min ${inst.minQty}).`;
-    if (cmd.qty > inst.maxQty) return `Quantity greater than max quantity ${inst.maxQty}.`;
-    if (cmd.orderType === 'limit' && (cmd.price === undefined || !(cmd.price > 0) || !onGrid(cmd.price, inst.tickSize))) {
-      return `Invalid price ${cmd.price} (tick ${inst.tickSize}).`;
-    }
-    if (!Number.isFinite(price)) return 'No market price yet.';
-    const px = cmd.price ?? price;
-    if (px * cmd.qty < inst.minNotional) return `Order's notional must be no smaller than ${inst.minNotional}.`;
-    const pos = this.account.position(inst.symbol);
-    const signed = cmd.side === 'buy' ? cmd.qty : -cmd.qty;
-    const reduces = pos !== 0 && Math.sign(signed) !== Math.sign(pos) && cmd.qty <= Math.abs(pos) + 1e-12;
-    if (cmd.reduceOnly && !reduces) return 'ReduceOnly Order is rejected.';
-    if (reduces) return undefined;
-    const reserved = this.reserved(cmd.side);
-    if (this.account.type === 'cash') {
-      if (cmd.side === 'sell') return pos - reserved < cmd.qty - 1e-12 ? 'Account has insufficient balance for requested action.' : undefined;
-      const cost = px * cmd.qty * (1 + this.o.models.fees.taker);
-      return cost > this.account.freeCash() - reserved + 1e-9 ? 'Account has insufficient balance for requested action.' : undefined;
-    }
-    const eq = this.account.equity((s) => this.markets.get(s)?.last ?? NaN);
-    const used = this.grossExposure() + reserved;
-    return (used + px * cmd.qty) / this.account.leverage > eq + 1e-9 ? 'Margin is insufficient.' : undefined;
-  }
-
-  /** Cash (buys) or base units (cash-account sells) tied up in resting orders. */
-  private reserved(side: OrderSide): number {
-    let x = 0;
-    for (const m of this.markets.values()) {
-      for (const r of m.resting) {
-        if (this.account.type === 'cash' && r.side !== side) continue;
-        const leaves = r.qty - r.filled;
-        x += this.account.type === 'cash' && side === 'sell' ? leaves : leaves * r.price;
-      }
-    }
-    return x;
-  }
-
-  private grossExposure(): number {
-    let x = 0;
-    for (const m of this.markets.values()) x += Math.abs(this.account.position(m.inst.symbol)) * (Number.isNaN(m.last) ? 0 : m.last);
-    return x;
   }
 
   // ---- fills ----
-
-  /** Best price a taker can trade at now: the quote when known, else the last price plus half the spread. */
-  private touchPrice(m: Market, side: OrderSide, price: number): number {
-    if (m.hasQuote) return side === 'buy' ? m.ask : m.bid;
-    const half = (price * this.o.models.spread.bps) / 20_000 + (this.o.models.spread.ticks * m.inst.tickSize) / 2;
-    return side === 'buy' ? price + half : price - half;
-  }
 
   private takerFill(m: Market, r: SimOrder, qty: number, price: number, t: number): void {
     const base = m.hasQuote ? (r.side === 'buy' ? m.ask : m.bid) : price;
@@ -465,7 +356,7 @@ export class SimulatedVenue implements MatchingVenue {
     const fee = feeFor(this.o.models.fees, liquidity, price, qty, m.inst);
     this.account.fill({ symbol: sym, side: r.side, price, qty, fee, liquidity });
     r.filled = roundTo(r.filled + qty, m.inst.qtyDecimals);
-    if (r.filled >= r.qty) this.remove(m, r);
+    if (r.filled >= r.qty) removeResting(m, r);
     this.emit({
       type: 'OrderFilled',
       clientOrderId: r.clientOrderId,
@@ -480,27 +371,6 @@ export class SimulatedVenue implements MatchingVenue {
       tsEvent: t,
       tsInit: this.now(),
     });
-  }
-
-  private leaves(m: Market, r: SimOrder): number {
-    return roundTo(r.qty - r.filled, m.inst.qtyDecimals);
-  }
-
-  /** Rounds a volume budget down to the lot grid. */
-  private roundQty(m: Market, q: number): number {
-    if (!Number.isFinite(q)) return q;
-    return snapQty(m.inst, q);
-  }
-
-  private queueAheadAt(m: Market, side: OrderSide, price: number): number {
-    if (!m.hasQuote) return Infinity;
-    if (side === 'buy') return price > m.bid ? 0 : price === m.bid ? m.bidQty : Infinity;
-    return price < m.ask ? 0 : price === m.ask ? m.askQty : Infinity;
-  }
-
-  private remove(m: Market, r: SimOrder): void {
-    const i = m.resting.indexOf(r);
-    if (i >= 0) m.resting.splice(i, 1);
   }
 
   // ---- events ----

@@ -1,0 +1,113 @@
+/**
+ * The context a strategy receives: its only window on the engine. Every call either reads engine
+ * state or enqueues a command; nothing here acts on a venue or re-enters the kernel, so a handler
+ * always runs to completion before its orders are processed.
+ */
+import type { ModifyOrder, SubmitOrder, TradingCommand } from './commands.ts';
+import type { LoggedMessage } from './kernel.ts';
+import type { ClientOrderId, StrategyId, Symbol } from './ids.ts';
+import { snapPrice, snapQty, type Instrument } from './instrument.ts';
+import type { Order } from './order.ts';
+import type { OrderManager } from './order-manager.ts';
+import type { Portfolio } from './portfolio.ts';
+import type { OrderRequest, Params, StrategyContext } from './strategy.ts';
+
+/** What the context needs from the kernel. */
+export interface ContextHost {
+  readonly portfolio: Portfolio;
+  readonly orders: OrderManager;
+  now(): number;
+  instrument(symbol: string): Instrument | undefined;
+  symbols(): string[];
+  enqueue(cmd: TradingCommand): void;
+  /** Sets (or replaces) a strategy's named timer. */
+  setTimer(strategy: StrategyId, name: string, at: number): void;
+  cancelTimer(strategy: StrategyId, name: string): void;
+  log(m: LoggedMessage): void;
+}
+
+/** The parts of a running strategy the context reads. */
+export interface StrategySlotInfo {
+  readonly id: StrategyId;
+  readonly symbols: readonly Symbol[];
+  /** Names of the strategy's pending timers. */
+  readonly timers: Set<string>;
+  readonly state: Record<string, unknown>;
+}
+
+export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, params: Params): StrategyContext {
+  const instrumentOf = (symbol: string): Instrument => {
+    const inst = k.instrument(symbol);
+    if (inst === undefined) throw new Error(`unknown symbol ${symbol} (this run trades ${k.symbols().join(', ')})`);
+    return inst;
+  };
+  const ownOrder = (id: ClientOrderId): Order | undefined => {
+    const o = k.orders.get(id);
+    return o !== undefined && o.strategyId === slot.id ? o : undefined;
+  };
+  return {
+    id: slot.id,
+    params,
+    symbols: slot.symbols,
+    state: slot.state,
+    portfolio: k.portfolio,
+    now: () => k.now(),
+    submit(req: OrderRequest): ClientOrderId {
+      const inst = instrumentOf(req.symbol);
+      const id = k.orders.nextId(slot.id);
+      const isLimit = req.price !== undefined;
+      const base = {
+        type: 'SubmitOrder' as const,
+        strategyId: slot.id,
+        clientOrderId: id,
+        symbol: inst.symbol,
+        side: req.side,
+        orderType: isLimit ? ('limit' as const) : ('market' as const),
+        qty: snapQty(inst, req.qty),
+        timeInForce: req.timeInForce ?? (isLimit ? 'gtc' : 'ioc'),
+        postOnly: req.postOnly ?? false,
+        reduceOnly: req.reduceOnly ?? false,
+        tsInit: k.now(),
+      };
+      const cmd: SubmitOrder = req.price === undefined ? base : { ...base, price: snapPrice(inst, req.price, req.side) };
+      k.orders.create(cmd, inst.qtyDecimals);
+      k.enqueue(cmd);
+      return id;
+    },
+    cancel(id: ClientOrderId): void {
+      const o = ownOrder(id);
+      if (o === undefined) return;
+      k.enqueue({ type: 'CancelOrder', strategyId: slot.id, clientOrderId: id, symbol: o.symbol, tsInit: k.now() });
+    },
+    modify(id: ClientOrderId, changes: { readonly qty?: number; readonly price?: number }): void {
+      const o = ownOrder(id);
+      if (o === undefined) return;
+      const inst = instrumentOf(o.symbol);
+      let cmd: ModifyOrder = { type: 'ModifyOrder', strategyId: slot.id, clientOrderId: id, symbol: o.symbol, tsInit: k.now() };
+      if (changes.qty !== undefined) cmd = { ...cmd, qty: snapQty(inst, changes.qty) };
+      if (changes.price !== undefined) cmd = { ...cmd, price: snapPrice(inst, changes.price, o.side) };
+      k.enqueue(cmd);
+    },
+    cancelAll(symbol?: string): void {
+      const base = { type: 'CancelAllOrders' as const, strategyId: slot.id, tsInit: k.now() };
+      k.enqueue(symbol === undefined ? base : { ...base, symbol: instrumentOf(symbol).symbol });
+    },
+    openOrders: (symbol?: string) => k.orders.open(slot.id, symbol),
+    order: ownOrder,
+    instrument: instrumentOf,
+    lastPrice(symbol: string): number | undefined {
+      const last = k.portfolio.book(symbol)?.last;
+      return last === undefined || Number.isNaN(last) ? undefined : last;
+    },
+    setTimer(name: string, at: number): void {
+      slot.timers.add(name);
+      k.setTimer(slot.id, name, at);
+    },
+    cancelTimer(name: string): void {
+      if (slot.timers.delete(name)) k.cancelTimer(slot.id, name);
+    },
+    log(message: string): void {
+      k.log({ type: 'StrategyLogged', strategyId: slot.id, message, tsInit: k.now() });
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Strategy hosting: the running strategies, their contexts and timers, and the guarded calls into
+ * their handlers. A handler that throws stops only its own strategy (it is marked faulted and never
+ * called again); what that means for its orders is the kernel's decision, through `onFault`.
+ */
+import type { TimerFired } from './events.ts';
+import { strategyId as toStrategyId, type StrategyId, type Symbol } from './ids.ts';
+import type { OrderEvent } from './events.ts';
+import type { Order } from './order.ts';
+import { TimerHeap } from './queue.ts';
+import type { AnyStrategyDefinition, Params, StrategyHandlers } from './strategy.ts';
+import { createStrategyContext, type ContextHost, type StrategySlotInfo } from './strategy-context.ts';
+
+export interface StrategySlot extends StrategySlotInfo {
+  readonly name: string;
+  handlers: StrategyHandlers;
+  faulted: boolean;
+}
+
+export interface StrategyRegistration {
+  readonly definition: AnyStrategyDefinition;
+  readonly params: Params;
+  readonly symbols: readonly Symbol[];
+  /** Defaults to the definition's name; must be unique within a kernel. */
+  readonly id?: string;
+  /** Persisted strategy state to start from. */
+  readonly state?: Record<string, unknown>;
+}
+
+/** What the host needs from the kernel: a context host, and what to do when a strategy throws. */
+export interface HostServices extends Omit<ContextHost, 'setTimer' | 'cancelTimer'> {
+  onFault(slot: StrategySlot, handler: string, err: unknown): void;
+}
+
+export class StrategyHost {
+  readonly slots: StrategySlot[] = [];
+  private readonly byId = new Map<StrategyId, StrategySlot>();
+  private readonly timers = new TimerHeap<{ strategy: StrategyId; name: string }>();
+  private readonly context: ContextHost;
+
+  constructor(private readonly k: HostServices) {
+    this.context = {
+      ...k,
+      setTimer: (strategy, name, at) => {
+        this.timers.remove((t) => t.strategy === strategy && t.name === name);
+        this.timers.add(at, { strategy, name });
+      },
+      cancelTimer: (strategy, name) => this.timers.remove((t) => t.strategy === strategy && t.name === name),
+    };
+  }
+
+  add(reg: StrategyRegistration): StrategySlot {
+    const id = toStrategyId(reg.id ?? reg.definition.name);
+    if (this.byId.has(id)) throw new Error(`a strategy with id "${id}" is already running`);
+    const slot: StrategySlot = { id, name: reg.definition.name, symbols: reg.symbols, handlers: {}, faulted: false, timers: new Set(), state: reg.state ?? {} };
+    slot.handlers = reg.definition.create(createStrategyContext(this.context, slot, reg.params));
+    this.slots.push(slot);
+    this.byId.set(id, slot);
+    return slot;
+  }
+
+  get(id: StrategyId): StrategySlot | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Calls `fn` on the slot's handlers unless the strategy is faulted; a throw faults it. */
+  invoke(slot: StrategySlot, handler: string, fn: (h: StrategyHandlers) => void): void {
+    if (slot.faulted) return;
+    try {
+      fn(slot.handlers);
+    } catch (err) {
+      this.fault(slot, handler, err);
+    }
+  }
+
+  fault(slot: StrategySlot, handler: string, err: unknown): void {
+    if (slot.faulted) return;
+    slot.faulted = true;
+    this.k.onFault(slot, handler, err);
+  }
+
+  /** Tells the owning strategy about an order event: onOrderFilled for fills, then onOrderEvent. */
+  notifyOrder(e: OrderEvent, order: Order): void {
+    const slot = this.byId.get(order.strategyId);
+    if (slot === undefined || slot.faulted) return;
+    const h = slot.handlers;
+    if (e.type === 'OrderFilled' && h.onOrderFilled !== undefined) {
+      try {
+        h.onOrderFilled(e, order);
+      } catch (err) {
+        this.fault(slot, 'onOrderFilled', err);
+        return;
+      }
+    }
+    if (h.onOrderEvent !== undefined) {
+      try {
+        h.onOrderEvent(e, order);
+      } catch (err) {
+        this.fault(slot, 'onOrderEvent', err);
+      }
+    }
+  }
+
+  /** Timers due at or before `now`, as messages to enqueue, in time order. */
+  dueTimers(now: number): TimerFired[] {
+    const out: TimerFired[] = [];
+    for (;;) {
+      const t = this.timers.popDue(now);
+      if (t === undefined) return out;
+      const slot = this.byId.get(t.strategy);
+      if (slot === undefined || !slot.timers.delete(t.name)) continue;
+      out.push({ type: 'TimerFired', strategyId: t.strategy, name: t.name, at: now, tsInit: now });
+    }
+  }
+
+  nextTimerAt(): number {
+    return this.timers.peekTime();
+  }
+}
