@@ -12,7 +12,8 @@ import type { DataFeed } from './data-feed.ts';
 import type { OrderFilled, StrategyFaulted } from './events.ts';
 import type { Fixed } from './fixed.ts';
 import type { Instrument } from './instrument.ts';
-import { Kernel, type LoggedMessage, type StrategyRegistration } from './kernel.ts';
+import { Kernel, type LoggedMessage } from './kernel.ts';
+import type { StrategyRegistration } from './strategy-host.ts';
 import type { MatchingVenue, VenueEventSink } from './ports.ts';
 import type { AccountType, RiskLimits } from './risk-gate.ts';
 
