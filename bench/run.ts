@@ -1,18 +1,26 @@
 /**
- * `npm run bench`: every benchmark, printed as one table per benchmark. Figures are medians of
- * interleaved repetitions in one process; compare ratios, not absolute numbers, across machines.
+ * `npm run bench`: every benchmark, each in its own process (so one benchmark's JIT state and heap
+ * cannot skew the next), printed as one table per benchmark. Figures are medians (and bests) of
+ * interleaved repetitions; compare ratios measured in one run, not absolute numbers across machines.
  */
+import { spawnSync } from 'node:child_process';
 import { benchBacktest } from './backtest-throughput.ts';
 import { benchEnginePaths } from './engine-paths.ts';
 
-const which = process.argv[2];
 const benches: Record<string, () => Record<string, number | string>> = {
   backtest: () => benchBacktest(),
   'engine-paths': () => benchEnginePaths(),
 };
 
-for (const [name, fn] of Object.entries(benches)) {
-  if (which !== undefined && which !== name) continue;
-  console.log(`\n## ${name}`);
+const which = process.argv[2];
+if (which !== undefined) {
+  const fn = benches[which];
+  if (fn === undefined) throw new Error(`unknown benchmark ${which}; known: ${Object.keys(benches).join(', ')}`);
+  console.log(`\n## ${which}`);
   console.table(fn());
+} else {
+  for (const name of Object.keys(benches)) {
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1] as string, name], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
 }
