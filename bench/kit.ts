@@ -15,10 +15,6 @@ export function backtestOnce(series: BarSeries, definition: AnyStrategyDefinitio
     startingCash: cash,
     accountType: 'cash',
     strategies: [{ definition, params, symbols: [inst.symbol] }],
-    venue: (clock, sink) => {
-      const v = new SimulatedVenue({ instruments: [inst], clock, rng: createRng(1), models, currency: 'USDT', startingCash: cash, accountType: 'cash' });
-      v.connect(sink);
-      return v;
-    },
+    venue: (clock) => new SimulatedVenue({ instruments: [inst], clock, rng: createRng(1), models, currency: 'USDT', startingCash: cash, accountType: 'cash' }),
   });
 }

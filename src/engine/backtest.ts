@@ -3,8 +3,8 @@
  * matching venue (the simulator from src/paper, injected by the caller).
  *
  * One fixed order per data point, so the same inputs and seed give the same event log byte for
- * byte: advance the clock (due timers fire), the venue matches, the queue drains (fills reach
- * strategies), the data reaches strategies, the queue drains. Equity is sampled once per distinct
+ * byte: advance the clock (due timers fire), then `stepData` (the venue matches, fills reach
+ * strategies, the data reaches strategies, the queue drains), the same step the live runtime takes. Equity is sampled once per distinct
  * timestamp, after everything at that time has happened.
  */
 import { SimClock } from './clock.ts';
@@ -14,15 +14,16 @@ import type { Fixed } from './fixed.ts';
 import type { Instrument } from './instrument.ts';
 import { Kernel, type LoggedMessage } from './kernel.ts';
 import type { StrategyRegistration } from './strategy-host.ts';
-import type { MatchingVenue, VenueEventSink } from './ports.ts';
+import type { MatchingVenue } from './ports.ts';
+import { stepData } from './step.ts';
 import type { AccountType, RiskLimits } from './risk-gate.ts';
 
 export interface BacktestOptions {
   readonly instruments: readonly Instrument[];
   readonly feed: DataFeed;
   readonly strategies: readonly StrategyRegistration[];
-  /** Builds the venue on the backtest's clock and connects it to the kernel's sink. */
-  readonly venue: (clock: SimClock, sink: VenueEventSink) => MatchingVenue;
+  /** Builds the venue on the backtest's clock. */
+  readonly venue: (clock: SimClock) => MatchingVenue;
   readonly currency: string;
   readonly startingCash: Fixed;
   readonly accountType: AccountType;
@@ -70,7 +71,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       fault ??= f;
     },
   });
-  const venue = o.venue(clock, kernel.venueSink);
+  const venue = o.venue(clock);
   kernel.attachVenue(venue);
   for (const s of o.strategies) kernel.addStrategy(s);
 
@@ -96,11 +97,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       kernel.fireTimers(t);
       kernel.drain();
     }
-    const d = feed.next();
-    venue.onMarketData(d);
-    if (kernel.pending > 0) kernel.drain();
-    kernel.onData(d);
-    if (kernel.pending > 0) kernel.drain();
+    stepData(kernel, venue, feed.next());
     steps++;
     const nt = feed.peekTime();
     if (nt !== t) {

@@ -30,3 +30,26 @@ export class LiveClock implements Clock {
   }
 }
 
+
+/**
+ * A venue's clock estimated from the local one: local time plus a measured offset (venue - local).
+ * Never goes back, even when a new measurement lowers the offset.
+ */
+export class OffsetClock implements Clock {
+  private last = -Infinity;
+  constructor(
+    private readonly base: Clock,
+    private offset = 0,
+  ) {}
+  get offsetMs(): number {
+    return this.offset;
+  }
+  setOffset(ms: number): void {
+    this.offset = ms;
+  }
+  now(): number {
+    const t = this.base.now() + this.offset;
+    if (t > this.last) this.last = t;
+    return this.last;
+  }
+}

@@ -48,6 +48,11 @@ export interface KernelOptions {
   readonly onMessage?: (m: LoggedMessage) => void;
   /** Told when a strategy throws (after it has been stopped). */
   readonly onFault?: (f: StrategyFaulted) => void;
+  /**
+   * Called when a message arrives from outside a drain (a venue event, an operator command): a live
+   * runtime schedules a drain. Backtests drain at fixed points and need not set it.
+   */
+  readonly onWake?: () => void;
 }
 
 interface SymbolEntry {
@@ -78,7 +83,11 @@ export class Kernel {
     }
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.log = opts.onMessage;
-    this.venueSink = (e) => this.queue.push(e);
+    const wake = opts.onWake;
+    this.venueSink = (e) => {
+      this.queue.push(e);
+      if (wake !== undefined && !this.draining) wake();
+    };
     this.strategies = new StrategyHost({
       portfolio: this.portfolio,
       orders: this.orders,
@@ -99,8 +108,10 @@ export class Kernel {
     return this.state;
   }
 
+  /** Connects the venue: commands go to it, its events come back through `venueSink`. */
   attachVenue(venue: ExecutionPort): void {
     this.venue = venue;
+    venue.connect(this.venueSink);
   }
 
   instrument(symbol: string): Instrument | undefined {
@@ -186,6 +197,7 @@ export class Kernel {
   /** Enqueues a command from outside a strategy (the operator, a kill switch). */
   command(cmd: TradingCommand): void {
     this.queue.push(cmd);
+    if (!this.draining) this.opts.onWake?.();
   }
 
   get pending(): number {

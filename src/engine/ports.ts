@@ -8,11 +8,14 @@
  */
 import type { CancelAllOrders, CancelOrder, ModifyOrder, SubmitOrder } from './commands.ts';
 import type { VenueEvent } from './events.ts';
-import type { MarketData } from './market-data.ts';
+import type { Symbol } from './ids.ts';
+import type { Bar, MarketData } from './market-data.ts';
 
 export type VenueEventSink = (event: VenueEvent) => void;
 
 export interface ExecutionPort {
+  /** Where the venue reports what happens to orders and the account (the engine's queue). */
+  connect(sink: VenueEventSink): void;
   submit(cmd: SubmitOrder): void;
   cancel(cmd: CancelOrder): void;
   modify(cmd: ModifyOrder): void;
@@ -25,4 +28,25 @@ export interface ExecutionPort {
  */
 export interface MatchingVenue extends ExecutionPort {
   onMarketData(data: MarketData): void;
+}
+
+/** What to stream for a set of symbols. */
+export interface MarketDataRequest {
+  readonly symbols: readonly Symbol[];
+  /** Closed candles of this length, ms. */
+  readonly barInterval?: number;
+  readonly trades?: boolean;
+  readonly quotes?: boolean;
+  /** Funding settlements (perpetuals), as FundingRateUpdate at each settlement time. */
+  readonly funding?: boolean;
+}
+
+/**
+ * A live (or replayed) market data source. `subscribe` starts streaming into the sink until
+ * `close`; `history` returns closed candles for warm-up, oldest first.
+ */
+export interface MarketDataPort {
+  subscribe(req: MarketDataRequest, sink: (d: MarketData) => void): Promise<void>;
+  history(symbol: Symbol, interval: number, limit: number): Promise<Bar[]>;
+  close(): Promise<void>;
 }

@@ -3,3 +3,4 @@ export * from './models.ts';
 export * from './bar-path.ts';
 export * from './sim-account.ts';
 export * from './sim-venue.ts';
+export * from './sim-history.ts';

@@ -13,6 +13,7 @@
 import {
   applyFill,
   applyFunding,
+  cash,
   createLedger,
   formatFixed,
   product,
@@ -22,6 +23,8 @@ import {
   type Instrument,
   type Ledger,
   type LedgerFill,
+  type PositionReport,
+  type BalanceReport,
 } from '../engine/index.ts';
 
 /** Unfolded fills kept at most (32 MB); beyond that they are folded into the exact ledger. */
@@ -152,6 +155,22 @@ export class SimAccount {
     let c = this.balanceF;
     for (const m of this.mirrors.values()) c -= m.cost;
     return c;
+  }
+
+  /** Open positions as the venue reports them (entry price from the float mirror). */
+  positionReports(now: number): PositionReport[] {
+    const out: PositionReport[] = [];
+    for (const m of this.mirrors.values()) {
+      if (m.qty !== 0) out.push({ symbol: m.inst.symbol, qty: m.qty, entryPrice: m.cost / m.qty, ts: now });
+    }
+    return out;
+  }
+
+  /** The settlement-currency balance, exact. `free` is what a new order may use. */
+  balanceReport(): BalanceReport {
+    const l = this.ledger;
+    const free = this.type === 'cash' ? cash(l) : l.balance;
+    return { currency: this.currency, total: formatFixed(l.balance), free: formatFixed(free) };
   }
 
   /** Equity at the given marks (float; for margin checks). */

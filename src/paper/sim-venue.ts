@@ -30,18 +30,25 @@ import {
   type MarketData,
   type MatchingVenue,
   type ModifyOrder,
-  type OrderSide,
   type QuoteTick,
   type Rng,
   type SubmitOrder,
   type TradeTick,
   type VenueEvent,
   type VenueEventSink,
+  type VenueReports,
+  type OrderStatusReport,
+  type FillReport,
+  type FundingReport,
+  type PositionReport,
+  type BalanceReport,
+  type Symbol,
   type AccountType,
 } from '../engine/index.ts';
 import { barPath, crossingTime, priceAt, type PathPoint } from './bar-path.ts';
 import { createMarket, findResting, leaves, lotsOf, queueAheadAt, removeResting, touchPrice, type Market, type SimOrder, type VenueCommand } from './market-state.ts';
 import { rejectReason } from './venue-rules.ts';
+import { SimHistory } from './sim-history.ts';
 import { feeFor, sampleLatency, takerSlippage, type VenueModels } from './models.ts';
 import { SimAccount } from './sim-account.ts';
 
@@ -57,8 +64,9 @@ export interface SimVenueOptions {
   readonly leverage?: number;
 }
 
-export class SimulatedVenue implements MatchingVenue {
+export class SimulatedVenue implements MatchingVenue, VenueReports {
   readonly account: SimAccount;
+  private readonly history = new SimHistory();
   private readonly markets = new Map<string, Market>();
   private sink: VenueEventSink = () => undefined;
   private orderSeq = 0;
@@ -89,14 +97,25 @@ export class SimulatedVenue implements MatchingVenue {
     else for (const sym of this.markets.keys()) this.schedule(sym, cmd);
   }
 
-  /** Orders resting at the venue (for tests and reconciliation reports). */
-  openOrders(symbol?: string): readonly { clientOrderId: ClientOrderId; side: OrderSide; price: number; qty: number; filled: number }[] {
-    const out = [];
-    for (const m of this.markets.values()) {
-      if (symbol !== undefined && m.inst.symbol !== symbol) continue;
-      for (const r of m.resting) out.push({ clientOrderId: r.clientOrderId, side: r.side, price: r.price, qty: r.qty, filled: r.filled });
-    }
-    return out;
+  // ---- reports (the venue's truth, for reconciliation) ----
+
+  async openOrders(symbol?: Symbol): Promise<OrderStatusReport[]> {
+    return this.history.openOrders(symbol);
+  }
+  async order(_symbol: Symbol, id: ClientOrderId): Promise<OrderStatusReport | undefined> {
+    return this.history.order(id);
+  }
+  async fills(symbol: Symbol, since: number): Promise<FillReport[]> {
+    return this.history.fillsSince(symbol, since);
+  }
+  async funding(symbol: Symbol, since: number): Promise<FundingReport[]> {
+    return this.history.fundingSince(symbol, since);
+  }
+  async positions(): Promise<PositionReport[]> {
+    return this.account.positionReports(this.now());
+  }
+  async balances(): Promise<BalanceReport[]> {
+    return [this.account.balanceReport()];
   }
 
   onMarketData(d: MarketData): void {
@@ -300,6 +319,7 @@ export class SimulatedVenue implements MatchingVenue {
       activeFrom: t,
       queueAhead: 0,
     };
+    this.history.opened(r, m.inst.symbol, cmd.orderType, t);
     this.emit({ type: 'OrderAccepted', clientOrderId: r.clientOrderId, symbol: m.inst.symbol, venueOrderId: r.venueOrderId, tsEvent: t, tsInit: this.now() });
     if (marketable) {
       this.takerFill(m, r, r.qty, price, t);
@@ -388,6 +408,7 @@ export class SimulatedVenue implements MatchingVenue {
   }
 
   private emit(e: VenueEvent): void {
+    this.history.record(e);
     this.sink(e);
   }
 }

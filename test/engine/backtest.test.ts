@@ -35,11 +35,7 @@ function run(opts: { series: BarSeries[]; instruments: Instrument[]; models?: Ve
     startingCash: cash,
     accountType: 'cash',
     strategies: [{ definition: def, params: resolveParams(def, {}), symbols: opts.instruments.map((i) => i.symbol) }],
-    venue: (clock, sink) => {
-      const v = new SimulatedVenue({ instruments: opts.instruments, clock, rng: createRng(opts.seed ?? 1), models, currency: 'USDT', startingCash: cash, accountType: 'cash' });
-      v.connect(sink);
-      return v;
-    },
+    venue: (clock) => new SimulatedVenue({ instruments: opts.instruments, clock, rng: createRng(opts.seed ?? 1), models, currency: 'USDT', startingCash: cash, accountType: 'cash' }),
     onMessage: (m) => log.push(m),
   });
   return { result, log, text: log.map((m) => JSON.stringify(m)).join('\n') };

@@ -61,6 +61,7 @@ export function filled(over: Partial<OrderFilled> & { tradeId?: string }): Order
 /** A venue that only records the commands it receives. */
 export class RecordingVenue implements ExecutionPort {
   readonly received: TradingCommand[] = [];
+  connect(): void {}
   submit(c: TradingCommand & { type: 'SubmitOrder' }): void {
     this.received.push(c);
   }

@@ -1,0 +1,117 @@
+/**
+ * The live runtime: the kernel driven by events as they arrive (market data from a feed, venue
+ * events from an exchange or the simulator) instead of by a loop over history. Paper and live mode
+ * are the same runtime: paper passes the simulated venue, which also sees every data point (as in a
+ * backtest); live passes an exchange adapter. There is no mode flag.
+ *
+ * Timers and deferred drains go through an injected Scheduler, so the engine itself never touches
+ * the wall clock or the event loop; tests inject a manual scheduler.
+ */
+import type { Bar, MarketData } from './market-data.ts';
+import type { Kernel } from './kernel.ts';
+import type { ExecutionPort, MatchingVenue } from './ports.ts';
+import { stepData } from './step.ts';
+import type { TradingCommand } from './commands.ts';
+
+export interface Scheduler {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** Runs fn soon, after the current callback (setImmediate). */
+  defer(fn: () => void): void;
+}
+
+/** A venue that may also match against market data (the simulator, in paper mode). */
+export type RuntimeVenue = ExecutionPort & Partial<Pick<MatchingVenue, 'onMarketData'>>;
+
+function isMatching(v: RuntimeVenue): v is MatchingVenue {
+  return typeof v.onMarketData === 'function';
+}
+
+export class LiveRuntime {
+  private readonly matcher: MatchingVenue | undefined;
+  private drainQueued = false;
+  private timer: unknown;
+  private timerAt = Infinity;
+  private stopped = false;
+
+  /**
+   * The kernel must have been created with `onWake: () => runtime.wake()` (see `wake`), so that
+   * venue events arriving between data points get processed.
+   */
+  constructor(
+    readonly kernel: Kernel,
+    venue: RuntimeVenue,
+    private readonly scheduler: Scheduler,
+  ) {
+    this.matcher = isMatching(venue) ? venue : undefined;
+    kernel.attachVenue(venue);
+  }
+
+  /** Starts strategies. Warm-up bars go to strategies first with trading halted, so no order can come from history. */
+  start(warmup: readonly Bar[] = []): void {
+    if (warmup.length > 0) {
+      this.kernel.setTradingState('halted', 'warming up on history');
+      for (const b of warmup) stepData(this.kernel, this.matcher, b);
+      this.kernel.setTradingState('active', 'warm-up done');
+    }
+    this.kernel.start();
+    this.armTimer();
+  }
+
+  /** Feeds one market data message (from the feed's callback). */
+  onMarketData(d: MarketData): void {
+    if (this.stopped) return;
+    this.fireDueTimers();
+    stepData(this.kernel, this.matcher, d);
+    this.armTimer();
+  }
+
+  /** An operator command (pause, flatten, halt...): processed right away. */
+  command(cmd: TradingCommand): void {
+    this.kernel.command(cmd);
+    this.wake();
+  }
+
+  /** Schedules a drain soon; many wake-ups before it runs cost one drain. */
+  wake(): void {
+    if (this.drainQueued || this.stopped) return;
+    this.drainQueued = true;
+    this.scheduler.defer(() => {
+      this.drainQueued = false;
+      if (this.stopped) return;
+      this.kernel.drain();
+      this.armTimer();
+    });
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.kernel.stop();
+    this.stopped = true;
+    if (this.timer !== undefined) this.scheduler.clearTimeout(this.timer);
+  }
+
+  private fireDueTimers(): void {
+    const now = this.kernel.clock.now();
+    if (this.kernel.nextTimerAt() <= now) {
+      this.kernel.fireTimers(now);
+      this.kernel.drain();
+    }
+  }
+
+  /** Keeps one scheduler timer armed for the kernel's next strategy timer. */
+  private armTimer(): void {
+    const at = this.kernel.nextTimerAt();
+    if (at === this.timerAt) return;
+    if (this.timer !== undefined) this.scheduler.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = at;
+    if (at === Infinity || this.stopped) return;
+    this.timer = this.scheduler.setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.fireDueTimers();
+      this.armTimer();
+    }, Math.max(0, at - this.kernel.clock.now()));
+  }
+}

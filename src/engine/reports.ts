@@ -1,0 +1,74 @@
+/**
+ * Reports: the venue's truth, as the reconciliation loop reads it. Numbers are grid numbers (see
+ * fixed.ts); money amounts that the venue gives as decimals stay exact decimal strings.
+ */
+import type { OrderSide, OrderType } from './commands.ts';
+import type { Liquidity } from './events.ts';
+import type { ClientOrderId, Symbol, TradeId, VenueOrderId } from './ids.ts';
+
+export type ReportedOrderStatus = 'open' | 'filled' | 'canceled' | 'rejected' | 'expired';
+
+export interface OrderStatusReport {
+  readonly venueOrderId: VenueOrderId;
+  /** Absent for orders placed outside Parity (by hand, another bot). */
+  readonly clientOrderId?: ClientOrderId;
+  readonly symbol: Symbol;
+  readonly side: OrderSide;
+  readonly orderType: OrderType;
+  readonly qty: number;
+  readonly price?: number;
+  readonly filledQty: number;
+  readonly avgPx: number;
+  readonly status: ReportedOrderStatus;
+  readonly reduceOnly: boolean;
+  /** Last change at the venue, epoch ms. */
+  readonly tsLast: number;
+}
+
+export interface FillReport {
+  readonly venueOrderId: VenueOrderId;
+  readonly clientOrderId?: ClientOrderId;
+  readonly tradeId: TradeId;
+  readonly symbol: Symbol;
+  readonly side: OrderSide;
+  readonly qty: number;
+  readonly price: number;
+  /** Exact fee in the settlement currency. */
+  readonly fee: string;
+  readonly liquidity: Liquidity;
+  readonly ts: number;
+}
+
+export interface PositionReport {
+  readonly symbol: Symbol;
+  /** Signed base units. */
+  readonly qty: number;
+  readonly entryPrice: number;
+  readonly ts: number;
+}
+
+export interface BalanceReport {
+  readonly currency: string;
+  /** Wallet balance, exact decimal. */
+  readonly total: string;
+  /** Available for new orders, exact decimal. */
+  readonly free: string;
+}
+
+export interface FundingReport {
+  readonly id: string;
+  readonly symbol: Symbol;
+  /** Exact amount credited; negative when paid. */
+  readonly amount: string;
+  readonly ts: number;
+}
+
+/** What a venue reports for reconciliation. Every method asks the venue (or the simulator) now. */
+export interface VenueReports {
+  openOrders(symbol?: Symbol): Promise<OrderStatusReport[]>;
+  order(symbol: Symbol, id: ClientOrderId): Promise<OrderStatusReport | undefined>;
+  fills(symbol: Symbol, since: number): Promise<FillReport[]>;
+  positions(): Promise<PositionReport[]>;
+  balances(): Promise<BalanceReport[]>;
+  funding(symbol: Symbol, since: number): Promise<FundingReport[]>;
+}

@@ -1,0 +1,130 @@
+/**
+ * What the simulated venue remembers about its orders, fills and funding, so it can answer the
+ * reconciliation reports a real venue answers (open orders, one order's status, fills since,
+ * funding since). Fed from the venue's own events, in order. Closed orders and fills are kept up
+ * to a bound (the most recent ones), so long backtests do not grow without limit.
+ */
+import type {
+  ClientOrderId,
+  FillReport,
+  FundingPaid,
+  FundingReport,
+  OrderStatusReport,
+  OrderType,
+  ReportedOrderStatus,
+  Symbol,
+  VenueEvent,
+} from '../engine/index.ts';
+import type { SimOrder } from './market-state.ts';
+
+type MutableReport = { -readonly [K in keyof OrderStatusReport]: OrderStatusReport[K] };
+
+const KEEP_CLOSED = 10_000;
+const KEEP_FILLS = 50_000;
+
+export class SimHistory {
+  private readonly orders = new Map<ClientOrderId, MutableReport>();
+  private readonly closed: ClientOrderId[] = [];
+  private fills: FillReport[] = [];
+  private readonly fundings: FundingReport[] = [];
+  private fundingSeq = 0;
+
+  /** An order the venue accepted. */
+  opened(r: SimOrder, symbol: Symbol, orderType: OrderType, t: number): void {
+    const base = {
+      venueOrderId: r.venueOrderId,
+      clientOrderId: r.clientOrderId,
+      symbol,
+      side: r.side,
+      orderType,
+      qty: r.qty,
+      filledQty: 0,
+      avgPx: 0,
+      status: 'open' as const,
+      reduceOnly: r.reduceOnly,
+      tsLast: t,
+    };
+    this.orders.set(r.clientOrderId, Number.isNaN(r.price) ? base : { ...base, price: r.price });
+  }
+
+  /** Applies one of the venue's own events. */
+  record(e: VenueEvent): void {
+    switch (e.type) {
+      case 'OrderFilled': {
+        const o = this.orders.get(e.clientOrderId);
+        if (o !== undefined) {
+          o.avgPx = (o.avgPx * o.filledQty + e.lastPx * e.lastQty) / (o.filledQty + e.lastQty);
+          o.filledQty += e.lastQty;
+          o.tsLast = e.tsEvent;
+          if (o.filledQty >= o.qty - 1e-12) this.close(o, 'filled');
+        }
+        this.fills.push({
+          venueOrderId: e.venueOrderId,
+          clientOrderId: e.clientOrderId,
+          tradeId: e.tradeId,
+          symbol: e.symbol,
+          side: e.side,
+          qty: e.lastQty,
+          price: e.lastPx,
+          fee: e.fee,
+          liquidity: e.liquidity,
+          ts: e.tsEvent,
+        });
+        if (this.fills.length > KEEP_FILLS * 2) this.fills = this.fills.slice(-KEEP_FILLS);
+        return;
+      }
+      case 'OrderCanceled':
+      case 'OrderExpired': {
+        const o = this.orders.get(e.clientOrderId);
+        if (o !== undefined) {
+          o.tsLast = e.tsEvent;
+          this.close(o, e.type === 'OrderCanceled' ? 'canceled' : 'expired');
+        }
+        return;
+      }
+      case 'OrderUpdated': {
+        const o = this.orders.get(e.clientOrderId);
+        if (o !== undefined) {
+          o.qty = e.qty;
+          if (e.price !== undefined) o.price = e.price;
+          o.tsLast = e.tsEvent;
+        }
+        return;
+      }
+      case 'FundingPaid':
+        this.funded(e);
+        return;
+      default:
+        return;
+    }
+  }
+
+  openOrders(symbol?: Symbol): OrderStatusReport[] {
+    return [...this.orders.values()].filter((o) => o.status === 'open' && (symbol === undefined || o.symbol === symbol)).map((o) => ({ ...o }));
+  }
+
+  order(id: ClientOrderId): OrderStatusReport | undefined {
+    const o = this.orders.get(id);
+    return o === undefined ? undefined : { ...o };
+  }
+
+  fillsSince(symbol: Symbol, since: number): FillReport[] {
+    return this.fills.filter((f) => f.symbol === symbol && f.ts >= since);
+  }
+
+  fundingSince(symbol: Symbol, since: number): FundingReport[] {
+    return this.fundings.filter((f) => f.symbol === symbol && f.ts >= since);
+  }
+
+  private funded(e: FundingPaid): void {
+    this.fundings.push({ id: String(++this.fundingSeq), symbol: e.symbol, amount: e.amount, ts: e.tsEvent });
+  }
+
+  private close(o: MutableReport, status: ReportedOrderStatus): void {
+    if (o.status !== 'open') return;
+    o.status = status;
+    this.closed.push(o.clientOrderId as ClientOrderId);
+    if (this.closed.length > KEEP_CLOSED) this.orders.delete(this.closed.shift() as ClientOrderId);
+  }
+}
+
