@@ -1,0 +1,114 @@
+/**
+ * Builds the ccxt client for an exchange id, and narrows it to the calls Parity makes. Everything
+ * ccxt-specific stays in src/exchanges: the engine sees ports, reports and the error tree.
+ *
+ * The client is always a ccxt.pro class (REST and WebSocket in one object). Parity's own rate
+ * limiter paces requests, so ccxt's is switched off. For `local` (the bundled local exchange),
+ * ccxt's binanceusdm is pointed at loopback with every URL overridden.
+ */
+import ccxt, { type Balances, type Exchange, type FundingHistory, type MarketInterface, type OHLCV, type Order, type Position, type Ticker, type Trade } from 'ccxt';
+import { HaltError } from '../../engine/index.ts';
+
+/** The subset of a ccxt exchange Parity uses. */
+export interface CcxtClient {
+  readonly id: string;
+  readonly has: Readonly<Record<string, boolean | 'emulated' | undefined>>;
+  readonly markets: Readonly<Record<string, MarketInterface | undefined>>;
+  readonly precisionMode: number;
+  readonly rateLimit: number;
+  readonly last_response_headers: Readonly<Record<string, string>> | undefined;
+  loadMarkets(reload?: boolean): Promise<Record<string, MarketInterface | undefined>>;
+  fetchTime(): Promise<number | undefined>;
+  createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<Order>;
+  cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<Order>;
+  editOrder(id: string, symbol: string, type: string, side: string, amount?: number, price?: number, params?: Record<string, unknown>): Promise<Order>;
+  cancelAllOrders(symbol: string): Promise<unknown>;
+  fetchOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<Order>;
+  fetchOpenOrders(symbol?: string): Promise<Order[]>;
+  fetchMyTrades(symbol: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<Trade[]>;
+  fetchPositions(symbols?: string[]): Promise<Position[]>;
+  fetchBalance(): Promise<Balances>;
+  fetchFundingHistory(symbol: string, since?: number, limit?: number): Promise<FundingHistory[]>;
+  fetchOHLCV(symbol: string, timeframe: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<OHLCV[]>;
+  fetchFundingRateHistory(symbol: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<{ timestamp?: number; fundingRate?: number; info: unknown }[]>;
+  fetchTicker(symbol: string): Promise<Ticker>;
+  fetchFundingRate(symbol: string): Promise<{ fundingRate?: number; fundingTimestamp?: number; markPrice?: number; info: unknown }>;
+  fetchTrades(symbol: string, since?: number, limit?: number): Promise<Trade[]>;
+  watchOrders(symbol?: string): Promise<Order[]>;
+  watchMyTrades(symbol?: string): Promise<Trade[]>;
+  watchOHLCV(symbol: string, timeframe: string): Promise<OHLCV[]>;
+  watchTrades(symbol: string): Promise<Trade[]>;
+  watchBidsAsks(symbols: string[]): Promise<Record<string, Ticker>>;
+  watchMarkPrice(symbol: string): Promise<Ticker>;
+  loadHttpProxyAgent(): Promise<unknown>;
+  close(): Promise<unknown>;
+}
+
+export interface ClientOptions {
+  /** A ccxt exchange id ("binanceusdm", "bybit", ...) or "local". */
+  readonly exchange: string;
+  readonly apiKey?: string;
+  readonly secret?: string;
+  /** For "local": the local exchange's base URL, http://127.0.0.1:PORT. */
+  readonly localUrl?: string;
+  readonly timeoutMs?: number;
+}
+
+type Ctor = new (config: Record<string, unknown>) => Exchange;
+
+/** The URL map that points ccxt's binanceusdm at a local exchange: every key local (none left on the internet). */
+export function localUrls(baseUrl: string): Record<string, unknown> {
+  const H = baseUrl.replace(/\/$/, '');
+  const W = H.replace(/^http/, 'ws');
+  const NO = `${H}/__unsupported`;
+  const WNO = `${W}/__unsupported`;
+  return {
+    api: {
+      fapiPublic: `${H}/fapi/v1`, fapiPublicV2: `${H}/fapi/v2`, fapiPublicV3: `${H}/fapi/v3`,
+      fapiPrivate: `${H}/fapi/v1`, fapiPrivateV2: `${H}/fapi/v2`, fapiPrivateV3: `${H}/fapi/v3`,
+      fapiData: `${H}/futures/data`,
+      public: `${NO}/api/v3`, private: `${NO}/api/v3`, v1: `${NO}/api/v1`,
+      sapi: `${NO}/sapi/v1`, sapiV2: `${NO}/sapi/v2`, sapiV3: `${NO}/sapi/v3`, sapiV4: `${NO}/sapi/v4`,
+      dapiPublic: `${NO}/dapi/v1`, dapiPrivate: `${NO}/dapi/v1`, dapiPrivateV2: `${NO}/dapi/v2`, dapiData: `${NO}/dapi-data`,
+      eapiPublic: `${NO}/eapi/v1`, eapiPrivate: `${NO}/eapi/v1`, papi: `${NO}/papi/v1`, papiV2: `${NO}/papi/v2`,
+      ws: {
+        future: `${W}/ws`,
+        spot: `${WNO}/spot/ws`, margin: `${WNO}/margin/ws`, delivery: `${WNO}/delivery/ws`, stock: `${WNO}/stock/ws`,
+        option: `${WNO}/option/ws`, optionMarket: `${WNO}/optionMarket/ws`, optionPrivate: `${WNO}/optionPrivate/ws`, papi: `${WNO}/papi/ws`,
+        'ws-api': { spot: `${WNO}/ws-api/v3`, future: `${WNO}/ws-fapi/v1`, delivery: `${WNO}/ws-dapi/v1` },
+      },
+    },
+  };
+}
+
+export function knownExchanges(): readonly string[] {
+  return ['local', ...ccxt.exchanges];
+}
+
+/** Creates the client. An unknown id is a HaltError that lists the known ones. */
+export async function createClient(o: ClientOptions): Promise<CcxtClient> {
+  const id = o.exchange === 'local' ? 'binanceusdm' : o.exchange;
+  const pro = ccxt.pro as unknown as Record<string, Ctor | undefined>;
+  const rest = ccxt as unknown as Record<string, Ctor | undefined>;
+  const C = pro[id] ?? (ccxt.exchanges.includes(id) ? rest[id] : undefined);
+  if (C === undefined) {
+    throw new HaltError(`unknown exchange id "${o.exchange}". Use "local" for the bundled local exchange, or one of ccxt's ids (e.g. binanceusdm, bybit, okx; ${ccxt.exchanges.length} in all).`);
+  }
+  const config: Record<string, unknown> = {
+    enableRateLimit: false,
+    timeout: o.timeoutMs ?? 10_000,
+    options: { fetchCurrencies: false, fetchOpenOrders: { warnWithoutSymbol: false }, adjustForTimeDifference: false },
+  };
+  if (o.apiKey !== undefined) config['apiKey'] = o.apiKey;
+  if (o.secret !== undefined) config['secret'] = o.secret;
+  if (o.exchange === 'local') {
+    if (o.localUrl === undefined) throw new HaltError('exchange "local" needs the local exchange URL (--exchange-url http://127.0.0.1:PORT)');
+    config['urls'] = localUrls(o.localUrl);
+    // On loopback ccxt does not pick Binance's linear error table by hostname: give it explicitly.
+    const probe = new (rest['binanceusdm'] as Ctor)({}) as unknown as { exceptions: { linear?: { exact?: unknown } } };
+    config['exceptions'] = { exact: probe.exceptions.linear?.exact ?? {} };
+  }
+  const ex = new C(config) as unknown as CcxtClient;
+  if (o.exchange === 'local') await ex.loadHttpProxyAgent();
+  return ex;
+}

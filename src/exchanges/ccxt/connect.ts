@@ -1,0 +1,129 @@
+/**
+ * Connects to an exchange through ccxt and wires the adapter's parts: one rate-limited requester,
+ * the markets as instruments, the execution adapter with its user stream, the reports, the market
+ * data feed and the clock sync. Startup problems are HaltErrors that say what to fix.
+ */
+import {
+  HaltError,
+  RetryableError,
+  type Clock,
+  type Instrument,
+  type OffsetClock,
+  type Rng,
+  type Scheduler,
+} from '../../engine/index.ts';
+import { RateLimiter, type Budget } from '../rate-limiter.ts';
+import { createClient, type CcxtClient } from './client.ts';
+import type { Credentials } from './credentials.ts';
+import { CcxtMarketData } from './market-data.ts';
+import { resolveMarket, type VenueMarket } from './markets.ts';
+import { CcxtReports } from './reports.ts';
+import { Requester } from './requester.ts';
+import { TimeSync } from './time-sync.ts';
+import { UserStream } from './user-stream.ts';
+import { CcxtVenue } from './venue.ts';
+
+export interface ConnectOptions {
+  readonly exchange: string;
+  readonly localUrl?: string;
+  readonly credentials?: Credentials;
+  /** Venue ids ("BTCUSDT") or unified symbols. */
+  readonly symbols: readonly string[];
+  /** Local wall clock. */
+  readonly clock: Clock;
+  /** Follows the venue's clock once measured. */
+  readonly venueClock?: OffsetClock;
+  readonly scheduler: Scheduler;
+  readonly rng: Rng;
+  readonly onHalt: (e: HaltError) => void;
+  readonly onRequestOut?: (kind: 'submit' | 'cancel' | 'modify', id: string) => void;
+}
+
+export interface VenueStatus {
+  readonly exchange: string;
+  readonly userStream: boolean;
+  readonly offsetMs: number;
+  readonly rttMs: number | undefined;
+  readonly budget: Budget;
+  readonly lastError: string | undefined;
+}
+
+export interface CcxtConnection {
+  readonly client: CcxtClient;
+  readonly requester: Requester;
+  readonly markets: ReadonlyMap<string, VenueMarket>;
+  readonly instruments: readonly Instrument[];
+  /** Settlement currency (USDT for USD-M). */
+  readonly settle: string;
+  readonly venue: CcxtVenue;
+  readonly reports: CcxtReports;
+  readonly marketData: CcxtMarketData;
+  readonly userStream: UserStream;
+  readonly timeSync: TimeSync;
+  status(): VenueStatus;
+  close(): Promise<void>;
+}
+
+/** Weight per minute: Binance USD-M publishes 2400; elsewhere, ccxt's per-request pacing. */
+function weightLimit(c: CcxtClient): number {
+  return c.id.startsWith('binance') ? 2400 : Math.max(60, Math.floor(60_000 / Math.max(1, c.rateLimit)));
+}
+
+export async function connect(o: ConnectOptions): Promise<CcxtConnection> {
+  const client = await createClient({
+    exchange: o.exchange,
+    ...(o.localUrl === undefined ? {} : { localUrl: o.localUrl }),
+    ...(o.credentials === undefined ? {} : { apiKey: o.credentials.apiKey, secret: o.credentials.secret }),
+  });
+  const limiter = new RateLimiter({ limit: weightLimit(client), windowMs: 60_000, safety: 0.8, clock: o.clock, scheduler: o.scheduler, rng: o.rng });
+  const requester = new Requester(client, limiter, o.scheduler, o.venueClock ?? o.clock);
+  try {
+    await requester.retrying('loadMarkets', (c) => c.loadMarkets(), 3);
+  } catch (err) {
+    const why = err instanceof RetryableError ? `cannot reach ${o.exchange}${o.localUrl === undefined ? '' : ` at ${o.localUrl}`}: ${err.message}` : (err as Error).message;
+    await client.close().catch(() => undefined);
+    throw new HaltError(`${why}. Nothing was traded.`);
+  }
+  const markets = new Map<string, VenueMarket>();
+  for (const s of o.symbols) {
+    const m = resolveMarket(client, s);
+    markets.set(m.symbol, m);
+  }
+  const first = [...markets.values()][0];
+  const settle = first === undefined ? 'USDT' : (client.markets[first.ccxtSymbol]?.settle ?? client.markets[first.ccxtSymbol]?.quote ?? 'USDT');
+  const venue = new CcxtVenue({
+    requester,
+    markets,
+    onHalt: o.onHalt,
+    ...(o.onRequestOut === undefined ? {} : { onRequestOut: o.onRequestOut }),
+  });
+  const userStream = new UserStream(requester, venue, o.onHalt);
+  const reports = new CcxtReports(requester, markets, venue.records, settle);
+  const marketData = new CcxtMarketData(requester, markets, o.onHalt);
+  const timeSync = new TimeSync(requester, o.clock, o.venueClock);
+  return {
+    client,
+    requester,
+    markets,
+    instruments: [...markets.values()].map((m) => m.instrument),
+    settle,
+    venue,
+    reports,
+    marketData,
+    userStream,
+    timeSync,
+    status: () => ({
+      exchange: o.exchange,
+      userStream: userStream.connected,
+      offsetMs: timeSync.offsetMs,
+      rttMs: timeSync.rttMs,
+      budget: limiter.budget(),
+      lastError: userStream.lastError,
+    }),
+    async close() {
+      userStream.stop();
+      await marketData.close();
+      await client.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Live market data through ccxt: WebSocket (ccxt.pro watch*) where the venue has it, REST polling
+ * (through the rate limiter, like every request) where it does not. Candles become Bars when they close (when the next candle starts); trades
+ * and best bid/ask become ticks; the funding rate in force becomes a FundingRateUpdate at each
+ * settlement time. Every loop survives disconnects with backoff; a refused key halts.
+ */
+import type { OHLCV } from 'ccxt';
+import {
+  HaltError,
+  makeBar,
+  type Bar,
+  type MarketData,
+  type MarketDataPort,
+  type MarketDataRequest,
+  type Symbol,
+} from '../../engine/index.ts';
+import { mapCcxtError } from './errors.ts';
+import type { VenueMarket } from './markets.ts';
+import { backoffMs, type Requester } from './requester.ts';
+
+const UNITS: [number, string][] = [
+  [86_400_000, 'd'],
+  [3_600_000, 'h'],
+  [60_000, 'm'],
+];
+
+/** 60000 -> "1m", 14400000 -> "4h". */
+export function timeframeOf(ms: number): string {
+  for (const [unit, name] of UNITS) if (ms % unit === 0) return `${ms / unit}${name}`;
+  throw new HaltError(`bar interval ${ms} ms is not a whole number of minutes`);
+}
+
+/** "1m" -> 60000. */
+export function intervalOf(timeframe: string): number {
+  const m = /^(\d+)([mhd])$/.exec(timeframe.trim());
+  if (m === null) throw new HaltError(`timeframe "${timeframe}" is not one of <n>m, <n>h, <n>d`);
+  const unit = UNITS.find(([, n]) => n === m[2]) as [number, string];
+  return Number(m[1]) * unit[0];
+}
+
+export class CcxtMarketData implements MarketDataPort {
+  private running = false;
+  /** Loops that are connected and receiving. */
+  readonly health = new Map<string, { ok: boolean; lastAt: number; error?: string }>();
+
+  constructor(
+    private readonly r: Requester,
+    private readonly markets: ReadonlyMap<string, VenueMarket>,
+    private readonly onHalt: (e: HaltError) => void,
+  ) {}
+
+  async history(symbol: Symbol, interval: number, limit: number): Promise<Bar[]> {
+    const m = this.market(symbol);
+    const now = this.r.now();
+    const rows = await this.r.retrying('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), now - (limit + 1) * interval, limit + 1));
+    return rows.filter((k) => (k[0] as number) + interval <= now).map((k) => toBar(m.symbol, interval, k)).slice(-limit);
+  }
+
+  async subscribe(req: MarketDataRequest, sink: (d: MarketData) => void): Promise<void> {
+    this.running = true;
+    const has = this.r.client.has;
+    for (const sym of req.symbols) {
+      const m = this.market(sym);
+      if (req.barInterval !== undefined) {
+        const interval = req.barInterval;
+        let current: OHLCV | undefined;
+        const onCandles = (rows: OHLCV[]): void => {
+          for (const k of [...rows].sort((a, b) => (a[0] as number) - (b[0] as number))) {
+            if (current !== undefined && (k[0] as number) > (current[0] as number)) sink(toBar(m.symbol, interval, current));
+            if (current === undefined || (k[0] as number) >= (current[0] as number)) current = k;
+          }
+        };
+        if (has['watchOHLCV'] === true) this.loop(`bars ${sym}`, async (c) => onCandles(await c.watchOHLCV(m.ccxtSymbol, timeframeOf(interval))));
+        else this.poll(`bars ${sym}`, Math.max(1000, interval / 4), async () => onCandles(await this.r.call('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), undefined, 3))));
+      }
+      if (req.trades === true) {
+        const seen = new Set<string>();
+        const onTrades = (list: Awaited<ReturnType<typeof this.r.client.watchTrades>>): void => {
+          for (const t of list) {
+            const id = String(t.id);
+            if (seen.has(id)) continue;
+            seen.add(id);
+            if (seen.size > 10_000) seen.clear();
+            const ts = t.timestamp ?? this.r.now();
+            sink({ type: 'trade', symbol: m.symbol, tsEvent: ts, tsInit: this.r.now(), price: t.price ?? 0, qty: t.amount ?? 0, aggressor: t.side === 'sell' ? 'sell' : t.side === 'buy' ? 'buy' : 'unknown', tradeId: id });
+          }
+        };
+        if (has['watchTrades'] === true) this.loop(`trades ${sym}`, async (c) => onTrades(await c.watchTrades(m.ccxtSymbol)));
+        else this.poll(`trades ${sym}`, 1000, async () => onTrades(await this.r.call('fetchTrades', (c) => c.fetchTrades(m.ccxtSymbol, undefined, 100))));
+      }
+      if (req.quotes === true) {
+        const onTicker = (t: { bid?: number; ask?: number; bidVolume?: number; askVolume?: number; timestamp?: number }): void => {
+          if (t.bid === undefined || t.ask === undefined) return;
+          const ts = t.timestamp ?? this.r.now();
+          sink({ type: 'quote', symbol: m.symbol, tsEvent: ts, tsInit: this.r.now(), bid: t.bid, bidQty: t.bidVolume ?? 0, ask: t.ask, askQty: t.askVolume ?? 0 });
+        };
+        if (has['watchBidsAsks'] === true) this.loop(`quotes ${sym}`, async (c) => {
+          const all = await c.watchBidsAsks([m.ccxtSymbol]);
+          const t = all[m.ccxtSymbol];
+          if (t !== undefined) onTicker(t as Parameters<typeof onTicker>[0]);
+        });
+        else this.poll(`quotes ${sym}`, 1000, async () => onTicker((await this.r.call('fetchTicker', (c) => c.fetchTicker(m.ccxtSymbol))) as Parameters<typeof onTicker>[0]));
+      }
+      if (req.funding === true) {
+        let next: number | undefined;
+        let rate = 0;
+        let mark = NaN;
+        const onFunding = (nextTime: number | undefined, r: number | undefined, p: number | undefined): void => {
+          if (p !== undefined && Number.isFinite(p)) mark = p;
+          if (nextTime !== undefined && next !== undefined && nextTime > next) {
+            sink({ type: 'funding', symbol: m.symbol, tsEvent: next, tsInit: this.r.now(), rate, ...(Number.isFinite(mark) ? { markPrice: mark } : {}) });
+          }
+          if (nextTime !== undefined) next = nextTime;
+          if (r !== undefined && Number.isFinite(r)) rate = r;
+        };
+        const num = (x: unknown): number | undefined => (x === undefined || x === null || x === '' ? undefined : Number(x));
+        if (has['watchMarkPrice'] === true) this.loop(`funding ${sym}`, async (c) => {
+          const t = await c.watchMarkPrice(m.ccxtSymbol);
+          const info = (t.info ?? {}) as Record<string, unknown>;
+          onFunding(num(info['T']), num(info['r']), t.markPrice ?? num(info['p']));
+        });
+        else this.poll(`funding ${sym}`, 30_000, async () => {
+          const f = await this.r.call('fetchFundingRate', (c) => c.fetchFundingRate(m.ccxtSymbol));
+          onFunding(f.fundingTimestamp, f.fundingRate, f.markPrice);
+        });
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+  }
+
+  private market(symbol: Symbol): VenueMarket {
+    const m = this.markets.get(symbol);
+    if (m === undefined) throw new HaltError(`symbol ${symbol} is not set up on this venue`);
+    return m;
+  }
+
+  private loop(name: string, once: (c: Requester['client']) => Promise<void>): void {
+    void (async () => {
+      let failures = 0;
+      while (this.running) {
+        try {
+          await once(this.r.client);
+          this.health.set(name, { ok: true, lastAt: this.r.now() });
+          failures = 0;
+        } catch (err) {
+          if (!this.running) return;
+          const e = mapCcxtError(err);
+          this.health.set(name, { ok: false, lastAt: this.r.now(), error: e.message });
+          if (e instanceof HaltError) {
+            this.running = false;
+            this.onHalt(e);
+            return;
+          }
+          await this.r.sleep(backoffMs(failures++));
+        }
+      }
+    })();
+  }
+
+  /** REST polling, for venues without a stream: each request goes through the rate limiter. */
+  private poll(name: string, everyMs: number, once: () => Promise<void>): void {
+    this.loop(name, async () => {
+      await once();
+      await this.r.sleep(everyMs);
+    });
+  }
+}
+
+function toBar(symbol: Symbol, interval: number, k: OHLCV): Bar {
+  return makeBar(symbol, interval, k[0] as number, k[1] as number, k[2] as number, k[3] as number, k[4] as number, (k[5] as number | undefined) ?? 0);
+}

@@ -1,0 +1,61 @@
+/**
+ * Venue markets as engine instruments. The engine names a market by the venue's id ("BTCUSDT");
+ * ccxt by its unified symbol ("BTC/USDT:USDT"); this module translates both ways and reads the
+ * tick, lot and minimums from ccxt's market description (tick-size or decimal-places precision).
+ */
+import type { MarketInterface } from 'ccxt';
+import { HaltError, makeInstrument, symbol as toSymbol, type Instrument, type Symbol } from '../../engine/index.ts';
+import type { CcxtClient } from './client.ts';
+
+export interface VenueMarket {
+  readonly symbol: Symbol;
+  /** ccxt's unified symbol. */
+  readonly ccxtSymbol: string;
+  readonly instrument: Instrument;
+}
+
+/** ccxt's precisionMode for "precision is a number of decimals" (the others give a step). */
+const DECIMAL_PLACES = 2;
+
+/** A grid step from ccxt precision: a step in tick-size mode, 10^-n in decimal-places mode. */
+function step(precision: number | undefined, mode: number): number | undefined {
+  if (precision === undefined) return undefined;
+  return mode === DECIMAL_PLACES ? Number((10 ** -precision).toFixed(precision)) : precision;
+}
+
+export function instrumentFromMarket(m: MarketInterface, precisionMode: number): Instrument {
+  const tick = step(m.precision.price, precisionMode);
+  const lot = step(m.precision.amount, precisionMode);
+  if (tick === undefined || lot === undefined) throw new HaltError(`market ${m.symbol} has no price/amount precision; cannot trade it safely`);
+  const minQty = m.limits.amount?.min;
+  const maxQty = m.limits.amount?.max;
+  const minNotional = m.limits.cost?.min;
+  return makeInstrument({
+    symbol: toSymbol(m.id ?? m.symbol),
+    base: m.base,
+    quote: m.quote,
+    kind: m.swap === true || m.future === true ? 'perpetual' : 'spot',
+    tickSize: tick,
+    lotSize: lot,
+    ...(minQty === undefined ? {} : { minQty }),
+    ...(maxQty === undefined ? {} : { maxQty }),
+    ...(minNotional === undefined ? {} : { minNotional }),
+  });
+}
+
+/** Finds a market by venue id ("BTCUSDT") or unified symbol; a clear HaltError when it is not listed. */
+export function resolveMarket(client: CcxtClient, wanted: string): VenueMarket {
+  const all = Object.values(client.markets).filter((x): x is MarketInterface => x !== undefined);
+  const upper = wanted.toUpperCase();
+  const idOf = (x: MarketInterface): string => (x.id ?? '').toUpperCase();
+  const m =
+    all.find((x) => x.symbol === wanted) ??
+    all.find((x) => idOf(x) === upper && (x.swap === true || x.future === true)) ??
+    all.find((x) => idOf(x) === upper);
+  if (m === undefined) {
+    const sample = all.slice(0, 8).map((x) => x.id).join(', ');
+    throw new HaltError(`symbol ${wanted} is not listed on ${client.id} (${all.length} markets, e.g. ${sample})`);
+  }
+  const instrument = instrumentFromMarket(m, client.precisionMode);
+  return { symbol: instrument.symbol, ccxtSymbol: m.symbol, instrument };
+}

@@ -1,0 +1,122 @@
+/**
+ * The venue's truth for reconciliation, through ccxt: open orders, one order, fills since a time,
+ * positions, balances and funding payments. Balances and funding keep the venue's exact decimal
+ * strings when ccxt has them in `info`.
+ */
+import type { Balances } from 'ccxt';
+import {
+  fromNumber,
+  formatFixed,
+  type BalanceReport,
+  type ClientOrderId,
+  type FillReport,
+  type FundingReport,
+  type OrderStatusReport,
+  type PositionReport,
+  type Symbol,
+  type VenueReports,
+} from '../../engine/index.ts';
+import { isOrderNotFound } from './errors.ts';
+import type { VenueMarket } from './markets.ts';
+import { clientIdOf, fillReport, orderReport, positionReport } from './parse.ts';
+import type { Requester } from './requester.ts';
+import type { OrderRecords } from './order-records.ts';
+
+const field = (o: unknown, k: string): unknown => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined);
+const decimal = (x: unknown): string | undefined => (typeof x === 'string' && /^-?\d+(\.\d+)?$/.test(x) ? x : typeof x === 'number' && Number.isFinite(x) ? formatFixed(fromNumber(x)) : undefined);
+
+export class CcxtReports implements VenueReports {
+  private readonly byCcxt = new Map<string, VenueMarket>();
+
+  constructor(
+    private readonly r: Requester,
+    private readonly markets: ReadonlyMap<string, VenueMarket>,
+    private readonly records: OrderRecords,
+    private readonly settle: string,
+  ) {
+    for (const m of markets.values()) this.byCcxt.set(m.ccxtSymbol, m);
+  }
+
+  private market(symbol: Symbol): VenueMarket {
+    const m = this.markets.get(symbol);
+    if (m === undefined) throw new Error(`symbol ${symbol} is not set up on this venue`);
+    return m;
+  }
+
+  async openOrders(symbol?: Symbol): Promise<OrderStatusReport[]> {
+    const ccxtSymbol = symbol === undefined ? undefined : this.market(symbol).ccxtSymbol;
+    const orders = await this.r.retrying(symbol === undefined ? 'fetchOpenOrdersAll' : 'fetchOpenOrders', (c) => c.fetchOpenOrders(ccxtSymbol));
+    const out: OrderStatusReport[] = [];
+    for (const o of orders) {
+      const m = this.byCcxt.get(o.symbol ?? '');
+      if (m !== undefined) out.push(orderReport(o, m.symbol));
+    }
+    return out;
+  }
+
+  async order(symbol: Symbol, id: ClientOrderId): Promise<OrderStatusReport | undefined> {
+    const m = this.market(symbol);
+    try {
+      return orderReport(await this.r.retrying('fetchOrder', (c) => c.fetchOrder('', m.ccxtSymbol, { origClientOrderId: id })), m.symbol);
+    } catch (err) {
+      if (isOrderNotFound(err) || /does not exist|Unknown order/i.test((err as Error).message)) return undefined;
+      throw err;
+    }
+  }
+
+  async fills(symbol: Symbol, since: number): Promise<FillReport[]> {
+    const m = this.market(symbol);
+    const out: FillReport[] = [];
+    let from = since;
+    for (let page = 0; page < 50; page++) {
+      const trades = await this.r.retrying('fetchMyTrades', (c) => c.fetchMyTrades(m.ccxtSymbol, from, 1000));
+      for (const t of trades) {
+        const cid = clientIdOf(t) ?? this.records.clientIdOfVenue(String(t.order));
+        out.push(fillReport(t, m.symbol, cid));
+      }
+      if (trades.length < 1000) break;
+      from = Math.max(...trades.map((t) => t.timestamp ?? from)) + 1;
+    }
+    return out;
+  }
+
+  async positions(): Promise<PositionReport[]> {
+    const now = this.r.now();
+    const list = await this.r.retrying('fetchPositions', (c) => c.fetchPositions());
+    const out: PositionReport[] = [];
+    for (const p of list) {
+      const m = this.byCcxt.get(p.symbol ?? '');
+      if (m === undefined) continue;
+      const rep = positionReport(p, m.symbol, now);
+      if (rep.qty !== 0) out.push(rep);
+    }
+    return out;
+  }
+
+  async balances(): Promise<BalanceReport[]> {
+    const b: Balances = await this.r.retrying('fetchBalance', (c) => c.fetchBalance());
+    // Binance USD-M: info.assets[] carries exact strings.
+    const assets = field(b.info, 'assets');
+    if (Array.isArray(assets)) {
+      const a = assets.find((x) => field(x, 'asset') === this.settle);
+      const total = decimal(field(a, 'walletBalance'));
+      const free = decimal(field(a, 'availableBalance'));
+      if (total !== undefined && free !== undefined) return [{ currency: this.settle, total, free }];
+    }
+    const acc = b[this.settle];
+    const total = decimal(acc?.total ?? 0) ?? '0';
+    const free = decimal(acc?.free ?? 0) ?? '0';
+    return [{ currency: this.settle, total, free }];
+  }
+
+  async funding(symbol: Symbol, since: number): Promise<FundingReport[]> {
+    const m = this.market(symbol);
+    const rows = await this.r.retrying('fetchFundingHistory', (c) => c.fetchFundingHistory(m.ccxtSymbol, since));
+    return rows.map((f) => ({
+      id: String(f.id ?? field(f.info, 'tranId') ?? `${f.timestamp}`),
+      symbol: m.symbol,
+      amount: decimal(field(f.info, 'income')) ?? decimal(f.amount ?? 0) ?? '0',
+      ts: f.timestamp ?? 0,
+    }));
+  }
+}

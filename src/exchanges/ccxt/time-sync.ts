@@ -1,0 +1,46 @@
+/**
+ * The venue's clock relative to ours: offset = venue time - local time, measured from the
+ * midpoint of a fetchTime round trip, smoothed over the best (lowest round-trip) recent samples.
+ * The runtime's OffsetClock follows it, and the status bar shows it.
+ */
+import type { Clock, OffsetClock } from '../../engine/index.ts';
+import type { Requester } from './requester.ts';
+
+export interface OffsetSample {
+  readonly offsetMs: number;
+  readonly rttMs: number;
+  readonly at: number;
+}
+
+export class TimeSync {
+  private samples: OffsetSample[] = [];
+
+  constructor(
+    private readonly r: Requester,
+    /** Local wall clock. */
+    private readonly local: Clock,
+    private readonly target?: OffsetClock,
+  ) {}
+
+  /** Measures once; returns the sample, or undefined when the venue does not tell its time. */
+  async measure(): Promise<OffsetSample | undefined> {
+    const t0 = this.local.now();
+    const server = await this.r.call('fetchTime', (c) => c.fetchTime());
+    const t1 = this.local.now();
+    if (server === undefined || !Number.isFinite(server)) return undefined;
+    const sample = { offsetMs: server - (t0 + t1) / 2, rttMs: t1 - t0, at: t1 };
+    this.samples = [...this.samples.slice(-7), sample];
+    this.target?.setOffset(this.offsetMs);
+    return sample;
+  }
+
+  /** The offset of the lowest-latency recent sample (the least uncertain), 0 before any. */
+  get offsetMs(): number {
+    if (this.samples.length === 0) return 0;
+    return Math.round([...this.samples].sort((a, b) => a.rttMs - b.rttMs)[0]?.offsetMs ?? 0);
+  }
+
+  get rttMs(): number | undefined {
+    return this.samples[this.samples.length - 1]?.rttMs;
+  }
+}
