@@ -6,8 +6,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { DataError } from '../data/index.ts';
-import { ParamError } from '../engine/index.ts';
+import { HaltError, ParamError } from '../engine/index.ts';
 import { addBacktestCommand } from './backtest/command.ts';
+import { addRunCommand } from './run/command.ts';
 import { UserError } from './errors.ts';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   addBacktestCommand(program);
+  addRunCommand(program);
   program
     .command('demo')
     .description('the offline demo: a backtest of sma-cross on the bundled BTCUSDT data')
@@ -38,6 +40,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode;
     }
     // Expected failures from below the CLI: bad config or parameters (usage, 2), bad data (1).
+    if (err instanceof HaltError) {
+      process.stderr.write(`parity: ${err.message}\n`);
+      return 1;
+    }
     if (err instanceof ConfigError || err instanceof ParamError || err instanceof DataError) {
       process.stderr.write(`parity: ${err.message}\n`);
       return err instanceof DataError ? 1 : 2;

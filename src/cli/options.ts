@@ -1,5 +1,6 @@
 /** Option value parsers for commander: each rejects bad input with a message naming what is allowed. */
 import { InvalidArgumentError } from 'commander';
+import { UserError } from './errors.ts';
 
 export function numberOption(what: { min?: number; max?: number; int?: boolean; gt?: number } = {}): (v: string) => number {
   return (v: string): number => {
@@ -26,4 +27,15 @@ export function numberOption(what: { min?: number; max?: number; int?: boolean; 
 /** Collects a repeatable option into a list. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** Repeated `--param key=value` flags as a record (values stay strings; the strategy types them). */
+export function parseParams(list: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of list ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new UserError(`--param ${p}: expected key=value, e.g. --param fast=10`);
+    out[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { RiskLimits } from '../engine/index.ts';
 
 const nonNeg = z.number().finite().nonnegative();
 const positive = z.number().finite().positive();
@@ -117,4 +118,15 @@ export function loadConfig(path: string | undefined, defaultPath = 'parity.confi
     throw new ConfigError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   return parseConfig(text, file);
+}
+
+/** The risk limits the config sets (unset ones fall back to the engine's defaults). */
+export function riskLimitsOf(config: Config): Partial<RiskLimits> {
+  const risk = config.risk ?? {};
+  const out: { -readonly [K in keyof RiskLimits]?: number } = {};
+  if (risk.maxOrderNotional !== undefined) out.maxOrderNotional = risk.maxOrderNotional;
+  if (risk.maxPositionNotional !== undefined) out.maxPositionNotional = risk.maxPositionNotional;
+  if (risk.maxOpenOrders !== undefined) out.maxOpenOrders = risk.maxOpenOrders;
+  if (risk.dailyLossLimit !== undefined) out.dailyLossLimit = risk.dailyLossLimit;
+  return out;
 }

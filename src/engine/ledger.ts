@@ -129,6 +129,21 @@ export function applyFunding(ledger: Ledger, symbol: string, amount: string): Le
   };
 }
 
+/**
+ * Takes the venue's word for a position (at startup, or when reconciliation adopts the venue's
+ * truth): size and entry price replace ours; realized PnL, fees and the balance are untouched.
+ */
+export function adoptPosition(ledger: Ledger, symbol: string, qty: Fixed, entryPrice: Fixed): Ledger {
+  const pos = positionOf(ledger, symbol);
+  const next: Position = { symbol, qty, cost: mul(qty, entryPrice), realized: pos.realized, fees: pos.fees, funding: pos.funding };
+  return { ...ledger, positions: withPosition(ledger.positions, next) };
+}
+
+/** Takes the venue's word for the wallet balance. */
+export function adoptBalance(ledger: Ledger, balance: Fixed): Ledger {
+  return { ...ledger, balance };
+}
+
 /** Unrealized PnL of a position at a mark price. */
 export function unrealized(pos: Position, mark: Fixed): Fixed {
   return mul(pos.qty, mark) - pos.cost;

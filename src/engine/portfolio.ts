@@ -5,9 +5,11 @@
  * the portfolio refreshes float mirrors of the touched position, so the per-bar work (marking to
  * market, risk views, strategy reads) never touches bigint arithmetic.
  */
-import { fromNumber, toFloat, toNumber, type Fixed } from './fixed.ts';
+import { fromNumber, parseFixed, toFloat, toNumber, type Fixed } from './fixed.ts';
 import type { Instrument } from './instrument.ts';
 import {
+  adoptBalance,
+  adoptPosition,
   applyFill,
   applyFunding,
   avgEntry,
@@ -71,6 +73,18 @@ export class Portfolio implements PortfolioView {
   fill(fill: LedgerFill): void {
     this.ledgerState = applyFill(this.ledgerState, fill);
     this.refresh(fill.symbol);
+  }
+
+  /** Adopts the venue's position (size and entry price). */
+  adoptPosition(symbol: string, qty: number, entryPrice: number): void {
+    this.ledgerState = adoptPosition(this.ledgerState, symbol, fromNumber(qty), fromNumber(entryPrice));
+    this.refresh(symbol);
+  }
+
+  /** Adopts the venue's wallet balance. */
+  adoptBalance(balance: string): void {
+    this.ledgerState = adoptBalance(this.ledgerState, parseFixed(balance));
+    this.refresh('');
   }
 
   funding(symbol: string, amount: string): void {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import { collect, numberOption } from '../options.ts';
 import { progressBar } from '../progress.ts';
+import { addSimOptions } from '../sim-options.ts';
 import { runBacktestSpec } from './run.ts';
 import { buildSpec, type BacktestFlags } from './spec.ts';
 import { reportJson, summaryText, writeEquityCsv, writeFillsCsv } from './output.ts';
@@ -19,7 +20,7 @@ interface Flags extends BacktestFlags {
 }
 
 export function addBacktestCommand(program: Command): void {
-  program
+  const cmd = program
     .command('backtest')
     .description('run a strategy over historical candles on the simulated venue')
     .option('-s, --strategy <name|path>', 'strategy name from strategies/, or a module path (default: sma-cross)')
@@ -31,15 +32,6 @@ export function addBacktestCommand(program: Command): void {
     .option('--from <date>', 'first bar (open time, UTC): YYYY-MM-DD, YYYY-MM-DDTHH:MM or epoch ms')
     .option('--to <date>', 'end (exclusive)')
     .option('--cash <amount>', 'starting cash in the quote currency (default 10000)', numberOption({ gt: 0 }))
-    .option('--fee-bps <bps>', 'taker fee; also the maker fee unless --maker-fee-bps (default 5 / 2)', numberOption({ min: 0, max: 1000 }))
-    .option('--maker-fee-bps <bps>', 'maker fee, negative for a rebate', numberOption({ min: -100, max: 1000 }))
-    .option('--spread-bps <bps>', 'assumed spread in bps (default 0)', numberOption({ min: 0, max: 10000 }))
-    .option('--spread-ticks <n>', 'assumed spread in ticks, added to --spread-bps (default 1)', numberOption({ min: 0, max: 1000 }))
-    .option('--slippage-bps <bps>', 'fixed slippage on taker fills (default 0)', numberOption({ min: 0, max: 10000 }))
-    .option('--impact <Y>', 'square-root impact coefficient, 0 turns it off (default 0.5)', numberOption({ min: 0, max: 100 }))
-    .option('--latency <spec>', 'order latency: <ms> | uniform:<min>-<max> | lognormal:<median>,<p99> (default lognormal:25,120)')
-    .option('--participation <share>', 'largest share of traded volume resting orders fill, 0..1 (default 0.1)', numberOption({ gt: 0, max: 1 }))
-    .option('--seed <n>', 'random seed (default 1)', numberOption({ min: 0, int: true }))
     .option('--leverage <x>', 'perp only (default 1)', numberOption({ min: 1, max: 125 }))
     .option('--tick <size>', 'override the tick size', numberOption({ gt: 0 }))
     .option('--lot <size>', 'override the lot size', numberOption({ gt: 0 }))
@@ -50,8 +42,8 @@ export function addBacktestCommand(program: Command): void {
     .option('--export-fills <file.csv>', 'write every fill to a CSV file')
     .option('--export-equity <file.csv>', 'write the equity curve to a CSV file')
     .option('--events <file.jsonl>', 'write the event log (every command and event) as JSON lines')
-    .option('--no-chart', 'leave the equity chart out of the summary')
-    .action(async (flags: Flags) => {
+    .option('--no-chart', 'leave the equity chart out of the summary');
+  addSimOptions(cmd).action(async (flags: Flags) => {
       const spec = buildSpec(flags, loadConfig(flags.config));
       let events: WriteStream | undefined;
       if (flags.events !== undefined) {

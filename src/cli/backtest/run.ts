@@ -98,11 +98,7 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
     leverage: spec.leverage,
     limits: spec.limits,
     strategies: [{ definition, params, symbols: instruments.map((i) => i.symbol) }],
-    venue: (clock, sink) => {
-      const v = new SimulatedVenue({ instruments, clock, rng, models: spec.models, currency, startingCash: cash, accountType, leverage: spec.leverage });
-      v.connect(sink);
-      return v;
-    },
+    venue: (clock) => new SimulatedVenue({ instruments, clock, rng, models: spec.models, currency, startingCash: cash, accountType, leverage: spec.leverage }),
     ...(hooks.onMessage === undefined ? {} : { onMessage: hooks.onMessage }),
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
   });

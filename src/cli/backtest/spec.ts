@@ -5,10 +5,12 @@
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RiskLimits } from '../../engine/index.ts';
-import { DEFAULT_MODELS, parseLatency, type LatencyModel, type VenueModels } from '../../paper/index.ts';
+import type { VenueModels } from '../../paper/index.ts';
+import { buildModels, seedOf, type SimFlags } from '../sim-options.ts';
 import { parseDateArg } from '../../data/index.ts';
-import type { Config } from '../../config/config.ts';
+import { riskLimitsOf, type Config } from '../../config/config.ts';
 import { UserError } from '../errors.ts';
+import { parseParams } from '../options.ts';
 
 export interface DataRef {
   readonly symbol: string;
@@ -33,7 +35,7 @@ export interface BacktestSpec {
 }
 
 /** Raw flag values as commander gives them (strings, repeatable lists). */
-export interface BacktestFlags {
+export interface BacktestFlags extends SimFlags {
   readonly strategy?: string;
   readonly param?: readonly string[];
   readonly data?: readonly string[];
@@ -43,15 +45,6 @@ export interface BacktestFlags {
   readonly from?: string;
   readonly to?: string;
   readonly cash?: number;
-  readonly feeBps?: number;
-  readonly makerFeeBps?: number;
-  readonly spreadBps?: number;
-  readonly spreadTicks?: number;
-  readonly slippageBps?: number;
-  readonly impact?: number;
-  readonly latency?: string;
-  readonly participation?: number;
-  readonly seed?: number;
   readonly leverage?: number;
   readonly tick?: number;
   readonly lot?: number;
@@ -76,16 +69,6 @@ function parseRef(text: string, fallbackSymbol: string | undefined, what: string
   const symbol = fallbackSymbol ?? symbolFromFile(text);
   if (symbol === undefined) throw new UserError(`cannot tell the symbol of ${what} file ${text}: write it as SYMBOL=${text} or pass --symbol`);
   return { symbol: symbol.toUpperCase(), path: resolve(text) };
-}
-
-function parseParams(list: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of list ?? []) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new UserError(`--param ${p}: expected key=value, e.g. --param fast=10`);
-    out[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
-  }
-  return out;
 }
 
 function parseDate(text: string | undefined, flag: string): number | undefined {
@@ -118,26 +101,8 @@ export function buildSpec(flags: BacktestFlags, config: Config): BacktestSpec {
   const from = parseDate(flags.from, '--from');
   const to = parseDate(flags.to, '--to');
   if (from !== undefined && to !== undefined && to <= from) throw new UserError(`--to (${flags.to}) must be after --from (${flags.from})`);
-  const d = DEFAULT_MODELS;
-  const takerBps = flags.feeBps ?? bt.feeBps ?? d.fees.taker * 10_000;
-  // One --fee-bps sets both sides unless the maker fee is given too.
-  const makerBps = flags.makerFeeBps ?? bt.makerFeeBps ?? flags.feeBps ?? bt.feeBps ?? d.fees.maker * 10_000;
-  let latency: LatencyModel = d.latency;
-  try {
-    const text = flags.latency ?? bt.latency;
-    if (text !== undefined) latency = parseLatency(text);
-  } catch (err) {
-    throw new UserError(`--latency: ${(err as Error).message}`);
-  }
   const leverage = flags.leverage ?? bt.leverage ?? 1;
   if (marketText === 'spot' && leverage !== 1) throw new UserError('--leverage only applies to --market perp');
-  const risk = config.risk ?? {};
-  const limits: Partial<RiskLimits> = {
-    ...(risk.maxOrderNotional === undefined ? {} : { maxOrderNotional: risk.maxOrderNotional }),
-    ...(risk.maxPositionNotional === undefined ? {} : { maxPositionNotional: risk.maxPositionNotional }),
-    ...(risk.maxOpenOrders === undefined ? {} : { maxOpenOrders: risk.maxOpenOrders }),
-    ...(risk.dailyLossLimit === undefined ? {} : { dailyLossLimit: risk.dailyLossLimit }),
-  };
   return {
     strategy,
     params,
@@ -147,16 +112,10 @@ export function buildSpec(flags: BacktestFlags, config: Config): BacktestSpec {
     from,
     to,
     cash: flags.cash ?? bt.cash ?? 10_000,
-    seed: flags.seed ?? bt.seed ?? 1,
+    seed: seedOf(flags, config),
     leverage,
-    models: {
-      fees: { maker: makerBps / 10_000, taker: takerBps / 10_000 },
-      spread: { bps: flags.spreadBps ?? bt.spreadBps ?? d.spread.bps, ticks: flags.spreadTicks ?? bt.spreadTicks ?? d.spread.ticks },
-      slippage: { fixedBps: flags.slippageBps ?? bt.slippageBps ?? d.slippage.fixedBps, impact: flags.impact ?? bt.impact ?? d.slippage.impact },
-      latency,
-      fills: { maxParticipation: flags.participation ?? bt.participation ?? d.fills.maxParticipation },
-    },
-    limits,
+    models: buildModels(flags, config),
+    limits: riskLimitsOf(config),
     instrument: {
       ...(flags.tick === undefined ? {} : { tickSize: flags.tick }),
       ...(flags.lot === undefined ? {} : { lotSize: flags.lot }),

@@ -1,0 +1,81 @@
+/** `parity run` options resolved and validated (flags over the config file over defaults). */
+import { riskLimitsOf, type Config } from '../../config/config.ts';
+import type { RiskLimits } from '../../engine/index.ts';
+import type { VenueModels } from '../../paper/index.ts';
+import { intervalOf } from '../../exchanges/ccxt/index.ts';
+import { UserError } from '../errors.ts';
+import { parseParams } from '../options.ts';
+import { buildModels, seedOf, type SimFlags } from '../sim-options.ts';
+
+export type RunMode = 'paper' | 'live';
+
+export interface RunFlags extends SimFlags {
+  readonly mode?: string;
+  readonly exchange?: string;
+  readonly exchangeUrl?: string;
+  readonly symbol?: readonly string[];
+  readonly strategy?: string;
+  readonly param?: readonly string[];
+  readonly timeframe?: string;
+  readonly warmup?: number;
+  readonly cash?: number;
+  readonly keyFile?: string;
+  readonly feed?: string;
+  readonly duration?: number;
+}
+
+export interface RunSpec {
+  readonly mode: RunMode;
+  readonly exchange: string;
+  readonly exchangeUrl: string | undefined;
+  readonly symbols: readonly string[];
+  readonly strategy: string;
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  readonly barInterval: number;
+  readonly warmupBars: number;
+  /** Paper mode's starting cash (live mode starts from the venue's balance). */
+  readonly cash: number;
+  readonly keyFile: string | undefined;
+  readonly feed: { readonly trades: boolean; readonly quotes: boolean };
+  readonly models: VenueModels;
+  readonly seed: number;
+  readonly limits: Partial<RiskLimits>;
+  /** Stop after this many seconds (tests, drills); run until stopped when absent. */
+  readonly durationSec: number | undefined;
+}
+
+export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
+  const mode = flags.mode ?? 'paper';
+  if (mode !== 'paper' && mode !== 'live') throw new UserError(`--mode ${mode}: expected paper or live`);
+  const exchange = flags.exchange;
+  if (exchange === undefined) throw new UserError('--exchange is required: a ccxt exchange id (binanceusdm, bybit, ...) or "local"');
+  const symbols = (flags.symbol ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  if (symbols.length === 0) throw new UserError('--symbol is required (e.g. --symbol BTCUSDT); repeat it for several');
+  if (exchange === 'local' && flags.exchangeUrl === undefined) throw new UserError('--exchange local needs --exchange-url http://127.0.0.1:PORT (start one with: parity exchange serve)');
+  let barInterval: number;
+  try {
+    barInterval = intervalOf(flags.timeframe ?? '1m');
+  } catch (err) {
+    throw new UserError(`--timeframe: ${(err as Error).message}`);
+  }
+  const feed = new Set((flags.feed ?? 'bars,quotes').split(',').map((s) => s.trim()));
+  for (const f of feed) if (!['bars', 'trades', 'quotes'].includes(f)) throw new UserError(`--feed ${f}: expected a list of bars, trades, quotes`);
+  const strategy = flags.strategy ?? 'sma-cross';
+  return {
+    mode,
+    exchange,
+    exchangeUrl: flags.exchangeUrl,
+    symbols,
+    strategy,
+    params: { ...(config.strategies?.[strategy] ?? {}), ...parseParams(flags.param) },
+    barInterval,
+    warmupBars: flags.warmup ?? 200,
+    cash: flags.cash ?? config.backtest?.cash ?? 10_000,
+    keyFile: flags.keyFile,
+    feed: { trades: feed.has('trades'), quotes: feed.has('quotes') },
+    models: buildModels(flags, config),
+    seed: seedOf(flags, config),
+    limits: riskLimitsOf(config),
+    durationSec: flags.duration,
+  };
+}
