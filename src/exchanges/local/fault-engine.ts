@@ -1,0 +1,158 @@
+/**
+ * Runs a FaultScript: decides, for each REST request, WebSocket message, user event and fill,
+ * whether a fault fires. Every random draw comes from the seeded RNG and rules count their own
+ * occurrences, so the same script, seed and traffic give the same faults. `fired` counts what
+ * actually happened, by kind, for state() and the operator log.
+ */
+import type { Rng } from '../../engine/index.ts';
+import type { FaultScript, FaultTrigger, LatencySpec, RestFaultAction } from './faults.ts';
+import type { UserEventKind } from './venue.ts';
+
+interface Counter {
+  seen: number;
+  fired: number;
+}
+
+export type Sampler = () => number;
+
+export function latencySampler(spec: LatencySpec | undefined, rng: Rng): Sampler {
+  if (spec === undefined) return () => 0;
+  if (typeof spec === 'number') return () => spec;
+  const [kind, args = ''] = spec.split(':');
+  if (args === '') return () => Number(kind);
+  if (kind === 'uniform') {
+    const [a = 0, b = 0] = args.split('-').map(Number);
+    return () => a + (b - a) * rng.next();
+  }
+  const [median = 0, p99 = 0] = args.split(',').map(Number);
+  const sigma = median > 0 && p99 > median ? Math.log(p99 / median) / 2.326 : 0;
+  return () => median * Math.exp(sigma * rng.normal());
+}
+
+function pathMatches(pattern: string | undefined, path: string): boolean {
+  if (pattern === undefined) return true;
+  return pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
+}
+
+export interface RateLimitConfig {
+  readonly weightPerMinute: number;
+  readonly banAfter429: number;
+  readonly banSeconds: number;
+}
+
+export class FaultEngine {
+  private script: FaultScript = {};
+  private counters = new Map<object, Counter>();
+  private base: Sampler = () => 0;
+  private readonly spikes = new Map<object, Sampler>();
+  readonly fired: Record<string, number> = {};
+
+  constructor(
+    private readonly rng: Rng,
+    script?: FaultScript,
+    private readonly onFire: (kind: string, detail: string) => void = () => undefined,
+  ) {
+    if (script !== undefined) this.set(script);
+  }
+
+  set(script: FaultScript): void {
+    this.script = script;
+    this.counters = new Map();
+    this.spikes.clear();
+    this.base = latencySampler(script.latency, this.rng);
+    for (const r of script.rest ?? []) if (r.action.type === 'latency') this.spikes.set(r, latencySampler(r.action.ms, this.rng));
+  }
+
+  get rateLimit(): RateLimitConfig {
+    const r = this.script.rateLimit ?? {};
+    return { weightPerMinute: r.weightPerMinute ?? 2400, banAfter429: r.banAfter429 ?? 5, banSeconds: r.banSeconds ?? 120 };
+  }
+
+  private fires(rule: FaultTrigger): boolean {
+    let c = this.counters.get(rule);
+    if (c === undefined) {
+      c = { seen: 0, fired: 0 };
+      this.counters.set(rule, c);
+    }
+    c.seen++;
+    if (rule.nth !== undefined && !rule.nth.includes(c.seen)) return false;
+    if (rule.limit !== undefined && c.fired >= rule.limit) return false;
+    const p = rule.probability ?? 1;
+    if (p < 1 && !(this.rng.next() < p)) return false;
+    c.fired++;
+    return true;
+  }
+
+  /** Records that a fault of `kind` happened. */
+  count(kind: string, detail = ''): void {
+    this.fired[kind] = (this.fired[kind] ?? 0) + 1;
+    this.onFire(kind, detail);
+  }
+
+  /** The faults for one REST request: total latency (ms) and the terminal action, if any. */
+  rest(method: string, path: string): { latency: number; action?: RestFaultAction } {
+    let latency = this.base();
+    let action: RestFaultAction | undefined;
+    for (const r of this.script.rest ?? []) {
+      if ((r.method !== undefined && r.method !== method) || !pathMatches(r.path, path)) continue;
+      if (r.action.type !== 'latency' && action !== undefined) continue;
+      if (!this.fires(r)) continue;
+      if (r.action.type === 'latency') {
+        const extra = (this.spikes.get(r) as Sampler)();
+        latency += extra;
+        this.count('latency-spike', `${method} ${path} +${Math.round(extra)} ms`);
+      } else action = r.action;
+    }
+    return action === undefined ? { latency } : { latency, action };
+  }
+
+  /** Should this message's connection be dropped instead of sending it? */
+  wsDrop(kind: 'market' | 'user'): boolean {
+    for (const r of this.script.ws ?? []) {
+      if (r.stream !== 'any' && r.stream !== kind) continue;
+      if (this.fires(r)) {
+        this.count(`ws-drop-${kind}`);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private matchesKind(events: string | undefined, kind: UserEventKind): boolean {
+    const f = events ?? 'fills';
+    return f === 'all' || (f === 'fills' && kind === 'fill') || (f === 'orders' && kind === 'order') || (f === 'account' && kind === 'account');
+  }
+
+  /** How many times to send a user event: 0 (dropped), 1, or 2 (duplicated). */
+  userCopies(kind: UserEventKind): number {
+    let copies = 1;
+    for (const r of this.script.userStream ?? []) {
+      if (r.action === 'beforeAck' || !this.matchesKind(r.events, kind) || !this.fires(r)) continue;
+      if (r.action === 'drop') {
+        this.count('user-event-dropped');
+        return 0;
+      }
+      this.count('user-event-duplicated');
+      copies = 2;
+    }
+    return copies;
+  }
+
+  /** Do a request's user events go out before its HTTP response? */
+  beforeAck(kinds: readonly UserEventKind[]): boolean {
+    for (const r of this.script.userStream ?? []) {
+      if (r.action !== 'beforeAck' || !kinds.some((k) => this.matchesKind(r.events, k)) || !this.fires(r)) continue;
+      return true;
+    }
+    return false;
+  }
+
+  /** TRADE events one fill becomes. */
+  splitFill(symbol: string): number {
+    const r = this.script.partialFills;
+    if (r === undefined || (r.symbols !== undefined && !r.symbols.includes(symbol)) || !this.fires(r)) return 1;
+    this.count('partial-fill-split');
+    return r.pieces ?? 3;
+  }
+}
+

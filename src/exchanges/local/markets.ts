@@ -1,0 +1,116 @@
+/**
+ * Symbol specs for the local exchange, from a real `exchangeInfo` capture kept verbatim under
+ * data/. The JSON entry is served as is; the filters are parsed once into exact decimals for the
+ * order checks. A symbol can be replayed only if its entry is in the file (its real filters are
+ * what make the replay honest).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseFixed, type Fixed } from './decimal.ts';
+
+export const EXCHANGE_INFO_FILE = fileURLToPath(new URL('../../../data/binance-usdm-exchange-info-2021-07-22/fapi_v1_exchangeInfo_BTCUSDT_XRPUSDT.json', import.meta.url));
+
+export interface MarketSpec {
+  readonly symbol: string;
+  readonly baseAsset: string;
+  readonly quoteAsset: string;
+  /** The exchangeInfo entry, verbatim. */
+  readonly info: Readonly<Record<string, unknown>>;
+  readonly tick: Fixed;
+  readonly tickDecimals: number;
+  readonly minPrice: Fixed;
+  readonly maxPrice: Fixed;
+  readonly step: Fixed;
+  readonly stepDecimals: number;
+  readonly minQty: Fixed;
+  readonly maxQty: Fixed;
+  readonly marketMinQty: Fixed;
+  readonly marketMaxQty: Fixed;
+  readonly minNotional: Fixed;
+  /** PERCENT_PRICE multipliers against the mark price. */
+  readonly multiplierUp: Fixed;
+  readonly multiplierDown: Fixed;
+  readonly pricePrecision: number;
+  readonly quantityPrecision: number;
+  /** maintMarginPercent / 100. */
+  readonly maintMarginRatio: Fixed;
+  /** 100 / requiredMarginPercent: the highest leverage the entry allows. */
+  readonly maxLeverage: number;
+}
+
+export interface ExchangeInfoFile {
+  /** Top-level fields other than `symbols`, verbatim. */
+  readonly top: Readonly<Record<string, unknown>>;
+  readonly specs: ReadonlyMap<string, MarketSpec>;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function str(o: Record<string, unknown>, k: string, where: string): string {
+  const v = o[k];
+  if (typeof v !== 'string') throw new Error(`${where}: field ${k} is not a string`);
+  return v;
+}
+
+function decimalsOfText(s: string): number {
+  const dot = s.indexOf('.');
+  if (dot < 0) return 0;
+  let end = s.length;
+  while (end > dot + 1 && s.charCodeAt(end - 1) === 48) end--;
+  return end - dot - 1;
+}
+
+export function parseSpec(entry: Record<string, unknown>): MarketSpec {
+  const sym = str(entry, 'symbol', 'exchangeInfo entry');
+  const where = `exchangeInfo ${sym}`;
+  const filters = Array.isArray(entry['filters']) ? entry['filters'].filter(isRecord) : [];
+  const filter = (type: string): Record<string, unknown> => {
+    const f = filters.find((x) => x['filterType'] === type);
+    if (f === undefined) throw new Error(`${where}: no ${type} filter`);
+    return f;
+  };
+  const price = filter('PRICE_FILTER');
+  const lot = filter('LOT_SIZE');
+  const mlot = filters.find((x) => x['filterType'] === 'MARKET_LOT_SIZE') ?? lot;
+  const notional = filters.find((x) => x['filterType'] === 'MIN_NOTIONAL' || x['filterType'] === 'NOTIONAL');
+  const pct = filters.find((x) => x['filterType'] === 'PERCENT_PRICE');
+  const tickText = str(price, 'tickSize', where);
+  const stepText = str(lot, 'stepSize', where);
+  const num = (k: string, d: number): number => (typeof entry[k] === 'number' ? (entry[k] as number) : d);
+  const required = Number(typeof entry['requiredMarginPercent'] === 'string' ? entry['requiredMarginPercent'] : '5');
+  return {
+    symbol: sym,
+    baseAsset: str(entry, 'baseAsset', where),
+    quoteAsset: str(entry, 'quoteAsset', where),
+    info: entry,
+    tick: parseFixed(tickText),
+    tickDecimals: decimalsOfText(tickText),
+    minPrice: parseFixed(str(price, 'minPrice', where)),
+    maxPrice: parseFixed(str(price, 'maxPrice', where)),
+    step: parseFixed(stepText),
+    stepDecimals: decimalsOfText(stepText),
+    minQty: parseFixed(str(lot, 'minQty', where)),
+    maxQty: parseFixed(str(lot, 'maxQty', where)),
+    marketMinQty: parseFixed(str(mlot, 'minQty', where)),
+    marketMaxQty: parseFixed(str(mlot, 'maxQty', where)),
+    minNotional: notional === undefined ? 0n : parseFixed(String(notional['notional'] ?? notional['minNotional'] ?? '0')),
+    multiplierUp: pct === undefined ? 0n : parseFixed(String(pct['multiplierUp'])),
+    multiplierDown: pct === undefined ? 0n : parseFixed(String(pct['multiplierDown'])),
+    pricePrecision: num('pricePrecision', decimalsOfText(tickText)),
+    quantityPrecision: num('quantityPrecision', decimalsOfText(stepText)),
+    maintMarginRatio: parseFixed(typeof entry['maintMarginPercent'] === 'string' ? entry['maintMarginPercent'] : '2.5') / 100n,
+    maxLeverage: Number.isFinite(required) && required > 0 ? Math.floor(100 / required) : 20,
+  };
+}
+
+export function loadExchangeInfo(file = EXCHANGE_INFO_FILE): ExchangeInfoFile {
+  const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!isRecord(json) || !Array.isArray(json['symbols'])) throw new Error(`${file}: not an exchangeInfo response`);
+  const specs = new Map<string, MarketSpec>();
+  for (const e of json['symbols']) if (isRecord(e)) specs.set(String(e['symbol']), parseSpec(e));
+  const top: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(json)) if (k !== 'symbols') top[k] = v;
+  return { top, specs };
+}

@@ -1,0 +1,95 @@
+/**
+ * Orders of the local exchange and their store. Every order ever created stays in the store (the
+ * history endpoints read it); the client-order-id index holds every id ever used, so the exchange
+ * can never create two orders for one client id (`createdByClientId` counts creations to prove it).
+ */
+import type { Side } from './account.ts';
+import type { Fixed } from './decimal.ts';
+
+export type OrderType = 'LIMIT' | 'MARKET';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'GTX';
+export type OrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED';
+
+export interface Order {
+  readonly orderId: number;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly timeInForce: TimeInForce;
+  /** Limit price (0 for market orders). */
+  price: Fixed;
+  origQty: Fixed;
+  executedQty: Fixed;
+  /** Sum of price x qty over fills. */
+  cumQuote: Fixed;
+  status: OrderStatus;
+  readonly reduceOnly: boolean;
+  readonly time: number;
+  updateTime: number;
+  /** Resting orders: public size at our price queued ahead of us. */
+  queueAhead: Fixed;
+  /** Who created it: a REST client or an `external` action (the venue's website). */
+  readonly origin: 'api' | 'external';
+}
+
+export function isOpen(o: Order): boolean {
+  return o.status === 'NEW' || o.status === 'PARTIALLY_FILLED';
+}
+
+export function remaining(o: Order): Fixed {
+  return o.origQty - o.executedQty;
+}
+
+export class OrderStore {
+  private readonly all: Order[] = [];
+  /** Orders that were open when last looked at (pruned lazily: status changes happen in place). */
+  private live: Order[] = [];
+  private readonly byId = new Map<number, Order>();
+  private readonly byClientId = new Map<string, Order>();
+  readonly createdByClientId = new Map<string, number>();
+  private nextId: number;
+  private clientSeq = 0;
+
+  constructor(firstId = 4_000_000_001) {
+    this.nextId = firstId;
+  }
+
+  newOrderId(): number {
+    return this.nextId++;
+  }
+
+  /** A fresh client order id in Binance's style for orders created without one. */
+  newClientOrderId(prefix: string): string {
+    this.clientSeq++;
+    return `${prefix}${String(this.clientSeq).padStart(10, '0')}`;
+  }
+
+  hasClientOrderId(id: string): boolean {
+    return this.byClientId.has(id);
+  }
+
+  add(o: Order): void {
+    if (this.byClientId.has(o.clientOrderId)) throw new Error(`invariant: client order id ${o.clientOrderId} already used`);
+    this.all.push(o);
+    if (isOpen(o)) this.live.push(o);
+    this.byId.set(o.orderId, o);
+    this.byClientId.set(o.clientOrderId, o);
+    this.createdByClientId.set(o.clientOrderId, (this.createdByClientId.get(o.clientOrderId) ?? 0) + 1);
+  }
+
+  get(symbol: string, ref: { orderId?: number; clientOrderId?: string }): Order | undefined {
+    const o = ref.orderId !== undefined ? this.byId.get(ref.orderId) : ref.clientOrderId !== undefined ? this.byClientId.get(ref.clientOrderId) : undefined;
+    return o !== undefined && o.symbol === symbol ? o : undefined;
+  }
+
+  /** Open orders, oldest first. */
+  open(symbol?: string): Order[] {
+    this.live = this.live.filter(isOpen);
+    return symbol === undefined ? [...this.live] : this.live.filter((o) => o.symbol === symbol);
+  }
+
+  list(symbol?: string): Order[] {
+    return symbol === undefined ? [...this.all] : this.all.filter((o) => o.symbol === symbol);
+  }
+}

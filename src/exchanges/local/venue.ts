@@ -1,0 +1,246 @@
+/**
+ * The local exchange's core: its markets, orders, account and one virtual clock. No IO: it is
+ * driven by `advanceTo` (market data, matching and funding due up to a time, in time order) and by
+ * order commands (execution.ts), and it reports through a `VenueSink` (market streams, user-data
+ * events, a log). Invariants: virtual time never goes back; events are processed in time order,
+ * ties by market then feed-before-funding; every market message carries virtual time.
+ */
+import { Account } from './account.ts';
+import { stats24h, intervalMs, INTERVALS, barAt, klinePayload } from './bars.ts';
+import { absx, divx, int, mulx, type Fixed } from './decimal.ts';
+import type { LocalExchangeEvent } from './events.ts';
+import { onBookChange, onPublicTrade, settleFunding } from './execution.ts';
+import type { Feed, FeedEvent } from './feed.ts';
+import type { FundingSchedule } from './funding.ts';
+import type { MarketSpec } from './markets.ts';
+import { OrderStore, isOpen, remaining } from './orders.ts';
+import type { AccountView, PositionView } from './shapes.ts';
+import * as ws from './ws-shapes.ts';
+
+export type UserEventKind = 'fill' | 'order' | 'account';
+
+export interface VenueSink {
+  /** Does any connection listen to this topic (canonical stream name)? */
+  wants(topic: string): boolean;
+  /** A market message: an object, or an array for `!…@arr` topics. */
+  market(topic: string, msg: object): void;
+  user(msg: Record<string, unknown>, kind: UserEventKind): void;
+  log(e: LocalExchangeEvent): void;
+}
+
+export interface PublicTrade {
+  readonly id: number;
+  readonly ts: number;
+  readonly price: Fixed;
+  readonly qty: Fixed;
+  readonly buyerMaker: boolean;
+}
+
+export interface MarketState {
+  readonly spec: MarketSpec;
+  readonly feed: Feed;
+  readonly funding: FundingSchedule;
+  /** Public size our takers used since the book last changed, per side and price. */
+  consumed: { bids: Map<Fixed, Fixed>; asks: Map<Fixed, Fixed> };
+  leverage: number;
+  lastTickerSecond: number;
+  readonly recent: PublicTrade[];
+  ended: boolean;
+}
+
+export interface VenueConfig {
+  readonly markets: readonly { spec: MarketSpec; feed: Feed; funding: FundingSchedule }[];
+  readonly startingBalance: Fixed;
+  readonly leverage: number;
+  readonly fees: { readonly maker: Fixed; readonly taker: Fixed };
+  readonly start: number;
+  /** How many TRADE events one fill becomes (the forced-partial-fill fault); 1 = no split. */
+  readonly splitFill: (symbol: string) => number;
+}
+
+const RECENT = 1000;
+
+export class Venue {
+  now: number;
+  readonly markets = new Map<string, MarketState>();
+  readonly orders = new OrderStore();
+  readonly account: Account;
+  private tradeSeq = 700_000_000;
+
+  constructor(
+    readonly cfg: VenueConfig,
+    readonly sink: VenueSink,
+  ) {
+    this.now = cfg.start;
+    this.account = new Account(cfg.startingBalance, cfg.start);
+    for (const m of cfg.markets) {
+      m.funding.skipThrough(cfg.start - 1);
+      this.markets.set(m.spec.symbol, { ...m, consumed: { bids: new Map(), asks: new Map() }, leverage: cfg.leverage, lastTickerSecond: -1, recent: [], ended: false });
+    }
+  }
+
+  market(symbol: string): MarketState | undefined {
+    return this.markets.get(symbol);
+  }
+
+  mark(symbol: string): Fixed {
+    return this.markets.get(symbol)?.feed.lastPrice() ?? 0n;
+  }
+
+  nextTradeId(): number {
+    return ++this.tradeSeq;
+  }
+
+  /** Moves virtual time to `t`, performing everything due on the way. */
+  advanceTo(t: number): void {
+    if (!(t >= this.now)) return;
+    for (;;) {
+      let best: { at: number; ms: MarketState; funding: boolean } | undefined;
+      for (const ms of this.markets.values()) {
+        const f = ms.feed.nextTime();
+        if (f !== undefined && f <= t && (best === undefined || f < best.at)) best = { at: f, ms, funding: false };
+        const s = ms.funding.nextSettlement();
+        if (s !== undefined && s <= t && (best === undefined || s < best.at)) best = { at: s, ms, funding: true };
+        if (f === undefined && !ms.ended) {
+          ms.ended = true;
+          this.sink.log({ type: 'market-end', time: this.now, symbol: ms.spec.symbol });
+        }
+      }
+      if (best === undefined) break;
+      this.now = Math.max(this.now, best.at);
+      if (best.funding) settleFunding(this, best.ms);
+      else this.process(best.ms, best.ms.feed.step());
+    }
+    this.now = t;
+  }
+
+  private process(ms: MarketState, events: readonly FeedEvent[]): void {
+    const spec = ms.spec;
+    const s = spec.symbol.toLowerCase();
+    for (const e of events) {
+      switch (e.kind) {
+        case 'depth': {
+          ms.consumed = { bids: new Map(), asks: new Map() };
+          if (this.sink.wants(`${s}@depth`)) this.sink.market(`${s}@depth`, e.raw ?? ws.depthUpdate(spec, e.ts, e.U, e.u, e.pu, e.bids, e.asks));
+          for (const n of [5, 10, 20]) {
+            if (!this.sink.wants(`${s}@depth${n}`)) continue;
+            const top = ws.depthLevels(ms.feed.book, spec, n);
+            this.sink.market(`${s}@depth${n}`, { e: 'depthUpdate', E: e.ts, T: e.ts, s: spec.symbol, U: e.U, u: e.u, pu: e.pu, b: top.bids, a: top.asks });
+          }
+          onBookChange(this, ms);
+          break;
+        }
+        case 'bookTicker': {
+          if (!this.sink.wants(`${s}@bookTicker`) && !this.sink.wants('!bookTicker')) break;
+          const msg = e.raw ?? ws.bookTicker(ms.feed.book, spec, e.ts);
+          this.sink.market(`${s}@bookTicker`, msg);
+          this.sink.market('!bookTicker', msg);
+          break;
+        }
+        case 'trade': {
+          const t: PublicTrade = { id: e.id, ts: e.ts, price: e.price, qty: e.qty, buyerMaker: e.buyerMaker };
+          ms.recent.push(t);
+          if (ms.recent.length > RECENT) ms.recent.splice(0, ms.recent.length - RECENT);
+          if (this.sink.wants(`${s}@trade`)) this.sink.market(`${s}@trade`, e.raw ?? ws.tradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
+          if (this.sink.wants(`${s}@aggTrade`)) this.sink.market(`${s}@aggTrade`, ws.aggTradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
+          onPublicTrade(this, ms, t);
+          this.tickers(ms, e.ts);
+          break;
+        }
+        case 'bar':
+          this.klines(ms, e.ts, e.barTime, e.closed);
+          break;
+      }
+    }
+  }
+
+  private klines(ms: MarketState, ts: number, barTime: number, closed: boolean): void {
+    const s = ms.spec.symbol.toLowerCase();
+    const src = ms.feed.bars;
+    for (const name of Object.keys(INTERVALS)) {
+      const topic = `${s}@kline_${name}`;
+      if (!this.sink.wants(topic)) continue;
+      const I = intervalMs(name, src.interval);
+      if (I === undefined) continue;
+      const t = Math.floor(barTime / I) * I;
+      const bar = barAt(src, I, t);
+      if (bar === undefined) continue;
+      const x = closed && barTime + src.interval === t + I;
+      const f = { priceDecimals: ms.spec.tickDecimals, qtyDecimals: ms.spec.stepDecimals };
+      this.sink.market(topic, { e: 'kline', E: ts, s: ms.spec.symbol, k: klinePayload(bar, I, name, ms.spec.symbol, x, f) });
+    }
+  }
+
+  /** markPrice / miniTicker / ticker: at most once per virtual second, on a price change. */
+  private tickers(ms: MarketState, ts: number): void {
+    const sec = Math.floor(ts / 1000);
+    if (sec <= ms.lastTickerSecond) return;
+    ms.lastTickerSecond = sec;
+    this.publishMark(ms, ts);
+    const s = ms.spec.symbol.toLowerCase();
+    const wantMini = this.sink.wants(`${s}@miniTicker`) || this.sink.wants('!miniTicker@arr');
+    const wantFull = this.sink.wants(`${s}@ticker`) || this.sink.wants('!ticker@arr');
+    if (!wantMini && !wantFull) return;
+    const st = stats24h(ms.feed.bars, ts, ms.feed.lastPrice());
+    if (wantMini) {
+      const m = ws.miniTicker(ms.spec, ts, st);
+      this.sink.market(`${s}@miniTicker`, m);
+      this.sink.market('!miniTicker@arr', [m]);
+    }
+    if (wantFull) {
+      const m = ws.ticker24(ms.spec, ts, st, ms.recent[ms.recent.length - 1]?.qty ?? 0n);
+      this.sink.market(`${s}@ticker`, m);
+      this.sink.market('!ticker@arr', [m]);
+    }
+  }
+
+  publishMark(ms: MarketState, ts: number): void {
+    const s = ms.spec.symbol.toLowerCase();
+    if (!this.sink.wants(`${s}@markPrice`) && !this.sink.wants('!markPrice@arr')) return;
+    const m = ws.markPriceUpdate(ms.spec, ts, ms.feed.lastPrice(), ms.funding.rate(), ms.funding.nextFundingTime(ts));
+    this.sink.market(`${s}@markPrice`, m);
+    this.sink.market('!markPrice@arr', [m]);
+  }
+
+  positionView(ms: MarketState): PositionView {
+    const p = this.account.position(ms.spec.symbol);
+    const mark = ms.feed.lastPrice();
+    const lev = int(ms.leverage);
+    const notional = mulx(p.qty, mark);
+    let bid = 0n;
+    let ask = 0n;
+    let ooim = 0n;
+    for (const o of this.orders.open(ms.spec.symbol)) {
+      const n = mulx(remaining(o), o.type === 'LIMIT' ? o.price : mark);
+      if (o.side === 'BUY') bid += n;
+      else ask += n;
+      if (!o.reduceOnly) ooim += divx(n, lev);
+    }
+    return {
+      position: p, spec: ms.spec, mark, unrealized: mulx(p.qty, mark - p.entry), notional,
+      initialMargin: divx(absx(notional), lev), maintMargin: mulx(absx(notional), ms.spec.maintMarginRatio),
+      openOrderInitialMargin: ooim, leverage: ms.leverage, bidNotional: bid, askNotional: ask,
+    };
+  }
+
+  accountView(): AccountView {
+    const positions = [...this.markets.values()].map((ms) => this.positionView(ms));
+    let unrealized = 0n;
+    let pim = 0n;
+    let ooim = 0n;
+    let mm = 0n;
+    for (const v of positions) {
+      unrealized += v.unrealized;
+      pim += v.initialMargin;
+      ooim += v.openOrderInitialMargin;
+      mm += v.maintMargin;
+    }
+    const a = this.account;
+    return { wallet: a.wallet, unrealized, positionInitialMargin: pim, openOrderInitialMargin: ooim, maintMargin: mm, available: a.wallet + unrealized - pim - ooim, updateTime: a.updateTime, positions };
+  }
+
+  /** Open orders and positions exist for this symbol (v3 positionRisk lists only those). */
+  active(symbol: string): boolean {
+    return (this.account.positions.get(symbol)?.qty ?? 0n) !== 0n || this.orders.open(symbol).some(isOpen);
+  }
+}
