@@ -183,7 +183,7 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
         closePosition(venue, s);
       },
     },
-    state: () => snapshot(venue, { ...counters, faults: faults.fired, userEventsSent: outbox.delivered }),
+    state: () => snapshot(venue, { ...counters, faults: faults.fired, userEventsSent: outbox.delivered }, hub.stats()),
     dropConnections: (kind) => {
       const n = hub.dropAll(kind);
       faults.count(`ws-drop-${kind}`, `${n} connection(s) terminated by dropConnections`);

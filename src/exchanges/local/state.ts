@@ -77,9 +77,12 @@ export interface LocalExchangeState {
   readonly balances: readonly { readonly asset: string; readonly walletBalance: string; readonly unrealizedProfit: string; readonly marginBalance: string; readonly availableBalance: string }[];
   readonly income: readonly LocalIncomeState[];
   readonly counters: LocalExchangeCounters;
+  /** Market-stream topics with subscribers (`btcusdt@depth`: connections), and open connections. */
+  readonly streams: Record<string, number>;
+  readonly connections: { readonly market: number; readonly user: number };
 }
 
-export function snapshot(v: Venue, counters: Omit<LocalExchangeCounters, 'ordersByClientOrderId'>): LocalExchangeState {
+export function snapshot(v: Venue, counters: Omit<LocalExchangeCounters, 'ordersByClientOrderId'>, ws: { streams: Record<string, number>; market: number; user: number }): LocalExchangeState {
   const spec = (s: string) => v.market(s)?.spec;
   const p = (s: string): number => spec(s)?.tickDecimals ?? 0;
   const q = (s: string): number => spec(s)?.stepDecimals ?? 0;
@@ -109,5 +112,7 @@ export function snapshot(v: Venue, counters: Omit<LocalExchangeCounters, 'orders
       userEventsSent: counters.userEventsSent,
       internalErrors: [...counters.internalErrors],
     },
+    streams: { ...ws.streams },
+    connections: { market: ws.market, user: ws.user },
   };
 }

@@ -174,6 +174,13 @@ export class WsHub {
     }
   }
 
+  /** Subscribed topics (with their number of connections) and open connections, for state(). */
+  stats(): { streams: Record<string, number>; market: number; user: number } {
+    const streams: Record<string, number> = {};
+    for (const [t, set] of this.topics) if (set.size > 0) streams[t] = set.size;
+    return { streams, market: this.conns.size - this.users.size, user: this.users.size };
+  }
+
   /** Terminates every connection of a kind (market / user / all), e.g. for a scripted outage. */
   dropAll(kind: 'market' | 'user' | 'any'): number {
     let n = 0;
