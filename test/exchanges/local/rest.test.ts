@@ -110,7 +110,7 @@ describe('orders', () => {
     expect(o.status).toBe('open');
     expect((await ex.fetchOpenOrders(BTC)).map((x) => x.id)).toContain(o.id);
     lx.advance(15 * 60_000);
-    const done = await ex.fetchOrder(o.id, BTC);
+    const done = await ex.fetchOrder(String(o.id), BTC);
     expect(done.status).toBe('closed');
     expect(done.average).toBe(price);
     const t = (await ex.fetchMyTrades(BTC)).find((x) => x.order === o.id);
@@ -126,8 +126,8 @@ describe('orders', () => {
     expect(o.status).toBe('open');
     expect(o.filled).toBeCloseTo((ob.asks[0]?.[1] as number) + l1[1], 9);
     expect(o.remaining).toBeCloseTo(0.5, 9);
-    await ex.cancelOrder(o.id, BTC);
-    expect((await ex.fetchOrder(o.id, BTC)).status).toBe('canceled');
+    await ex.cancelOrder(String(o.id), BTC);
+    expect((await ex.fetchOrder(String(o.id), BTC)).status).toBe('canceled');
   });
 
   it('rejects a post-only order that would take, and keeps its client id free', async () => {
@@ -136,14 +136,14 @@ describe('orders', () => {
     expect(lx.state().counters.ordersByClientOrderId['po-1']).toBeUndefined();
     const ok = await ex.createOrder(BTC, 'limit', 'buy', 0.01, ask - 0.5, { postOnly: true, clientOrderId: 'po-1' });
     expect(ok).toMatchObject({ status: 'open', postOnly: true, clientOrderId: 'po-1' });
-    await ex.cancelOrder(ok.id, BTC);
+    await ex.cancelOrder(String(ok.id), BTC);
   });
 
   it('amends, cancels by client id, and cancels all', async () => {
     const px = ((await ex.fetchOrderBook(BTC, 5)).asks[0]?.[0] as number) + 50;
     const ro = await ex.createOrder(BTC, 'limit', 'sell', 0.1, px, { reduceOnly: true, clientOrderId: 'tp-1' });
     expect(ro.reduceOnly).toBe(true);
-    const edited = await ex.editOrder(ro.id, BTC, 'limit', 'sell', 0.2, px + 10);
+    const edited = await ex.editOrder(String(ro.id), BTC, 'limit', 'sell', 0.2, px + 10);
     expect(edited).toMatchObject({ id: ro.id, price: px + 10, amount: 0.2 });
     expect((await ex.fetchOrder('', BTC, { clientOrderId: 'tp-1' })).price).toBe(px + 10);
     const c = await ex.cancelOrder('', BTC, { clientOrderId: 'tp-1' });
