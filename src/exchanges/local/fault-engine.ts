@@ -68,12 +68,18 @@ export class FaultEngine {
     return { weightPerMinute: r.weightPerMinute ?? 2400, banAfter429: r.banAfter429 ?? 5, banSeconds: r.banSeconds ?? 120 };
   }
 
-  private fires(rule: FaultTrigger): boolean {
+  private counter(rule: FaultTrigger): Counter {
     let c = this.counters.get(rule);
     if (c === undefined) {
       c = { seen: 0, fired: 0 };
       this.counters.set(rule, c);
     }
+    return c;
+  }
+
+  /** Counts a matching occurrence and decides whether the rule fires on it. */
+  private fires(rule: FaultTrigger): boolean {
+    const c = this.counter(rule);
     c.seen++;
     if (rule.nth !== undefined && !rule.nth.includes(c.seen)) return false;
     if (rule.limit !== undefined && c.fired >= rule.limit) return false;
@@ -95,7 +101,10 @@ export class FaultEngine {
     let action: RestFaultAction | undefined;
     for (const r of this.script.rest ?? []) {
       if ((r.method !== undefined && r.method !== method) || !pathMatches(r.path, path)) continue;
-      if (r.action.type !== 'latency' && action !== undefined) continue;
+      if (r.action.type !== 'latency' && action !== undefined) {
+        this.counter(r).seen++; // a matching request still counts for nth, even when another rule answered it
+        continue;
+      }
       if (!this.fires(r)) continue;
       if (r.action.type === 'latency') {
         const extra = (this.spikes.get(r) as Sampler)();
