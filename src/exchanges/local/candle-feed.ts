@@ -31,6 +31,8 @@ export class CandleFeed implements Feed {
   private cur: number;
   private k = 0;
   private last: Fixed;
+  /** Completed bars as rows (the 24h ticker reads a day of them on every update). */
+  private readonly rows: BarRow[] = [];
 
   constructor(
     readonly symbol: string,
@@ -50,7 +52,7 @@ export class CandleFeed implements Feed {
     this.bars = {
       interval: s.interval,
       count: () => self.cur,
-      bar: (i: number) => self.row(i, 4),
+      bar: (i: number) => (self.rows[i] ??= self.row(i, 4)),
       partial: () => (self.k > 0 && self.k < 4 && self.cur < s.length ? self.row(self.cur, self.k) : undefined),
     };
   }

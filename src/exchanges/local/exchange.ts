@@ -71,12 +71,19 @@ function decimal(x: number, what: string): bigint {
 
 export async function startLocalExchange(options: LocalExchangeOptions = {}): Promise<LocalExchange> {
   const r = resolveOptions(options);
+  const counters = { requests: {} as Record<string, number>, requestsByRoute: {} as Record<string, number>, internalErrors: [] as string[] };
   const info = loadExchangeInfo();
   const { start, markets } = loadMarkets(r, info, options.startTime);
   const rng = createRng(r.seed);
   const faultRng = rng.fork();
   const keyRng = rng.fork();
-  const emit = (e: LocalExchangeEvent): void => options.onEvent?.(e);
+  const emit = (e: LocalExchangeEvent): void => {
+    try {
+      options.onEvent?.(e);
+    } catch (err) {
+      counters.internalErrors.push(`onEvent: ${err instanceof Error ? err.message : String(err)}`); // an observer never breaks the exchange
+    }
+  };
   let venueRef: Venue | undefined;
   const faults = new FaultEngine(faultRng, undefined, (kind, detail) => emit({ type: 'fault', time: venueRef?.now ?? start, kind, detail }));
   if (options.faults !== undefined) faults.set(parseFaultScript(options.faults));
@@ -99,7 +106,6 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
   venueRef = venue;
   keys = new ListenKeys(keyRng, (k, why) => hub.endUser(k, venue.now, why));
   const listenKeys = keys;
-  const counters = { requests: {} as Record<string, number>, requestsByRoute: {} as Record<string, number>, internalErrors: [] as string[] };
 
   const wallStart = r.now();
   let offset = 0;
