@@ -5,7 +5,9 @@
 import ccxt from 'ccxt';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalExchange, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { createRng } from '../../../src/engine/index.ts';
+import { latencySampler } from '../../../src/exchanges/local/fault-engine.ts';
+import { parseFaultScript, startLocalExchange, type LocalExchange } from '../../../src/exchanges/local/index.ts';
 import { BTC, client, raw, tick, until, within, type Client } from './kit.ts';
 
 let lx: LocalExchange;
@@ -41,6 +43,30 @@ async function userStream(): Promise<{ msgs: Msg[]; ws: WebSocket; log: string[]
 }
 
 const trades = (msgs: Msg[]): Msg[] => msgs.filter((m) => m.e === 'ORDER_TRADE_UPDATE' && m.o?.['x'] === 'TRADE');
+
+describe('fault scripts', () => {
+  it('latency distributions are seeded and shaped as specified', () => {
+    const draw = (spec: string, seed: number): number[] => {
+      const f = latencySampler(spec, createRng(seed));
+      return Array.from({ length: 2000 }, () => f());
+    };
+    expect(draw('lognormal:25,120', 1)).toEqual(draw('lognormal:25,120', 1));
+    const ln = draw('lognormal:25,120', 2).sort((a, b) => a - b);
+    expect(ln[1000]).toBeGreaterThan(20);
+    expect(ln[1000]).toBeLessThan(30);
+    expect(ln[1980]).toBeGreaterThan(90);
+    expect(ln[1980]).toBeLessThan(160);
+    const u = draw('uniform:10-50', 3);
+    expect(Math.min(...u)).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...u)).toBeLessThan(50);
+  });
+
+  it('refuses a bad script with one line per problem, naming the field', () => {
+    expect(() => parseFaultScript({ latency: 'normal:3', ws: [{ stream: 'both' }], rest: [{ action: { type: 'reject', code: 2019 } }] })).toThrow(
+      /faults\.latency: .*\n {2}faults\.rest\[0\]\.action\.code: .*\n {2}faults\.ws\[0\]\.stream: /,
+    );
+  });
+});
 
 describe('REST faults', () => {
   it('latency: a base delay and a spike on the Nth request', async () => {
