@@ -16,7 +16,15 @@ const positionRisk = (v2: boolean): RouteTable[string] => ({
       .filter((ms) => c.v.active(ms.spec.symbol) || c.p.str('symbol') !== undefined)
       .map((ms) => {
         const row = positionRiskJson(c.v.positionView(ms));
-        return v2 ? { ...row, leverage: String(ms.leverage), marginType: 'cross', maxNotionalValue: '1000000000', isAutoAddMargin: 'false' } : row;
+        if (!v2) return row;
+        // v2 shape: nautilus-rust-docs/futures/http_json/position_risk.json
+        const pick = (k: string): unknown => row[k];
+        return {
+          symbol: pick('symbol'), positionAmt: pick('positionAmt'), entryPrice: pick('entryPrice'), markPrice: pick('markPrice'),
+          unRealizedProfit: pick('unRealizedProfit'), liquidationPrice: pick('liquidationPrice'), leverage: String(ms.leverage),
+          maxNotionalValue: '1000000000', marginType: 'cross', isolatedMargin: pick('isolatedMargin'), isAutoAddMargin: 'false',
+          positionSide: 'BOTH', notional: pick('notional'), isolatedWallet: '0', updateTime: pick('updateTime'), breakEvenPrice: pick('breakEvenPrice'),
+        };
       }),
 });
 

@@ -37,7 +37,7 @@ export function orderTradeUpdate(o: Order, spec: MarketSpec, x: ExecutionType, t
       l: fmt(fill?.qty ?? 0n, q), z: fmt(o.executedQty, q), L: fmt(fill?.price ?? 0n, p),
       N: 'USDT', n: fmt(fill?.commission ?? 0n, 8), T: time, t: fill?.tradeId ?? 0,
       b: '0', a: '0', m: fill?.maker ?? false, R: o.reduceOnly, wt: 'CONTRACT_PRICE', ot: o.type, ps: 'BOTH',
-      cp: false, rp: fmt(fill?.realizedPnl ?? 0n, 8), pP: false, si: 0, ss: 0, V: 'NONE', pm: 'NONE', gtd: 0,
+      cp: false, AP: '0', cr: '0', pP: false, si: 0, ss: 0, rp: fmt(fill?.realizedPnl ?? 0n, 8), V: 'NONE',
     },
   };
 }
