@@ -64,18 +64,24 @@ export class CcxtReports implements VenueReports {
     }
   }
 
+  /**
+   * Fills since a time. Venues cap the window of one trade-history request (Binance: 7 days), so
+   * the range is walked in 7-day windows, paging within each; at most the last 90 days.
+   */
   async fills(symbol: Symbol, since: number): Promise<FillReport[]> {
     const m = this.market(symbol);
     const out: FillReport[] = [];
-    let from = since;
-    for (let page = 0; page < 50; page++) {
-      const trades = await this.r.retrying('fetchMyTrades', (c) => c.fetchMyTrades(m.ccxtSymbol, from, 1000));
-      for (const t of trades) {
-        const cid = clientIdOf(t) ?? this.records.clientIdOfVenue(String(t.order));
-        out.push(fillReport(t, m.symbol, cid));
+    const now = this.r.now();
+    const WEEK = 7 * 86_400_000;
+    for (let from = Math.max(since, now - 90 * 86_400_000); from <= now; from += WEEK) {
+      const until = Math.min(from + WEEK - 1, now);
+      let cursor = from;
+      for (let page = 0; page < 50; page++) {
+        const trades = await this.r.retrying('fetchMyTrades', (c) => c.fetchMyTrades(m.ccxtSymbol, cursor, 1000, { until }));
+        for (const t of trades) out.push(fillReport(t, m.symbol, clientIdOf(t) ?? this.records.clientIdOfVenue(String(t.order))));
+        if (trades.length < 1000) break;
+        cursor = Math.max(...trades.map((t) => t.timestamp ?? cursor)) + 1;
       }
-      if (trades.length < 1000) break;
-      from = Math.max(...trades.map((t) => t.timestamp ?? from)) + 1;
     }
     return out;
   }
