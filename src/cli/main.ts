@@ -9,6 +9,7 @@ import { DataError } from '../data/index.ts';
 import { HaltError, ParamError } from '../engine/index.ts';
 import { addBacktestCommand } from './backtest/command.ts';
 import { addRunCommand } from './run/command.ts';
+import { addExchangeCommand } from './exchange/command.ts';
 import { UserError } from './errors.ts';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   addBacktestCommand(program);
   addRunCommand(program);
+  addExchangeCommand(program);
   program
     .command('demo')
     .description('the offline demo: a backtest of sma-cross on the bundled BTCUSDT data')

@@ -20,7 +20,7 @@ import {
   type Scheduler,
 } from '../../engine/index.ts';
 import { SimulatedVenue } from '../../paper/index.ts';
-import { connect, redact, resolveCredentials, type CcxtConnection, type Credentials, type VenueStatus } from '../../exchanges/ccxt/index.ts';
+import { connect, LOCAL_DEMO_CREDENTIALS, redact, resolveCredentials, type CcxtConnection, type Credentials, type VenueStatus } from '../../exchanges/ccxt/index.ts';
 import { loadStrategy } from '../strategy-loader.ts';
 import type { RunSpec } from './spec.ts';
 
@@ -33,6 +33,8 @@ export interface SessionDeps {
   readonly scheduler: Scheduler;
   readonly wall?: Clock;
   readonly env: NodeJS.ProcessEnv;
+  /** Per-request timeout towards the venue (default 10 s). */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface Session {
@@ -50,7 +52,7 @@ export interface Session {
 function credentialsFor(spec: RunSpec, env: NodeJS.ProcessEnv): Credentials | undefined {
   const c = resolveCredentials(spec.keyFile, env);
   if (c !== undefined) return c;
-  if (spec.exchange === 'local') return { apiKey: 'local', secret: 'local' };
+  if (spec.exchange === 'local') return LOCAL_DEMO_CREDENTIALS;
   if (spec.mode === 'live') throw new HaltError('live mode needs API keys: set PARITY_API_KEY and PARITY_API_SECRET, or pass --key-file (mode 0600)');
   return undefined;
 }
@@ -76,6 +78,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     scheduler: deps.scheduler,
     rng: rng.fork(),
     onHalt,
+    ...(deps.requestTimeoutMs === undefined ? {} : { timeoutMs: deps.requestTimeoutMs }),
   });
   try {
     await conn.timeSync.measure();

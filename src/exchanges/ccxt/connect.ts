@@ -37,6 +37,8 @@ export interface ConnectOptions {
   readonly rng: Rng;
   readonly onHalt: (e: HaltError) => void;
   readonly onRequestOut?: (kind: 'submit' | 'cancel' | 'modify', id: string) => void;
+  /** Per-request timeout (default 10 s). */
+  readonly timeoutMs?: number;
 }
 
 export interface VenueStatus {
@@ -74,6 +76,7 @@ export async function connect(o: ConnectOptions): Promise<CcxtConnection> {
     exchange: o.exchange,
     ...(o.localUrl === undefined ? {} : { localUrl: o.localUrl }),
     ...(o.credentials === undefined ? {} : { apiKey: o.credentials.apiKey, secret: o.credentials.secret }),
+    ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
   });
   const limiter = new RateLimiter({ limit: weightLimit(client), windowMs: 60_000, safety: 0.8, clock: o.clock, scheduler: o.scheduler, rng: o.rng });
   const requester = new Requester(client, limiter, o.scheduler, o.venueClock ?? o.clock);

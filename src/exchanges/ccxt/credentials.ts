@@ -53,9 +53,12 @@ export function resolveCredentials(keyFile: string | undefined, env: NodeJS.Proc
   return apiKey !== undefined && secret !== undefined ? { apiKey, secret } : undefined;
 }
 
+/** The local exchange's public demo key: not a secret, and masking the word "local" would garble logs. */
+export const LOCAL_DEMO_CREDENTIALS: Credentials = { apiKey: 'local', secret: 'local' };
+
 /** Masks every occurrence of the secrets in a text (logs, error messages). */
 export function redact(text: string, c: Credentials | undefined): string {
-  if (c === undefined) return text;
+  if (c === undefined || c === LOCAL_DEMO_CREDENTIALS) return text;
   let out = text;
   for (const s of [c.secret, c.apiKey]) if (s.length >= 4) out = out.split(s).join('***');
   return out;
