@@ -55,7 +55,8 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
     submit(req: OrderRequest): ClientOrderId {
       const inst = instrumentOf(req.symbol);
       const id = k.orders.nextId(slot.id);
-      const isLimit = req.price !== undefined;
+      const price = req.price ?? protectedPrice(k, inst, req);
+      const isLimit = price !== undefined;
       const base = {
         type: 'SubmitOrder' as const,
         strategyId: slot.id,
@@ -64,12 +65,12 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
         side: req.side,
         orderType: isLimit ? ('limit' as const) : ('market' as const),
         qty: snapQty(inst, req.qty),
-        timeInForce: req.timeInForce ?? (isLimit ? 'gtc' : 'ioc'),
+        timeInForce: req.timeInForce ?? (isLimit && req.price !== undefined ? 'gtc' : 'ioc'),
         postOnly: req.postOnly ?? false,
         reduceOnly: req.reduceOnly ?? false,
         tsInit: k.now(),
       };
-      const cmd: SubmitOrder = req.price === undefined ? base : { ...base, price: snapPrice(inst, req.price, req.side) };
+      const cmd: SubmitOrder = price === undefined ? base : { ...base, price: snapPrice(inst, price, req.side) };
       k.orders.create(cmd, inst.qtyDecimals);
       k.enqueue(cmd);
       return id;
@@ -110,4 +111,13 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
       k.log({ type: 'StrategyLogged', strategyId: slot.id, message, tsInit: k.now() });
     },
   };
+}
+
+/** The limit of a marketable-limit order: the last price moved `protectionBps` against us. */
+function protectedPrice(k: ContextHost, inst: Instrument, req: OrderRequest): number | undefined {
+  if (req.protectionBps === undefined) return undefined;
+  const last = k.portfolio.book(inst.symbol)?.last;
+  if (last === undefined || Number.isNaN(last)) throw new Error(`no price known yet for ${inst.symbol}: cannot place a protected market order`);
+  const band = req.protectionBps / 10_000;
+  return req.side === 'buy' ? last * (1 + band) : last * (1 - band);
 }

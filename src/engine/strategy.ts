@@ -25,6 +25,11 @@ export interface OrderRequest {
   readonly timeInForce?: TimeInForce;
   readonly postOnly?: boolean;
   readonly reduceOnly?: boolean;
+  /**
+   * Market orders only: send a marketable limit instead, IOC, priced this many basis points
+   * through the last price, so the fill can never be worse than the band.
+   */
+  readonly protectionBps?: number;
 }
 
 /** A position as a strategy sees it (numbers for convenience; the ledger keeps exact values). */

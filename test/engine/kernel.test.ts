@@ -179,3 +179,19 @@ describe('kernel', () => {
     expect(t.log.find((m) => m.type === 'TradingStateChanged')).toMatchObject({ state: 'reducing', reason: 'operator pause' });
   });
 });
+
+describe('marketable-limit orders', () => {
+  it('a protected market order goes out as a limit IOC priced through the last price by the band', () => {
+    const t = setup((ctx) => ({
+      onBar() {
+        ctx.submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01, protectionBps: 50 });
+        ctx.submit({ symbol: 'BTCUSDT', side: 'sell', qty: 0.01, protectionBps: 50, reduceOnly: false });
+      },
+    }));
+    t.bar(0, 100_000);
+    const sent = t.venue.received.filter((c) => c.type === 'SubmitOrder');
+    expect(sent[0]).toMatchObject({ orderType: 'limit', timeInForce: 'ioc', price: 100_500 });
+    // the sell is denied in a cash account (nothing held); the buy went out as a bounded limit
+    expect(t.log.find((m) => m.type === 'OrderDenied')).toBeDefined();
+  });
+});
