@@ -10,6 +10,7 @@ import { HaltError, ParamError } from '../engine/index.ts';
 import { addBacktestCommand } from './backtest/command.ts';
 import { addRunCommand } from './run/command.ts';
 import { addExchangeCommand } from './exchange/command.ts';
+import { addDataCommand } from './data/command.ts';
 import { UserError } from './errors.ts';
 
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   addBacktestCommand(program);
   addRunCommand(program);
   addExchangeCommand(program);
+  addDataCommand(program);
   program
     .command('demo')
     .description('the offline demo: a backtest of sma-cross on the bundled BTCUSDT data')
