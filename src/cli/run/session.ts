@@ -101,6 +101,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     currency: conn.settle,
     startingCash,
     accountType,
+    leverage: spec.leverage,
     limits: spec.limits,
     onMessage: (m: LoggedMessage) => log({ kind: 'event', ...m }),
     onFault: (f) => log({ kind: 'strategy-fault', strategy: f.strategyId, handler: f.handler, message: f.message }),
@@ -110,7 +111,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   for (const p of positions) kernel.portfolio.adoptPosition(p.symbol, p.qty, p.entryPrice);
   const venue = live
     ? conn.venue
-    : new SimulatedVenue({ instruments, clock, rng: rng.fork(), models: spec.models, currency: conn.settle, startingCash, accountType });
+    : new SimulatedVenue({ instruments, clock, rng: rng.fork(), models: spec.models, currency: conn.settle, startingCash, accountType, leverage: spec.leverage });
   runtime = new LiveRuntime(kernel, venue, deps.scheduler);
 
   const { definition } = await loadStrategy(spec.strategy);

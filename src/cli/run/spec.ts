@@ -22,6 +22,7 @@ export interface RunFlags extends SimFlags {
   readonly keyFile?: string;
   readonly feed?: string;
   readonly duration?: number;
+  readonly leverage?: number;
 }
 
 export interface RunSpec {
@@ -40,6 +41,8 @@ export interface RunSpec {
   readonly models: VenueModels;
   readonly seed: number;
   readonly limits: Partial<RiskLimits>;
+  /** Buying power the risk gate assumes on a margin account: equity x leverage (default 1). */
+  readonly leverage: number;
   /** Stop after this many seconds (tests, drills); run until stopped when absent. */
   readonly durationSec: number | undefined;
 }
@@ -77,5 +80,6 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     seed: seedOf(flags, config),
     limits: riskLimitsOf(config),
     durationSec: flags.duration,
+    leverage: flags.leverage ?? config.backtest?.leverage ?? 1,
   };
 }
