@@ -37,7 +37,7 @@ export interface CcxtVenueOptions {
   readonly maxAttempts?: number;
   /** The credentials or configuration are wrong: the runtime should halt. */
   readonly onHalt?: (e: HaltError) => void;
-  /** Just before an order request leaves (for latency measurements). */
+  /** Just before an order request goes to ccxt, after the rate limiter let it through (latency measurements). */
   readonly onRequestOut?: (kind: 'submit' | 'cancel' | 'modify', id: ClientOrderId) => void;
 }
 
@@ -135,8 +135,10 @@ export class CcxtVenue implements ExecutionPort {
     if (cmd.reduceOnly) params['reduceOnly'] = true;
     if (cmd.orderType === 'limit' && cmd.timeInForce !== 'gtc' && !cmd.postOnly) params['timeInForce'] = cmd.timeInForce.toUpperCase();
     try {
-      this.o.onRequestOut?.('submit', cmd.clientOrderId);
-      const order = await this.o.requester.call('createOrder', (c) => c.createOrder(market.ccxtSymbol, cmd.orderType, cmd.side, cmd.qty, cmd.price, params));
+      const order = await this.o.requester.call('createOrder', (c) => {
+        this.o.onRequestOut?.('submit', cmd.clientOrderId); // when the budget lets it go, not when queued
+        return c.createOrder(market.ccxtSymbol, cmd.orderType, cmd.side, cmd.qty, cmd.price, params);
+      });
       await this.applySnapshot(rec, order);
     } catch (err) {
       if (isDuplicateClientId(err)) return this.lookupThenResend(rec, attempt);
