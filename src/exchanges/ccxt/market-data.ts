@@ -47,6 +47,8 @@ export class CcxtMarketData implements MarketDataPort {
     private readonly r: Requester,
     private readonly markets: ReadonlyMap<string, VenueMarket>,
     private readonly onHalt: (e: HaltError) => void,
+    /** REST polling period when the venue has no stream (default: a quarter bar for bars, 1 s for ticks). */
+    private readonly pollMs?: number,
   ) {}
 
   async history(symbol: Symbol, interval: number, limit: number): Promise<Bar[]> {
@@ -71,7 +73,7 @@ export class CcxtMarketData implements MarketDataPort {
           }
         };
         if (has['watchOHLCV'] === true) this.loop(`bars ${sym}`, async (c) => onCandles(await c.watchOHLCV(m.ccxtSymbol, timeframeOf(interval))));
-        else this.poll(`bars ${sym}`, Math.max(1000, interval / 4), async () => onCandles(await this.r.call('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), undefined, 3))));
+        else this.poll(`bars ${sym}`, this.pollMs ?? Math.max(1000, interval / 4), async () => onCandles(await this.r.call('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), undefined, 3))));
       }
       if (req.trades === true) {
         const seen = new Set<string>();
@@ -86,7 +88,7 @@ export class CcxtMarketData implements MarketDataPort {
           }
         };
         if (has['watchTrades'] === true) this.loop(`trades ${sym}`, async (c) => onTrades(await c.watchTrades(m.ccxtSymbol)));
-        else this.poll(`trades ${sym}`, 1000, async () => onTrades(await this.r.call('fetchTrades', (c) => c.fetchTrades(m.ccxtSymbol, undefined, 100))));
+        else this.poll(`trades ${sym}`, this.pollMs ?? 1000, async () => onTrades(await this.r.call('fetchTrades', (c) => c.fetchTrades(m.ccxtSymbol, undefined, 100))));
       }
       if (req.quotes === true) {
         const onTicker = (t: { bid?: number; ask?: number; bidVolume?: number; askVolume?: number; timestamp?: number }): void => {
@@ -99,7 +101,7 @@ export class CcxtMarketData implements MarketDataPort {
           const t = all[m.ccxtSymbol];
           if (t !== undefined) onTicker(t as Parameters<typeof onTicker>[0]);
         });
-        else this.poll(`quotes ${sym}`, 1000, async () => onTicker((await this.r.call('fetchTicker', (c) => c.fetchTicker(m.ccxtSymbol))) as Parameters<typeof onTicker>[0]));
+        else this.poll(`quotes ${sym}`, this.pollMs ?? 1000, async () => onTicker((await this.r.call('fetchTicker', (c) => c.fetchTicker(m.ccxtSymbol))) as Parameters<typeof onTicker>[0]));
       }
       if (req.funding === true) {
         let next: number | undefined;
@@ -119,7 +121,7 @@ export class CcxtMarketData implements MarketDataPort {
           const info = (t.info ?? {}) as Record<string, unknown>;
           onFunding(num(info['T']), num(info['r']), t.markPrice ?? num(info['p']));
         });
-        else this.poll(`funding ${sym}`, 30_000, async () => {
+        else this.poll(`funding ${sym}`, this.pollMs ?? 30_000, async () => {
           const f = await this.r.call('fetchFundingRate', (c) => c.fetchFundingRate(m.ccxtSymbol));
           onFunding(f.fundingTimestamp, f.fundingRate, f.markPrice);
         });
