@@ -8,6 +8,7 @@
  */
 import ccxt, { type Balances, type Exchange, type FundingHistory, type MarketInterface, type OHLCV, type Order, type Position, type Ticker, type Trade } from 'ccxt';
 import { HaltError } from '../../engine/index.ts';
+import { localBinanceUsdmUrls, type LocalBinanceUsdmUrls } from '../local/urls.ts';
 
 /** The subset of a ccxt exchange Parity uses. */
 export interface CcxtClient {
@@ -56,29 +57,10 @@ export interface ClientOptions {
 
 type Ctor = new (config: Record<string, unknown>) => Exchange;
 
-/** The URL map that points ccxt's binanceusdm at a local exchange: every key local (none left on the internet). */
-export function localUrls(baseUrl: string): Record<string, unknown> {
-  const H = baseUrl.replace(/\/$/, '');
-  const W = H.replace(/^http/, 'ws');
-  const NO = `${H}/__unsupported`;
-  const WNO = `${W}/__unsupported`;
-  return {
-    api: {
-      fapiPublic: `${H}/fapi/v1`, fapiPublicV2: `${H}/fapi/v2`, fapiPublicV3: `${H}/fapi/v3`,
-      fapiPrivate: `${H}/fapi/v1`, fapiPrivateV2: `${H}/fapi/v2`, fapiPrivateV3: `${H}/fapi/v3`,
-      fapiData: `${H}/futures/data`,
-      public: `${NO}/api/v3`, private: `${NO}/api/v3`, v1: `${NO}/api/v1`,
-      sapi: `${NO}/sapi/v1`, sapiV2: `${NO}/sapi/v2`, sapiV3: `${NO}/sapi/v3`, sapiV4: `${NO}/sapi/v4`,
-      dapiPublic: `${NO}/dapi/v1`, dapiPrivate: `${NO}/dapi/v1`, dapiPrivateV2: `${NO}/dapi/v2`, dapiData: `${NO}/dapi-data`,
-      eapiPublic: `${NO}/eapi/v1`, eapiPrivate: `${NO}/eapi/v1`, papi: `${NO}/papi/v1`, papiV2: `${NO}/papi/v2`,
-      ws: {
-        future: `${W}/ws`,
-        spot: `${WNO}/spot/ws`, margin: `${WNO}/margin/ws`, delivery: `${WNO}/delivery/ws`, stock: `${WNO}/stock/ws`,
-        option: `${WNO}/option/ws`, optionMarket: `${WNO}/optionMarket/ws`, optionPrivate: `${WNO}/optionPrivate/ws`, papi: `${WNO}/papi/ws`,
-        'ws-api': { spot: `${WNO}/ws-api/v3`, future: `${WNO}/ws-fapi/v1`, delivery: `${WNO}/ws-dapi/v1` },
-      },
-    },
-  };
+/** ccxt's URL map for a local exchange at `baseUrl` (http://host:port): every key local. */
+export function localUrls(baseUrl: string): LocalBinanceUsdmUrls {
+  const u = new URL(baseUrl);
+  return localBinanceUsdmUrls(Number(u.port), u.hostname);
 }
 
 export function knownExchanges(): readonly string[] {
