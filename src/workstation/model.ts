@@ -1,0 +1,158 @@
+/**
+ * The workstation model: everything the TUI (and `parity ctl status`) shows, as one plain,
+ * immutable snapshot, and the one way to act on the engine (commands). src/ui depends on this
+ * module only: it renders snapshots and sends commands, and never reaches into the engine.
+ *
+ * Units: prices in the quote currency, sizes in base units, money in the account currency,
+ * times epoch ms UTC, latencies ms.
+ */
+
+export type RunMode = 'backtest' | 'paper' | 'live';
+/** RUNNING: trading; PAUSED: no new entries (reductions allowed); HALTED: nothing goes out. */
+export type StrategyState = 'RUNNING' | 'PAUSED' | 'REDUCE-ONLY' | 'HALTED';
+
+export interface StatusView {
+  readonly mode: RunMode;
+  readonly venue: string;
+  readonly strategy: string;
+  readonly state: StrategyState;
+  /** Why the state is what it is (the last pause/halt reason). */
+  readonly stateReason: string;
+  readonly marketData: 'up' | 'down';
+  /** 'n/a' in paper mode (no user stream). */
+  readonly userStream: 'up' | 'down' | 'n/a';
+  /** Venue clock minus local clock, ms. */
+  readonly clockOffsetMs: number;
+  /** Request weight left in the current window, and the window's limit. */
+  readonly rateBudget: { readonly remaining: number; readonly limit: number; readonly pausedUntil: number };
+  readonly equity: number;
+  readonly dailyPnl: number;
+  readonly currency: string;
+  /** Engine time. */
+  readonly now: number;
+}
+
+export interface PositionRow {
+  readonly symbol: string;
+  /** Signed. */
+  readonly qty: number;
+  readonly entry: number;
+  readonly mark: number;
+  readonly unrealized: number;
+  readonly realized: number;
+  /** Funding received (negative: paid). */
+  readonly funding: number;
+}
+
+export interface OrderRow {
+  readonly id: string;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly type: 'market' | 'limit';
+  readonly qty: number;
+  readonly filled: number;
+  readonly price: number | undefined;
+  readonly status: string;
+  readonly ageMs: number;
+}
+
+export type DiffSeverity = 'info' | 'warn' | 'critical';
+
+export interface DiffRow {
+  readonly kind: string;
+  readonly severity: DiffSeverity;
+  readonly symbol: string | undefined;
+  readonly message: string;
+  /** What was done about it: 'adopted', 'paused', 'pending', ... */
+  readonly resolution: string;
+  readonly ts: number;
+}
+
+export interface FundingRow {
+  readonly symbol: string;
+  /** Total funding received so far (negative: paid). */
+  readonly total: number;
+  readonly nextTime: number | undefined;
+  readonly nextRate: number | undefined;
+}
+
+export interface LatencyStat {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly count: number;
+  /** Recent samples, oldest first, for a sparkline. */
+  readonly recent: readonly number[];
+}
+
+export interface LatencyView {
+  readonly submitToAck: LatencyStat;
+  readonly ackToFill: LatencyStat;
+  readonly cancelToAck: LatencyStat;
+  /** Market data: local receive time minus venue event time. */
+  readonly feedLag: LatencyStat;
+}
+
+/** Live (or paper) against what the backtest does on the same data, so far. */
+export interface DivergenceView {
+  readonly available: boolean;
+  readonly liveFills: number;
+  readonly backtestFills: number;
+  readonly livePnl: number;
+  readonly backtestPnl: number;
+  /** Mean fill price difference, live minus backtest, in bps (positive = live paid more). */
+  readonly slippageVsModelBps: number;
+  readonly fundingLive: number;
+  readonly note: string;
+}
+
+export interface EquityView {
+  readonly times: readonly number[];
+  readonly values: readonly number[];
+}
+
+export type EventLevel = 'info' | 'warn' | 'error' | 'audit';
+
+export interface EventRow {
+  readonly ts: number;
+  readonly level: EventLevel;
+  readonly text: string;
+}
+
+export interface WorkstationSnapshot {
+  readonly status: StatusView;
+  readonly positions: readonly PositionRow[];
+  readonly orders: readonly OrderRow[];
+  readonly diffs: readonly DiffRow[];
+  readonly funding: readonly FundingRow[];
+  readonly latency: LatencyView;
+  readonly divergence: DivergenceView;
+  readonly equity: EquityView;
+  /** Most recent last. */
+  readonly events: readonly EventRow[];
+}
+
+/**
+ * Operator commands. Each returns once the command is dispatched to the engine (not when its
+ * effects are done); the snapshot shows the effects. `reason` goes to the audit journal.
+ */
+export type OperatorCommand =
+  | { readonly type: 'pause'; readonly reason: string }
+  | { readonly type: 'resume'; readonly reason: string }
+  | { readonly type: 'flatten'; readonly reason: string }
+  | { readonly type: 'halt'; readonly reason: string }
+  | { readonly type: 'reconcile' }
+  | { readonly type: 'quit'; readonly reason: string };
+
+export interface CommandResult {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** What the UI is given: a snapshot source and a command sink. */
+export interface Workstation {
+  snapshot(): WorkstationSnapshot;
+  /** Called whenever something changed (possibly very often: the UI throttles). Returns an unsubscribe. */
+  subscribe(listener: () => void): () => void;
+  send(cmd: OperatorCommand): Promise<CommandResult>;
+}
