@@ -92,6 +92,8 @@ export type OrderEvent =
 /** Funding settled on a perpetual position by the venue. */
 export interface FundingPaid {
   readonly type: 'FundingPaid';
+  /** The venue's id for the payment, when it gives one (dedup across streams and reports). */
+  readonly id?: string;
   readonly symbol: Symbol;
   /** Exact amount credited to the account; negative when the position paid. */
   readonly amount: string;
@@ -147,6 +149,61 @@ export interface StrategyLogged {
   readonly tsInit: number;
 }
 
+/** Reconciliation took the venue's word for an order we did not know (placed by hand, or sent just before a crash). */
+export interface OrderAdopted {
+  readonly type: 'OrderAdopted';
+  readonly clientOrderId: ClientOrderId;
+  readonly venueOrderId: string;
+  readonly symbol: Symbol;
+  readonly side: 'buy' | 'sell';
+  readonly orderType: 'market' | 'limit';
+  readonly qty: number;
+  readonly price?: number;
+  readonly filledQty: number;
+  readonly status: 'open' | 'filled' | 'canceled' | 'rejected' | 'expired';
+  /** The strategy that owns it, if the id says so; 'manual' otherwise. */
+  readonly strategyId: StrategyId;
+  readonly tsInit: number;
+}
+
+/** Reconciliation took the venue's word for a position (size and entry). Realized PnL is untouched. */
+export interface PositionAdopted {
+  readonly type: 'PositionAdopted';
+  readonly symbol: Symbol;
+  readonly qty: number;
+  readonly entryPrice: number;
+  readonly previousQty: number;
+  readonly tsInit: number;
+}
+
+/** Reconciliation took the venue's word for the wallet balance (exact decimal). */
+export interface BalanceAdopted {
+  readonly type: 'BalanceAdopted';
+  readonly balance: string;
+  readonly previous: string;
+  readonly tsInit: number;
+}
+
+/** A difference reconciliation found between us and the venue, and what was done about it. */
+export interface ReconciliationDiff {
+  readonly type: 'ReconciliationDiff';
+  readonly kind: string;
+  readonly severity: 'info' | 'warn' | 'critical';
+  readonly symbol?: Symbol;
+  readonly message: string;
+  readonly resolution: string;
+  readonly tsInit: number;
+}
+
+/** An operator action (pause, resume, flatten, halt, ...) with its reason: the audit trail. */
+export interface OperatorAction {
+  readonly type: 'OperatorAction';
+  readonly action: string;
+  readonly reason: string;
+  readonly source: string;
+  readonly tsInit: number;
+}
+
 /** A strategy timer came due. */
 export interface TimerFired {
   readonly type: 'TimerFired';
@@ -164,4 +221,9 @@ export type EngineEvent =
   | EngineWarning
   | TradingStateChanged
   | StrategyLogged
+  | OrderAdopted
+  | PositionAdopted
+  | BalanceAdopted
+  | ReconciliationDiff
+  | OperatorAction
   | TimerFired;

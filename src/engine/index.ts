@@ -29,3 +29,5 @@ export * from './errors.ts';
 export * from './reports.ts';
 export * from './step.ts';
 export * from './live.ts';
+export * from './engine-state.ts';
+export * from './reconcile.ts';

@@ -11,18 +11,24 @@ import type { CancelAllOrders, CancelOrder, ModifyOrder, SubmitOrder, TradingCom
 import type {
   EngineEvent,
   FundingPaid,
+  OrderAdopted,
   OrderEvent,
+  ReconciliationDiff,
   StrategyFaulted,
   TimerFired,
   VenueEvent,
 } from './events.ts';
-import type { ClientOrderId, StrategyId } from './ids.ts';
+import { clientOrderId, makeClientOrderId, strategyId as toStrategyId, type ClientOrderId, type StrategyId, type Symbol } from './ids.ts';
+import { ENGINE_STATE_VERSION, adoptedOrder, ledgerFromJSON, ledgerToJSON, parseClientOrderId, type EngineState } from './engine-state.ts';
+import { createOrder } from './order.ts';
+import { formatFixed } from './fixed.ts';
+import type { OrderStatusReport } from './reports.ts';
+import { OrderManager, type OrderManagerOptions } from './order-manager.ts';
 import type { Clock } from './clock.ts';
 import type { Fixed } from './fixed.ts';
 import type { Instrument } from './instrument.ts';
 import type { MarketData } from './market-data.ts';
 import { leavesQty, type Order } from './order.ts';
-import { OrderManager } from './order-manager.ts';
 import type { ExecutionPort, VenueEventSink } from './ports.ts';
 import { Portfolio, type SymbolBook } from './portfolio.ts';
 import { MessageQueue } from './queue.ts';
@@ -53,6 +59,10 @@ export interface KernelOptions {
    * runtime schedules a drain. Backtests drain at fixed points and need not set it.
    */
   readonly onWake?: () => void;
+  /** State to start from (a restart): orders, ledger, id sequences, trading state. */
+  readonly restore?: EngineState;
+  /** Client order id reservation (see OrderManager). */
+  readonly orderIds?: OrderManagerOptions;
 }
 
 interface SymbolEntry {
@@ -63,7 +73,7 @@ interface SymbolEntry {
 
 export class Kernel {
   readonly portfolio: Portfolio;
-  readonly orders = new OrderManager();
+  readonly orders: OrderManager;
   readonly venueSink: VenueEventSink;
   private venue: ExecutionPort | undefined;
   private readonly queue = new MessageQueue<QueueItem>();
@@ -72,12 +82,23 @@ export class Kernel {
   private readonly limits: RiskLimits;
   private readonly log: ((m: LoggedMessage) => void) | undefined;
   private state: TradingState = 'active';
+  private reason = '';
+  /** Venue funding payment ids already booked (a payment reported twice is booked once). */
+  readonly fundingIds = new Set<string>();
   private lastSymbol: string | undefined;
   private lastEntry: SymbolEntry | undefined;
   private draining = false;
 
   constructor(private readonly opts: KernelOptions) {
+    this.orders = new OrderManager(opts.orderIds);
     this.portfolio = new Portfolio(opts.currency, opts.startingCash, opts.instruments, opts.accountType);
+    if (opts.restore !== undefined) {
+      this.orders.restore(opts.restore.orders, opts.restore.seqs);
+      this.portfolio.restoreLedger(ledgerFromJSON(opts.restore.ledger));
+      this.state = opts.restore.tradingState;
+      this.reason = opts.restore.stateReason;
+      for (const id of opts.restore.fundingIds) this.fundingIds.add(id);
+    }
     for (const inst of opts.instruments) {
       this.symbols.set(inst.symbol, { book: this.portfolio.book(inst.symbol) as SymbolBook, slots: [] });
     }
@@ -106,6 +127,11 @@ export class Kernel {
 
   get tradingState(): TradingState {
     return this.state;
+  }
+
+  /** Why the trading state is what it is. */
+  get tradingStateReason(): string {
+    return this.reason;
   }
 
   /** Connects the venue: commands go to it, its events come back through `venueSink`. */
@@ -191,7 +217,82 @@ export class Kernel {
   setTradingState(state: TradingState, reason: string): void {
     if (state === this.state) return;
     this.state = state;
+    this.reason = reason;
     this.emit({ type: 'TradingStateChanged', state, reason, tsInit: this.now() });
+  }
+
+  /** Everything needed to restart where we are (a snapshot). */
+  captureState(): EngineState {
+    const strategies: Record<string, Record<string, unknown>> = {};
+    for (const slot of this.strategies.slots) strategies[slot.id] = slot.state;
+    return {
+      version: ENGINE_STATE_VERSION,
+      orders: this.orders.list(),
+      seqs: this.orders.sequences(),
+      ledger: ledgerToJSON(this.portfolio.ledger),
+      strategies,
+      tradingState: this.state,
+      stateReason: this.reason,
+      fundingIds: [...this.fundingIds],
+    };
+  }
+
+  /** Records what reconciliation found and did (the journal and the UI see it). */
+  recordDiff(d: Omit<ReconciliationDiff, 'type' | 'tsInit'>): void {
+    this.emit({ type: 'ReconciliationDiff', ...d, tsInit: this.now() });
+  }
+
+  /** Records an operator action and its reason in the audit trail. */
+  recordOperatorAction(action: string, reason: string, source: string): void {
+    this.emit({ type: 'OperatorAction', action, reason, source, tsInit: this.now() });
+  }
+
+  /** Takes an order we did not know (by hand, or sent just before a crash) from the venue's report. */
+  adoptOrder(r: OrderStatusReport): void {
+    const id = r.clientOrderId ?? clientOrderId(`ext-${r.venueOrderId}`);
+    if (this.orders.get(id) !== undefined) return;
+    const parsed = parseClientOrderId(id);
+    const owner = parsed !== undefined ? this.strategies.slots.find((s) => makeClientOrderId(s.id, 0).slice(0, -1) === `P-${parsed.tag}-`)?.id : undefined;
+    const m: OrderAdopted = {
+      type: 'OrderAdopted',
+      clientOrderId: id,
+      venueOrderId: r.venueOrderId,
+      symbol: r.symbol,
+      side: r.side,
+      orderType: r.orderType,
+      qty: r.qty,
+      ...(r.price === undefined ? {} : { price: r.price }),
+      filledQty: r.filledQty,
+      status: r.status,
+      strategyId: owner ?? toStrategyId('manual'),
+      tsInit: this.now(),
+    };
+    const inst = this.instrument(r.symbol);
+    const base = createOrder(
+      { type: 'SubmitOrder', strategyId: m.strategyId, clientOrderId: id, symbol: r.symbol, side: r.side, orderType: r.orderType, qty: r.qty, ...(r.price === undefined ? {} : { price: r.price }), timeInForce: 'gtc', postOnly: false, reduceOnly: r.reduceOnly, tsInit: m.tsInit },
+      inst?.qtyDecimals ?? 8,
+    );
+    this.orders.adopt(adoptedOrder(base, r.venueOrderId, r.status));
+    this.emit(m);
+  }
+
+  /** Takes the venue's position (size and entry); realized PnL stays ours. */
+  adoptPosition(symbol: Symbol, qty: number, entryPrice: number): void {
+    const previousQty = this.portfolio.position(symbol).qty;
+    this.portfolio.adoptPosition(symbol, qty, entryPrice);
+    this.emit({ type: 'PositionAdopted', symbol, qty, entryPrice, previousQty, tsInit: this.now() });
+  }
+
+  /** Takes the venue's wallet balance. */
+  adoptBalance(balance: string): void {
+    const previous = formatFixed(this.portfolio.ledger.balance);
+    this.portfolio.adoptBalance(balance);
+    this.emit({ type: 'BalanceAdopted', balance, previous, tsInit: this.now() });
+  }
+
+  /** A venue report (reconciliation) delivered as if it came from the venue's stream. */
+  applyVenueEvent(e: VenueEvent): void {
+    this.venueSink(e);
   }
 
   /** Enqueues a command from outside a strategy (the operator, a kill switch). */
@@ -334,6 +435,10 @@ export class Kernel {
   }
 
   private onFunding(e: FundingPaid): void {
+    if (e.id !== undefined) {
+      if (this.fundingIds.has(e.id)) return;
+      this.fundingIds.add(e.id);
+    }
     this.portfolio.funding(e.symbol, e.amount);
     this.emit(e);
     const entry = this.symbols.get(e.symbol);

@@ -11,20 +11,63 @@ import { isOpen } from './order-state.ts';
 
 export type ManagerOutcome = ApplyOutcome | { readonly kind: 'unknown' };
 
+export interface OrderManagerOptions {
+  /**
+   * Called, synchronously, before a strategy's order id sequence passes its reserved range, with
+   * the new upper bound. A persistent runtime records it durably, so that after a crash ids
+   * continue above the reservation and are never used twice (default: no reservation).
+   */
+  readonly reserve?: (strategy: StrategyId, upTo: number) => void;
+  /** Ids reserved at a time (default 1000). */
+  readonly block?: number;
+}
+
 export class OrderManager {
   private readonly all = new Map<ClientOrderId, Order>();
   private readonly openIds = new Set<ClientOrderId>();
-  private readonly seqs = new Map<StrategyId, { seq: number; prefix: string }>();
+  private readonly seqs = new Map<StrategyId, { seq: number; prefix: string; reserved: number }>();
+
+  constructor(private readonly o: OrderManagerOptions = {}) {}
 
   /** Next deterministic client order id for a strategy. */
   nextId(strategy: StrategyId): ClientOrderId {
     let s = this.seqs.get(strategy);
     if (s === undefined) {
-      s = { seq: 0, prefix: makeClientOrderId(strategy, 0).slice(0, -1) };
+      s = { seq: 0, prefix: makeClientOrderId(strategy, 0).slice(0, -1), reserved: this.o.reserve === undefined ? Infinity : 0 };
       this.seqs.set(strategy, s);
     }
     s.seq++;
+    if (s.seq > s.reserved) {
+      s.reserved = s.seq + (this.o.block ?? 1000) - 1;
+      this.o.reserve?.(strategy, s.reserved);
+    }
     return (s.prefix + s.seq) as ClientOrderId;
+  }
+
+  /** Last sequence number used, per strategy. */
+  sequences(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of this.seqs) out[k] = v.seq;
+    return out;
+  }
+
+  /** Restores orders and id sequences (after a restart): the next id of a strategy is `seqs[id] + 1`. */
+  restore(orders: readonly Order[], seqs: Readonly<Record<string, number>>): void {
+    for (const o of orders) {
+      this.all.set(o.clientOrderId, o);
+      if (isOpen(o.status)) this.openIds.add(o.clientOrderId);
+    }
+    for (const [id, seq] of Object.entries(seqs)) {
+      const sid = id as StrategyId;
+      this.seqs.set(sid, { seq, prefix: makeClientOrderId(sid, 0).slice(0, -1), reserved: this.o.reserve === undefined ? Infinity : seq });
+    }
+  }
+
+  /** Records an order placed outside this engine (adopted at reconciliation). */
+  adopt(order: Order): void {
+    this.all.set(order.clientOrderId, order);
+    if (isOpen(order.status)) this.openIds.add(order.clientOrderId);
+    else this.openIds.delete(order.clientOrderId);
   }
 
   create(cmd: SubmitOrder, qtyDecimals: number): Order {

@@ -104,7 +104,9 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<O
   // the rejection of a cancel or modify that raced the order's end.
   canceled: { Accepted: 'canceled', CancelRejected: 'canceled', ModifyRejected: 'canceled', PartiallyFilled: 'canceled', Filled: 'filled' },
   expired: { Accepted: 'expired', CancelRejected: 'expired', ModifyRejected: 'expired', PartiallyFilled: 'expired', Filled: 'filled' },
-  filled: { Accepted: 'filled', CancelRejected: 'filled', ModifyRejected: 'filled' },
+  // A fill with a new trade id on a filled order is an overfill: rare, but it happened at the venue,
+  // so it is booked (and flagged) rather than dropped.
+  filled: { Accepted: 'filled', CancelRejected: 'filled', ModifyRejected: 'filled', Filled: 'filled' },
   denied: {},
   rejected: {},
 };

@@ -75,6 +75,13 @@ export class Portfolio implements PortfolioView {
     this.refresh(fill.symbol);
   }
 
+  /** Replaces the whole ledger (restart from a snapshot and journal). */
+  restoreLedger(ledger: Ledger): void {
+    this.ledgerState = ledger;
+    this.refresh('');
+    for (const b of this.list) this.refresh(b.inst.symbol);
+  }
+
   /** Adopts the venue's position (size and entry price). */
   adoptPosition(symbol: string, qty: number, entryPrice: number): void {
     this.ledgerState = adoptPosition(this.ledgerState, symbol, fromNumber(qty), fromNumber(entryPrice));

@@ -79,7 +79,7 @@ describe('order state machine', () => {
 
   it('terminal statuses accept nothing but late acks, late rejections and late fills', () => {
     for (const s of ['denied', 'rejected'] as const) expect(Object.keys(TRANSITIONS[s])).toEqual([]);
-    expect(Object.values(TRANSITIONS.filled)).toEqual(['filled', 'filled', 'filled']);
+    expect(Object.values(TRANSITIONS.filled)).toEqual(['filled', 'filled', 'filled', 'filled']);
     expect(transition('canceled', 'Filled', true)).toEqual({ ok: true, status: 'filled' });
     expect(transition('filled', 'Canceled', true).ok).toBe(false);
   });

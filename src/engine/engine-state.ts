@@ -1,0 +1,183 @@
+/**
+ * The engine's durable state, and how to rebuild it: a snapshot (EngineState) plus the journal of
+ * everything processed since (the kernel's messages), replayed through the same pure functions the
+ * kernel uses. Replay never calls strategies or venues: it only rebuilds orders, the ledger, the id
+ * sequences and the trading state, exactly as they were when the last message was processed.
+ */
+import { formatFixed, fromNumber, parseFixed } from './fixed.ts';
+import type { LoggedMessage } from './kernel.ts';
+import { adoptBalance, adoptPosition, applyFill, applyFunding, createLedger, type Ledger, type Position } from './ledger.ts';
+import { applyOrderEvent, createOrder, type Order } from './order.ts';
+import type { TradingState } from './risk-gate.ts';
+import { venueOrderId, type ClientOrderId } from './ids.ts';
+
+export const ENGINE_STATE_VERSION = 1;
+
+export interface PositionJSON {
+  readonly symbol: string;
+  readonly qty: string;
+  readonly cost: string;
+  readonly realized: string;
+  readonly fees: string;
+  readonly funding: string;
+}
+
+export interface LedgerJSON {
+  readonly currency: string;
+  readonly balance: string;
+  readonly positions: readonly PositionJSON[];
+  readonly realized: string;
+  readonly fees: string;
+  readonly funding: string;
+}
+
+export interface EngineState {
+  readonly version: number;
+  readonly orders: readonly Order[];
+  /** Last client order id sequence number used, per strategy. */
+  readonly seqs: Readonly<Record<string, number>>;
+  readonly ledger: LedgerJSON;
+  /** Each strategy's persisted `ctx.state`. */
+  readonly strategies: Readonly<Record<string, Record<string, unknown>>>;
+  readonly tradingState: TradingState;
+  readonly stateReason: string;
+  /** Venue funding payment ids already booked. */
+  readonly fundingIds: readonly string[];
+}
+
+export function ledgerToJSON(l: Ledger): LedgerJSON {
+  return {
+    currency: l.currency,
+    balance: formatFixed(l.balance),
+    positions: Object.values(l.positions).map((p) => ({
+      symbol: p.symbol,
+      qty: formatFixed(p.qty),
+      cost: formatFixed(p.cost),
+      realized: formatFixed(p.realized),
+      fees: formatFixed(p.fees),
+      funding: formatFixed(p.funding),
+    })),
+    realized: formatFixed(l.realized),
+    fees: formatFixed(l.fees),
+    funding: formatFixed(l.funding),
+  };
+}
+
+export function ledgerFromJSON(j: LedgerJSON): Ledger {
+  const positions: Record<string, Position> = {};
+  for (const p of j.positions) {
+    positions[p.symbol] = { symbol: p.symbol, qty: parseFixed(p.qty), cost: parseFixed(p.cost), realized: parseFixed(p.realized), fees: parseFixed(p.fees), funding: parseFixed(p.funding) };
+  }
+  return { currency: j.currency, balance: parseFixed(j.balance), positions, realized: parseFixed(j.realized), fees: parseFixed(j.fees), funding: parseFixed(j.funding) };
+}
+
+export function initialState(currency: string, startingCash: string): EngineState {
+  return {
+    version: ENGINE_STATE_VERSION,
+    orders: [],
+    seqs: {},
+    ledger: ledgerToJSON(createLedger(currency, parseFixed(startingCash))),
+    strategies: {},
+    tradingState: 'active',
+    stateReason: '',
+    fundingIds: [],
+  };
+}
+
+const ID_SEQ = /^P-(.+)-(\d+)$/;
+
+/** The strategy tag and sequence number inside one of our client order ids, if it is one. */
+export function parseClientOrderId(id: string): { tag: string; seq: number } | undefined {
+  const m = ID_SEQ.exec(id);
+  return m === null ? undefined : { tag: m[1] as string, seq: Number(m[2]) };
+}
+
+/**
+ * Replays processed messages onto a state. `qtyDecimals` gives each symbol's lot decimals (needed to
+ * rebuild orders). Messages the state already reflects (a fill already booked, an order already
+ * known) are skipped, so replaying an overlapping range is harmless.
+ */
+export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qtyDecimals: (symbol: string) => number): EngineState {
+  const orders = new Map<ClientOrderId, Order>(state.orders.map((o) => [o.clientOrderId, o]));
+  const seqs: Record<string, number> = { ...state.seqs };
+  let ledger = ledgerFromJSON(state.ledger);
+  let tradingState = state.tradingState;
+  const fundingIds = new Set(state.fundingIds);
+  let stateReason = state.stateReason;
+  for (const m of messages) {
+    switch (m.type) {
+      case 'SubmitOrder': {
+        if (!orders.has(m.clientOrderId)) orders.set(m.clientOrderId, createOrder(m, qtyDecimals(m.symbol)));
+        seqs[m.strategyId] = Math.max(seqs[m.strategyId] ?? 0, parseClientOrderId(m.clientOrderId)?.seq ?? 0);
+        break;
+      }
+      case 'OrderAdopted': {
+        const base = createOrder(
+          {
+            type: 'SubmitOrder',
+            strategyId: m.strategyId,
+            clientOrderId: m.clientOrderId,
+            symbol: m.symbol,
+            side: m.side,
+            orderType: m.orderType,
+            qty: m.qty,
+            ...(m.price === undefined ? {} : { price: m.price }),
+            timeInForce: 'gtc',
+            postOnly: false,
+            reduceOnly: false,
+            tsInit: m.tsInit,
+          },
+          qtyDecimals(m.symbol),
+        );
+        orders.set(m.clientOrderId, adoptedOrder(base, m.venueOrderId, m.status));
+        break;
+      }
+      case 'FundingPaid':
+        if (m.id !== undefined) {
+          if (fundingIds.has(m.id)) break;
+          fundingIds.add(m.id);
+        }
+        ledger = applyFunding(ledger, m.symbol, m.amount);
+        break;
+      case 'PositionAdopted':
+        ledger = adoptPosition(ledger, m.symbol, fromNumber(m.qty), fromNumber(m.entryPrice));
+        break;
+      case 'BalanceAdopted':
+        ledger = adoptBalance(ledger, parseFixed(m.balance));
+        break;
+      case 'TradingStateChanged':
+        tradingState = m.state;
+        stateReason = m.reason;
+        break;
+      case 'OrderDenied':
+      case 'OrderSubmitted':
+      case 'OrderAccepted':
+      case 'OrderRejected':
+      case 'OrderPendingCancel':
+      case 'OrderPendingUpdate':
+      case 'OrderCancelRejected':
+      case 'OrderModifyRejected':
+      case 'OrderUpdated':
+      case 'OrderCanceled':
+      case 'OrderExpired':
+      case 'OrderFilled': {
+        const o = orders.get(m.clientOrderId);
+        if (o === undefined) break;
+        const out = applyOrderEvent(o, m);
+        if (out.kind !== 'applied') break;
+        orders.set(m.clientOrderId, out.order);
+        if (m.type === 'OrderFilled') ledger = applyFill(ledger, { symbol: m.symbol, side: m.side, price: m.lastPx, qty: m.lastQty, fee: m.fee });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return { ...state, orders: [...orders.values()], seqs, ledger: ledgerToJSON(ledger), tradingState, stateReason, fundingIds: [...fundingIds] };
+}
+
+/** An adopted order: status and venue id as the venue reports them (fills arrive as fills). */
+export function adoptedOrder(base: Order, venueId: string, status: 'open' | 'filled' | 'canceled' | 'rejected' | 'expired'): Order {
+  const st = status === 'open' ? 'accepted' : status === 'filled' ? 'accepted' : status;
+  return { ...base, status: st, venueOrderId: venueOrderId(venueId) };
+}

@@ -1,0 +1,261 @@
+/**
+ * Reconciliation: what differs between the engine and the venue, and what to do about it. Pure:
+ * `reconcile(local, venue, policy)` returns typed diffs and actions; the shell applies the actions
+ * (as ordinary events through the kernel, so they are journaled) and calls again until nothing is
+ * left. The venue is the truth, but only for what it reports: fills are applied from the venue's
+ * fill reports with their trade ids, never invented; a position or balance that still differs
+ * after every reported fill and payment is booked is adopted (or trading pauses), per policy.
+ *
+ * Two passes: orders, fills and funding first; positions and the balance only once those are
+ * settled, so they are compared after every explainable difference has been explained.
+ */
+import type { ClientOrderId, Symbol, TradeId } from './ids.ts';
+import type { Order } from './order.ts';
+import { isOpen } from './order-state.ts';
+import type { BalanceReport, FillReport, FundingReport, OrderStatusReport, PositionReport } from './reports.ts';
+
+export type Severity = 'info' | 'warn' | 'critical';
+
+export type DiffKind =
+  | 'order_unknown'
+  | 'order_missing'
+  | 'fills_missing'
+  | 'fills_excess'
+  | 'position_mismatch'
+  | 'balance_mismatch'
+  | 'funding_unbooked';
+
+export interface Diff {
+  readonly kind: DiffKind;
+  readonly severity: Severity;
+  readonly symbol?: Symbol;
+  readonly message: string;
+  /** adopted | canceling | booked | closed | pausing | waiting */
+  readonly resolution: string;
+}
+
+export type ReconAction =
+  | { readonly type: 'adopt-order'; readonly report: OrderStatusReport }
+  | { readonly type: 'cancel-at-venue'; readonly report: OrderStatusReport }
+  | { readonly type: 'apply-fill'; readonly fill: FillReport & { readonly clientOrderId: ClientOrderId } }
+  | { readonly type: 'close-order'; readonly clientOrderId: ClientOrderId; readonly symbol: Symbol; readonly status: 'canceled' | 'expired' | 'rejected'; readonly reason: string }
+  | { readonly type: 'adopt-position'; readonly symbol: Symbol; readonly qty: number; readonly entryPrice: number }
+  | { readonly type: 'adopt-balance'; readonly balance: string }
+  | { readonly type: 'book-funding'; readonly report: FundingReport }
+  | { readonly type: 'pause'; readonly reason: string };
+
+export interface ReconPolicy {
+  /** An open order at the venue that we do not know. */
+  readonly unknownOrder: 'adopt' | 'cancel' | 'pause';
+  /** A position that differs after every reported fill is booked. */
+  readonly position: 'adopt' | 'pause';
+  /** A balance that differs after every fill and payment is booked. */
+  readonly balance: 'adopt' | 'pause';
+  /** Largest balance difference ignored, account currency. */
+  readonly balanceTolerance: number;
+  /** How long a submitted order may be unknown to the venue before we call it lost, ms. */
+  readonly inFlightGraceMs: number;
+}
+
+export const DEFAULT_POLICY: ReconPolicy = { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 1e-6, inFlightGraceMs: 5000 };
+
+export interface LocalView {
+  /** Our orders (open ones at least, and recently closed ones). */
+  readonly orders: readonly Order[];
+  /** Signed size per symbol. */
+  readonly positions: Readonly<Record<string, number>>;
+  /** Wallet balance, exact decimal. */
+  readonly balance: string;
+  /** Funding payment ids already booked. */
+  readonly fundingIds: ReadonlySet<string>;
+  /** Lot size per symbol (tolerance for size comparisons). */
+  readonly lot: (symbol: string) => number;
+  readonly now: number;
+}
+
+export interface VenueView {
+  /** Every open order at the venue (for the symbols we trade). */
+  readonly openOrders: readonly OrderStatusReport[];
+  /** Status of our open orders the venue no longer lists as open: a report, or null when it does not know the order. */
+  readonly statuses: ReadonlyMap<ClientOrderId, OrderStatusReport | null>;
+  /** Recent fills (ours, and any others on our symbols). */
+  readonly fills: readonly FillReport[];
+  readonly positions: readonly PositionReport[] | undefined;
+  readonly balance: BalanceReport | undefined;
+  readonly funding: readonly FundingReport[];
+}
+
+export interface ReconResult {
+  readonly diffs: Diff[];
+  readonly actions: ReconAction[];
+}
+
+export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolicy = DEFAULT_POLICY): ReconResult {
+  const diffs: Diff[] = [];
+  const actions: ReconAction[] = [];
+  const byClient = new Map<ClientOrderId, Order>(local.orders.map((o) => [o.clientOrderId, o]));
+  const byVenue = new Map<string, Order>();
+  for (const o of local.orders) if (o.venueOrderId !== undefined) byVenue.set(o.venueOrderId, o);
+  const known = (r: { clientOrderId?: ClientOrderId | undefined; venueOrderId: string }): Order | undefined =>
+    (r.clientOrderId !== undefined ? byClient.get(r.clientOrderId) : undefined) ?? byVenue.get(r.venueOrderId);
+
+  // Fills the venue reports that we have not booked, by order (deduplicated by trade id).
+  const fillsOf = new Map<string, FillReport[]>();
+  const seenTrades = new Set<string>();
+  for (const f of venue.fills) {
+    const key = `${f.venueOrderId}/${f.tradeId}`;
+    if (seenTrades.has(key)) continue;
+    seenTrades.add(key);
+    const list = fillsOf.get(f.venueOrderId) ?? [];
+    list.push(f);
+    fillsOf.set(f.venueOrderId, list);
+  }
+  const unbooked = (o: Order, venueId: string): FillReport[] => {
+    const have = new Set<TradeId>(o.tradeIds);
+    return (fillsOf.get(venueId) ?? []).filter((f) => !have.has(f.tradeId)).sort((a, b) => a.ts - b.ts);
+  };
+  const bookFills = (o: Order, venueId: string): number => {
+    let n = 0;
+    for (const f of unbooked(o, venueId)) {
+      actions.push({ type: 'apply-fill', fill: { ...f, clientOrderId: o.clientOrderId } });
+      n++;
+    }
+    return n;
+  };
+
+  // 1. Orders open at the venue.
+  const openAtVenue = new Set<ClientOrderId>();
+  for (const r of dedupe(venue.openOrders)) {
+    const o = known(r);
+    if (o === undefined) {
+      const ours = r.clientOrderId?.startsWith('P-') === true;
+      const what = `${ours ? 'our' : 'an outside'} order ${r.clientOrderId ?? r.venueOrderId} (${r.side} ${r.qty} ${r.symbol}${r.price === undefined ? '' : ` @ ${r.price}`}) is open at the venue but unknown here`;
+      if (policy.unknownOrder === 'adopt') {
+        diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: r.symbol, message: what, resolution: 'adopted' });
+        actions.push({ type: 'adopt-order', report: r });
+        if (r.filledQty > 0) for (const f of fillsOf.get(r.venueOrderId) ?? []) actions.push({ type: 'apply-fill', fill: { ...f, clientOrderId: r.clientOrderId ?? (`ext-${r.venueOrderId}` as ClientOrderId) } });
+      } else if (policy.unknownOrder === 'cancel') {
+        diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: r.symbol, message: what, resolution: 'canceling' });
+        actions.push({ type: 'cancel-at-venue', report: r });
+      } else {
+        diffs.push({ kind: 'order_unknown', severity: 'critical', symbol: r.symbol, message: what, resolution: 'pausing' });
+        actions.push({ type: 'pause', reason: what });
+      }
+      continue;
+    }
+    openAtVenue.add(o.clientOrderId);
+    checkFilled(o, r, diffs, actions, bookFills);
+  }
+
+  // 2. Our open orders the venue does not list as open.
+  for (const o of local.orders) {
+    if (!isOpen(o.status) || openAtVenue.has(o.clientOrderId) || o.status === 'initialized') continue;
+    const st = venue.statuses.get(o.clientOrderId);
+    if (st === undefined) continue; // not asked this round
+    if (st === null) {
+      if (o.status === 'submitted' && local.now - o.tsLast < policy.inFlightGraceMs) continue; // still in flight
+      diffs.push({ kind: 'order_missing', severity: 'info', symbol: o.symbol, message: `order ${o.clientOrderId} is ${o.status} here but the venue does not know it: it never arrived`, resolution: 'closed' });
+      // Never acknowledged: rejected; acknowledged once, then gone: canceled (the table allows both).
+      actions.push({ type: 'close-order', clientOrderId: o.clientOrderId, symbol: o.symbol, status: o.status === 'submitted' ? 'rejected' : 'canceled', reason: 'unknown to the venue (reconciliation)' });
+      continue;
+    }
+    checkFilled(o, st, diffs, actions, bookFills);
+    if (st.status === 'canceled' || st.status === 'expired' || st.status === 'rejected') {
+      diffs.push({ kind: 'order_missing', severity: 'info', symbol: o.symbol, message: `order ${o.clientOrderId} is ${o.status} here but ${st.status} at the venue`, resolution: 'closed' });
+      actions.push({ type: 'close-order', clientOrderId: o.clientOrderId, symbol: o.symbol, status: st.status, reason: `${st.status} at the venue (reconciliation)` });
+    }
+  }
+
+  // 3. Fills on closed orders we know but missed (a stream gap), and fills of orders unknown here.
+  for (const [venueId, list] of fillsOf) {
+    const first = list[0];
+    const o = byVenue.get(venueId) ?? (first?.clientOrderId !== undefined ? byClient.get(first.clientOrderId) : undefined);
+    if (o !== undefined) {
+      if (!isOpen(o.status) && !openAtVenue.has(o.clientOrderId)) {
+        const n = bookFills(o, venueId);
+        if (n > 0) diffs.push({ kind: 'fills_missing', severity: 'info', symbol: o.symbol, message: `${n} fill(s) of ${o.clientOrderId} reported by the venue were not booked`, resolution: 'booked' });
+      }
+      continue;
+    }
+    if (first === undefined || venue.openOrders.some((r) => r.venueOrderId === venueId)) continue; // open ones: handled above
+    const qty = list.reduce((s, f) => s + f.qty, 0);
+    const id = first.clientOrderId ?? (`ext-${venueId}` as ClientOrderId);
+    diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: first.symbol, message: `${list.length} fill(s) (${first.side} ${round(qty)} ${first.symbol}) of an order unknown here (${id}): placed outside Parity, or sent just before a crash`, resolution: 'adopted' });
+    actions.push({ type: 'adopt-order', report: { venueOrderId: first.venueOrderId, clientOrderId: id, symbol: first.symbol, side: first.side, orderType: 'market', qty: round(qty), filledQty: 0, avgPx: 0, status: 'filled', reduceOnly: false, tsLast: first.ts } });
+    for (const f of list.sort((a, b) => a.ts - b.ts)) actions.push({ type: 'apply-fill', fill: { ...f, clientOrderId: id } });
+  }
+
+  // 4. Funding the venue charged that we have not booked.
+  for (const f of venue.funding) {
+    if (local.fundingIds.has(f.id)) continue;
+    diffs.push({ kind: 'funding_unbooked', severity: 'info', symbol: f.symbol, message: `funding ${f.amount} on ${f.symbol} at ${new Date(f.ts).toISOString()} was not booked`, resolution: 'booked' });
+    actions.push({ type: 'book-funding', report: f });
+  }
+
+  if (actions.length > 0) return { diffs, actions }; // settle these first, then compare totals
+
+  // 5. Positions, once every reported fill is booked.
+  if (venue.positions !== undefined) {
+    const symbols = new Set([...Object.keys(local.positions), ...venue.positions.map((p) => p.symbol)]);
+    for (const sym of symbols) {
+      const mine = local.positions[sym] ?? 0;
+      const theirs = venue.positions.find((p) => p.symbol === sym);
+      const qty = theirs?.qty ?? 0;
+      if (Math.abs(mine - qty) < local.lot(sym) / 2) continue;
+      const what = `position ${sym}: ${round(mine)} here, ${round(qty)} at the venue (changed outside Parity?)`;
+      if (policy.position === 'adopt') {
+        diffs.push({ kind: 'position_mismatch', severity: 'warn', symbol: sym as Symbol, message: what, resolution: 'adopted' });
+        actions.push({ type: 'adopt-position', symbol: sym as Symbol, qty, entryPrice: theirs?.entryPrice ?? 0 });
+      } else {
+        diffs.push({ kind: 'position_mismatch', severity: 'critical', symbol: sym as Symbol, message: what, resolution: 'pausing' });
+        actions.push({ type: 'pause', reason: what });
+      }
+    }
+  }
+
+  // 6. The balance, once positions agree.
+  if (venue.balance !== undefined && actions.length === 0) {
+    const gap = Number(venue.balance.total) - Number(local.balance);
+    if (Math.abs(gap) > policy.balanceTolerance) {
+      const what = `balance: ${local.balance} here, ${venue.balance.total} ${venue.balance.currency} at the venue (${gap > 0 ? '+' : ''}${round(gap)})`;
+      if (policy.balance === 'adopt') {
+        diffs.push({ kind: 'balance_mismatch', severity: 'warn', message: what, resolution: 'adopted' });
+        actions.push({ type: 'adopt-balance', balance: venue.balance.total });
+      } else {
+        diffs.push({ kind: 'balance_mismatch', severity: 'critical', message: what, resolution: 'pausing' });
+        actions.push({ type: 'pause', reason: what });
+      }
+    }
+  }
+  return { diffs, actions };
+}
+
+function checkFilled(o: Order, r: OrderStatusReport, diffs: Diff[], actions: ReconAction[], bookFills: (o: Order, venueId: string) => number): void {
+  if (r.filledQty > o.filledQty + 1e-12) {
+    const n = bookFills(o, r.venueOrderId);
+    diffs.push({
+      kind: 'fills_missing',
+      severity: 'info',
+      symbol: o.symbol,
+      message: `order ${o.clientOrderId}: ${r.filledQty} filled at the venue, ${o.filledQty} booked here`,
+      resolution: n > 0 ? 'booked' : 'waiting',
+    });
+  } else if (r.filledQty < o.filledQty - 1e-12) {
+    const what = `order ${o.clientOrderId}: ${o.filledQty} booked here but only ${r.filledQty} filled at the venue`;
+    diffs.push({ kind: 'fills_excess', severity: 'critical', symbol: o.symbol, message: what, resolution: 'pausing' });
+    actions.push({ type: 'pause', reason: what });
+  }
+}
+
+function dedupe(list: readonly OrderStatusReport[]): OrderStatusReport[] {
+  const seen = new Map<string, OrderStatusReport>();
+  for (const r of list) {
+    const prev = seen.get(r.venueOrderId);
+    if (prev === undefined || r.tsLast >= prev.tsLast) seen.set(r.venueOrderId, r);
+  }
+  return [...seen.values()];
+}
+
+function round(x: number): number {
+  return Number(x.toFixed(8));
+}

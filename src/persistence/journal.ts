@@ -1,0 +1,243 @@
+/**
+ * The append-only journal: one JSON line per entry, each carrying the schema version, a sequence
+ * number and a CRC-32 of its payload, so a torn or corrupted line is detected, never trusted.
+ *
+ *   {"v":1,"s":42,"c":"1a2b3c4d","e":{...}}
+ *
+ * Durability is a policy: `group` (default) batches appends and writes + fdatasyncs each batch off
+ * the event loop (group commit: thousands of entries per fsync); `always` fsyncs every batch of
+ * one; `none` leaves it to the OS. `appendDurable` resolves once its entry is on disk.
+ * Segments: a new file starts at each snapshot (`journal-<firstSeq>.jsonl`), so old history can go.
+ */
+import { closeSync, fdatasyncSync, fsyncSync, openSync, readdirSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crcHex } from './crc32.ts';
+import { crashpoint } from './crashpoints.ts';
+
+export const JOURNAL_SCHEMA = 1;
+
+export type FsyncPolicy = 'group' | 'always' | 'none';
+
+export class JournalError extends Error {
+  override readonly name = 'JournalError';
+}
+
+export interface JournalLine<E> {
+  readonly seq: number;
+  readonly entry: E;
+}
+
+const PREFIX = /^\{"v":(\d+),"s":(\d+),"c":"([0-9a-f]{8})","e":/;
+
+export function encodeLine(seq: number, entry: unknown): string {
+  const e = JSON.stringify(entry);
+  return `{"v":${JOURNAL_SCHEMA},"s":${seq},"c":"${crcHex(e)}","e":${e}}\n`;
+}
+
+type Decoded<E> = { ok: true; line: JournalLine<E> } | { ok: false; reason: string; newer?: number };
+
+export function decodeLine<E>(text: string): Decoded<E> {
+  const m = PREFIX.exec(text);
+  if (m === null || !text.endsWith('}')) return { ok: false, reason: 'not a journal line (incomplete or damaged)' };
+  const v = Number(m[1]);
+  if (v > JOURNAL_SCHEMA) return { ok: false, reason: `written by a newer Parity (journal schema ${v}; this version reads ${JOURNAL_SCHEMA})`, newer: v };
+  const payload = text.slice(m[0].length, -1);
+  if (crcHex(payload) !== m[3]) return { ok: false, reason: 'checksum mismatch' };
+  try {
+    return { ok: true, line: { seq: Number(m[2]), entry: JSON.parse(payload) as E } };
+  } catch {
+    return { ok: false, reason: 'payload is not JSON' };
+  }
+}
+
+/** Journal segment files in a directory, oldest first. */
+export function segments(dir: string): { file: string; firstSeq: number }[] {
+  return readdirSync(dir)
+    .map((f) => /^journal-(\d+)\.jsonl$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ file: join(dir, m[0]), firstSeq: Number(m[1]) }))
+    .sort((a, b) => a.firstSeq - b.firstSeq);
+}
+
+export interface ReadResult<E> {
+  readonly lines: JournalLine<E>[];
+  /** A torn last line was found (and, with `repair`, cut off). */
+  readonly tornTail: boolean;
+}
+
+/**
+ * Reads every segment. A damaged LAST line of the LAST segment is a torn write (the process died
+ * mid-append): it is dropped (and truncated when `repair`). Damage anywhere else, or a line from a
+ * newer schema, is a JournalError: nothing is changed, and the message says what to do.
+ */
+export function readJournal<E>(dir: string, repair = false): ReadResult<E> {
+  const segs = segments(dir);
+  const lines: JournalLine<E>[] = [];
+  let tornTail = false;
+  segs.forEach((seg, si) => {
+    const text = readFileSync(seg.file, 'utf8');
+    const parts = text.split('\n');
+    const complete = text.endsWith('\n') ? parts.slice(0, -1) : parts;
+    let offset = 0;
+    for (let i = 0; i < complete.length; i++) {
+      const raw = complete[i] as string;
+      const d = decodeLine<E>(raw);
+      const isLast = si === segs.length - 1 && i === complete.length - 1;
+      if (!d.ok) {
+        if (d.newer !== undefined) {
+          throw new JournalError(`${seg.file} line ${i + 1} was ${d.reason}. Nothing was changed: run the newer Parity, or move the state directory aside to start fresh.`);
+        }
+        if (isLast) {
+          tornTail = true;
+          if (repair) truncateSync(seg.file, offset);
+          break;
+        }
+        throw new JournalError(`${seg.file} line ${i + 1} is damaged (${d.reason}). Nothing was changed. The lines before it are intact; move the file aside (or restore it from a backup) and start again: the venue's state will be reconciled.`);
+      }
+      lines.push(d.line);
+      offset += raw.length + 1;
+    }
+  });
+  return { lines, tornTail };
+}
+
+export interface JournalWriterOptions {
+  readonly dir: string;
+  /** Sequence number of the next entry. */
+  readonly nextSeq: number;
+  readonly fsync?: FsyncPolicy;
+  /** Longest an entry waits for its batch, ms (default 2). */
+  readonly groupMs?: number;
+}
+
+export class JournalWriter {
+  private buf: string[] = [];
+  private bufBytes = 0;
+  private waiters: (() => void)[] = [];
+  private fh: FileHandle | undefined;
+  private path: string;
+  private seq: number;
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly policy: FsyncPolicy;
+  private readonly groupMs: number;
+  private failed: Error | undefined;
+
+  constructor(private readonly o: JournalWriterOptions) {
+    this.seq = o.nextSeq;
+    this.policy = o.fsync ?? 'group';
+    this.groupMs = o.groupMs ?? 2;
+    const segs = segments(o.dir);
+    this.path = segs.length > 0 ? (segs[segs.length - 1] as { file: string }).file : join(o.dir, `journal-${o.nextSeq}.jsonl`);
+  }
+
+  /** Sequence number the next entry will get. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  /** Appends an entry (buffered); returns its sequence number. Throws if the journal can no longer be written. */
+  append(entry: unknown): number {
+    if (this.failed !== undefined) throw this.failed;
+    const s = this.seq++;
+    const line = encodeLine(s, entry);
+    this.buf.push(line);
+    this.bufBytes += line.length;
+    if (this.policy === 'always' || this.bufBytes > 1 << 20) void this.flush();
+    else if (this.timer === undefined) this.timer = setTimeout(() => void this.flush(), this.groupMs);
+    return s;
+  }
+
+  /** Appends and resolves once the entry is on disk. */
+  appendDurable(entry: unknown): Promise<number> {
+    const s = this.append(entry);
+    return new Promise((resolve, reject) => {
+      this.waiters.push(() => (this.failed !== undefined ? reject(this.failed) : resolve(s)));
+      void this.flush();
+    });
+  }
+
+  /** Starts a new segment (after a snapshot): later entries go to journal-<nextSeq>.jsonl. */
+  async roll(): Promise<void> {
+    await this.flush();
+    await this.fh?.close();
+    this.fh = undefined;
+    this.path = join(this.o.dir, `journal-${this.seq}.jsonl`);
+  }
+
+  /** Writes and syncs everything buffered. */
+  flush(): Promise<void> {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.flushing !== undefined) return this.flushing.then(() => (this.buf.length > 0 ? this.flush() : undefined));
+    if (this.buf.length === 0) {
+      this.release();
+      return Promise.resolve();
+    }
+    const data = this.buf.join('');
+    const waiters = this.waiters;
+    this.buf = [];
+    this.bufBytes = 0;
+    this.waiters = [];
+    this.flushing = (async () => {
+      try {
+        crashpoint('before-journal-flush');
+        this.fh ??= await open(this.path, 'a');
+        await this.fh.write(data);
+        if (this.policy !== 'none') await this.fh.datasync();
+      } catch (err) {
+        this.failed = new JournalError(`cannot write the journal ${this.path}: ${(err as Error).message}. Trading stops; nothing already written is lost.`);
+      } finally {
+        this.flushing = undefined;
+        for (const w of waiters) w();
+      }
+    })();
+    return this.flushing;
+  }
+
+  /** Synchronous final flush (process exit paths). */
+  flushSync(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.buf.length === 0) return;
+    const fd = openSync(this.path, 'a');
+    try {
+      writeSync(fd, this.buf.join(''));
+      if (this.policy !== 'none') fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.buf = [];
+    this.bufBytes = 0;
+    this.release();
+  }
+
+  get error(): Error | undefined {
+    return this.failed;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.fh?.close();
+    this.fh = undefined;
+  }
+
+  private release(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+}
+
+/** fsync a directory so a rename or a new file in it is durable. */
+export function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
