@@ -1,0 +1,78 @@
+/**
+ * The two status lines at the top of every layout. Line 1: who is trading what and in which state
+ * (mode, venue, strategy, RUNNING/PAUSED/REDUCE-ONLY/HALTED and why; engine time on the right).
+ * Line 2: the health of the connection (market data, user stream, clock offset, rate budget) and
+ * the money (equity, daily PnL). The state reason shortens first when the width runs out.
+ */
+import { Box } from 'ink';
+import type { StatusView, StrategyState } from '../workstation/model.ts';
+import { fmtClock, fmtDuration, fmtMoney, fmtOffset, fmtSigned } from './format.ts';
+import { Line } from './Line.tsx';
+import type { Segment } from './segments.ts';
+import { signTone, type Tone } from './theme.tsx';
+
+const MODE_TONE: Record<StatusView['mode'], Tone> = { live: 'red', paper: 'yellow', backtest: 'blue' };
+
+const STATE_TONE: Record<StrategyState, Tone> = {
+  RUNNING: 'green',
+  PAUSED: 'yellow',
+  'REDUCE-ONLY': 'magenta',
+  HALTED: 'red',
+};
+
+function link(label: string, v: 'up' | 'down' | 'n/a'): Segment {
+  if (v === 'up') return { text: `${label} up`, tone: 'green', priority: 8 };
+  if (v === 'down') return { text: `${label} DOWN`, tone: 'red', bold: true, priority: 9 };
+  return { text: `${label} n/a`, tone: 'gray', priority: 3 };
+}
+
+function clock(offsetMs: number): Segment {
+  const a = Math.abs(offsetMs);
+  const tone: Tone | undefined = a >= 1000 ? 'red' : a >= 250 ? 'yellow' : undefined;
+  return { text: `clock ${fmtOffset(offsetMs)}`, tone, priority: a >= 250 ? 7 : 4 };
+}
+
+function rate(s: StatusView): Segment {
+  const { remaining, limit, pausedUntil } = s.rateBudget;
+  if (pausedUntil > s.now) {
+    return { text: `rate PAUSED ${fmtDuration(pausedUntil - s.now)}`, tone: 'red', bold: true, priority: 9 };
+  }
+  const share = limit > 0 ? remaining / limit : 1;
+  const tone: Tone | undefined = share < 0.1 ? 'red' : share < 0.3 ? 'yellow' : undefined;
+  return { text: `rate ${remaining}/${limit}`, tone, priority: share < 0.3 ? 7 : 5 };
+}
+
+/** Segments of line 1 (exported for tests of the fitting). */
+export function stateLine(s: StatusView): { left: Segment[]; right: Segment[] } {
+  const reason = s.stateReason.trim();
+  const left: Segment[] = [
+    { text: ` ${s.mode.toUpperCase()} `, tone: MODE_TONE[s.mode], inverse: true, bold: true, priority: 9 },
+    { text: s.venue, priority: 6 },
+    { text: s.strategy, tone: 'cyan', priority: 7 },
+    { text: s.state, tone: STATE_TONE[s.state], bold: true, inverse: s.state === 'HALTED', priority: 10 },
+  ];
+  if (reason !== '') left.push({ text: reason, tone: STATE_TONE[s.state], flex: true, minWidth: 12, priority: 5 });
+  return { left, right: [{ text: `${fmtClock(s.now)} UTC`, tone: 'gray', priority: 2 }] };
+}
+
+/** Segments of line 2. */
+export function healthLine(s: StatusView): { left: Segment[]; right: Segment[] } {
+  return {
+    left: [link('md', s.marketData), link('user', s.userStream), clock(s.clockOffsetMs), rate(s)],
+    right: [
+      { text: `equity ${fmtMoney(s.equity)} ${s.currency}`, bold: true, priority: 8 },
+      { text: `day ${fmtSigned(s.dailyPnl)}`, tone: signTone(s.dailyPnl), bold: true, priority: 8 },
+    ],
+  };
+}
+
+export function StatusBar({ status, width }: { status: StatusView; width: number }) {
+  const l1 = stateLine(status);
+  const l2 = healthLine(status);
+  return (
+    <Box flexDirection="column" width={width} height={2}>
+      <Line left={l1.left} right={l1.right} width={width} />
+      <Line left={l2.left} right={l2.right} width={width} />
+    </Box>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Reconciliation diffs between the engine's books and the venue: critical first, then warnings,
+ * newest first within a severity; the message column shrinks to fit.
+ */
+import type { DiffRow, DiffSeverity, WorkstationSnapshot } from '../../workstation/model.ts';
+import { DataTable, type DataColumn } from '../DataTable.tsx';
+import { fmtClock, oneLine } from '../format.ts';
+import type { Tone } from '../theme.tsx';
+import { Empty } from './Empty.tsx';
+import type { PaneProps } from './pane-props.ts';
+
+const RANK: Record<DiffSeverity, number> = { critical: 0, warn: 1, info: 2 };
+const TONE: Record<string, Tone> = { CRIT: 'red', warn: 'yellow', info: 'gray' };
+
+const SEV_LABEL: Record<DiffSeverity, string> = { critical: 'CRIT', warn: 'warn', info: 'info' };
+
+// The message says the most: below 28 characters it is kept and the kind column goes instead.
+const COLUMNS: readonly DataColumn[] = [
+  { key: 'sev', priority: 10, tone: (t) => TONE[t.trim()] },
+  { key: 'kind', priority: 4 },
+  { key: 'symbol', priority: 7 },
+  { key: 'message', priority: 9, flex: true, minWidth: 28 },
+  { key: 'resolution', priority: 6, tone: (t) => (t.trim() === 'pending' ? 'yellow' : undefined) },
+  { key: 'time', priority: 3 },
+];
+
+/** Critical first, then by time, newest first. */
+export function sortDiffs(diffs: readonly DiffRow[]): DiffRow[] {
+  return [...diffs].sort((a, b) => RANK[a.severity] - RANK[b.severity] || b.ts - a.ts);
+}
+
+export function diffsSummary(s: WorkstationSnapshot): string {
+  if (s.diffs.length === 0) return 'in sync';
+  const n = (sev: DiffSeverity) => s.diffs.filter((d) => d.severity === sev).length;
+  return `${n('critical')} critical · ${n('warn')} warn · ${n('info')} info`;
+}
+
+export function DiffsPane({ snap, width, height }: PaneProps) {
+  if (snap.diffs.length === 0) return <Empty text="no differences: local books match the venue" width={width} />;
+  const rows = sortDiffs(snap.diffs).map((d) => ({
+    sev: SEV_LABEL[d.severity],
+    kind: oneLine(d.kind),
+    symbol: d.symbol ?? '',
+    message: oneLine(d.message),
+    resolution: oneLine(d.resolution),
+    time: fmtClock(d.ts),
+  }));
+  return <DataTable columns={COLUMNS} rows={rows} width={width} height={height} noun="diffs" />;
+}

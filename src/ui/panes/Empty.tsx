@@ -1,0 +1,9 @@
+/**
+ * The one gray line a pane shows when it has nothing to list ("no open orders").
+ */
+import { Paint } from '../theme.tsx';
+import { truncate } from '../format.ts';
+
+export function Empty({ text, width }: { text: string; width: number }) {
+  return <Paint tone="gray">{truncate(text, width)}</Paint>;
+}

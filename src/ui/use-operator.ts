@@ -1,0 +1,84 @@
+/**
+ * The imperative shell around operator-flow.ts: reads keys from Ink, runs them through the pure
+ * reducer, and performs the effects (send a command, show its result, exit after quit). State is
+ * kept in a ref as well as in React state, so keys that arrive together ("fy" in one packet over
+ * SSH) each see the state the previous one left, not the last rendered one.
+ */
+import { useCallback, useRef, useState } from 'react';
+import { useApp, useInput, useStdin, type Key } from 'ink';
+import type { OperatorCommand, Workstation, WorkstationSnapshot } from '../workstation/model.ts';
+import { toKeyPress } from './keys.ts';
+import { initialUi, reduceKey, type EngineFacts, type Effect, type FlashTone, type UiState } from './operator-flow.ts';
+
+export interface OperatorOptions {
+  readonly ws: Workstation;
+  readonly snap: WorkstationSnapshot;
+  /** False while the terminal is too small: nothing can be seen, so no key acts. */
+  readonly enabled: boolean;
+  readonly show: (text: string, tone: FlashTone) => void;
+}
+
+function factsOf(snap: WorkstationSnapshot): EngineFacts {
+  return {
+    state: snap.status.state,
+    stateReason: snap.status.stateReason,
+    openPositions: snap.positions.filter((p) => p.qty !== 0).length,
+  };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function useOperator({ ws, snap, enabled, show }: OperatorOptions): UiState {
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const [ui, setUi] = useState<UiState>(initialUi);
+  const uiRef = useRef<UiState>(initialUi);
+  const snapRef = useRef(snap);
+  snapRef.current = snap;
+
+  const send = useCallback(
+    (cmd: OperatorCommand): Promise<void> => {
+      show(`${cmd.type}: sending…`, 'info');
+      return ws.send(cmd).then(
+        (res) => show(res.message === '' ? `${cmd.type}: ${res.ok ? 'done' : 'failed'}` : res.message, res.ok ? 'ok' : 'error'),
+        (err: unknown) => show(`${cmd.type} failed: ${errorText(err)}`, 'error'),
+      );
+    },
+    [ws, show],
+  );
+
+  const perform = useCallback(
+    (effect: Effect) => {
+      switch (effect.type) {
+        case 'flash':
+          show(effect.text, effect.tone);
+          return;
+        case 'send':
+          void send(effect.cmd);
+          return;
+        case 'quit':
+          void send(effect.cmd).finally(() => exit());
+          return;
+      }
+    },
+    [send, show, exit],
+  );
+
+  const onInput = useCallback(
+    (input: string, key: Key) => {
+      if (!enabled) return;
+      const step = reduceKey(uiRef.current, toKeyPress(input, key), factsOf(snapRef.current));
+      if (step.ui !== uiRef.current) {
+        uiRef.current = step.ui;
+        setUi(step.ui);
+      }
+      step.effects.forEach(perform);
+    },
+    [enabled, perform],
+  );
+
+  useInput(onInput, { isActive: isRawModeSupported });
+  return ui;
+}
