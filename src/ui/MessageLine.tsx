@@ -16,11 +16,11 @@ function promptSegments(p: Prompt, width: number): Segment[] {
   if (p.kind === 'confirm') {
     return [
       { text: p.question, tone: 'yellow', bold: true, flex: true, minWidth: 20, priority: 5 },
-      { text: 'y = yes, any other key = no', priority: 4 },
+      { text: 'y = yes, other = no', priority: 4 },
     ];
   }
   const label = `${p.label} - reason:`;
-  const error = p.error !== undefined ? [{ text: p.error, tone: 'red' as const, priority: 3 }] : [];
+  const error = p.error !== undefined ? [{ text: p.error, tone: 'red' as const, priority: 6 }] : [];
   const room = Math.max(8, width - Math.min(label.length, 40) - 1 - (p.error !== undefined ? p.error.length + 2 : 0) - 1);
   const text = p.text.length >= room ? p.text.slice(p.text.length - room + 1) : p.text;
   return [

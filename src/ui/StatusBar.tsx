@@ -2,7 +2,8 @@
  * The two status lines at the top of every layout. Line 1: who is trading what and in which state
  * (mode, venue, strategy, RUNNING/PAUSED/REDUCE-ONLY/HALTED and why; engine time on the right).
  * Line 2: the health of the connection (market data, user stream, clock offset, rate budget) and
- * the money (equity, daily PnL). The state reason shortens first when the width runs out.
+ * the money (equity, daily PnL). When the width runs out the engine clock and the venue go first,
+ * then the state reason shortens.
  */
 import { Box } from 'ink';
 import type { StatusView, StrategyState } from '../workstation/model.ts';
@@ -47,7 +48,7 @@ export function stateLine(s: StatusView): { left: Segment[]; right: Segment[] } 
   const reason = s.stateReason.trim();
   const left: Segment[] = [
     { text: ` ${s.mode.toUpperCase()} `, tone: MODE_TONE[s.mode], inverse: true, bold: true, priority: 9 },
-    { text: s.venue, priority: 6 },
+    { text: s.venue, priority: 4 },
     { text: s.strategy, tone: 'cyan', priority: 7 },
     { text: s.state, tone: STATE_TONE[s.state], bold: true, inverse: s.state === 'HALTED', priority: 10 },
   ];

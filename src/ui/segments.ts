@@ -35,30 +35,39 @@ function shorten(s: Segment, to: number): Segment {
 
 /**
  * Segments of `left` and `right` (right-aligned) that fit in `width`, `gap` spaces apart (and at
- * least `gap` spaces between the two groups when both are present).
+ * least `gap` spaces between the two groups when both are present). Segments less important than
+ * the flexible one are dropped before it is shortened; when shortening to its minimum is not
+ * enough, the least important segment left goes (the flexible one included) and the rest is
+ * tried again at full length.
  */
 export function fitLine(left: readonly Segment[], right: readonly Segment[], width: number, gap = 2): FittedLine {
-  let l = [...left];
-  let r = [...right];
-  const total = () => lengthOf(l, gap) + lengthOf(r, gap) + (l.length > 0 && r.length > 0 ? gap : 0);
-  for (let guard = 0; total() > width && guard < 1000; guard++) {
-    const over = total() - width;
-    const flexAt = l.findIndex((s) => s.flex === true && s.text.length > (s.minWidth ?? 8));
-    if (flexAt >= 0) {
-      const s = l[flexAt] as Segment;
-      l[flexAt] = shorten(s, Math.max(s.minWidth ?? 8, s.text.length - over));
+  const dropped = new Set<Segment>();
+  const prio = (s: Segment) => s.priority ?? 0;
+  const lowest = (xs: readonly Segment[]) => xs.reduce((a, s) => (prio(s) < prio(a) ? s : a));
+  let l: Segment[] = [...left];
+  let r: Segment[] = [...right];
+  for (;;) {
+    l = left.filter((s) => !dropped.has(s));
+    r = right.filter((s) => !dropped.has(s));
+    const over = lengthOf(l, gap) + lengthOf(r, gap) + (l.length > 0 && r.length > 0 ? gap : 0) - width;
+    if (over <= 0) break;
+    const all = [...l, ...r];
+    const flex = l.find((s) => s.flex === true);
+    const lower = flex === undefined ? [] : all.filter((s) => s !== flex && prio(s) < prio(flex));
+    if (lower.length > 0) {
+      dropped.add(lowest(lower));
       continue;
     }
-    const all = [...l.map((s, i) => ({ s, side: 'l' as const, i })), ...r.map((s, i) => ({ s, side: 'r' as const, i }))];
+    if (flex !== undefined && flex.text.length - over >= (flex.minWidth ?? 8)) {
+      l = l.map((s) => (s === flex ? shorten(s, s.text.length - over) : s));
+      break;
+    }
     if (all.length <= 1) {
       l = l.map((s) => shorten(s, width));
       r = r.map((s) => shorten(s, width));
       break;
     }
-    let drop = all[0] as (typeof all)[number];
-    for (const c of all) if ((c.s.priority ?? 0) < (drop.s.priority ?? 0)) drop = c;
-    if (drop.side === 'l') l = l.filter((_, i) => i !== drop.i);
-    else r = r.filter((_, i) => i !== drop.i);
+    dropped.add(lowest(all));
   }
   const used = lengthOf(l, gap) + lengthOf(r, gap);
   return { left: l, right: r, pad: r.length > 0 ? Math.max(l.length > 0 ? gap : 0, width - used) : 0 };
