@@ -77,7 +77,8 @@ export const TAB_LINES = 1;
 
 function tableNeed(id: PaneId, rows: number, extra = 0): PaneNeed {
   const want = rows === 0 ? 2 : 1 + TABLE_CHROME + rows + extra;
-  return { id, min: Math.min(want, 1 + TABLE_CHROME + 1), want };
+  // At least one row, plus the "… N more" line when there are more.
+  return { id, min: Math.min(want, 1 + TABLE_CHROME + Math.min(rows, 2)), want };
 }
 
 /** How many lines a pane wants for this snapshot at `width` (title rule included). */
@@ -110,8 +111,8 @@ export function paneNeed(id: PaneId, s: WorkstationSnapshot, width: number): Pan
 
 /**
  * Splits `total` lines among panes: every pane its minimum (in order, while lines last), then the
- * selected pane up to what it wants, then the others in order, then anything left to the flexible
- * pane. The heights always sum to at most `total`.
+ * selected pane up to what it wants, then the fixed panes, then the flexible one, then anything
+ * left to the flexible pane. The heights always sum to at most `total`.
  */
 export function allocateHeights(needs: readonly PaneNeed[], total: number, selected: PaneId): PaneSlot[] {
   const h = new Map<PaneId, number>();
@@ -129,7 +130,8 @@ export function allocateHeights(needs: readonly PaneNeed[], total: number, selec
   };
   const sel = needs.find((n) => n.id === selected);
   if (sel !== undefined) grow(sel);
-  for (const n of needs) grow(n);
+  for (const n of needs) if (n.flex !== true) grow(n);
+  for (const n of needs) if (n.flex === true) grow(n);
   const flex = needs.find((n) => n.flex === true) ?? needs[needs.length - 1];
   if (flex !== undefined && left > 0) h.set(flex.id, (h.get(flex.id) ?? 0) + left);
   return needs.map((n) => ({ id: n.id, height: h.get(n.id) ?? 0 }));
@@ -151,7 +153,8 @@ export function planLayout(size: TerminalSize, snap: WorkstationSnapshot, select
     ).filter((p) => p.height > 0);
     return { kind: 'single', width: columns, frameHeight, bodyHeight, panes };
   }
-  const leftWidth = Math.min(110, Math.max(78, Math.floor(columns * 0.6)));
+  // 74 columns hold the positions and orders tables; the right column gets the rest (45 at 120).
+  const leftWidth = Math.min(110, Math.max(74, Math.floor(columns * 0.6)));
   const rightWidth = columns - leftWidth - 1;
   const column = (ids: readonly PaneId[], width: number): GridColumn => ({
     width,

@@ -38,7 +38,7 @@ describe('planLayout', () => {
       expect(c.panes.reduce((a, p) => a + p.height, 0)).toBe(l.bodyHeight);
       for (const p of c.panes) expect(p.height).toBeGreaterThanOrEqual(2);
     }
-    expect(l.columns[0]?.width).toBeGreaterThanOrEqual(78);
+    expect(l.columns[0]?.width).toBeGreaterThanOrEqual(74);
   });
 });
 

@@ -15,7 +15,7 @@ const COLUMNS: readonly DataColumn[] = [
   { key: 'metric', priority: 10 },
   { key: 'live', align: 'right', priority: 9 },
   { key: 'backtest', align: 'right', priority: 8 },
-  { key: 'live - bt', align: 'right', priority: 7, tone: signTone },
+  { key: 'live - bt', align: 'right', priority: 5, tone: signTone },
 ];
 
 export function divergenceSummary(s: WorkstationSnapshot): string {
@@ -44,7 +44,7 @@ export function DivergencePane({ snap, width, height }: PaneProps) {
     { metric: 'fills', live: fmtFixed(d.liveFills, 0), backtest: fmtFixed(d.backtestFills, 0), 'live - bt': fillGap > 0 ? `+${fillGap}` : String(fillGap) },
     { metric: 'PnL', live: fmtSigned(d.livePnl), backtest: fmtSigned(d.backtestPnl), 'live - bt': fmtSigned(d.livePnl - d.backtestPnl) },
     // Already a difference (mean live fill price minus the model's, in bps): one value.
-    { metric: 'slippage vs model', live: `${fmtBps(d.slippageVsModelBps)} bps`, backtest: 'model', 'live - bt': '' },
+    { metric: 'slip vs model', live: `${fmtBps(d.slippageVsModelBps)} bps`, backtest: 'model', 'live - bt': '' },
     { metric: 'funding', live: fmtSigned(d.fundingLive), backtest: '', 'live - bt': '' },
   ];
   const tableH = Math.min(height, TABLE_CHROME + rows.length);

@@ -13,8 +13,9 @@ import type { PaneProps } from './pane-props.ts';
 const COLUMNS: readonly DataColumn[] = [
   { key: 'symbol', priority: 10 },
   { key: 'so far', align: 'right', priority: 9, tone: signTone },
-  { key: 'next (UTC)', priority: 8 },
-  { key: 'rate', align: 'right', priority: 7 },
+  { key: 'next in', align: 'right', priority: 7 },
+  { key: 'at (UTC)', priority: 3 },
+  { key: 'rate', align: 'right', priority: 8 },
   { key: 'est next', align: 'right', priority: 6, tone: signTone },
 ];
 
@@ -43,7 +44,8 @@ export function FundingPane({ snap, width, height }: PaneProps) {
     return {
       symbol: f.symbol,
       'so far': soFar(f.total),
-      'next (UTC)': f.nextTime === undefined ? 'n/a' : `${fmtClock(f.nextTime)} in ${fmtDuration(f.nextTime - now)}`,
+      'next in': f.nextTime === undefined ? 'n/a' : fmtDuration(f.nextTime - now),
+      'at (UTC)': f.nextTime === undefined ? '' : fmtClock(f.nextTime),
       rate: fmtRate(f.nextRate),
       'est next': est === undefined ? '' : fmtSigned(est),
     };
