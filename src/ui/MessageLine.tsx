@@ -19,12 +19,13 @@ function promptSegments(p: Prompt, width: number): Segment[] {
       { text: 'y = yes, other = no', priority: 4 },
     ];
   }
-  const label = `${p.label} - reason:`;
   const error = p.error !== undefined ? [{ text: p.error, tone: 'red' as const, priority: 6 }] : [];
-  const room = Math.max(8, width - Math.min(label.length, 40) - 1 - (p.error !== undefined ? p.error.length + 2 : 0) - 1);
-  const text = p.text.length >= room ? p.text.slice(p.text.length - room + 1) : p.text;
+  // The typed text keeps its tail in view; what is being overridden shortens, then goes.
+  const room = Math.max(8, width - 'reason: '.length - 1);
+  const text = p.text.length >= room ? `…${p.text.slice(p.text.length - room + 2)}` : p.text;
   return [
-    { text: label, tone: 'yellow', bold: true, flex: true, minWidth: 16, priority: 4 },
+    { text: p.label, tone: 'yellow', bold: true, flex: true, minWidth: 16, priority: 4 },
+    { text: 'reason:', tone: 'yellow', bold: true, priority: 8 },
     { text: `${text}_`, priority: 9 },
     ...error,
   ];

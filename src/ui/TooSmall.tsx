@@ -14,7 +14,8 @@ export function tooSmallMessage(columns: number, rows: number): string {
   const variants = [
     `terminal too small (${size}): Parity needs at least ${need} - still running, resize to see the workstation`,
     `terminal too small (${size}): needs ${need} - still running, resize to see it`,
-    `too small (${size}): needs ${need} - still running`,
+    `terminal too small (${size}): needs ${need} - still running, resize`,
+    `too small (${size}): needs ${need}, still running`,
     `too small (${size}), need ${need}`,
   ];
   return variants.find((v) => v.length <= columns) ?? truncate(variants[variants.length - 1] as string, Math.max(1, columns));

@@ -128,8 +128,8 @@ function onPause(ui: UiState, facts: EngineFacts): Step {
   if (setByOperator(facts.stateReason)) {
     return { ui, effects: [{ type: 'send', cmd: { type: 'resume', reason: 'operator resume' } }] };
   }
-  const why = facts.stateReason.trim() === '' ? facts.state : `${facts.state}: ${facts.stateReason.trim()}`;
-  return { ui: { ...ui, prompt: reasonPrompt('resume', `resume (engine set ${why})`) }, effects: [] };
+  const why = facts.stateReason.trim() === '' ? '' : `: ${facts.stateReason.trim()}`;
+  return { ui: { ...ui, prompt: reasonPrompt('resume', `resume after ${facts.state}${why}`) }, effects: [] };
 }
 
 function onQuit(ui: UiState, facts: EngineFacts): Step {

@@ -65,7 +65,7 @@ describe('p: pause and resume', () => {
     const { m } = await start(ws);
     await m.press('p');
     expect(ws.sent).toEqual([]);
-    expect(m.frame()).toContain('resume (engine set HALTED: feed down 30s) - reason: _');
+    expect(m.frame()).toContain('resume after HALTED: feed down 30s reason: _');
     expect(lastLines(m)).toContain('Enter send  Esc cancel');
     await m.press(KEY.enter);
     expect(m.frame()).toContain('a reason is required (Esc cancels)');
@@ -104,7 +104,7 @@ describe('f and h: confirmation, then a reason', () => {
       expect(lastLines(m)).toContain('y confirm  any other key cancel');
       expect(ws.sent).toEqual([]);
       await m.press('y');
-      expect(m.frame()).toContain(`${type} - reason: _`);
+      expect(m.frame()).toContain(`${type} reason: _`);
       await m.press('n', 'e', 'w', 's');
       await m.press(KEY.enter);
       expect(ws.sent).toEqual([{ type, reason: 'news' }]);
@@ -137,7 +137,7 @@ describe('f and h: confirmation, then a reason', () => {
     const { ws, m } = await start();
     await m.press('h', 'y', 'r', '2', 'q', '?', 'p');
     expect(ws.sent).toEqual([]);
-    expect(m.frame()).toContain('halt - reason: r2q?p_');
+    expect(m.frame()).toContain('halt reason: r2q?p_');
     expect(m.lines()[3]).toContain('1 Positions');
     await m.press(KEY.enter);
     expect(ws.sent).toEqual([{ type: 'halt', reason: 'r2q?p' }]);

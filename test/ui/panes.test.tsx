@@ -102,8 +102,8 @@ describe('panes', () => {
   it('4 funding: paid/received, next time and rate, estimate on the position', async () => {
     const f = await show('4');
     expect(f).toContain('4 Funding · net -2.75 USDT');
-    expect(f).toMatch(/BTCUSDT │ -3\.87 paid │ 16:00:00 in 2h18m │ \+0\.0100% │ +-2\.40 │/);
-    expect(f).toMatch(/XRPUSDT │ \+1\.12 recv │ 16:00:00 in 2h18m │ \+0\.0087% │ +\+0\.15 │/);
+    expect(f).toMatch(/BTCUSDT │ -3\.87 paid │ +2h18m │ 16:00:00 +│ \+0\.0100% │ +-2\.40 │/);
+    expect(f).toMatch(/XRPUSDT │ \+1\.12 recv │ +2h18m │ 16:00:00 +│ \+0\.0087% │ +\+0\.15 │/);
   });
 
   it('5 latency: p50/p90/p99 per metric and a sparkline of recent samples', async () => {
@@ -119,7 +119,7 @@ describe('panes', () => {
     expect(f).toContain('6 Live vs backtest · PnL gap -13.67 · slippage +1.8 bps');
     expect(f).toMatch(/fills +│ +14 │ +15 │ +-1 │/);
     expect(f).toMatch(/PnL +│ +\+118\.23 │ +\+131\.90 │ +-13\.67 │/);
-    expect(f).toMatch(/slippage vs model │ \+1\.8 bps │ +model │/);
+    expect(f).toMatch(/slip vs model +│ \+1\.8 bps │ +model │/);
     expect(f).toMatch(/funding +│ +-2\.75 │/);
     expect(f).toContain('note: one backtest fill at 09:12 has no live counterpart (queue position)');
   });
@@ -129,7 +129,7 @@ describe('panes', () => {
     ws.current = { ...ws.current, divergence: { ...ws.current.divergence, available: false, note: 'no backtest replay in live mode yet' } };
     const f = await show('6', ws);
     expect(f).toContain('not available: no backtest replay in live mode yet');
-    expect(f).not.toContain('slippage vs model │');
+    expect(f).not.toContain('slip vs model');
   });
 
   it('7 equity: a braille chart with its range, change and time span', async () => {
