@@ -1,0 +1,181 @@
+/**
+ * The state directory: one running Parity at a time (a lock file), the journal, the snapshots and
+ * the client order id reservations. `openStateDir` is the start of the crash-only path: it checks
+ * the directory, finds the newest usable snapshot and the journal after it, and hands both back for
+ * replay; it changes nothing on disk until every check has passed (a torn journal tail is cut off
+ * only then). Problems come back as StateDirError with what was kept and what to do.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LoggedMessage } from '../engine/index.ts';
+import { JournalError, JournalWriter, readJournal, segments, syncDir, type FsyncPolicy } from './journal.ts';
+import { SnapshotError, SnapshotStore, type SnapshotDoc } from './snapshot-store.ts';
+
+export class StateDirError extends Error {
+  override readonly name = 'StateDirError';
+}
+
+/** What the journal holds: the kernel's messages, and session markers. */
+export type JournalEntry = { readonly k: 'm'; readonly m: LoggedMessage } | { readonly k: 'start'; readonly at: number; readonly mode: string; readonly venue: string };
+
+export interface Recovered {
+  readonly snapshot: SnapshotDoc | null;
+  /** Messages journaled after the snapshot, in order. */
+  readonly messages: readonly LoggedMessage[];
+  /** The newest engine time seen in the snapshot or the journal (0 for a fresh directory). */
+  readonly lastTs: number;
+  /** Things noticed and handled: a torn journal tail, a corrupt snapshot replaced by the previous one. */
+  readonly notes: readonly string[];
+  /** Highest client order id sequence reserved per strategy (ids up to it may have been used). */
+  readonly reserved: Readonly<Record<string, number>>;
+  readonly journalEntries: number;
+}
+
+export interface StateDir {
+  readonly dir: string;
+  readonly journal: JournalWriter;
+  readonly recovered: Recovered;
+  /** Records, durably and synchronously, that ids up to `upTo` may be used by `strategy`. */
+  reserveIds(strategy: string, upTo: number): void;
+  /** Saves a snapshot of `state` covering the journal so far, starts a new journal segment, and drops history older than the previous snapshot. */
+  snapshot(state: SnapshotDoc['state'], at: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+function explain(err: unknown, what: string, dir: string): StateDirError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code === 'ENOSPC' ? 'no space left' : (err as Error).message;
+  return new StateDirError(`cannot ${what} in the state directory ${dir}: ${why}. Nothing was changed. Fix the permissions or pass another --state-dir.`);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function takeLock(dir: string): string {
+  const lock = join(dir, 'parity.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return lock;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw explain(err, 'create the lock file', dir);
+      const pid = Number(readFileSync(lock, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
+        throw new StateDirError(`another Parity (pid ${pid}) is using the state directory ${dir}. Stop it first, or pass another --state-dir.`);
+      }
+      unlinkSync(lock); // left by a process that died: ours now
+    }
+  }
+  throw new StateDirError(`could not lock the state directory ${dir}`);
+}
+
+export function openStateDir(dir: string, o: { fsync?: FsyncPolicy } = {}): StateDir {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw explain(err, 'create the directory', dir);
+  }
+  try {
+    const probe = join(dir, '.write-probe');
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    throw explain(err, 'write', dir);
+  }
+  const lock = takeLock(dir);
+  try {
+    const store = new SnapshotStore(dir);
+    const notes: string[] = [];
+    let loaded;
+    try {
+      loaded = store.load();
+    } catch (err) {
+      throw new StateDirError(`${(err as Error).message}. Nothing was changed: run the newer Parity, or move ${dir} aside to start fresh.`);
+    }
+    for (const p of loaded.problems) notes.push(`snapshot unusable (${p}); using the one before it and more of the journal`);
+    const snap = loaded.doc;
+    let read;
+    try {
+      read = readJournal<JournalEntry>(dir, false);
+    } catch (err) {
+      if (err instanceof JournalError) throw new StateDirError(err.message);
+      throw err;
+    }
+    const from = snap?.seq ?? 0;
+    const first = read.lines[0];
+    if (snap !== null && first !== undefined && first.seq > from) {
+      throw new StateDirError(`the journal in ${dir} starts at entry ${first.seq} but the usable snapshot needs it from ${from}: history is missing. Nothing was changed; move the directory aside to start fresh (the venue's state will be reconciled).`);
+    }
+    const messages: LoggedMessage[] = [];
+    let lastTs = snap?.at ?? 0;
+    for (const l of read.lines) {
+      if (l.seq < from || l.entry.k !== 'm') continue;
+      messages.push(l.entry.m);
+      const ts = (l.entry.m as { tsInit?: number }).tsInit;
+      if (typeof ts === 'number' && ts > lastTs) lastTs = ts;
+    }
+    if (read.tornTail) {
+      readJournal<JournalEntry>(dir, true); // now cut the torn line
+      notes.push('the last journal line was torn (the process died while writing it); it was dropped');
+    }
+    const idsFile = join(dir, 'ids.json');
+    let reserved: Record<string, number> = {};
+    if (existsSync(idsFile)) {
+      try {
+        reserved = JSON.parse(readFileSync(idsFile, 'utf8')) as Record<string, number>;
+      } catch {
+        notes.push('ids.json did not parse; order ids continue from the journal, past a safety margin');
+        reserved = {};
+      }
+    }
+    const lastSeq = read.lines.length > 0 ? (read.lines[read.lines.length - 1] as { seq: number }).seq : from - 1;
+    const journal = new JournalWriter({ dir, nextSeq: Math.max(lastSeq + 1, from), ...(o.fsync === undefined ? {} : { fsync: o.fsync }) });
+    const reservations: Record<string, number> = { ...reserved };
+    return {
+      dir,
+      journal,
+      recovered: { snapshot: snap, messages, lastTs, notes, reserved, journalEntries: read.lines.length },
+      reserveIds(strategy: string, upTo: number): void {
+        reservations[strategy] = upTo;
+        const tmp = join(dir, '.ids.json.tmp');
+        const fd = openSync(tmp, 'w', 0o600);
+        try {
+          writeSync(fd, JSON.stringify(reservations));
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(tmp, idsFile);
+      },
+      async snapshot(state, at) {
+        await journal.flush();
+        const prev = store.load().doc;
+        await store.save(journal.nextSeq, state, at);
+        await journal.roll();
+        // Keep history back to the previous snapshot (the fallback if the new one is ever unusable).
+        const keepFrom = prev?.seq ?? 0;
+        const segs = segments(dir);
+        for (let i = 0; i + 1 < segs.length; i++) {
+          if ((segs[i + 1] as { firstSeq: number }).firstSeq <= keepFrom) rmSync((segs[i] as { file: string }).file);
+        }
+        syncDir(dir);
+      },
+      async close() {
+        await journal.close();
+        rmSync(lock, { force: true });
+      },
+    };
+  } catch (err) {
+    rmSync(lock, { force: true });
+    if (err instanceof StateDirError || err instanceof SnapshotError) throw err;
+    throw explain(err, 'read the state', dir);
+  }
+}
