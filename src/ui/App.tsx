@@ -34,7 +34,7 @@ export function App({ ws, fps = DEFAULT_FPS, noColor = false, flashMs = DEFAULT_
   const snap = useThrottledSnapshot(ws, fps, scheduler);
   const size = useTerminalSize();
   const { flash, show } = useFlash(flashMs, scheduler);
-  const ui = useOperator({ ws, snap, show, enabled: size.columns >= MIN_COLUMNS && size.rows >= MIN_ROWS });
+  const ui = useOperator({ ws, snap, show, scheduler, enabled: size.columns >= MIN_COLUMNS && size.rows >= MIN_ROWS });
   const layout = planLayout(size, snap, ui.pane);
   const paused = snap.status.state !== 'RUNNING';
   return (

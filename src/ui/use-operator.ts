@@ -7,6 +7,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { useApp, useInput, useStdin, type Key } from 'ink';
 import type { OperatorCommand, Workstation, WorkstationSnapshot } from '../workstation/model.ts';
+import type { Scheduler } from './scheduler.ts';
 import { toKeyPress } from './keys.ts';
 import { initialUi, reduceKey, type EngineFacts, type Effect, type FlashTone, type UiState } from './operator-flow.ts';
 
@@ -16,6 +17,7 @@ export interface OperatorOptions {
   /** False while the terminal is too small: nothing can be seen, so no key acts. */
   readonly enabled: boolean;
   readonly show: (text: string, tone: FlashTone) => void;
+  readonly scheduler: Scheduler;
 }
 
 function factsOf(snap: WorkstationSnapshot): EngineFacts {
@@ -30,7 +32,7 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function useOperator({ ws, snap, enabled, show }: OperatorOptions): UiState {
+export function useOperator({ ws, snap, enabled, show, scheduler }: OperatorOptions): UiState {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const [ui, setUi] = useState<UiState>(initialUi);
@@ -59,11 +61,12 @@ export function useOperator({ ws, snap, enabled, show }: OperatorOptions): UiSta
           void send(effect.cmd);
           return;
         case 'quit':
-          void send(effect.cmd).finally(() => exit());
+          // Exit on a later turn, so the last frame ("quitting…", the reply) is drawn first.
+          void send(effect.cmd).finally(() => scheduler.schedule(() => exit(), 0));
           return;
       }
     },
-    [send, show, exit],
+    [send, show, exit, scheduler],
   );
 
   const onInput = useCallback(

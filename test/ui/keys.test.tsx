@@ -173,8 +173,10 @@ describe('q: quit', () => {
     await m.press('q');
     await tick(20);
     expect(ws.sent).toEqual([{ type: 'quit', reason: 'operator quit' }]);
-    // Ink unmounted the app: it no longer listens to the engine.
+    // Ink unmounted the app: it no longer listens to the engine; the last frame says why.
     expect(ws.subscribers).toBe(0);
+    expect(m.frame()).toContain('quit accepted');
+    expect(m.lines().at(-1)).toBe('quitting…');
   });
 
   it('asks first while positions are open; n keeps running, y quits', async () => {
