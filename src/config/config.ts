@@ -47,6 +47,24 @@ export const RiskConfig = z.strictObject({
 
 const paramValue = z.union([z.number(), z.string(), z.boolean()]);
 
+export const ReconciliationConfig = z.strictObject({
+  /** An open order at the venue that Parity does not know: adopt it, cancel it, or pause. */
+  unknownOrder: z.enum(['adopt', 'cancel', 'pause']).optional(),
+  /** A position that still differs once every reported fill is booked: adopt the venue's, or pause. */
+  position: z.enum(['adopt', 'pause']).optional(),
+  balance: z.enum(['adopt', 'pause']).optional(),
+  balanceTolerance: nonNeg.optional(),
+  inFlightMs: z.number().int().min(250).optional(),
+  openOrdersMs: z.number().int().min(1000).optional(),
+  fullMs: z.number().int().min(1000).optional(),
+});
+
+export const PersistenceConfig = z.strictObject({
+  /** group: batched fsync (default); always: fsync every entry; none: leave it to the OS. */
+  fsync: z.enum(['group', 'always', 'none']).optional(),
+  snapshotEveryMs: z.number().int().min(1000).optional(),
+});
+
 export const ConfigFile = z.strictObject({
   $schema: z.string().optional(),
   backtest: BacktestConfig.optional(),
@@ -55,6 +73,8 @@ export const ConfigFile = z.strictObject({
   strategies: z.record(z.string(), z.record(z.string(), paramValue)).optional(),
   /** Directory for runtime state (journal, snapshots, control socket). */
   stateDir: z.string().min(1).optional(),
+  reconciliation: ReconciliationConfig.optional(),
+  persistence: PersistenceConfig.optional(),
 });
 
 export type Config = z.infer<typeof ConfigFile>;

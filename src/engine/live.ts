@@ -50,9 +50,12 @@ export class LiveRuntime {
   /** Starts strategies. Warm-up bars go to strategies first with trading halted, so no order can come from history. */
   start(warmup: readonly Bar[] = []): void {
     if (warmup.length > 0) {
+      // Whatever the state was (a restart may restore a pause or a halt), it comes back after warm-up.
+      const before = this.kernel.tradingState;
+      const reason = this.kernel.tradingStateReason;
       this.kernel.setTradingState('halted', 'warming up on history');
       for (const b of warmup) stepData(this.kernel, this.matcher, b);
-      this.kernel.setTradingState('active', 'warm-up done');
+      this.kernel.setTradingState(before, before === 'active' ? 'warm-up done' : reason);
     }
     this.kernel.start();
     this.armTimer();

@@ -18,6 +18,7 @@ import {
   formatFixed,
   product,
   roundTo,
+  toNumber,
   type AccountType,
   type Fixed,
   type Instrument,
@@ -78,6 +79,21 @@ export class SimAccount {
       this.mirrors.set(inst.symbol, m);
       this.byIndex.push(m);
     });
+  }
+
+  /**
+   * Starts from a given ledger (paper mode after a restart: the simulated venue's books are the
+   * engine's recovered ones, since nothing else remembers them).
+   */
+  seed(ledger: Ledger): void {
+    void this.ledger;
+    this.exact = ledger;
+    this.balanceF = toNumber(ledger.balance);
+    for (const m of this.mirrors.values()) {
+      const p = ledger.positions[m.inst.symbol];
+      m.qty = p === undefined ? 0 : toNumber(p.qty);
+      m.cost = p === undefined ? 0 : toNumber(p.cost);
+    }
   }
 
   /** The exact ledger, with every fill so far applied. */

@@ -6,7 +6,7 @@
 import { Box } from 'ink';
 import type { Workstation } from '../workstation/model.ts';
 import { MIN_COLUMNS, MIN_ROWS, planLayout } from './layout.ts';
-import { ColorProvider } from './theme.tsx';
+import { ColorProvider } from './Paint.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { Body } from './Body.tsx';
 import { MessageLine } from './MessageLine.tsx';

@@ -8,7 +8,8 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { Box } from 'ink';
 import { Table, type CellProps, type TableProps } from '@alcalzone/ink-table';
-import { Paint, type Tone } from './theme.tsx';
+import { Paint } from './Paint.tsx';
+import type { Tone } from './theme.ts';
 import { fitTable, type ColumnSpec, type TableRow } from './table-fit.ts';
 
 /** A column as a pane declares it: the fitting rules plus how its cells are colored. */

@@ -4,7 +4,7 @@
  */
 import { Box } from 'ink';
 import { keyMap } from './keys.ts';
-import { Paint } from './theme.tsx';
+import { Paint } from './Paint.tsx';
 import { wrapWords } from './format.ts';
 
 export function HelpScreen({ width, height, paused }: { width: number; height: number; paused: boolean }) {

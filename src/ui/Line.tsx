@@ -3,7 +3,7 @@
  */
 import { Fragment } from 'react';
 import { Box, Text } from 'ink';
-import { Paint } from './theme.tsx';
+import { Paint } from './Paint.tsx';
 import { fitLine, type Segment } from './segments.ts';
 
 export interface LineProps {

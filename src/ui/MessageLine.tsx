@@ -8,7 +8,7 @@ import type { Prompt } from './operator-flow.ts';
 import type { Flash } from './use-flash.ts';
 import { Line } from './Line.tsx';
 import type { Segment } from './segments.ts';
-import type { Tone } from './theme.tsx';
+import type { Tone } from './theme.ts';
 
 const FLASH_TONE: Record<Flash['tone'], Tone | undefined> = { info: 'cyan', ok: 'green', error: 'red' };
 

@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import { Box } from 'ink';
-import { Paint } from './theme.tsx';
+import { Paint } from './Paint.tsx';
 import { truncate } from './format.ts';
 
 export interface PaneFrameProps {

@@ -10,7 +10,7 @@ import type { StatusView, StrategyState } from '../workstation/model.ts';
 import { fmtClock, fmtDuration, fmtMoney, fmtOffset, fmtSigned } from './format.ts';
 import { Line } from './Line.tsx';
 import type { Segment } from './segments.ts';
-import { signTone, type Tone } from './theme.tsx';
+import { signTone, type Tone } from './theme.ts';
 
 const MODE_TONE: Record<StatusView['mode'], Tone> = { live: 'red', paper: 'yellow', backtest: 'blue' };
 

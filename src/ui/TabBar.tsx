@@ -7,7 +7,7 @@ import type { WorkstationSnapshot } from '../workstation/model.ts';
 import { PANES, type PaneId } from './panes.ts';
 import { Line } from './Line.tsx';
 import type { Segment } from './segments.ts';
-import type { Tone } from './theme.tsx';
+import type { Tone } from './theme.ts';
 
 function badge(id: PaneId, s: WorkstationSnapshot): { text: string; tone?: Tone } | undefined {
   switch (id) {

@@ -4,7 +4,7 @@
  */
 import { Box } from 'ink';
 import { MIN_COLUMNS, MIN_ROWS } from './layout.ts';
-import { Paint } from './theme.tsx';
+import { Paint } from './Paint.tsx';
 import { truncate } from './format.ts';
 
 /** The longest wording that fits `columns`. */

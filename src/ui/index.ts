@@ -7,7 +7,7 @@ import { createElement } from 'react';
 import { render } from 'ink';
 import type { Workstation } from '../workstation/model.ts';
 import { App } from './App.tsx';
-import { noColorFromEnv } from './theme.tsx';
+import { noColorFromEnv } from './theme.ts';
 
 export { App, type AppProps } from './App.tsx';
 

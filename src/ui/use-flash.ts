@@ -20,8 +20,11 @@ export function useFlash(
 ): { readonly flash: Flash | undefined; readonly show: (text: string, tone: FlashTone) => void } {
   const [flash, setFlash] = useState<Flash | undefined>(undefined);
   const cancel = useRef<(() => void) | undefined>(undefined);
+  // A reply that arrives after the app is gone must not start a timer that keeps the process up.
+  const live = useRef(true);
   const show = useCallback(
     (text: string, tone: FlashTone) => {
+      if (!live.current) return;
       cancel.current?.();
       setFlash({ text, tone });
       cancel.current = scheduler.schedule(() => {
@@ -31,6 +34,12 @@ export function useFlash(
     },
     [ms, scheduler],
   );
-  useEffect(() => () => cancel.current?.(), []);
+  useEffect(() => {
+    live.current = true;
+    return () => {
+      live.current = false;
+      cancel.current?.();
+    };
+  }, []);
   return { flash, show };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSession } from '../../src/cli/run/session.ts';
@@ -17,19 +20,19 @@ afterAll(async () => lx.close());
 
 describe('parity run: bad input gets a clear message', () => {
   it('an unknown exchange id', () => {
-    const r = parity(['run', '--exchange', 'nosuchex', '--symbol', 'BTCUSDT']);
+    const r = parity(['run', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--exchange', 'nosuchex', '--symbol', 'BTCUSDT']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^parity: unknown exchange id "nosuchex"/);
   });
 
   it('a symbol the exchange does not list', async () => {
-    const r = await parityAsync(['run', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'DOGEUSDT']);
+    const r = await parityAsync(['run', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'DOGEUSDT']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^parity: symbol DOGEUSDT is not listed on binanceusdm/);
   });
 
   it('keys the exchange refuses (401): nothing is traded', async () => {
-    const r = await parityAsync(['run', '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'BTCUSDT'], { env: { PARITY_API_KEY: 'wrong-key', PARITY_API_SECRET: 'wrong-secret' } });
+    const r = await parityAsync(['run', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'BTCUSDT'], { env: { PARITY_API_KEY: 'wrong-key', PARITY_API_SECRET: 'wrong-secret' } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the venue refused the API key/);
     expect(r.stderr + r.stdout).not.toMatch(/wrong-secret/);
@@ -42,14 +45,14 @@ describe('parity run: bad input gets a clear message', () => {
     const f = join(mkdtempSync(join(tmpdir(), 'parity-key-')), 'keys.json');
     writeFileSync(f, JSON.stringify({ apiKey: 'a', secret: 'b' }));
     chmodSync(f, 0o644);
-    const r = parity(['run', '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'BTCUSDT', '--key-file', f]);
+    const r = parity(['run', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'BTCUSDT', '--key-file', f]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/readable by others \(mode 644\); run: chmod 600/);
   });
 
   it('insufficient margin and below-minimum orders are refused one by one; the session keeps running', async () => {
     const records: Record<string, unknown>[] = [];
-    const spec = buildRunSpec({ mode: 'live', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: OVERSIZE, timeframe: '5m', warmup: 0, feed: 'bars', leverage: 125 }, {});
+    const spec = buildRunSpec({ stateDir: mkdtempSync(join(tmpdir(), 'parity-run-')), mode: 'live', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: OVERSIZE, timeframe: '5m', warmup: 0, feed: 'bars', leverage: 125 }, {});
     const s = await startSession(spec, { log: (r) => records.push(r) }, { scheduler: nodeScheduler, env: {} });
     try {
       await settle(150);
@@ -73,7 +76,7 @@ describe('parity run --mode paper', () => {
   it('trades the live feed on the simulated venue: fills happen, the exchange sees no order', async () => {
     const CHURN = fileURLToPath(new URL('../kit/strategies/churn.ts', import.meta.url));
     const records: Record<string, unknown>[] = [];
-    const spec = buildRunSpec({ mode: 'paper', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 5, feed: 'bars,quotes', latency: '0' }, {});
+    const spec = buildRunSpec({ stateDir: mkdtempSync(join(tmpdir(), 'parity-run-')), mode: 'paper', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 5, feed: 'bars,quotes', latency: '0' }, {});
     const s = await startSession(spec, { log: (r) => records.push(r) }, { scheduler: nodeScheduler, env: {} });
     try {
       const before = lx.state().orders.length;

@@ -6,7 +6,7 @@ import { Console } from 'node:console';
 import chalk from 'chalk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { renderWorkstation } from '../../src/ui/index.ts';
-import { noColorFromEnv } from '../../src/ui/theme.tsx';
+import { noColorFromEnv } from '../../src/ui/theme.ts';
 import { FakeWorkstation } from '../kit/fake-workstation.ts';
 import { FakeTerminalIn, FakeTerminalOut } from './fake-terminal.ts';
 import { mount, tick, type Mounted } from './render-app.tsx';

@@ -28,6 +28,7 @@ export function addRunCommand(program: Command): void {
     .option('--key-file <path>', 'API key file (mode 0600): JSON {"apiKey","secret"} or two lines; else PARITY_API_KEY/PARITY_API_SECRET')
     .option('--duration <seconds>', 'stop after this many seconds', numberOption({ gt: 0 }))
     .option('--leverage <x>', 'margin accounts: buying power the risk gate allows, equity x leverage (default 1)', numberOption({ min: 1, max: 125 }))
+    .option('--state-dir <dir>', 'journal, snapshots and control socket (default ./state)')
     .option('-c, --config <file>', 'config file (default ./parity.config.json if present)');
   addSimOptions(cmd).action(async (flags: Flags) => {
     const spec = buildRunSpec(flags, loadConfig(flags.config));

@@ -13,6 +13,7 @@ import {
   createRng,
   fromNumber,
   parseFixed,
+  formatFixed,
   resolveParams,
   type Bar,
   type Clock,
@@ -22,6 +23,9 @@ import {
 import { SimulatedVenue } from '../../paper/index.ts';
 import { connect, LOCAL_DEMO_CREDENTIALS, redact, resolveCredentials, type CcxtConnection, type Credentials, type VenueStatus } from '../../exchanges/ccxt/index.ts';
 import { loadStrategy } from '../strategy-loader.ts';
+import { openStateDir } from '../../persistence/state-dir.ts';
+import { Reconciler } from '../../workstation/reconciler.ts';
+import { restoredState } from './restore.ts';
 import type { RunSpec } from './spec.ts';
 
 export interface SessionIO {
@@ -43,6 +47,7 @@ export interface Session {
   readonly runtime: LiveRuntime;
   readonly conn: CcxtConnection;
   readonly clock: OffsetClock;
+  readonly reconciler: Reconciler;
   status(): VenueStatus & { readonly mode: string; readonly tradingState: string };
   stop(reason: string): Promise<void>;
   /** Resolves when the session has stopped. */
@@ -63,23 +68,32 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   const rng = createRng(spec.seed);
   const credentials = credentialsFor(spec, deps.env);
   const log = (r: Record<string, unknown>): void => io.log(JSON.parse(redact(JSON.stringify(r), credentials)) as Record<string, unknown>);
+  // The crash-only path: state first (nothing else starts if it cannot be read), then the venue.
+  const sd = openStateDir(spec.stateDir, { fsync: spec.persistence.fsync });
+  for (const note of sd.recovered.notes) log({ kind: 'recovery', message: note });
   let kernelRef: Kernel | undefined;
   const onHalt = (e: HaltError): void => {
     log({ kind: 'halt', message: e.message });
     kernelRef?.setTradingState('halted', e.message);
   };
-  const conn = await connect({
-    exchange: spec.exchange,
-    ...(spec.exchangeUrl === undefined ? {} : { localUrl: spec.exchangeUrl }),
-    ...(credentials === undefined ? {} : { credentials }),
-    symbols: spec.symbols,
-    clock: wall,
-    venueClock: clock,
-    scheduler: deps.scheduler,
-    rng: rng.fork(),
-    onHalt,
-    ...(deps.requestTimeoutMs === undefined ? {} : { timeoutMs: deps.requestTimeoutMs }),
-  });
+  let conn: CcxtConnection;
+  try {
+    conn = await connect({
+      exchange: spec.exchange,
+      ...(spec.exchangeUrl === undefined ? {} : { localUrl: spec.exchangeUrl }),
+      ...(credentials === undefined ? {} : { credentials }),
+      symbols: spec.symbols,
+      clock: wall,
+      venueClock: clock,
+      scheduler: deps.scheduler,
+      rng: rng.fork(),
+      onHalt,
+      ...(deps.requestTimeoutMs === undefined ? {} : { timeoutMs: deps.requestTimeoutMs }),
+    });
+  } catch (err) {
+    await sd.close();
+    throw err;
+  }
   try {
     await conn.timeSync.measure();
   } catch {
@@ -88,11 +102,12 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   const instruments = conn.instruments;
   const perp = instruments.some((i) => i.kind === 'perpetual');
   const accountType = perp ? 'margin' : 'cash';
-  let startingCash = fromNumber(spec.cash);
   const live = spec.mode === 'live';
-  const balances = live ? await conn.reports.balances() : [];
-  const positions = live ? await conn.reports.positions() : [];
-  if (live) startingCash = parseFixed(balances.find((b) => b.currency === conn.settle)?.total ?? '0');
+  let startingCash = fromNumber(spec.cash);
+  const restored = restoredState(sd.recovered, instruments, conn.settle, startingCash);
+  const fresh = restored === undefined;
+  if (live && fresh) startingCash = parseFixed((await conn.reports.balances()).find((b) => b.currency === conn.settle)?.total ?? '0');
+  sd.journal.append({ k: 'start', at: wall.now(), mode: spec.mode, venue: spec.exchange });
 
   let runtime: LiveRuntime | undefined;
   const kernel = new Kernel({
@@ -103,35 +118,77 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     accountType,
     leverage: spec.leverage,
     limits: spec.limits,
-    onMessage: (m: LoggedMessage) => log({ kind: 'event', ...m }),
+    ...(restored === undefined ? {} : { restore: restored }),
+    orderIds: { reserve: (s, upTo) => sd.reserveIds(s, upTo) },
+    onMessage: (m: LoggedMessage) => {
+      sd.journal.append({ k: 'm', m });
+      log({ kind: 'event', ...m });
+    },
     onFault: (f) => log({ kind: 'strategy-fault', strategy: f.strategyId, handler: f.handler, message: f.message }),
     onWake: () => runtime?.wake(),
   });
   kernelRef = kernel;
-  for (const p of positions) kernel.portfolio.adoptPosition(p.symbol, p.qty, p.entryPrice);
-  const venue = live
-    ? conn.venue
-    : new SimulatedVenue({ instruments, clock, rng: rng.fork(), models: spec.models, currency: conn.settle, startingCash, accountType, leverage: spec.leverage });
-  runtime = new LiveRuntime(kernel, venue, deps.scheduler);
+  const sim = live ? undefined : new SimulatedVenue({ instruments, clock, rng: rng.fork(), models: spec.models, currency: conn.settle, startingCash, accountType, leverage: spec.leverage });
+  if (live && fresh) for (const p of await conn.reports.positions()) kernel.adoptPosition(p.symbol, p.qty, p.entryPrice);
+  if (sim !== undefined && !fresh) {
+    // The simulated venue remembers nothing across a restart: its books are the engine's, and its resting orders are gone.
+    sim.account.seed(kernel.portfolio.ledger);
+    for (const o of kernel.orders.open()) {
+      kernel.recordDiff({ kind: 'order_missing', severity: 'info', symbol: o.symbol, message: `paper order ${o.clientOrderId} did not survive the restart`, resolution: 'closed' });
+      kernel.applyVenueEvent({ type: 'OrderCanceled', clientOrderId: o.clientOrderId, symbol: o.symbol, tsEvent: clock.now(), tsInit: clock.now() });
+    }
+    kernel.drain();
+  }
+  runtime = new LiveRuntime(kernel, sim ?? conn.venue, deps.scheduler);
+  const reports = sim ?? conn.reports;
 
   const { definition } = await loadStrategy(spec.strategy);
-  kernel.addStrategy({ definition, params: resolveParams(definition, spec.params), symbols: instruments.map((i) => i.symbol) });
+  kernel.addStrategy({ definition, params: resolveParams(definition, spec.params), symbols: instruments.map((i) => i.symbol), state: restored?.strategies[definition.name] ?? {} });
 
   const warmup: Bar[] = [];
   for (const inst of instruments) warmup.push(...(await conn.marketData.history(inst.symbol, spec.barInterval, spec.warmupBars)));
   warmup.sort((a, b) => a.tsInit - b.tsInit);
   runtime.start(warmup);
-  log({ kind: 'started', mode: spec.mode, exchange: spec.exchange, symbols: instruments.map((i) => i.symbol), strategy: definition.name, warmupBars: warmup.length, offsetMs: conn.timeSync.offsetMs });
+  if (live) conn.userStream.start();
+
+  // Reconcile before trading: what changed while we were away is found, shown and resolved (or we start paused).
+  const reconciler = new Reconciler({
+    kernel,
+    reports,
+    symbols: instruments.map((i) => i.symbol),
+    policy: spec.reconciliation.policy,
+    scheduler: deps.scheduler,
+    budget: () => conn.requester.limiter.budget().remaining,
+    onDiffs: (diffs) => {
+      for (const d of diffs) log({ ...d, diff: d.kind, kind: 'diff' });
+    },
+    onError: (err) => log({ kind: 'reconcile-error', message: err.message }),
+  });
+  reconciler.setFillsHorizon(fresh ? clock.now() - 3_600_000 : sd.recovered.lastTs - 600_000);
+  const first = await reconciler.run('full');
+  log({
+    kind: 'reconciled',
+    diffs: first.diffs.length,
+    paused: first.paused,
+    state: kernel.tradingState,
+    reason: kernel.tradingStateReason,
+    positions: Object.fromEntries(instruments.map((i) => [i.symbol, kernel.portfolio.position(i.symbol).qty])),
+    openOrders: kernel.orders.open().map((o) => o.clientOrderId),
+    balance: formatFixed(kernel.portfolio.ledger.balance),
+  });
+  reconciler.start(spec.reconciliation.cadence);
+  log({ kind: 'started', mode: spec.mode, exchange: spec.exchange, symbols: instruments.map((i) => i.symbol), strategy: definition.name, warmupBars: warmup.length, offsetMs: conn.timeSync.offsetMs, restored: !fresh });
 
   const rt = runtime;
   await conn.marketData.subscribe(
     { symbols: instruments.map((i) => i.symbol), barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp },
     (d) => rt.onMarketData(d),
   );
-  if (live) conn.userStream.start();
 
   const timers: NodeJS.Timeout[] = [];
+  const snapshot = (): Promise<void> => sd.snapshot(kernel.captureState(), clock.now());
   timers.push(setInterval(() => void conn.timeSync.measure().catch(() => undefined), 60_000));
+  timers.push(setInterval(() => void snapshot().catch((err: unknown) => log({ kind: 'snapshot-error', message: (err as Error).message })), spec.persistence.snapshotEveryMs));
   let resolveStopped: (reason: string) => void = () => undefined;
   const stopped = new Promise<string>((r) => (resolveStopped = r));
   let stopping = false;
@@ -141,13 +198,17 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     runtime: rt,
     conn,
     clock,
+    reconciler,
     status: () => ({ ...conn.status(), mode: spec.mode, tradingState: kernel.tradingState }),
     async stop(reason: string) {
       if (stopping) return;
       stopping = true;
       for (const t of timers) clearInterval(t);
+      reconciler.stop();
       rt.stop();
       await conn.close();
+      await snapshot().catch((err: unknown) => log({ kind: 'snapshot-error', message: (err as Error).message }));
+      await sd.close();
       log({ kind: 'stopped', reason });
       resolveStopped(reason);
     },

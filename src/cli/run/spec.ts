@@ -1,6 +1,7 @@
 /** `parity run` options resolved and validated (flags over the config file over defaults). */
 import { riskLimitsOf, type Config } from '../../config/config.ts';
-import type { RiskLimits } from '../../engine/index.ts';
+import { DEFAULT_POLICY, type ReconPolicy, type RiskLimits } from '../../engine/index.ts';
+import { DEFAULT_CADENCE, type Cadence } from '../../workstation/reconciler.ts';
 import type { VenueModels } from '../../paper/index.ts';
 import { intervalOf } from '../../exchanges/ccxt/index.ts';
 import { UserError } from '../errors.ts';
@@ -23,6 +24,7 @@ export interface RunFlags extends SimFlags {
   readonly feed?: string;
   readonly duration?: number;
   readonly leverage?: number;
+  readonly stateDir?: string;
 }
 
 export interface RunSpec {
@@ -43,6 +45,10 @@ export interface RunSpec {
   readonly limits: Partial<RiskLimits>;
   /** Buying power the risk gate assumes on a margin account: equity x leverage (default 1). */
   readonly leverage: number;
+  /** Journal, snapshots, id reservations and the control socket live here. */
+  readonly stateDir: string;
+  readonly reconciliation: { readonly policy: ReconPolicy; readonly cadence: Cadence };
+  readonly persistence: { readonly fsync: 'group' | 'always' | 'none'; readonly snapshotEveryMs: number };
   /** Stop after this many seconds (tests, drills); run until stopped when absent. */
   readonly durationSec: number | undefined;
 }
@@ -64,6 +70,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
   const feed = new Set((flags.feed ?? 'bars,quotes').split(',').map((s) => s.trim()));
   for (const f of feed) if (!['bars', 'trades', 'quotes'].includes(f)) throw new UserError(`--feed ${f}: expected a list of bars, trades, quotes`);
   const strategy = flags.strategy ?? 'sma-cross';
+  const rc = config.reconciliation ?? {};
   return {
     mode,
     exchange,
@@ -80,6 +87,18 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     seed: seedOf(flags, config),
     limits: riskLimitsOf(config),
     durationSec: flags.duration,
+    stateDir: flags.stateDir ?? config.stateDir ?? 'state',
+    reconciliation: {
+      policy: {
+        unknownOrder: rc.unknownOrder ?? DEFAULT_POLICY.unknownOrder,
+        position: rc.position ?? DEFAULT_POLICY.position,
+        balance: rc.balance ?? DEFAULT_POLICY.balance,
+        balanceTolerance: rc.balanceTolerance ?? DEFAULT_POLICY.balanceTolerance,
+        inFlightGraceMs: DEFAULT_POLICY.inFlightGraceMs,
+      },
+      cadence: { inflightMs: rc.inFlightMs ?? DEFAULT_CADENCE.inflightMs, ordersMs: rc.openOrdersMs ?? DEFAULT_CADENCE.ordersMs, fullMs: rc.fullMs ?? DEFAULT_CADENCE.fullMs },
+    },
+    persistence: { fsync: config.persistence?.fsync ?? 'group', snapshotEveryMs: config.persistence?.snapshotEveryMs ?? 60_000 },
     leverage: flags.leverage ?? config.backtest?.leverage ?? 1,
   };
 }

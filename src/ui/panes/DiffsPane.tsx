@@ -1,11 +1,13 @@
 /**
  * Reconciliation diffs between the engine's books and the venue: critical first, then warnings,
- * newest first within a severity; the message column shrinks to fit.
+ * newest first within a severity; the message column shrinks to fit, and carries the kind when
+ * the kind column does not fit.
  */
 import type { DiffRow, DiffSeverity, WorkstationSnapshot } from '../../workstation/model.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
+import { fitTable } from '../table-fit.ts';
 import { fmtClock, oneLine } from '../format.ts';
-import type { Tone } from '../theme.tsx';
+import type { Tone } from '../theme.ts';
 import { Empty } from './Empty.tsx';
 import type { PaneProps } from './pane-props.ts';
 
@@ -37,7 +39,7 @@ export function diffsSummary(s: WorkstationSnapshot): string {
 
 export function DiffsPane({ snap, width, height }: PaneProps) {
   if (snap.diffs.length === 0) return <Empty text="no differences: local books match the venue" width={width} />;
-  const rows = sortDiffs(snap.diffs).map((d) => ({
+  const full = sortDiffs(snap.diffs).map((d) => ({
     sev: SEV_LABEL[d.severity],
     kind: oneLine(d.kind),
     symbol: d.symbol ?? '',
@@ -45,5 +47,8 @@ export function DiffsPane({ snap, width, height }: PaneProps) {
     resolution: oneLine(d.resolution),
     time: fmtClock(d.ts),
   }));
+  // Where the kind column does not fit (80 columns), the kind leads the message instead.
+  const kindFits = fitTable(COLUMNS, full, width).columns.some((c) => c.key === 'kind');
+  const rows = kindFits ? full : full.map((r) => ({ ...r, message: `${r.kind}: ${r.message}` }));
   return <DataTable columns={COLUMNS} rows={rows} width={width} height={height} noun="diffs" />;
 }

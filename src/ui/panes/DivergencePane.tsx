@@ -7,7 +7,8 @@ import { Box } from 'ink';
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
 import { fmtBps, fmtFixed, fmtSigned, oneLine, wrapWords } from '../format.ts';
-import { Paint, signTone } from '../theme.tsx';
+import { Paint } from '../Paint.tsx';
+import { signTone } from '../theme.ts';
 import { TABLE_CHROME } from '../table-fit.ts';
 import type { PaneProps } from './pane-props.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The one gray line a pane shows when it has nothing to list ("no open orders").
  */
-import { Paint } from '../theme.tsx';
+import { Paint } from '../Paint.tsx';
 import { truncate } from '../format.ts';
 
 export function Empty({ text, width }: { text: string; width: number }) {

@@ -8,7 +8,8 @@ import { Box } from 'ink';
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { brailleChart } from '../../render/braille-chart.ts';
 import { fmtDayMinute, fmtFixed, fmtMoney, fmtSigned, truncate } from '../format.ts';
-import { Paint, signTone } from '../theme.tsx';
+import { Paint } from '../Paint.tsx';
+import { signTone } from '../theme.ts';
 import { Empty } from './Empty.tsx';
 import type { PaneProps } from './pane-props.ts';
 

@@ -5,7 +5,8 @@
 import { Box } from 'ink';
 import type { EventLevel, WorkstationSnapshot } from '../../workstation/model.ts';
 import { fmtClock, truncate } from '../format.ts';
-import { Paint, type Tone } from '../theme.tsx';
+import { Paint } from '../Paint.tsx';
+import type { Tone } from '../theme.ts';
 import { Empty } from './Empty.tsx';
 import type { PaneProps } from './pane-props.ts';
 

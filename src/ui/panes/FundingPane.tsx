@@ -6,7 +6,7 @@
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
 import { fmtClock, fmtDuration, fmtMoney, fmtRate, fmtSigned } from '../format.ts';
-import { signTone } from '../theme.tsx';
+import { signTone } from '../theme.ts';
 import { Empty } from './Empty.tsx';
 import type { PaneProps } from './pane-props.ts';
 

@@ -8,7 +8,7 @@ import { sparkline } from '../../render/sparkline.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
 import { fmtFixed, fmtMs } from '../format.ts';
 import { fitTable, TABLE_CHROME } from '../table-fit.ts';
-import { Paint } from '../theme.tsx';
+import { Paint } from '../Paint.tsx';
 import type { PaneProps } from './pane-props.ts';
 
 const BASE: readonly DataColumn[] = [

@@ -5,7 +5,7 @@
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
 import { fmtDuration, fmtPrice, fmtQty } from '../format.ts';
-import type { Tone } from '../theme.tsx';
+import type { Tone } from '../theme.ts';
 import { Empty } from './Empty.tsx';
 import type { PaneProps } from './pane-props.ts';
 

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 /**
  * The live path (kernel, runtime, ccxt adapter, ccxt's real binanceusdm) against the local exchange
  * under each fault the exchange can inject, with a strategy that trades on every bar. Whatever the
@@ -30,7 +33,7 @@ const MATRIX: [string, FaultScript][] = [
 async function storm(faults: FaultScript, bars: number, during?: (lx: LocalExchange, bar: number) => void): Promise<{ lx: LocalExchange; session: Session; fills: OrderFilled[] }> {
   const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000, seed: 3 });
   const fills: OrderFilled[] = [];
-  const spec = buildRunSpec({ mode: 'live', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 10, feed: 'bars' }, {});
+  const spec = buildRunSpec({ stateDir: mkdtempSync(join(tmpdir(), 'parity-run-')), mode: 'live', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 10, feed: 'bars' }, {});
   const session = await startSession(spec, { log: (r) => void (r['type'] === 'OrderFilled' && fills.push(r as unknown as OrderFilled)) }, { scheduler: nodeScheduler, env: {}, requestTimeoutMs: 600 });
   await settle(150);
   lx.setFaults(faults);
