@@ -114,7 +114,11 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
     const have = new Set<TradeId>(o.tradeIds);
     return (fillsOf.get(venueId) ?? []).filter((f) => !have.has(f.tradeId)).sort((a, b) => a.ts - b.ts);
   };
+  // A venue order id is matched to one local order, once: fills are booked against that order only.
+  const handled = new Set<string>();
   const bookFills = (o: Order, venueId: string): number => {
+    if (handled.has(venueId)) return 0;
+    handled.add(venueId);
     let n = 0;
     for (const f of unbooked(o, venueId)) {
       actions.push({ type: 'apply-fill', fill: { ...f, clientOrderId: o.clientOrderId } });
@@ -122,6 +126,12 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
     }
     return n;
   };
+  // Reports name both ids: learn which venue order is which of ours before looking at fills
+  // (after a restart the engine may know an order by client id only).
+  for (const r of [...venue.openOrders, ...[...venue.statuses.values()].filter((x): x is OrderStatusReport => x !== null)]) {
+    const o = r.clientOrderId !== undefined ? byClient.get(r.clientOrderId) : undefined;
+    if (o !== undefined && !byVenue.has(r.venueOrderId)) byVenue.set(r.venueOrderId, o);
+  }
 
   // 1. Orders open at the venue.
   const openAtVenue = new Set<ClientOrderId>();
@@ -133,6 +143,7 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
       if (policy.unknownOrder === 'adopt') {
         diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: r.symbol, message: what, resolution: 'adopted' });
         actions.push({ type: 'adopt-order', report: r });
+        handled.add(r.venueOrderId);
         if (r.filledQty > 0) for (const f of fillsOf.get(r.venueOrderId) ?? []) actions.push({ type: 'apply-fill', fill: { ...f, clientOrderId: r.clientOrderId ?? (`ext-${r.venueOrderId}` as ClientOrderId) } });
       } else if (policy.unknownOrder === 'cancel') {
         diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: r.symbol, message: what, resolution: 'canceling' });
@@ -168,6 +179,7 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
 
   // 3. Fills on closed orders we know but missed (a stream gap), and fills of orders unknown here.
   for (const [venueId, list] of fillsOf) {
+    if (handled.has(venueId)) continue;
     const first = list[0];
     const o = byVenue.get(venueId) ?? (first?.clientOrderId !== undefined ? byClient.get(first.clientOrderId) : undefined);
     if (o !== undefined) {

@@ -175,6 +175,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     positions: Object.fromEntries(instruments.map((i) => [i.symbol, kernel.portfolio.position(i.symbol).qty])),
     openOrders: kernel.orders.open().map((o) => o.clientOrderId),
     balance: formatFixed(kernel.portfolio.ledger.balance),
+    trades: kernel.orders.list().flatMap((o) => o.tradeIds.map((t) => `${o.venueOrderId ?? ''}/${t}`)),
   });
   reconciler.start(spec.reconciliation.cadence);
   log({ kind: 'started', mode: spec.mode, exchange: spec.exchange, symbols: instruments.map((i) => i.symbol), strategy: definition.name, warmupBars: warmup.length, offsetMs: conn.timeSync.offsetMs, restored: !fresh });

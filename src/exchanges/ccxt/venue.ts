@@ -24,6 +24,7 @@ import {
   type VenueEvent,
   type VenueEventSink,
 } from '../../engine/index.ts';
+import { crashpoint } from '../../persistence/crashpoints.ts';
 import { isDuplicateClientId, isOrderNotFound } from './errors.ts';
 import type { VenueMarket } from './markets.ts';
 import { OrderRecords, type OrderRecord } from './order-records.ts';
@@ -139,6 +140,7 @@ export class CcxtVenue implements ExecutionPort {
         this.o.onRequestOut?.('submit', cmd.clientOrderId); // when the budget lets it go, not when queued
         return c.createOrder(market.ccxtSymbol, cmd.orderType, cmd.side, cmd.qty, cmd.price, params);
       });
+      crashpoint('after-submit-sent'); // the venue has the order; nothing here knows it yet
       await this.applySnapshot(rec, order);
     } catch (err) {
       if (isDuplicateClientId(err)) return this.lookupThenResend(rec, attempt);
