@@ -35,7 +35,7 @@ export function App({ ws, fps = DEFAULT_FPS, noColor = false, flashMs = DEFAULT_
   const size = useTerminalSize();
   const { flash, show } = useFlash(flashMs, scheduler);
   const ui = useOperator({ ws, snap, show, scheduler, enabled: size.columns >= MIN_COLUMNS && size.rows >= MIN_ROWS });
-  const layout = planLayout(size, snap, ui.pane);
+  const layout = planLayout(size, snap, ui.pane, ui.zoom);
   const paused = snap.status.state !== 'RUNNING';
   return (
     <ColorProvider enabled={!noColor}>

@@ -15,7 +15,11 @@ export function helpSegments(ui: UiState, paused: boolean): Segment[] {
   if (ui.prompt?.kind === 'confirm') return pairs([['y', 'confirm'], ['any other key', 'cancel']]);
   if (ui.prompt?.kind === 'reason') return pairs([['Enter', 'send'], ['Esc', 'cancel'], ['Backspace', 'erase']]);
   if (ui.help) return pairs([['Esc or ?', 'close help']]);
-  return keyMap(paused).map((k, i) => ({ text: `${k.keys} ${k.short}`, priority: i === 0 || k.keys === '?' ? 10 : 8 - i }));
+  // The zoom key goes first when the line is short: at 80 columns there is no grid to zoom from.
+  return keyMap(paused).map((k, i) => ({
+    text: `${k.keys} ${k.short}`,
+    priority: k.keys === 'z' ? 0 : i === 0 || k.keys === '?' ? 10 : 8 - i,
+  }));
 }
 
 export function HelpBar({ ui, paused, width }: { ui: UiState; paused: boolean; width: number }) {

@@ -44,6 +44,11 @@ export function keyMap(paused: boolean): readonly KeyHelp[] {
       long: 'show a pane: 1 positions, 2 orders, 3 diffs, 4 funding, 5 latency, 6 divergence, 7 equity, 8 events (Tab/Shift+Tab or arrows cycle)',
     },
     {
+      keys: 'z',
+      short: 'zoom',
+      long: 'on a large terminal, the selected pane alone with every column (z again: grid)',
+    },
+    {
       keys: 'p',
       short: paused ? 'resume' : 'pause',
       long: 'pause new entries (reductions still go out), or resume; resuming after the engine stopped on its own asks for a reason',

@@ -8,7 +8,8 @@
  * - below 80x24: a one-line "too small" message and nothing else;
  * - from 80x24: status bar, tab bar, the selected pane, message line, help bar; when the selected
  *   pane leaves 4 lines or more, the latest events fill them (so the log is always in view);
- * - from 120x40: status bar, every pane in a two-column grid, message line, help bar.
+ * - from 120x40: status bar, every pane in a two-column grid, message line, help bar (or, zoomed,
+ *   the one-pane layout at full size).
  */
 import type { WorkstationSnapshot } from '../workstation/model.ts';
 import type { PaneId } from './panes.ts';
@@ -137,13 +138,16 @@ export function allocateHeights(needs: readonly PaneNeed[], total: number, selec
   return needs.map((n) => ({ id: n.id, height: h.get(n.id) ?? 0 }));
 }
 
-/** The layout for a terminal of `size` showing `snap` with `selected` as the current pane. */
-export function planLayout(size: TerminalSize, snap: WorkstationSnapshot, selected: PaneId): Layout {
+/**
+ * The layout for a terminal of `size` showing `snap` with `selected` as the current pane; `zoom`
+ * keeps the one-pane layout on a grid-sized terminal.
+ */
+export function planLayout(size: TerminalSize, snap: WorkstationSnapshot, selected: PaneId, zoom = false): Layout {
   const { columns, rows } = size;
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) return { kind: 'too-small', columns, rows };
   const frameHeight = rows - 1;
   const bodyHeight = frameHeight - STATUS_LINES - FOOTER_LINES;
-  if (columns < GRID_COLUMNS || rows < GRID_ROWS) {
+  if (zoom || columns < GRID_COLUMNS || rows < GRID_ROWS) {
     const room = bodyHeight - TAB_LINES;
     const ids: PaneId[] = selected === 'events' ? ['events'] : [selected, 'events'];
     const panes = allocateHeights(

@@ -33,6 +33,8 @@ export interface UiState {
   readonly prompt: Prompt | undefined;
   /** Quit was sent: the app is closing. */
   readonly exiting: boolean;
+  /** On a grid-sized terminal, show the selected pane alone (as at 80x24) instead of the grid. */
+  readonly zoom: boolean;
 }
 
 export type FlashTone = 'info' | 'ok' | 'error';
@@ -57,7 +59,7 @@ export interface Step {
 /** Longest reason accepted (it has to fit on one input line at 80 columns). */
 export const MAX_REASON = 60;
 
-export const initialUi: UiState = { pane: 'positions', help: false, prompt: undefined, exiting: false };
+export const initialUi: UiState = { pane: 'positions', help: false, prompt: undefined, exiting: false, zoom: false };
 
 /** Whether the current state was set by the operator (its reason says so), not by the engine. */
 export function setByOperator(reason: string): boolean {
@@ -168,6 +170,8 @@ export function reduceKey(ui: UiState, key: KeyPress, facts: EngineFacts): Step 
     }
     case 'r':
       return { ui, effects: [{ type: 'send', cmd: { type: 'reconcile' } }] };
+    case 'z':
+      return { ui: { ...ui, zoom: !ui.zoom }, effects: [] };
     case 'q':
       return onQuit(ui, facts);
     default:

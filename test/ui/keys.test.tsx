@@ -208,7 +208,7 @@ describe('?: help screen', () => {
     await m.press('?');
     const f = m.frame();
     expect(f).toContain('Parity keys');
-    for (const k of ['1-8/Tab', 'p ', 'f ', 'h ', 'r ', 'q ', '? ']) expect(f).toMatch(new RegExp(`^${k.replace('?', '\\?')}`, 'm'));
+    for (const k of ['1-8/Tab', 'z ', 'p ', 'f ', 'h ', 'r ', 'q ', '? ']) expect(f).toMatch(new RegExp(`^${k.replace('?', '\\?')}`, 'm'));
     expect(f).toContain('flatten: cancel every order and close every position');
     expect(lastLines(m)).toContain('Esc or ? close help');
     await m.press('r', 'f', '3');
@@ -223,7 +223,7 @@ describe('?: help screen', () => {
 
   it('the help bar lists every hotkey on one line', async () => {
     const { m } = await start();
-    expect(m.lines().at(-1)).toBe('1-8/Tab pane  p pause  f flatten  h halt  r reconcile  q quit  ? help');
+    expect(m.lines().at(-1)).toBe('1-8/Tab pane  z zoom  p pause  f flatten  h halt  r reconcile  q quit  ? help');
   });
 });
 

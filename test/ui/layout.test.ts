@@ -42,6 +42,14 @@ describe('planLayout', () => {
   });
 });
 
+describe('zoom', () => {
+  it('keeps the one-pane layout on a grid-sized terminal', () => {
+    const l = planLayout({ columns: 160, rows: 50 }, snap, 'latency', true);
+    expect(l.kind).toBe('single');
+    expect(l.kind === 'single' && l.width).toBe(160);
+  });
+});
+
 describe('allocateHeights', () => {
   const needs: PaneNeed[] = [
     { id: 'positions', min: 5, want: 7 },

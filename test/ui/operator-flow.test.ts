@@ -89,6 +89,12 @@ describe('reduceKey', () => {
     expect(long.ui.prompt?.kind === 'reason' && long.ui.prompt.text.length).toBe(MAX_REASON);
   });
 
+  it('z toggles zoom', () => {
+    expect(run([ch('z')]).ui.zoom).toBe(true);
+    expect(run([ch('z'), ch('z')]).ui.zoom).toBe(false);
+    expect(run([ch('f'), ch('y'), ch('z')]).ui.zoom).toBe(false);
+  });
+
   it('r reconciles at once', () => {
     expect(run([ch('r')]).effects).toEqual([{ type: 'send', cmd: { type: 'reconcile' } }]);
   });

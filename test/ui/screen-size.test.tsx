@@ -138,6 +138,20 @@ describe('larger terminals', () => {
     expect(m.frame()).toContain('── 1 Positions');
   });
 
+  it('zoom (z) shows the selected pane alone with every column, z again the grid', async () => {
+    m = await mount({ ws: new FakeWorkstation(), noColor: true }, { columns: 130, rows: 42 });
+    await m.press('5');
+    expect(m.frame()).not.toMatch(/│ recent +│/);
+    await m.press('z');
+    expect(m.frame()).toContain('[5 Latency]');
+    expect(m.frame()).toMatch(/│ recent +│/);
+    expect(m.frame()).not.toContain('7 Equity ·');
+    expectFits(m, 130, 42, 'zoomed');
+    await m.press('z');
+    expect(m.frame()).toContain('7 Equity ·');
+    expect(m.frame()).toContain('══ 5 Latency');
+  });
+
   it('switch between layouts on resize', async () => {
     m = await mount({ ws: new FakeWorkstation(), noColor: true });
     expect(m.frame()).not.toContain('7 Equity ·');
