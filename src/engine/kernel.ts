@@ -26,7 +26,8 @@ import type { OrderStatusReport } from './reports.ts';
 import { OrderManager, type OrderManagerOptions } from './order-manager.ts';
 import type { Clock } from './clock.ts';
 import type { Fixed } from './fixed.ts';
-import type { Instrument } from './instrument.ts';
+import { snapPrice, type Instrument } from './instrument.ts';
+import { isOpen } from './order-state.ts';
 import type { MarketData } from './market-data.ts';
 import { leavesQty, type Order } from './order.ts';
 import type { ExecutionPort, VenueEventSink } from './ports.ts';
@@ -34,6 +35,7 @@ import { Portfolio, type SymbolBook } from './portfolio.ts';
 import { MessageQueue } from './queue.ts';
 import { check, DEFAULT_LIMITS, type AccountType, type RiskLimits, type TradingState } from './risk-gate.ts';
 import { StrategyHost, type StrategyRegistration, type StrategySlot } from './strategy-host.ts';
+import type { PartialFillPolicy } from './strategy.ts';
 
 /** Everything the kernel processes, in order: the event log. */
 export type LoggedMessage = TradingCommand | EngineEvent;
@@ -71,6 +73,9 @@ interface SymbolEntry {
 }
 
 
+/** Names of the engine's own timers for partial-fill policies. */
+const PARTIAL_TIMER = '__partial:';
+
 export class Kernel {
   readonly portfolio: Portfolio;
   readonly orders: OrderManager;
@@ -83,6 +88,7 @@ export class Kernel {
   private readonly log: ((m: LoggedMessage) => void) | undefined;
   private state: TradingState = 'active';
   private reason = '';
+  private readonly partialPolicies = new Map<ClientOrderId, PartialFillPolicy>();
   /** Venue funding payment ids already booked (a payment reported twice is booked once). */
   readonly fundingIds = new Set<string>();
   private lastSymbol: string | undefined;
@@ -117,6 +123,7 @@ export class Kernel {
       symbols: () => [...this.symbols.keys()],
       enqueue: (cmd) => this.queue.push(cmd),
       log: (m) => this.emit(m),
+      partialPolicy: (id, p) => this.partialPolicies.set(id, p),
       onFault: (slot, handler, err) => this.onStrategyFault(slot, handler, err),
     });
   }
@@ -340,6 +347,7 @@ export class Kernel {
         return this.onCancelAll(m);
       case 'TimerFired': {
         this.emit(m);
+        if (m.name.startsWith(PARTIAL_TIMER)) return this.onPartialTimeout(m.name.slice(PARTIAL_TIMER.length) as ClientOrderId);
         const slot = this.strategies.get(m.strategyId);
         if (slot !== undefined) this.strategies.invoke(slot, 'onTimer', (h) => h.onTimer?.(m.name));
         return;
@@ -462,7 +470,32 @@ export class Kernel {
         this.emit({ type: 'EngineWarning', message: `order ${order.clientOrderId} overfilled: ${order.filledQty} of ${order.qty}`, tsInit: now });
       }
     }
+    const policy = this.partialPolicies.get(order.clientOrderId);
+    if (policy !== undefined) {
+      if (!isOpen(order.status)) this.partialPolicies.delete(order.clientOrderId);
+      else if (e.type === 'OrderFilled' && order.status === 'partially_filled' && order.tradeIds.length === 1) {
+        this.strategies.setSystemTimer(order.strategyId, PARTIAL_TIMER + order.clientOrderId, now + policy.afterMs);
+      }
+    }
     this.strategies.notifyOrder(e, order);
+  }
+
+  /** A partly filled order's time is up: cancel or chase the remainder, per its policy. */
+  private onPartialTimeout(id: ClientOrderId): void {
+    const o = this.orders.get(id);
+    const policy = this.partialPolicies.get(id);
+    if (o === undefined || policy === undefined || o.status !== 'partially_filled') return;
+    const now = this.now();
+    if (policy.policy === 'cancel') {
+      this.onCancel({ type: 'CancelOrder', strategyId: o.strategyId, clientOrderId: id, symbol: o.symbol, tsInit: now });
+      return;
+    }
+    const inst = this.instrument(o.symbol);
+    const last = this.symbols.get(o.symbol)?.book.last;
+    if (inst === undefined || last === undefined || Number.isNaN(last) || o.orderType !== 'limit') return;
+    const price = snapPrice(inst, last, o.side);
+    if (price !== o.price) this.onModify({ type: 'ModifyOrder', strategyId: o.strategyId, clientOrderId: id, symbol: o.symbol, price, tsInit: now });
+    this.strategies.setSystemTimer(o.strategyId, PARTIAL_TIMER + id, now + policy.afterMs);
   }
 
   /** Cash (or margin x leverage) not yet committed to positions or other open orders. */

@@ -10,7 +10,7 @@ import { snapPrice, snapQty, type Instrument } from './instrument.ts';
 import type { Order } from './order.ts';
 import type { OrderManager } from './order-manager.ts';
 import type { Portfolio } from './portfolio.ts';
-import type { OrderRequest, Params, StrategyContext } from './strategy.ts';
+import type { OrderRequest, Params, PartialFillPolicy, StrategyContext } from './strategy.ts';
 
 /** What the context needs from the kernel. */
 export interface ContextHost {
@@ -24,6 +24,8 @@ export interface ContextHost {
   setTimer(strategy: StrategyId, name: string, at: number): void;
   cancelTimer(strategy: StrategyId, name: string): void;
   log(m: LoggedMessage): void;
+  /** Registers a partial-fill policy for an order. */
+  partialPolicy(id: ClientOrderId, p: PartialFillPolicy): void;
 }
 
 /** The parts of a running strategy the context reads. */
@@ -72,6 +74,7 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
       };
       const cmd: SubmitOrder = price === undefined ? base : { ...base, price: snapPrice(inst, price, req.side) };
       k.orders.create(cmd, inst.qtyDecimals);
+      if (req.partialFill !== undefined && req.partialFill.policy !== 'wait') k.partialPolicy(id, req.partialFill);
       k.enqueue(cmd);
       return id;
     },

@@ -101,6 +101,18 @@ export class StrategyHost {
     }
   }
 
+  /**
+   * A timer the engine itself needs on a strategy's behalf (partial-fill policies); it fires as a
+   * TimerFired with this name, which the kernel handles instead of the strategy.
+   */
+  setSystemTimer(strategy: StrategyId, name: string, at: number): void {
+    const slot = this.byId.get(strategy);
+    if (slot === undefined) return;
+    slot.timers.add(name);
+    this.timers.remove((t) => t.strategy === strategy && t.name === name);
+    this.timers.add(at, { strategy, name });
+  }
+
   /** Timers due at or before `now`, as messages to enqueue, in time order. */
   dueTimers(now: number): TimerFired[] {
     const out: TimerFired[] = [];

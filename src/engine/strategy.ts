@@ -30,6 +30,17 @@ export interface OrderRequest {
    * through the last price, so the fill can never be worse than the band.
    */
   readonly protectionBps?: number;
+  /**
+   * What to do when the order is only partly filled after `afterMs`: keep waiting (default),
+   * cancel the remainder, or chase it (re-price the remainder to the last price, again every
+   * `afterMs`). The position only ever shows what actually filled.
+   */
+  readonly partialFill?: PartialFillPolicy;
+}
+
+export interface PartialFillPolicy {
+  readonly policy: 'wait' | 'cancel' | 'chase';
+  readonly afterMs: number;
 }
 
 /** A position as a strategy sees it (numbers for convenience; the ledger keeps exact values). */

@@ -195,3 +195,67 @@ describe('marketable-limit orders', () => {
     expect(t.log.find((m) => m.type === 'OrderDenied')).toBeDefined();
   });
 });
+
+describe('partial-fill policies', () => {
+  async function partial(policy: 'cancel' | 'chase' | 'wait') {
+    const { frictionless, venueUnderTest } = await import('../kit/venue.ts');
+    const { makeInstrument, symbol: sym } = await import('../../src/engine/index.ts');
+    const inst = makeInstrument({ symbol: sym('BTCUSDT'), kind: 'perpetual', tickSize: 0.01, lotSize: 0.001, minNotional: 5 });
+    const t = venueUnderTest(inst, frictionless({ fills: { maxParticipation: 0.1 } }), { account: 'margin' });
+    const log: LoggedMessage[] = [];
+    const kernel = new Kernel({ clock: t.clock, instruments: [inst], currency: 'USDT', startingCash: fromNumber(1_000_000), accountType: 'margin', onMessage: (m) => log.push(m) });
+    kernel.attachVenue(t.venue);
+    let placed = false;
+    kernel.addStrategy({
+      definition: defineStrategy({
+        name: 'p',
+        params: {},
+        create: (ctx) => ({
+          onBar(bar) {
+            if (placed) return;
+            placed = true;
+            ctx.submit({ symbol: bar.symbol, side: 'buy', qty: 25, price: 99, partialFill: { policy, afterMs: 90_000 } });
+          },
+        }),
+      }),
+      params: {},
+      symbols: [inst.symbol],
+    });
+    kernel.start();
+    const step = (i: number, o: number, h: number, l: number, c: number, v: number): void => {
+      t.clock.advanceTo((i + 1) * 60_000);
+      kernel.fireTimers(t.clock.now());
+      kernel.drain();
+      const bar = makeBar(inst.symbol, 60_000, i * 60_000, o, h, l, c, v);
+      t.venue.onMarketData(bar);
+      kernel.drain();
+      kernel.onData(bar);
+      kernel.drain();
+    };
+    step(0, 100, 101, 99.5, 100, 100);
+    step(1, 100, 100, 98, 99.5, 100); // 10 of 25 fill (10% of volume)
+    step(2, 99.5, 101, 99.2, 100.5, 100); // no trade through 99
+    step(3, 100.5, 101, 100, 100.8, 100); // 90 s after the partial fill: the policy acts
+    step(4, 100.8, 101.5, 100.2, 101, 100);
+    return { kernel, log, pos: kernel.portfolio.position('BTCUSDT').qty };
+  }
+
+  it('cancel: the remainder is canceled after the timeout; the position shows only what filled', async () => {
+    const { kernel, pos } = await partial('cancel');
+    expect(pos).toBe(10);
+    expect(kernel.orders.list()[0]).toMatchObject({ status: 'canceled', filledQty: 10 });
+  });
+
+  it('chase: the remainder is re-priced to the last price', async () => {
+    const { log } = await partial('chase');
+    const updated = log.filter((m) => m.type === 'OrderUpdated') as { price?: number }[];
+    expect(updated.length).toBeGreaterThan(0);
+    expect(updated[0]?.price).toBe(100.5);
+  });
+
+  it('wait: nothing happens to the remainder', async () => {
+    const { kernel, pos } = await partial('wait');
+    expect(pos).toBe(10);
+    expect(kernel.orders.list()[0]).toMatchObject({ status: 'partially_filled' });
+  });
+});
