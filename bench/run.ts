@@ -7,11 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { benchBacktest } from './backtest-throughput.ts';
 import { benchEnginePaths } from './engine-paths.ts';
 import { benchLiveLatency } from './live-latency.ts';
+import { benchPersistence } from './persistence.ts';
 
 const benches: Record<string, () => Record<string, number | string> | Promise<Record<string, number | string>>> = {
   backtest: () => benchBacktest(),
   'engine-paths': () => benchEnginePaths(),
   'live-latency': () => benchLiveLatency(),
+  persistence: () => benchPersistence(),
 };
 
 const which = process.argv[2];

@@ -172,7 +172,8 @@ export class JournalWriter {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.flushing !== undefined) return this.flushing.then(() => (this.buf.length > 0 ? this.flush() : undefined));
+    // Chained, not skipped: entries (or waiters) added while a batch is being written go in the next batch.
+    if (this.flushing !== undefined) return this.flushing.then(() => this.flush());
     if (this.buf.length === 0) {
       this.release();
       return Promise.resolve();

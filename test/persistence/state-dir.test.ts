@@ -34,6 +34,18 @@ describe('journal', () => {
     expect(r.tornTail).toBe(false);
   });
 
+  it.each(['group', 'always', 'none'] as const)('appendDurable resolves when appended while a batch is being written (fsync %s)', async (fsync) => {
+    const dir = fresh();
+    const w = new JournalWriter({ dir, nextSeq: 0, fsync });
+    w.append({ k: 'm', m: msg(0) });
+    const inFlight = w.flush();
+    const seqs = await Promise.all([w.appendDurable({ k: 'm', m: msg(1) }), w.appendDurable({ k: 'm', m: msg(2) }), inFlight.then(() => -1)]);
+    expect(seqs).toEqual([1, 2, -1]);
+    for (let i = 3; i < 6; i++) expect(await w.appendDurable({ k: 'm', m: msg(i) })).toBe(i);
+    expect(readJournal(dir).lines).toHaveLength(6);
+    await w.close();
+  });
+
   it('drops a torn last line, and refuses a damaged middle line or a newer schema without changing anything', () => {
     const dir = fresh();
     const file = join(dir, 'journal-0.jsonl');
