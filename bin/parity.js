@@ -9,4 +9,7 @@ import { register } from 'tsx/esm/api';
 setFlagsFromString('--max-semi-space-size=64');
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// Exit now: a finished command must not linger on sockets or timers a library keeps open
+// (stdout and stderr are synchronous for files and pipes on Linux, so nothing written is lost).
+process.exit(code);

@@ -12,6 +12,7 @@ import { addRunCommand } from './run/command.ts';
 import { addExchangeCommand } from './exchange/command.ts';
 import { addDataCommand } from './data/command.ts';
 import { UserError } from './errors.ts';
+import { StateDirError } from '../persistence/state-dir.ts';
 
 export function buildProgram(): Command {
   const program = new Command('parity')
@@ -44,7 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode;
     }
     // Expected failures from below the CLI: bad config or parameters (usage, 2), bad data (1).
-    if (err instanceof HaltError) {
+    if (err instanceof HaltError || err instanceof StateDirError) {
       process.stderr.write(`parity: ${err.message}\n`);
       return 1;
     }

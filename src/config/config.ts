@@ -62,7 +62,7 @@ export const ReconciliationConfig = z.strictObject({
 export const PersistenceConfig = z.strictObject({
   /** group: batched fsync (default); always: fsync every entry; none: leave it to the OS. */
   fsync: z.enum(['group', 'always', 'none']).optional(),
-  snapshotEveryMs: z.number().int().min(1000).optional(),
+  snapshotEveryMs: z.number().int().min(200).optional(),
 });
 
 export const ConfigFile = z.strictObject({

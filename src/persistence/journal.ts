@@ -149,6 +149,24 @@ export class JournalWriter {
     return s;
   }
 
+  /**
+   * An appender for a caller that must not throw (the kernel's message hook): once the journal
+   * cannot be written, `onFailure` is told, once, and later entries are dropped (the caller stops
+   * trading: without a journal a crash could not be recovered).
+   */
+  sink(onFailure: (err: Error) => void): (entry: unknown) => void {
+    let down = false;
+    return (entry) => {
+      if (down) return;
+      try {
+        this.append(entry);
+      } catch (err) {
+        down = true;
+        onFailure(err as Error);
+      }
+    };
+  }
+
   /** Appends and resolves once the entry is on disk. */
   appendDurable(entry: unknown): Promise<number> {
     const s = this.append(entry);

@@ -93,17 +93,28 @@ export class SnapshotStore {
    * corrupt (the problems are returned for the log). A snapshot from a newer schema is not skipped
    * over: it stops the start, since falling back would lose what the newer version recorded.
    */
-  load(): { doc: SnapshotDoc | null; problems: string[] } {
+  load(): { doc: SnapshotDoc | null; problems: string[]; unusable: string[] } {
     const problems: string[] = [];
+    const unusable: string[] = [];
+    let found: SnapshotDoc | null = null;
     for (const name of ['snapshot.json', 'snapshot.prev.json']) {
       try {
         const doc = readSnapshotFile(join(this.dir, name));
-        if (doc !== null) return { doc, problems };
+        if (found === null) found = doc;
       } catch (err) {
         if (/newer Parity/.test((err as Error).message)) throw err;
         problems.push((err as Error).message);
+        unusable.push(name);
       }
+      if (found !== null) break;
     }
-    return { doc: null, problems };
+    return { doc: found, problems, unusable };
+  }
+
+  /** Moves an unusable snapshot file aside (kept for a post-mortem, never overwritten by the next save). */
+  setAside(name: string, stamp: number): string {
+    const to = `${name.replace(/\.json$/, '')}.unusable-${stamp}.json`;
+    renameSync(join(this.dir, name), join(this.dir, to));
+    return to;
   }
 }

@@ -122,6 +122,8 @@ export function openStateDir(dir: string, o: { fsync?: FsyncPolicy } = {}): Stat
       const ts = (l.entry.m as { tsInit?: number }).tsInit;
       if (typeof ts === 'number' && ts > lastTs) lastTs = ts;
     }
+    // Every check passed: only now is anything on disk changed.
+    for (const name of loaded.unusable) notes.push(`${name} was moved aside to ${store.setAside(name, Date.now())}`);
     if (read.tornTail) {
       readJournal<JournalEntry>(dir, true); // now cut the torn line
       notes.push('the last journal line was torn (the process died while writing it); it was dropped');

@@ -8,5 +8,6 @@ describe('crash test harness', () => {
     expect(report.failures).toEqual([]);
     expect(report.kills).toBeGreaterThanOrEqual(8);
     expect(report.trades).toBeGreaterThan(5);
+    expect(report.fromSnapshot).toBeGreaterThan(0);
   }, 600_000);
 });

@@ -6,7 +6,7 @@
  * and booked fills must equal the exchange's exactly, and no order may have been sent twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +25,8 @@ export interface HarnessReport {
   readonly kills: number;
   readonly byMode: Record<KillMode, number>;
   readonly checks: number;
+  /** Restarts that found a snapshot to start from (the rest replayed the journal from the beginning). */
+  readonly fromSnapshot: number;
   readonly failures: string[];
   readonly orders: number;
   readonly trades: number;
@@ -93,16 +95,18 @@ export async function runCrashHarness(o: { kills: number; seed?: number; log?: (
   const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000, warmupBars: 50, seed: o.seed ?? 1, faults: { rateLimit: { weightPerMinute: 1_000_000 } } });
   const stateDir = mkdtempSync(join(tmpdir(), 'parity-crash-'));
   const config = join(stateDir, '..', `parity-crash-${process.pid}-${Date.now()}.json`);
-  writeFileSync(config, JSON.stringify({ persistence: { snapshotEveryMs: 1000 }, reconciliation: { inFlightMs: 500, openOrdersMs: 1000, fullMs: 2000 } }));
+  writeFileSync(config, JSON.stringify({ persistence: { snapshotEveryMs: 300 }, reconciliation: { inFlightMs: 500, openOrdersMs: 1000, fullMs: 2000 } }));
   const byMode: Record<KillMode, number> = { random: 0, 'after-submit-sent': 0, 'before-journal-flush': 0, 'mid-snapshot': 0 };
   const failures: string[] = [];
   let kills = 0;
   let checks = 0;
+  let fromSnapshot = 0;
   const modes: KillMode[] = ['random', 'after-submit-sent', 'before-journal-flush', 'mid-snapshot'];
   try {
     while (kills < o.kills) {
       const mode = modes[Math.floor(rnd() * modes.length)] as KillMode;
-      const crashAt = mode === 'random' ? undefined : `${mode}:${mode === 'mid-snapshot' ? 1 : 1 + Math.floor(rnd() * (mode === 'before-journal-flush' ? 8 : 3))}`;
+      const crashAt = mode === 'random' ? undefined : `${mode}:${1 + Math.floor(rnd() * (mode === 'before-journal-flush' ? 8 : 3))}`;
+      if (existsSync(join(stateDir, 'snapshot.json'))) fromSnapshot++;
       const child = startChild(lx, stateDir, config, crashAt);
       let rec: Record<string, unknown>;
       try {
@@ -152,11 +156,15 @@ export async function runCrashHarness(o: { kills: number; seed?: number; log?: (
         for (const p of check(lx, rec)) failures.push(`final: ${p}`);
       } finally {
         child.proc.kill('SIGTERM');
-        await child.exited;
+        const code = await Promise.race([child.exited, sleep(10_000).then(() => 'timeout' as const)]);
+        if (code !== 0) {
+          failures.push(`final: SIGTERM did not stop the session cleanly (${String(code)})`);
+          child.proc.kill('SIGKILL');
+        }
       }
     }
     const st = lx.state();
-    return { kills, byMode, checks, failures, orders: st.orders.length, trades: st.trades.length, seconds: Math.round((Date.now() - t0) / 1000) };
+    return { kills, byMode, checks, fromSnapshot, failures, orders: st.orders.length, trades: st.trades.length, seconds: Math.round((Date.now() - t0) / 1000) };
   } finally {
     await lx.close();
   }

@@ -1,4 +1,4 @@
-import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -44,6 +44,21 @@ describe('journal', () => {
     for (let i = 3; i < 6; i++) expect(await w.appendDurable({ k: 'm', m: msg(i) })).toBe(i);
     expect(readJournal(dir).lines).toHaveLength(6);
     await w.close();
+  });
+
+  it('a journal that can no longer be written is reported once through its sink, never thrown at the caller', async () => {
+    const dir = fresh();
+    const w = new JournalWriter({ dir, nextSeq: 0 });
+    const failures: string[] = [];
+    const sink = w.sink((e) => failures.push(e.message));
+    rmSync(dir, { recursive: true }); // the disk went away
+    sink({ k: 'm', m: msg(0) });
+    await w.flush();
+    expect(w.error?.message).toMatch(/cannot write the journal .*journal-0\.jsonl: ENOENT/);
+    expect(() => sink({ k: 'm', m: msg(1) })).not.toThrow();
+    sink({ k: 'm', m: msg(2) });
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/Trading stops; nothing already written is lost/);
   });
 
   it('drops a torn last line, and refuses a damaged middle line or a newer schema without changing anything', () => {
@@ -100,7 +115,20 @@ describe('state directory', () => {
     expect(b.recovered.snapshot?.state.ledger.balance).toBe('100');
     expect(b.recovered.messages.map((m) => (m as { message: string }).message)).toEqual(['line 1', 'line 2']);
     expect(b.recovered.notes.join(' ')).toMatch(/snapshot unusable .*does not parse/);
+    // The damaged file is kept aside; the next snapshot does not push the good one out.
+    const aside = readdirSync(dir).filter((f) => f.startsWith('snapshot.unusable-'));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(dir, aside[0] as string), 'utf8')).toBe('{"v":1,"seq":2,"at":2,"crc":"0000000');
+    await b.snapshot(initialState('USDT', '300'), 3);
     await b.close();
+    const c = openStateDir(dir);
+    expect(c.recovered.snapshot?.state.ledger.balance).toBe('300');
+    expect(c.recovered.notes).toEqual([]);
+    await c.close();
+    writeFileSync(join(dir, 'snapshot.json'), 'garbage');
+    const d = openStateDir(dir);
+    expect(d.recovered.snapshot?.state.ledger.balance).toBe('100'); // the good previous one survived
+    await d.close();
   });
 
   it('refuses a second instance, with a clear message', async () => {

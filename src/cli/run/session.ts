@@ -110,6 +110,10 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   sd.journal.append({ k: 'start', at: wall.now(), mode: spec.mode, venue: spec.exchange });
 
   let runtime: LiveRuntime | undefined;
+  const journal = sd.journal.sink((err) => {
+    log({ kind: 'halt', message: err.message });
+    queueMicrotask(() => kernelRef?.setTradingState('halted', 'the journal cannot be written'));
+  });
   const kernel = new Kernel({
     clock,
     instruments,
@@ -121,7 +125,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     ...(restored === undefined ? {} : { restore: restored }),
     orderIds: { reserve: (s, upTo) => sd.reserveIds(s, upTo) },
     onMessage: (m: LoggedMessage) => {
-      sd.journal.append({ k: 'm', m });
+      journal({ k: 'm', m });
       log({ kind: 'event', ...m });
     },
     onFault: (f) => log({ kind: 'strategy-fault', strategy: f.strategyId, handler: f.handler, message: f.message }),

@@ -1,0 +1,157 @@
+/**
+ * `parity run` on a damaged or unusable state directory: a clear message, and nothing overwritten.
+ * Recoverable damage (a torn journal tail, an unparsable snapshot) is handled and said; what cannot
+ * be trusted (a newer schema, a damaged middle line, no permission) stops the start, unchanged.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSession } from '../../src/cli/run/session.ts';
+import { buildRunSpec } from '../../src/cli/run/spec.ts';
+import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
+import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
+import { encodeLine, segments } from '../../src/persistence/journal.ts';
+import { BIN, parityAsync, ROOT } from '../kit/cli.ts';
+
+const CHURN = fileURLToPath(new URL('../kit/strategies/churn.ts', import.meta.url));
+const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+let lx: LocalExchange;
+
+beforeAll(async () => {
+  lx = await startLocalExchange({ mode: 'manual' });
+});
+afterAll(async () => lx.close());
+
+const runArgs = (stateDir: string): string[] => ['run', '--mode', 'paper', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', CHURN, '--warmup', '5', '--feed', 'bars', '--latency', '0', '--state-dir', stateDir, '--duration', '1'];
+
+/** A state directory with real history: a paper session that traded a few bars, then stopped (final snapshot). */
+async function tradedStateDir(): Promise<string> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'parity-sd-cli-'));
+  const spec = buildRunSpec({ stateDir, mode: 'paper', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 5, feed: 'bars', latency: '0' }, {});
+  const s = await startSession(spec, { log: () => undefined }, { scheduler: nodeScheduler, env: {} });
+  await settle(100);
+  for (let i = 0; i < 4; i++) {
+    lx.advance(5 * 60_000);
+    await settle(60);
+  }
+  await s.stop('test');
+  return stateDir;
+}
+
+function contents(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+const records = (stdout: string): Record<string, unknown>[] =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('parity run: a state directory it must not trust', () => {
+  it('a journal written by a newer Parity: refused, nothing changed', async () => {
+    const dir = await tradedStateDir();
+    const last = segments(dir).at(-1)?.file as string;
+    appendFileSync(last, encodeLine(999_999, { k: 'm', m: { type: 'Future' } }).replace('{"v":1,', '{"v":2,'));
+    const before = contents(dir);
+    const r = await parityAsync(runArgs(dir));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^parity: .*journal-\d+\.jsonl line \d+ was written by a newer Parity \(journal schema 2; this version reads 1\)\. Nothing was changed/);
+    expect(r.stderr).not.toMatch(/unexpected error|at .*\.ts:\d+/);
+    expect(contents(dir)).toEqual(before);
+  });
+
+  it('a damaged line in the middle of the journal: refused, nothing changed', async () => {
+    const dir = await tradedStateDir();
+    const first = segments(dir)[0]?.file as string;
+    const text = readFileSync(first, 'utf8');
+    writeFileSync(first, text.replace('"type":"', '"type":"X'));
+    const before = contents(dir);
+    const r = await parityAsync(runArgs(dir));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^parity: .*journal-\d+\.jsonl line \d+ is damaged \(checksum mismatch\)\. Nothing was changed/);
+    expect(contents(dir)).toEqual(before);
+  });
+
+  it('a snapshot written by a newer Parity: refused, nothing changed', async () => {
+    const dir = await tradedStateDir();
+    const snap = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')) as { v: number };
+    writeFileSync(join(dir, 'snapshot.json'), JSON.stringify({ ...snap, v: 9 }));
+    const before = contents(dir);
+    const r = await parityAsync(runArgs(dir));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^parity: .*snapshot\.json was written by a newer Parity \(snapshot schema 9; this version reads 1\)\. Nothing was changed/);
+    expect(contents(dir)).toEqual(before);
+  });
+
+  it('a state directory it cannot write: refused, nothing created', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parity-sd-ro-'));
+    chmodSync(dir, 0o755);
+    // As root every directory is writable: run as an unprivileged user instead.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    if (process.getuid?.() !== 0) chmodSync(dir, 0o555);
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...runArgs(dir)], { cwd: ROOT, env: { ...process.env, HOME: tmpdir(), NO_COLOR: '1' }, ...asUser });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^parity: cannot write in the state directory .*: permission denied\. Nothing was changed\. Fix the permissions or pass another --state-dir/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('parity run: damage it can recover from is handled and said', () => {
+  it('a torn last journal line (killed mid-write) is dropped; the intact history is kept', async () => {
+    const dir = await tradedStateDir();
+    const last = segments(dir).at(-1)?.file as string;
+    const intact = existsSync(last) ? readFileSync(last, 'utf8') : '';
+    appendFileSync(last, encodeLine(424_242, { k: 'm', m: { type: 'OrderFilled' } }).slice(0, 25));
+    const r = await parityAsync(runArgs(dir));
+    expect(r.code).toBe(0);
+    const recs = records(r.stdout);
+    expect(recs.find((x) => x['kind'] === 'recovery')?.['message']).toMatch(/last journal line was torn .* dropped/);
+    expect(recs.some((x) => x['kind'] === 'reconciled')).toBe(true);
+    expect(readFileSync(last, 'utf8').startsWith(intact)).toBe(true);
+    expect(readFileSync(last, 'utf8')).not.toContain('"s":424242');
+  });
+
+  it('a snapshot that does not parse: the previous state comes from the journal; the bad file is kept aside', async () => {
+    const dir = await tradedStateDir();
+    const probe = await parityAsync(runArgs(dir)); // the state as restored from an intact directory
+    const positionBefore = (records(probe.stdout).find((x) => x['kind'] === 'reconciled')?.['positions'] as Record<string, unknown>)['XRPUSDT'];
+    writeFileSync(join(dir, 'snapshot.json'), '{"v":1,"seq":12,"state":{"orders":[');
+    const r = await parityAsync(runArgs(dir));
+    expect(r.code).toBe(0);
+    const recs = records(r.stdout);
+    expect(recs.filter((x) => x['kind'] === 'recovery').map((x) => x['message']).join('\n')).toMatch(/snapshot unusable \(.*snapshot\.json does not parse/);
+    const reconciled = recs.find((x) => x['kind'] === 'reconciled');
+    expect((reconciled?.['positions'] as Record<string, unknown>)['XRPUSDT']).toBe(positionBefore);
+    const aside = readdirSync(dir).filter((f) => f.startsWith('snapshot.unusable-'));
+    expect(aside.map((f) => readFileSync(join(dir, f), 'utf8'))).toEqual(['{"v":1,"seq":12,"state":{"orders":[']);
+  });
+});
+
+describe('parity run: signals', () => {
+  it.each(['paper', 'live'])('SIGTERM stops a %s session cleanly: final snapshot, "stopped" logged, exit 0', async (mode) => {
+    const dir = mkdtempSync(join(tmpdir(), 'parity-sd-term-'));
+    const args = runArgs(dir).slice(0, -2).map((a) => (a === 'paper' ? mode : a)); // no --duration
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const lines: Record<string, unknown>[] = [];
+    createInterface({ input: child.stdout }).on('line', (l) => lines.push(JSON.parse(l) as Record<string, unknown>));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    for (let i = 0; i < 200 && !lines.some((x) => x['kind'] === 'started'); i++) await settle(50);
+    expect(lines.some((x) => x['kind'] === 'started')).toBe(true);
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, settle(10_000).then(() => 'timeout')]);
+    expect(code).toBe(0);
+    expect(lines.at(-1)).toMatchObject({ kind: 'stopped', reason: 'received SIGTERM' });
+    expect(existsSync(join(dir, 'snapshot.json'))).toBe(true);
+    expect(existsSync(join(dir, 'parity.lock'))).toBe(false);
+  });
+});
