@@ -6,6 +6,7 @@
  */
 import { formatFixed, fromNumber, parseFixed } from './fixed.ts';
 import type { LoggedMessage } from './kernel.ts';
+import type { OrderAdopted } from './events.ts';
 import { adoptBalance, adoptPosition, applyFill, applyFunding, createLedger, type Ledger, type Position } from './ledger.ts';
 import { applyOrderEvent, createOrder, type Order } from './order.ts';
 import type { TradingState } from './risk-gate.ts';
@@ -111,27 +112,9 @@ export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qt
         seqs[m.strategyId] = Math.max(seqs[m.strategyId] ?? 0, parseClientOrderId(m.clientOrderId)?.seq ?? 0);
         break;
       }
-      case 'OrderAdopted': {
-        const base = createOrder(
-          {
-            type: 'SubmitOrder',
-            strategyId: m.strategyId,
-            clientOrderId: m.clientOrderId,
-            symbol: m.symbol,
-            side: m.side,
-            orderType: m.orderType,
-            qty: m.qty,
-            ...(m.price === undefined ? {} : { price: m.price }),
-            timeInForce: 'gtc',
-            postOnly: false,
-            reduceOnly: false,
-            tsInit: m.tsInit,
-          },
-          qtyDecimals(m.symbol),
-        );
-        orders.set(m.clientOrderId, adoptedOrder(base, m.venueOrderId, m.status));
+      case 'OrderAdopted':
+        orders.set(m.clientOrderId, orderFromAdopted(m, qtyDecimals(m.symbol)));
         break;
-      }
       case 'FundingPaid':
         if (m.id !== undefined) {
           if (fundingIds.has(m.id)) break;
@@ -177,7 +160,14 @@ export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qt
 }
 
 /** An adopted order: status and venue id as the venue reports them (fills arrive as fills). */
-export function adoptedOrder(base: Order, venueId: string, status: 'open' | 'filled' | 'canceled' | 'rejected' | 'expired'): Order {
-  const st = status === 'open' ? 'accepted' : status === 'filled' ? 'accepted' : status;
-  return { ...base, status: st, venueOrderId: venueOrderId(venueId) };
+/** The order an OrderAdopted event describes (the kernel at adoption and replay build the same one). */
+export function orderFromAdopted(m: OrderAdopted, qtyDecimals: number): Order {
+  const { strategyId, clientOrderId, symbol, side, orderType, qty, price, tsInit } = m;
+  const base = createOrder(
+    { type: 'SubmitOrder', strategyId, clientOrderId, symbol, side, orderType, qty, ...(price === undefined ? {} : { price }), timeInForce: 'gtc', postOnly: false, reduceOnly: m.reduceOnly ?? false, tsInit },
+    qtyDecimals,
+  );
+  // A filled order is rebuilt as accepted: its fills arrive as fills (booked once, by trade id).
+  const status = m.status === 'open' || m.status === 'filled' ? 'accepted' : m.status;
+  return { ...base, status, venueOrderId: venueOrderId(m.venueOrderId) };
 }

@@ -161,6 +161,7 @@ export interface OrderAdopted {
   readonly price?: number;
   readonly filledQty: number;
   readonly status: 'open' | 'filled' | 'canceled' | 'rejected' | 'expired';
+  readonly reduceOnly?: boolean;
   /** The strategy that owns it, if the id says so; 'manual' otherwise. */
   readonly strategyId: StrategyId;
   readonly tsInit: number;

@@ -7,35 +7,24 @@
  * Order of work inside a drain: messages are processed strictly FIFO. Strategy calls (submit,
  * cancel, ...) only enqueue, so a handler never re-enters the kernel.
  */
-import type { CancelAllOrders, CancelOrder, ModifyOrder, SubmitOrder, TradingCommand } from './commands.ts';
-import type {
-  EngineEvent,
-  FundingPaid,
-  OrderAdopted,
-  OrderEvent,
-  ReconciliationDiff,
-  StrategyFaulted,
-  TimerFired,
-  VenueEvent,
-} from './events.ts';
+import type { TradingCommand } from './commands.ts';
+import type { EngineEvent, FundingPaid, OrderAdopted, ReconciliationDiff, StrategyFaulted, TimerFired, VenueEvent } from './events.ts';
 import { clientOrderId, makeClientOrderId, strategyId as toStrategyId, type ClientOrderId, type StrategyId, type Symbol } from './ids.ts';
-import { ENGINE_STATE_VERSION, adoptedOrder, ledgerFromJSON, ledgerToJSON, parseClientOrderId, type EngineState } from './engine-state.ts';
-import { createOrder } from './order.ts';
+import { ENGINE_STATE_VERSION, ledgerFromJSON, ledgerToJSON, orderFromAdopted, parseClientOrderId, type EngineState } from './engine-state.ts';
 import { formatFixed } from './fixed.ts';
 import type { OrderStatusReport } from './reports.ts';
 import { OrderManager, type OrderManagerOptions } from './order-manager.ts';
 import type { Clock } from './clock.ts';
 import type { Fixed } from './fixed.ts';
-import { snapPrice, type Instrument } from './instrument.ts';
-import { isOpen } from './order-state.ts';
+import type { Instrument } from './instrument.ts';
 import type { MarketData } from './market-data.ts';
-import { leavesQty, type Order } from './order.ts';
 import type { ExecutionPort, VenueEventSink } from './ports.ts';
 import { Portfolio, type SymbolBook } from './portfolio.ts';
 import { MessageQueue } from './queue.ts';
-import { check, DEFAULT_LIMITS, type AccountType, type RiskLimits, type TradingState } from './risk-gate.ts';
+import { DEFAULT_LIMITS, type AccountType, type RiskLimits, type TradingState } from './risk-gate.ts';
 import { StrategyHost, type StrategyRegistration, type StrategySlot } from './strategy-host.ts';
-import type { PartialFillPolicy } from './strategy.ts';
+import { OrderFlow } from './order-flow.ts';
+import { PARTIAL_TIMER } from './partial-fills.ts';
 
 /** Everything the kernel processes, in order: the event log. */
 export type LoggedMessage = TradingCommand | EngineEvent;
@@ -72,23 +61,17 @@ interface SymbolEntry {
   readonly slots: StrategySlot[];
 }
 
-
-/** Names of the engine's own timers for partial-fill policies. */
-const PARTIAL_TIMER = '__partial:';
-
 export class Kernel {
   readonly portfolio: Portfolio;
   readonly orders: OrderManager;
   readonly venueSink: VenueEventSink;
-  private venue: ExecutionPort | undefined;
   private readonly queue = new MessageQueue<QueueItem>();
   private readonly symbols = new Map<string, SymbolEntry>();
   private readonly strategies: StrategyHost;
-  private readonly limits: RiskLimits;
   private readonly log: ((m: LoggedMessage) => void) | undefined;
   private state: TradingState = 'active';
   private reason = '';
-  private readonly partialPolicies = new Map<ClientOrderId, PartialFillPolicy>();
+  private readonly flow: OrderFlow;
   /** Venue funding payment ids already booked (a payment reported twice is booked once). */
   readonly fundingIds = new Set<string>();
   private lastSymbol: string | undefined;
@@ -108,7 +91,6 @@ export class Kernel {
     for (const inst of opts.instruments) {
       this.symbols.set(inst.symbol, { book: this.portfolio.book(inst.symbol) as SymbolBook, slots: [] });
     }
-    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.log = opts.onMessage;
     const wake = opts.onWake;
     this.venueSink = (e) => {
@@ -123,8 +105,20 @@ export class Kernel {
       symbols: () => [...this.symbols.keys()],
       enqueue: (cmd) => this.queue.push(cmd),
       log: (m) => this.emit(m),
-      partialPolicy: (id, p) => this.partialPolicies.set(id, p),
+      partialPolicy: (id, p) => this.flow.partials.set(id, p),
       onFault: (slot, handler, err) => this.onStrategyFault(slot, handler, err),
+    });
+    this.flow = new OrderFlow({
+      orders: this.orders,
+      portfolio: this.portfolio,
+      strategies: this.strategies,
+      accountType: opts.accountType,
+      leverage: opts.leverage ?? 1,
+      limits: { ...DEFAULT_LIMITS, ...opts.limits },
+      now: () => this.now(),
+      emit: (m) => this.emit(m),
+      book: (symbol) => this.symbols.get(symbol)?.book,
+      tradingState: () => this.state,
     });
   }
 
@@ -143,7 +137,7 @@ export class Kernel {
 
   /** Connects the venue: commands go to it, its events come back through `venueSink`. */
   attachVenue(venue: ExecutionPort): void {
-    this.venue = venue;
+    this.flow.venue = venue;
     venue.connect(this.venueSink);
   }
 
@@ -271,15 +265,11 @@ export class Kernel {
       ...(r.price === undefined ? {} : { price: r.price }),
       filledQty: r.filledQty,
       status: r.status,
+      reduceOnly: r.reduceOnly,
       strategyId: owner ?? toStrategyId('manual'),
       tsInit: this.now(),
     };
-    const inst = this.instrument(r.symbol);
-    const base = createOrder(
-      { type: 'SubmitOrder', strategyId: m.strategyId, clientOrderId: id, symbol: r.symbol, side: r.side, orderType: r.orderType, qty: r.qty, ...(r.price === undefined ? {} : { price: r.price }), timeInForce: 'gtc', postOnly: false, reduceOnly: r.reduceOnly, tsInit: m.tsInit },
-      inst?.qtyDecimals ?? 8,
-    );
-    this.orders.adopt(adoptedOrder(base, r.venueOrderId, r.status));
+    this.orders.adopt(orderFromAdopted(m, this.instrument(r.symbol)?.qtyDecimals ?? 8));
     this.emit(m);
   }
 
@@ -338,16 +328,16 @@ export class Kernel {
   private process(m: QueueItem): void {
     switch (m.type) {
       case 'SubmitOrder':
-        return this.onSubmit(m);
+        return this.flow.submit(m);
       case 'CancelOrder':
-        return this.onCancel(m);
+        return this.flow.cancel(m);
       case 'ModifyOrder':
-        return this.onModify(m);
+        return this.flow.modify(m);
       case 'CancelAllOrders':
-        return this.onCancelAll(m);
+        return this.flow.cancelAll(m);
       case 'TimerFired': {
         this.emit(m);
-        if (m.name.startsWith(PARTIAL_TIMER)) return this.onPartialTimeout(m.name.slice(PARTIAL_TIMER.length) as ClientOrderId);
+        if (m.name.startsWith(PARTIAL_TIMER)) return this.flow.partialTimeout(m.name.slice(PARTIAL_TIMER.length) as ClientOrderId);
         const slot = this.strategies.get(m.strategyId);
         if (slot !== undefined) this.strategies.invoke(slot, 'onTimer', (h) => h.onTimer?.(m.name));
         return;
@@ -355,91 +345,8 @@ export class Kernel {
       case 'FundingPaid':
         return this.onFunding(m);
       default:
-        return this.onOrderEvent(m);
+        return this.flow.event(m);
     }
-  }
-
-  private requireVenue(): ExecutionPort {
-    if (this.venue === undefined) throw new Error('kernel has no venue attached');
-    return this.venue;
-  }
-
-  private onSubmit(cmd: SubmitOrder): void {
-    this.emit(cmd);
-    const order = this.orders.get(cmd.clientOrderId);
-    if (order === undefined || order.status !== 'initialized') return;
-    const entry = this.symbols.get(cmd.symbol);
-    const book = entry?.book;
-    const verdict = check(
-      cmd,
-      {
-        tradingState: this.state,
-        accountType: this.opts.accountType,
-        instrument: book?.inst,
-        position: book?.qty ?? 0,
-        referencePrice: book === undefined || Number.isNaN(book.last) ? undefined : book.last,
-        openOrders: this.orders.openCount - 1,
-        buyingPower: this.buyingPower(cmd.clientOrderId),
-        dailyPnl: this.portfolio.dailyPnl(),
-      },
-      this.limits,
-    );
-    const now = this.now();
-    if (!verdict.ok) {
-      this.onOrderEvent({ type: 'OrderDenied', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, reason: verdict.reason, tsEvent: now, tsInit: now });
-      return;
-    }
-    this.onOrderEvent({ type: 'OrderSubmitted', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, tsEvent: now, tsInit: now });
-    this.requireVenue().submit(cmd);
-  }
-
-  private onCancel(cmd: CancelOrder): void {
-    this.emit(cmd);
-    const order = this.orders.get(cmd.clientOrderId);
-    if (order === undefined) return;
-    const now = this.now();
-    if (order.status === 'initialized') {
-      // Never sent: cancel locally.
-      this.onOrderEvent({ type: 'OrderCanceled', clientOrderId: order.clientOrderId, symbol: order.symbol, tsEvent: now, tsInit: now });
-      return;
-    }
-    if (order.status === 'pending_cancel' || !this.isWorking(order)) return;
-    this.onOrderEvent({ type: 'OrderPendingCancel', clientOrderId: order.clientOrderId, symbol: order.symbol, tsEvent: now, tsInit: now });
-    this.requireVenue().cancel(cmd);
-  }
-
-  private onModify(cmd: ModifyOrder): void {
-    this.emit(cmd);
-    const order = this.orders.get(cmd.clientOrderId);
-    if (order === undefined || !this.isWorking(order) || order.status === 'pending_cancel') return;
-    const now = this.now();
-    this.onOrderEvent({ type: 'OrderPendingUpdate', clientOrderId: order.clientOrderId, symbol: order.symbol, tsEvent: now, tsInit: now });
-    this.requireVenue().modify(cmd);
-  }
-
-  private onCancelAll(cmd: CancelAllOrders): void {
-    this.emit(cmd);
-    const targets = this.orders.open(cmd.strategyId, cmd.symbol);
-    const now = this.now();
-    // A venue cancels by symbol, not by strategy: a strategy's cancel-all becomes single cancels.
-    if (cmd.strategyId !== undefined) {
-      for (const o of targets) {
-        this.onCancel({ type: 'CancelOrder', strategyId: o.strategyId, clientOrderId: o.clientOrderId, symbol: o.symbol, tsInit: now });
-      }
-      return;
-    }
-    for (const o of targets) {
-      if (o.status === 'initialized') {
-        this.onOrderEvent({ type: 'OrderCanceled', clientOrderId: o.clientOrderId, symbol: o.symbol, tsEvent: now, tsInit: now });
-      } else if (o.status !== 'pending_cancel') {
-        this.onOrderEvent({ type: 'OrderPendingCancel', clientOrderId: o.clientOrderId, symbol: o.symbol, tsEvent: now, tsInit: now });
-      }
-    }
-    this.requireVenue().cancelAll(cmd);
-  }
-
-  private isWorking(o: Order): boolean {
-    return o.status === 'submitted' || o.status === 'accepted' || o.status === 'partially_filled' || o.status === 'pending_update' || o.status === 'pending_cancel';
   }
 
   private onFunding(e: FundingPaid): void {
@@ -452,64 +359,6 @@ export class Kernel {
     const entry = this.symbols.get(e.symbol);
     if (entry === undefined) return;
     for (const s of entry.slots) this.strategies.invoke(s, 'onFunding', (h) => h.onFunding?.(e));
-  }
-
-  private onOrderEvent(e: OrderEvent): void {
-    const out = this.orders.apply(e);
-    const now = this.now();
-    if (out.kind !== 'applied') {
-      const reason = out.kind === 'unknown' ? 'unknown order' : out.kind === 'duplicate' ? 'duplicate fill' : out.reason;
-      this.emit({ type: 'EventIgnored', event: e.type, clientOrderId: e.clientOrderId, reason, tsInit: now });
-      return;
-    }
-    const order = out.order;
-    this.emit(e);
-    if (e.type === 'OrderFilled') {
-      this.portfolio.fill({ symbol: e.symbol, side: e.side, price: e.lastPx, qty: e.lastQty, fee: e.fee });
-      if (out.overfill === true) {
-        this.emit({ type: 'EngineWarning', message: `order ${order.clientOrderId} overfilled: ${order.filledQty} of ${order.qty}`, tsInit: now });
-      }
-    }
-    const policy = this.partialPolicies.get(order.clientOrderId);
-    if (policy !== undefined) {
-      if (!isOpen(order.status)) this.partialPolicies.delete(order.clientOrderId);
-      else if (e.type === 'OrderFilled' && order.status === 'partially_filled' && order.tradeIds.length === 1) {
-        this.strategies.setSystemTimer(order.strategyId, PARTIAL_TIMER + order.clientOrderId, now + policy.afterMs);
-      }
-    }
-    this.strategies.notifyOrder(e, order);
-  }
-
-  /** A partly filled order's time is up: cancel or chase the remainder, per its policy. */
-  private onPartialTimeout(id: ClientOrderId): void {
-    const o = this.orders.get(id);
-    const policy = this.partialPolicies.get(id);
-    if (o === undefined || policy === undefined || o.status !== 'partially_filled') return;
-    const now = this.now();
-    if (policy.policy === 'cancel') {
-      this.onCancel({ type: 'CancelOrder', strategyId: o.strategyId, clientOrderId: id, symbol: o.symbol, tsInit: now });
-      return;
-    }
-    const inst = this.instrument(o.symbol);
-    const last = this.symbols.get(o.symbol)?.book.last;
-    if (inst === undefined || last === undefined || Number.isNaN(last) || o.orderType !== 'limit') return;
-    const price = snapPrice(inst, last, o.side);
-    if (price !== o.price) this.onModify({ type: 'ModifyOrder', strategyId: o.strategyId, clientOrderId: id, symbol: o.symbol, price, tsInit: now });
-    this.strategies.setSystemTimer(o.strategyId, PARTIAL_TIMER + id, now + policy.afterMs);
-  }
-
-  /** Cash (or margin x leverage) not yet committed to positions or other open orders. */
-  private buyingPower(exclude: ClientOrderId): number {
-    let committed = 0;
-    for (const o of this.orders.open()) {
-      if (o.clientOrderId === exclude) continue;
-      if (this.opts.accountType === 'cash' && o.side === 'sell') continue;
-      const px = o.price ?? this.symbols.get(o.symbol)?.book.last ?? 0;
-      committed += leavesQty(o) * (Number.isNaN(px) ? 0 : px);
-    }
-    if (this.opts.accountType === 'cash') return this.portfolio.cash() - committed;
-    const lev = this.opts.leverage ?? 1;
-    return this.portfolio.equity() * lev - this.portfolio.exposure() - committed;
   }
 
   private onStrategyFault(slot: StrategySlot, handler: string, err: unknown): void {

@@ -5,6 +5,7 @@
  */
 import type { SubmitOrder } from './commands.ts';
 import { onGrid, type Instrument } from './instrument.ts';
+import { leavesQty, type Order } from './order.ts';
 
 /**
  * active: trade normally; reducing: only orders that shrink a position (pause new entries);
@@ -96,4 +97,26 @@ export function check(cmd: SubmitOrder, view: RiskView, limits: RiskLimits = DEF
   }
   if (view.openOrders >= limits.maxOpenOrders) return deny(`too many open orders (${view.openOrders}, limit ${limits.maxOpenOrders})`);
   return OK;
+}
+
+/**
+ * Cash (or margin x leverage) not yet committed to positions or to open orders other than
+ * `exclude`. Open orders are valued at their limit price, or the last price for market orders.
+ */
+export function buyingPower(
+  accountType: AccountType,
+  leverage: number,
+  account: { cash(): number; equity(): number; exposure(): number },
+  open: readonly Order[],
+  exclude: string,
+  lastPrice: (symbol: string) => number | undefined,
+): number {
+  let committed = 0;
+  for (const o of open) {
+    if (o.clientOrderId === exclude) continue;
+    if (accountType === 'cash' && o.side === 'sell') continue;
+    const px = o.price ?? lastPrice(o.symbol) ?? 0;
+    committed += leavesQty(o) * (Number.isNaN(px) ? 0 : px);
+  }
+  return accountType === 'cash' ? account.cash() - committed : account.equity() * leverage - account.exposure() - committed;
 }

@@ -1,0 +1,158 @@
+/**
+ * The order path, the same in every mode: a command passes the risk gate, goes to the venue, and
+ * the venue's events move the order through its state machine, book fills in the ledger, drive
+ * partial-fill policies and reach the owning strategy. Invalid transitions and duplicate fills
+ * are logged as EventIgnored, never applied.
+ */
+import type { CancelAllOrders, CancelOrder, ModifyOrder, SubmitOrder } from './commands.ts';
+import type { OrderEvent } from './events.ts';
+import type { ClientOrderId } from './ids.ts';
+import type { LoggedMessage } from './kernel.ts';
+import type { Order } from './order.ts';
+import type { OrderManager } from './order-manager.ts';
+import { PARTIAL_TIMER, PartialFills } from './partial-fills.ts';
+import type { ExecutionPort } from './ports.ts';
+import type { Portfolio, SymbolBook } from './portfolio.ts';
+import { buyingPower, check, type AccountType, type RiskLimits, type TradingState } from './risk-gate.ts';
+import type { StrategyHost } from './strategy-host.ts';
+
+export interface OrderFlowDeps {
+  readonly orders: OrderManager;
+  readonly portfolio: Portfolio;
+  readonly strategies: StrategyHost;
+  readonly accountType: AccountType;
+  /** Margin accounts: buying power is equity x leverage. */
+  readonly leverage: number;
+  readonly limits: RiskLimits;
+  now(): number;
+  emit(m: LoggedMessage): void;
+  book(symbol: string): SymbolBook | undefined;
+  tradingState(): TradingState;
+}
+
+export class OrderFlow {
+  venue: ExecutionPort | undefined;
+  readonly partials = new PartialFills();
+
+  constructor(private readonly d: OrderFlowDeps) {}
+
+  private requireVenue(): ExecutionPort {
+    if (this.venue === undefined) throw new Error('kernel has no venue attached');
+    return this.venue;
+  }
+
+  submit(cmd: SubmitOrder): void {
+    this.d.emit(cmd);
+    const order = this.d.orders.get(cmd.clientOrderId);
+    if (order === undefined || order.status !== 'initialized') return;
+    const book = this.d.book(cmd.symbol);
+    const verdict = check(
+      cmd,
+      {
+        tradingState: this.d.tradingState(),
+        accountType: this.d.accountType,
+        instrument: book?.inst,
+        position: book?.qty ?? 0,
+        referencePrice: book === undefined || Number.isNaN(book.last) ? undefined : book.last,
+        openOrders: this.d.orders.openCount - 1,
+        buyingPower: this.buyingPower(cmd.clientOrderId),
+        dailyPnl: this.d.portfolio.dailyPnl(),
+      },
+      this.d.limits,
+    );
+    const now = this.d.now();
+    if (!verdict.ok) {
+      this.event({ type: 'OrderDenied', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, reason: verdict.reason, tsEvent: now, tsInit: now });
+      return;
+    }
+    this.event({ type: 'OrderSubmitted', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, tsEvent: now, tsInit: now });
+    this.requireVenue().submit(cmd);
+  }
+
+  cancel(cmd: CancelOrder): void {
+    this.d.emit(cmd);
+    const order = this.d.orders.get(cmd.clientOrderId);
+    if (order === undefined) return;
+    const now = this.d.now();
+    if (order.status === 'initialized') {
+      // Never sent: cancel locally.
+      this.event({ type: 'OrderCanceled', clientOrderId: order.clientOrderId, symbol: order.symbol, tsEvent: now, tsInit: now });
+      return;
+    }
+    if (order.status === 'pending_cancel' || !this.isWorking(order)) return;
+    this.event({ type: 'OrderPendingCancel', clientOrderId: order.clientOrderId, symbol: order.symbol, tsEvent: now, tsInit: now });
+    this.requireVenue().cancel(cmd);
+  }
+
+  modify(cmd: ModifyOrder): void {
+    this.d.emit(cmd);
+    const order = this.d.orders.get(cmd.clientOrderId);
+    if (order === undefined || !this.isWorking(order) || order.status === 'pending_cancel') return;
+    const now = this.d.now();
+    this.event({ type: 'OrderPendingUpdate', clientOrderId: order.clientOrderId, symbol: order.symbol, tsEvent: now, tsInit: now });
+    this.requireVenue().modify(cmd);
+  }
+
+  cancelAll(cmd: CancelAllOrders): void {
+    this.d.emit(cmd);
+    const targets = this.d.orders.open(cmd.strategyId, cmd.symbol);
+    const now = this.d.now();
+    // A venue cancels by symbol, not by strategy: a strategy's cancel-all becomes single cancels.
+    if (cmd.strategyId !== undefined) {
+      for (const o of targets) {
+        this.cancel({ type: 'CancelOrder', strategyId: o.strategyId, clientOrderId: o.clientOrderId, symbol: o.symbol, tsInit: now });
+      }
+      return;
+    }
+    for (const o of targets) {
+      if (o.status === 'initialized') {
+        this.event({ type: 'OrderCanceled', clientOrderId: o.clientOrderId, symbol: o.symbol, tsEvent: now, tsInit: now });
+      } else if (o.status !== 'pending_cancel') {
+        this.event({ type: 'OrderPendingCancel', clientOrderId: o.clientOrderId, symbol: o.symbol, tsEvent: now, tsInit: now });
+      }
+    }
+    this.requireVenue().cancelAll(cmd);
+  }
+
+  private isWorking(o: Order): boolean {
+    return o.status === 'submitted' || o.status === 'accepted' || o.status === 'partially_filled' || o.status === 'pending_update' || o.status === 'pending_cancel';
+  }
+
+  event(e: OrderEvent): void {
+    const out = this.d.orders.apply(e);
+    const now = this.d.now();
+    if (out.kind !== 'applied') {
+      const reason = out.kind === 'unknown' ? 'unknown order' : out.kind === 'duplicate' ? 'duplicate fill' : out.reason;
+      this.d.emit({ type: 'EventIgnored', event: e.type, clientOrderId: e.clientOrderId, reason, tsInit: now });
+      return;
+    }
+    const order = out.order;
+    this.d.emit(e);
+    if (e.type === 'OrderFilled') {
+      this.d.portfolio.fill({ symbol: e.symbol, side: e.side, price: e.lastPx, qty: e.lastQty, fee: e.fee });
+      if (out.overfill === true) {
+        this.d.emit({ type: 'EngineWarning', message: `order ${order.clientOrderId} overfilled: ${order.filledQty} of ${order.qty}`, tsInit: now });
+      }
+    }
+    const after = this.partials.afterEvent(order, e.type === 'OrderFilled' && order.tradeIds.length === 1);
+    if (after !== undefined) this.d.strategies.setSystemTimer(order.strategyId, PARTIAL_TIMER + order.clientOrderId, now + after);
+    this.d.strategies.notifyOrder(e, order);
+  }
+
+  /** A partly filled order's time is up: cancel or chase the remainder, per its policy. */
+  partialTimeout(id: ClientOrderId): void {
+    const o = this.d.orders.get(id);
+    const next = this.partials.onTimeout(o, this.d.book(o?.symbol ?? '')?.inst, this.d.book(o?.symbol ?? '')?.last);
+    if (o === undefined || next === undefined) return;
+    const now = this.d.now();
+    const { strategyId, symbol } = o;
+    if (next.action.kind === 'cancel') this.cancel({ type: 'CancelOrder', strategyId, clientOrderId: id, symbol, tsInit: now });
+    else if (next.action.price !== undefined) this.modify({ type: 'ModifyOrder', strategyId, clientOrderId: id, symbol, price: next.action.price, tsInit: now });
+    if (next.againMs !== undefined) this.d.strategies.setSystemTimer(strategyId, PARTIAL_TIMER + id, now + next.againMs);
+  }
+
+  /** Cash (or margin x leverage) not yet committed to positions or other open orders. */
+  private buyingPower(exclude: ClientOrderId): number {
+    return buyingPower(this.d.accountType, this.d.leverage, this.d.portfolio, this.d.orders.open(), exclude, (s) => this.d.book(s)?.last);
+  }
+}
