@@ -36,6 +36,7 @@ export interface HarnessReport {
 interface Child {
   readonly proc: ChildProcess;
   readonly records: Record<string, unknown>[];
+  readonly stderr: string[];
   readonly exited: Promise<number | null>;
 }
 
@@ -51,8 +52,10 @@ function startChild(lx: LocalExchange, stateDir: string, config: string, crashAt
       // not a log line
     }
   });
+  const stderr: string[] = [];
+  proc.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  return { proc, records, exited };
+  return { proc, records, stderr, exited };
 }
 
 async function waitFor(c: Child, kind: string, ms: number): Promise<Record<string, unknown>> {
@@ -60,7 +63,7 @@ async function waitFor(c: Child, kind: string, ms: number): Promise<Record<strin
   for (;;) {
     const r = c.records.find((x) => x['kind'] === kind);
     if (r !== undefined) return r;
-    if (c.proc.exitCode !== null || Date.now() > end) throw new Error(`no "${kind}" from the session (exit ${c.proc.exitCode}); last lines: ${JSON.stringify(c.records.slice(-3))}`);
+    if (c.proc.exitCode !== null || Date.now() > end) throw new Error(`no "${kind}" from the session (exit ${c.proc.exitCode}); last lines: ${JSON.stringify(c.records.slice(-3))}; stderr: ${c.stderr.join('').slice(-500)}`);
     await sleep(20);
   }
 }
