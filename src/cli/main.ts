@@ -14,6 +14,7 @@ import { addDataCommand } from './data/command.ts';
 import { addCtlCommand } from './ctl/command.ts';
 import { UserError } from './errors.ts';
 import { StateDirError } from '../persistence/state-dir.ts';
+import { CtlError } from '../workstation/control-socket.ts';
 
 export function buildProgram(): Command {
   const program = new Command('parity')
@@ -47,7 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode;
     }
     // Expected failures from below the CLI: bad config or parameters (usage, 2), bad data (1).
-    if (err instanceof HaltError || err instanceof StateDirError) {
+    if (err instanceof HaltError || err instanceof StateDirError || err instanceof CtlError) {
       process.stderr.write(`parity: ${err.message}\n`);
       return 1;
     }

@@ -65,6 +65,18 @@ export const PersistenceConfig = z.strictObject({
   snapshotEveryMs: z.number().int().min(200).optional(),
 });
 
+export const AlertsConfig = z.strictObject({
+  /** Receives a JSON POST on halt, limit breach, reconciliation diff and crash recovery. A URL that carries a token is better given in PARITY_ALERT_WEBHOOK. */
+  webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Least severity of a reconciliation diff that is sent (default warn). */
+  minDiffSeverity: z.enum(['info', 'warn', 'critical']).optional(),
+});
+
+export const ShutdownConfig = z.strictObject({
+  /** On SIGTERM/SIGINT/quit: cancel open orders before stopping (default false: they stay, and are reconciled at the next start). */
+  cancelOrders: z.boolean().optional(),
+});
+
 export const ConfigFile = z.strictObject({
   $schema: z.string().optional(),
   backtest: BacktestConfig.optional(),
@@ -75,6 +87,8 @@ export const ConfigFile = z.strictObject({
   stateDir: z.string().min(1).optional(),
   reconciliation: ReconciliationConfig.optional(),
   persistence: PersistenceConfig.optional(),
+  alerts: AlertsConfig.optional(),
+  shutdown: ShutdownConfig.optional(),
 });
 
 export type Config = z.infer<typeof ConfigFile>;

@@ -31,3 +31,4 @@ export * from './step.ts';
 export * from './live.ts';
 export * from './engine-state.ts';
 export * from './reconcile.ts';
+export * from './monitors.ts';

@@ -5,10 +5,10 @@
  * replay; it changes nothing on disk until every check has passed (a torn journal tail is cut off
  * only then). Problems come back as StateDirError with what was kept and what to do.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, statSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoggedMessage } from '../engine/index.ts';
-import { JournalError, JournalWriter, readJournal, segments, syncDir, type FsyncPolicy } from './journal.ts';
+import { JournalError, JournalWriter, readJournal, segments, syncDir, type FsyncPolicy, type JournalLine } from './journal.ts';
 import { SnapshotError, SnapshotStore, type SnapshotDoc } from './snapshot-store.ts';
 
 export class StateDirError extends Error {
@@ -16,7 +16,11 @@ export class StateDirError extends Error {
 }
 
 /** What the journal holds: the kernel's messages, and session markers. */
-export type JournalEntry = { readonly k: 'm'; readonly m: LoggedMessage } | { readonly k: 'start'; readonly at: number; readonly mode: string; readonly venue: string };
+export type JournalEntry =
+  | { readonly k: 'm'; readonly m: LoggedMessage }
+  | { readonly k: 'start'; readonly at: number; readonly mode: string; readonly venue: string }
+  /** The last entry of a session that stopped cleanly: its absence at the next start means a crash. */
+  | { readonly k: 'stop'; readonly at: number; readonly reason: string };
 
 export interface Recovered {
   readonly snapshot: SnapshotDoc | null;
@@ -29,6 +33,8 @@ export interface Recovered {
   /** Highest client order id sequence reserved per strategy (ids up to it may have been used). */
   readonly reserved: Readonly<Record<string, number>>;
   readonly journalEntries: number;
+  /** There was a previous session and it did not stop cleanly (killed, crashed, lost power). */
+  readonly crashed: boolean;
 }
 
 export interface StateDir {
@@ -80,6 +86,14 @@ function takeLock(dir: string): string {
 export function openStateDir(dir: string, o: { fsync?: FsyncPolicy } = {}): StateDir {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Journals, snapshots and the control socket are the owner's only (an existing directory may be looser).
+    if ((statSync(dir).mode & 0o077) !== 0) {
+      try {
+        chmodSync(dir, 0o700);
+      } catch {
+        // not ours to change: the write probe below says what is wrong, if anything
+      }
+    }
   } catch (err) {
     throw explain(err, 'create the directory', dir);
   }
@@ -144,7 +158,7 @@ export function openStateDir(dir: string, o: { fsync?: FsyncPolicy } = {}): Stat
     return {
       dir,
       journal,
-      recovered: { snapshot: snap, messages, lastTs, notes, reserved, journalEntries: read.lines.length },
+      recovered: { snapshot: snap, messages, lastTs, notes, reserved, journalEntries: read.lines.length, crashed: read.lines.length > 0 && (read.lines[read.lines.length - 1] as JournalLine<JournalEntry>).entry.k !== 'stop' },
       reserveIds(strategy: string, upTo: number): void {
         reservations[strategy] = upTo;
         const tmp = join(dir, '.ids.json.tmp');

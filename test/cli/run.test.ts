@@ -19,20 +19,26 @@ beforeAll(async () => {
 afterAll(async () => lx.close());
 
 describe('parity run: bad input gets a clear message', () => {
+  it('no terminal and no --no-ui: says how to run headless', () => {
+    const r = parity(['run', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--exchange', 'local', '--exchange-url', 'http://127.0.0.1:9', '--symbol', 'BTCUSDT']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^parity: parity run shows its workstation screen on a terminal, and this is not one .* add --no-ui/);
+  });
+
   it('an unknown exchange id', () => {
-    const r = parity(['run', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--exchange', 'nosuchex', '--symbol', 'BTCUSDT']);
+    const r = parity(['run', '--no-ui', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--exchange', 'nosuchex', '--symbol', 'BTCUSDT']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^parity: unknown exchange id "nosuchex"/);
   });
 
   it('a symbol the exchange does not list', async () => {
-    const r = await parityAsync(['run', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'DOGEUSDT']);
+    const r = await parityAsync(['run', '--no-ui', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'DOGEUSDT']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^parity: symbol DOGEUSDT is not listed on binanceusdm/);
   });
 
   it('keys the exchange refuses (401): nothing is traded', async () => {
-    const r = await parityAsync(['run', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'BTCUSDT'], { env: { PARITY_API_KEY: 'wrong-key', PARITY_API_SECRET: 'wrong-secret' } });
+    const r = await parityAsync(['run', '--no-ui', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'BTCUSDT'], { env: { PARITY_API_KEY: 'wrong-key', PARITY_API_SECRET: 'wrong-secret' } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the venue refused the API key/);
     expect(r.stderr + r.stdout).not.toMatch(/wrong-secret/);
@@ -45,7 +51,7 @@ describe('parity run: bad input gets a clear message', () => {
     const f = join(mkdtempSync(join(tmpdir(), 'parity-key-')), 'keys.json');
     writeFileSync(f, JSON.stringify({ apiKey: 'a', secret: 'b' }));
     chmodSync(f, 0o644);
-    const r = parity(['run', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'BTCUSDT', '--key-file', f]);
+    const r = parity(['run', '--no-ui', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'BTCUSDT', '--key-file', f]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/readable by others \(mode 644\); run: chmod 600/);
   });

@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => lx.close());
 
-const runArgs = (stateDir: string): string[] => ['run', '--mode', 'paper', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', CHURN, '--warmup', '5', '--feed', 'bars', '--latency', '0', '--state-dir', stateDir, '--duration', '1'];
+const runArgs = (stateDir: string): string[] => ['run', '--no-ui', '--mode', 'paper', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', CHURN, '--warmup', '5', '--feed', 'bars', '--latency', '0', '--state-dir', stateDir, '--duration', '1'];
 
 /** A state directory with real history: a paper session that traded a few bars, then stopped (final snapshot). */
 async function tradedStateDir(): Promise<string> {

@@ -41,7 +41,7 @@ interface Child {
 }
 
 function startChild(lx: LocalExchange, stateDir: string, config: string, crashAt: string | undefined): Child {
-  const args = ['bin/parity.js', 'run', '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', CHURN, '--warmup', '5', '--feed', 'bars', '--state-dir', stateDir, '--config', config, '--leverage', '5'];
+  const args = ['bin/parity.js', 'run', '--no-ui', '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', CHURN, '--warmup', '5', '--feed', 'bars', '--state-dir', stateDir, '--config', config, '--leverage', '5'];
   const env = { ...process.env, NO_COLOR: '1', ...(crashAt === undefined ? {} : { PARITY_CRASH_AT: crashAt }) };
   const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const records: Record<string, unknown>[] = [];

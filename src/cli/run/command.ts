@@ -1,15 +1,29 @@
-/** `parity run`: a paper or live session, logging JSON lines to stdout (headless for now). */
+/**
+ * `parity run`: a paper or live session, on the workstation screen (the default, on a terminal) or
+ * headless (`--no-ui`: JSON-lines logs on stdout for journald). Either way the same session, the
+ * same control socket (`parity ctl`), the same alerts; under systemd it says when it is ready and
+ * keeps the watchdog fed. SIGTERM and SIGINT stop it cleanly (state persisted), even mid-start.
+ */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import { nodeScheduler } from '../node-scheduler.ts';
 import { collect, numberOption } from '../options.ts';
 import { addSimOptions } from '../sim-options.ts';
-import { startSession } from './session.ts';
+import { UserError } from '../errors.ts';
+import { startSession, type Session } from './session.ts';
 import { buildRunSpec, type RunFlags } from './spec.ts';
+import { attachOperations } from './operations.ts';
+import { fileLog, stdoutLog } from './logs.ts';
 
 interface Flags extends RunFlags {
   readonly config?: string;
+  /** commander's --no-ui. */
+  readonly ui?: boolean;
 }
+
+export const NO_TTY =
+  'parity run shows its workstation screen on a terminal, and this is not one (stdin/stdout are not a TTY). ' +
+  'To run without a screen (systemd, a pipe, CI) add --no-ui: logs go to stdout as JSON lines, and `parity ctl` drives it.';
 
 export function addRunCommand(program: Command): void {
   const cmd = program
@@ -28,14 +42,52 @@ export function addRunCommand(program: Command): void {
     .option('--key-file <path>', 'API key file (mode 0600): JSON {"apiKey","secret"} or two lines; else PARITY_API_KEY/PARITY_API_SECRET')
     .option('--duration <seconds>', 'stop after this many seconds', numberOption({ gt: 0 }))
     .option('--leverage <x>', 'margin accounts: buying power the risk gate allows, equity x leverage (default 1)', numberOption({ min: 1, max: 125 }))
-    .option('--state-dir <dir>', 'journal, snapshots and control socket (default ./state)')
+    .option('--state-dir <dir>', 'journal, snapshots, logs and control socket (default ./state)')
+    .option('--no-ui', 'headless: no screen, JSON-lines logs on stdout (for systemd and pipes)')
     .option('-c, --config <file>', 'config file (default ./parity.config.json if present)');
   addSimOptions(cmd).action(async (flags: Flags) => {
-    const spec = buildRunSpec(flags, loadConfig(flags.config));
-    const session = await startSession(spec, { log: (r) => process.stdout.write(`${JSON.stringify({ t: Date.now(), ...r })}\n`) }, { scheduler: nodeScheduler, env: process.env });
-    const stop = (signal: string): void => void session.stop(`received ${signal}`);
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    await session.stopped;
+    const config = loadConfig(flags.config);
+    const spec = buildRunSpec(flags, config);
+    const ui = flags.ui !== false;
+    if (ui && !(process.stdout.isTTY === true && process.stdin.isTTY === true)) throw new UserError(NO_TTY, 2);
+    await runSession(spec, config, ui);
   });
+}
+
+/** Starts the session and stays until it stops (quit, signal, --duration). */
+export async function runSession(spec: ReturnType<typeof buildRunSpec>, config: Parameters<typeof attachOperations>[1], ui: boolean, onStarted?: (s: Session) => void): Promise<void> {
+  // Signals are heard from the first moment: one that comes during start-up stops the session as soon as it exists.
+  let session: Session | undefined;
+  let early: string | undefined;
+  const onSignal = (signal: string): void => {
+    if (session !== undefined) void session.stop(`received ${signal}`);
+    else early ??= signal;
+  };
+  const sigint = (): void => onSignal('SIGINT');
+  const sigterm = (): void => onSignal('SIGTERM');
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+  const log = ui ? fileLog(spec.stateDir) : stdoutLog();
+  try {
+    if (ui) process.stdout.write(`starting: ${spec.mode} on ${spec.exchange} ${spec.symbols.join(',')}; logs in ${log.path ?? 'stdout'}\n`);
+    session = await startSession(spec, { log: log.write }, { scheduler: nodeScheduler, env: process.env });
+    const s = session;
+    const ops = await attachOperations(s, config, process.env, log.write);
+    if (early !== undefined) void s.stop(`received ${early}`);
+    onStarted?.(s);
+    if (ui) {
+      const { renderWorkstation } = await import('../../ui/index.ts');
+      const screen = renderWorkstation(s.workstation);
+      void screen.waitUntilExit().then(() => s.stop('operator quit'));
+      await s.stopped;
+      screen.unmount();
+    } else {
+      await s.stopped;
+    }
+    await ops.close();
+  } finally {
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+    await log.close();
+  }
 }

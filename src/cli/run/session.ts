@@ -18,6 +18,7 @@ import {
   type Bar,
   type Clock,
   type LoggedMessage,
+  type MarketData,
   type Scheduler,
 } from '../../engine/index.ts';
 import { SimulatedVenue } from '../../paper/index.ts';
@@ -25,6 +26,9 @@ import { connect, LOCAL_DEMO_CREDENTIALS, redact, resolveCredentials, type CcxtC
 import { loadStrategy } from '../strategy-loader.ts';
 import { openStateDir } from '../../persistence/state-dir.ts';
 import { Reconciler } from '../../workstation/reconciler.ts';
+import { ShadowBacktest } from '../../workstation/divergence.ts';
+import { OperatorDesk, operatorStrategy, OPERATOR } from '../../workstation/operator.ts';
+import { SessionWorkstation, type SessionTap } from '../../workstation/session-workstation.ts';
 import { restoredState } from './restore.ts';
 import type { RunSpec } from './spec.ts';
 
@@ -48,6 +52,13 @@ export interface Session {
   readonly conn: CcxtConnection;
   readonly clock: OffsetClock;
   readonly reconciler: Reconciler;
+  /** What the TUI and `parity ctl` read and drive. */
+  readonly workstation: SessionWorkstation;
+  readonly desk: OperatorDesk;
+  /** Listeners on the kernel's messages, the market data and the session's log. */
+  readonly tap: SessionTap;
+  /** The previous session did not stop cleanly: what was said about it at start. */
+  readonly crashRecovery: string | undefined;
   status(): VenueStatus & { readonly mode: string; readonly tradingState: string };
   stop(reason: string): Promise<void>;
   /** Resolves when the session has stopped. */
@@ -67,10 +78,19 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   const clock = new OffsetClock(wall);
   const rng = createRng(spec.seed);
   const credentials = credentialsFor(spec, deps.env);
-  const log = (r: Record<string, unknown>): void => io.log(JSON.parse(redact(JSON.stringify(r), credentials)) as Record<string, unknown>);
+  const messageListeners: ((m: LoggedMessage) => void)[] = [];
+  const dataListeners: ((d: MarketData) => void)[] = [];
+  const logListeners: ((r: Record<string, unknown>) => void)[] = [];
+  const log = (r: Record<string, unknown>): void => {
+    const clean = JSON.parse(redact(JSON.stringify(r), credentials)) as Record<string, unknown>;
+    io.log(clean);
+    for (const l of logListeners) l(clean);
+  };
   // The crash-only path: state first (nothing else starts if it cannot be read), then the venue.
   const sd = openStateDir(spec.stateDir, { fsync: spec.persistence.fsync });
   for (const note of sd.recovered.notes) log({ kind: 'recovery', message: note });
+  const crashRecovery = sd.recovered.crashed ? 'the previous session did not stop cleanly (killed or crashed): its state was rebuilt from the snapshot and journal, and is reconciled with the venue before trading' : undefined;
+  if (crashRecovery !== undefined) log({ kind: 'recovery', crash: true, message: crashRecovery });
   let kernelRef: Kernel | undefined;
   const onHalt = (e: HaltError): void => {
     log({ kind: 'halt', message: e.message });
@@ -114,6 +134,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     log({ kind: 'halt', message: err.message });
     queueMicrotask(() => kernelRef?.setTradingState('halted', 'the journal cannot be written'));
   });
+  const journalStop = (reason: string): void => journal({ k: 'stop', at: wall.now(), reason });
   const kernel = new Kernel({
     clock,
     instruments,
@@ -127,6 +148,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     onMessage: (m: LoggedMessage) => {
       journal({ k: 'm', m });
       log({ kind: 'event', ...m });
+      for (const l of messageListeners) l(m);
     },
     onFault: (f) => log({ kind: 'strategy-fault', strategy: f.strategyId, handler: f.handler, message: f.message }),
     onWake: () => runtime?.wake(),
@@ -147,7 +169,11 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   const reports = sim ?? conn.reports;
 
   const { definition } = await loadStrategy(spec.strategy);
-  kernel.addStrategy({ definition, params: resolveParams(definition, spec.params), symbols: instruments.map((i) => i.symbol), state: restored?.strategies[definition.name] ?? {} });
+  const symbols = instruments.map((i) => i.symbol);
+  const params = resolveParams(definition, spec.params);
+  kernel.addStrategy({ definition, params, symbols, state: restored?.strategies[definition.name] ?? {} });
+  const operator = operatorStrategy();
+  kernel.addStrategy({ definition: operator.definition, params: {}, symbols, state: restored?.strategies[OPERATOR] ?? {} });
 
   const warmup: Bar[] = [];
   for (const inst of instruments) warmup.push(...(await conn.marketData.history(inst.symbol, spec.barInterval, spec.warmupBars)));
@@ -182,12 +208,61 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     trades: kernel.orders.list().flatMap((o) => o.tradeIds.map((t) => `${o.venueOrderId ?? ''}/${t}`)),
   });
   reconciler.start(spec.reconciliation.cadence);
+  // The backtest of the same strategy on the same data, from the books as reconciled: divergence.
+  const shadow = new ShadowBacktest({
+    instruments,
+    currency: conn.settle,
+    startingCash,
+    accountType,
+    leverage: spec.leverage,
+    limits: spec.limits,
+    models: spec.models,
+    seed: spec.seed,
+    definition,
+    params,
+    symbols,
+    start: kernel.captureState(),
+    warmup,
+  });
   log({ kind: 'started', mode: spec.mode, exchange: spec.exchange, symbols: instruments.map((i) => i.symbol), strategy: definition.name, warmupBars: warmup.length, offsetMs: conn.timeSync.offsetMs, restored: !fresh });
 
   const rt = runtime;
+  let session: Session | undefined;
+  const desk = new OperatorDesk({
+    kernel,
+    symbols,
+    context: operator.context,
+    wake: () => rt.wake(),
+    reconcile: () => reconciler.run('full'),
+    quit: (reason) => session?.stop(reason) ?? Promise.resolve(),
+    log,
+  });
+  const tap: SessionTap = {
+    kernel,
+    mode: spec.mode,
+    venue: spec.exchange,
+    strategy: definition.name,
+    currency: conn.settle,
+    limits: spec.limits,
+    staleAfterMs: Math.max(30_000, 3 * spec.barInterval),
+    shadow,
+    venueStatus: () => {
+      const st = conn.status();
+      return { userStream: live ? st.userStream : undefined, offsetMs: st.offsetMs, budget: st.budget };
+    },
+    onMessage: (l) => void messageListeners.push(l),
+    onData: (l) => void dataListeners.push(l),
+    onLog: (l) => void logListeners.push(l),
+  };
+  const workstation = new SessionWorkstation(tap, desk);
+  workstation.start();
   await conn.marketData.subscribe(
-    { symbols: instruments.map((i) => i.symbol), barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp },
-    (d) => rt.onMarketData(d),
+    { symbols, barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp },
+    (d) => {
+      rt.onMarketData(d);
+      shadow.onData(d);
+      for (const l of dataListeners) l(d);
+    },
   );
 
   const timers: NodeJS.Timeout[] = [];
@@ -197,21 +272,29 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   let resolveStopped: (reason: string) => void = () => undefined;
   const stopped = new Promise<string>((r) => (resolveStopped = r));
   let stopping = false;
-  const session: Session = {
+  session = {
     spec,
     kernel,
     runtime: rt,
     conn,
     clock,
     reconciler,
+    workstation,
+    desk,
+    tap,
+    crashRecovery,
     status: () => ({ ...conn.status(), mode: spec.mode, tradingState: kernel.tradingState }),
     async stop(reason: string) {
       if (stopping) return;
       stopping = true;
       for (const t of timers) clearInterval(t);
       reconciler.stop();
+      workstation.stop();
+      if (spec.shutdown.cancelOrders) await cancelEverything(kernel, () => rt.wake(), log);
       rt.stop();
+      shadow.stop();
       await conn.close();
+      journalStop(reason);
       await snapshot().catch((err: unknown) => log({ kind: 'snapshot-error', message: (err as Error).message }));
       await sd.close();
       log({ kind: 'stopped', reason });
@@ -219,6 +302,19 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     },
     stopped,
   };
-  if (spec.durationSec !== undefined) timers.push(setTimeout(() => void session.stop(`ran for ${spec.durationSec} s`), spec.durationSec * 1000));
-  return session;
+  const started = session;
+  if (spec.durationSec !== undefined) timers.push(setTimeout(() => void started.stop(`ran for ${spec.durationSec} s`), spec.durationSec * 1000));
+  return started;
+}
+
+/** Shutdown with `shutdown.cancelOrders`: cancel every order and wait (up to 5 s) for the venue to confirm. */
+async function cancelEverything(kernel: Kernel, wake: () => void, log: (r: Record<string, unknown>) => void): Promise<void> {
+  if (kernel.orders.open().length === 0) return;
+  kernel.recordOperatorAction('cancel-all', 'shutdown.cancelOrders is set', 'shutdown');
+  kernel.command({ type: 'CancelAllOrders', tsInit: kernel.clock.now() });
+  wake();
+  const end = Date.now() + 5000;
+  while (kernel.orders.open().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+  const left = kernel.orders.open().length;
+  log({ kind: 'shutdown', canceled: left === 0, message: left === 0 ? 'every open order canceled' : `${left} order(s) not confirmed canceled; the next start reconciles them` });
 }

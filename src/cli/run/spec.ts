@@ -49,6 +49,9 @@ export interface RunSpec {
   readonly stateDir: string;
   readonly reconciliation: { readonly policy: ReconPolicy; readonly cadence: Cadence };
   readonly persistence: { readonly fsync: 'group' | 'always' | 'none'; readonly snapshotEveryMs: number };
+  /** On stop: cancel open orders first (default: leave them; the next start reconciles them). */
+  readonly shutdown: { readonly cancelOrders: boolean };
+  readonly alerts: { readonly webhookUrl: string | undefined; readonly minDiffSeverity: 'info' | 'warn' | 'critical' };
   /** Stop after this many seconds (tests, drills); run until stopped when absent. */
   readonly durationSec: number | undefined;
 }
@@ -100,5 +103,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     },
     persistence: { fsync: config.persistence?.fsync ?? 'group', snapshotEveryMs: config.persistence?.snapshotEveryMs ?? 60_000 },
     leverage: flags.leverage ?? config.backtest?.leverage ?? 1,
+    shutdown: { cancelOrders: config.shutdown?.cancelOrders ?? false },
+    alerts: { webhookUrl: config.alerts?.webhookUrl, minDiffSeverity: config.alerts?.minDiffSeverity ?? 'warn' },
   };
 }

@@ -1,0 +1,45 @@
+/**
+ * What a running session offers the operator beyond its screen: the control socket (`parity
+ * ctl`), systemd readiness and watchdog, and webhook alerts. The same for TUI and headless runs.
+ */
+import type { Config } from '../../config/config.ts';
+import { wireAlerts } from '../../workstation/alert-rules.ts';
+import { alertUrlFrom, createAlerter } from '../../workstation/alerts.ts';
+import { startControlServer, type CtlRequest, type CtlResponse } from '../../workstation/control-socket.ts';
+import { createNotifier } from '../../workstation/systemd.ts';
+import type { Session } from './session.ts';
+
+export interface Operations {
+  close(): Promise<void>;
+}
+
+/** What a ctl request does: the same desk the TUI's hotkeys use, recorded with source "ctl". */
+export async function handleCtl(s: Session, req: CtlRequest): Promise<CtlResponse> {
+  if (req.cmd === 'status') return { ok: true, message: `${s.spec.mode} ${s.spec.exchange}: ${s.workstation.snapshot().status.state}`, status: s.workstation.snapshot() };
+  const cmd = req.cmd === 'reconcile' ? { type: 'reconcile' as const } : { type: req.cmd, reason: req.reason };
+  return s.desk.send(cmd, 'ctl');
+}
+
+export async function attachOperations(s: Session, config: Config, env: NodeJS.ProcessEnv, log: (r: Record<string, unknown>) => void): Promise<Operations> {
+  const spec = s.spec;
+  const alerter = createAlerter({
+    url: alertUrlFrom(env, config),
+    source: `parity ${spec.mode} ${spec.exchange} ${spec.symbols.join(',')}`,
+    minDiffSeverity: spec.alerts.minDiffSeverity,
+    onError: (message) => log({ kind: 'alert-error', message }),
+  });
+  wireAlerts(s.tap, alerter, s.crashRecovery);
+  const server = await startControlServer({ stateDir: spec.stateDir, handle: (req) => handleCtl(s, req), onError: (err) => log({ kind: 'warning', message: `control socket: ${err.message}` }) });
+  const notifier = createNotifier({ env, onWarning: (message) => log({ kind: 'warning', message }) });
+  notifier.ready(`trading ${spec.symbols.join(',')} on ${spec.exchange} (${spec.mode})`);
+  const stopWatchdog = notifier.startWatchdog();
+  log({ kind: 'control', socket: server.path, systemd: notifier.enabled, alerts: alerter.enabled });
+  return {
+    async close() {
+      notifier.stopping();
+      stopWatchdog();
+      await server.close();
+      await alerter.flush();
+    },
+  };
+}

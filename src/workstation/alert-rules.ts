@@ -1,0 +1,41 @@
+/**
+ * Which session happenings become alerts: a halt (not the warm-up's), a risk-limit breach (the
+ * daily loss limit, once per UTC day; an order or position limit, once per reason per hour), every
+ * reconciliation diff (the alerter filters by severity and coalesces repeats), and a start that
+ * recovered from a crash.
+ */
+import type { Alerter } from './alerts.ts';
+import type { SessionTap } from './session-workstation.ts';
+
+const HOUR = 3_600_000;
+
+/** `crashRecovery`: the start's recovery message when the previous session did not stop cleanly. */
+export function wireAlerts(tap: SessionTap, alerter: Alerter, crashRecovery?: string): void {
+  if (crashRecovery !== undefined) alerter.send({ kind: 'crash-recovery', severity: 'warn', message: crashRecovery });
+  const lastBreach = new Map<string, number>();
+  const breach = (key: string, every: number, ts: number, message: string, details: Record<string, unknown>): void => {
+    const slot = Math.floor(ts / every);
+    if (lastBreach.get(key) === slot) return;
+    lastBreach.set(key, slot);
+    alerter.send({ kind: 'breach', severity: 'critical', message, details });
+  };
+  tap.onMessage((m) => {
+    switch (m.type) {
+      case 'TradingStateChanged':
+        if (m.state === 'halted' && m.reason !== 'warming up on history') alerter.send({ kind: 'halt', severity: 'critical', message: `trading halted: ${m.reason}` });
+        return;
+      case 'ReconciliationDiff':
+        alerter.send({ kind: 'diff', severity: m.severity, message: m.message, details: { diff: m.kind, symbol: m.symbol, resolution: m.resolution } });
+        return;
+      case 'OrderDenied':
+        if (m.reason.startsWith('daily loss limit')) breach('daily-loss', 24 * HOUR, m.tsInit, `daily loss limit reached: new exposure refused (${m.reason})`, { symbol: m.symbol });
+        else if (/exceeds the limit|above the limit/.test(m.reason)) breach(m.reason.replace(/[\d.]+/g, '#'), HOUR, m.tsInit, `risk limit: ${m.reason}`, { symbol: m.symbol, order: m.clientOrderId });
+        return;
+      default:
+        return;
+    }
+  });
+  tap.onLog((r) => {
+    if (r['kind'] === 'halt') alerter.send({ kind: 'halt', severity: 'critical', message: String(r['message']) });
+  });
+}

@@ -1,0 +1,163 @@
+/**
+ * The operator's desk: pause, resume, flatten, halt, reconcile now, quit: the same commands from
+ * the TUI's hotkeys and from `parity ctl`. Every command is written to the audit trail (an
+ * OperatorAction in the journal, with its reason and where it came from) before it acts.
+ *
+ * - pause: no new entries (orders that reduce a position still go); resume undoes it.
+ * - halt: cancel every order and send nothing more.
+ * - flatten: no new entries, cancel every order, close every position with reduce-only
+ *   marketable-limit orders (the last price moved `protectionBps` against us, IOC), then verify
+ *   by reconciliation with the venue that nothing is left, retrying a remainder a few times; the
+ *   outcome is logged. The engine stays paused afterwards: getting out means staying out.
+ *
+ * `send` resolves once the commands are handed to the engine (the effects show in snapshots);
+ * reconcile resolves when the reconciliation is done.
+ */
+import { defineStrategy, type ClientOrderId, type Kernel, type StrategyContext, type Symbol } from '../engine/index.ts';
+import type { CommandResult, OperatorCommand } from './model.ts';
+import type { ReconOutcome } from './reconciler.ts';
+
+/** Orders the operator places (flatten) are this pseudo-strategy's: ids P-operator-N, journaled like any. */
+export const OPERATOR = 'operator';
+
+/** The operator's order context, registered with the kernel like a strategy that never trades on its own. */
+export function operatorStrategy(): { definition: ReturnType<typeof defineStrategy>; context(): StrategyContext | undefined } {
+  let ctx: StrategyContext | undefined;
+  const definition = defineStrategy({
+    name: OPERATOR,
+    params: {},
+    create(c) {
+      ctx = c;
+      return {};
+    },
+  });
+  return { definition, context: () => ctx };
+}
+
+export interface DeskOptions {
+  readonly kernel: Kernel;
+  readonly symbols: readonly Symbol[];
+  readonly context: () => StrategyContext | undefined;
+  /** Makes the engine process what was queued now (the live runtime's wake). */
+  readonly wake: () => void;
+  readonly reconcile: () => Promise<ReconOutcome>;
+  readonly quit: (reason: string) => Promise<void>;
+  readonly log: (record: Record<string, unknown>) => void;
+  /** Marketable-limit band for closing orders, bps (default 50). */
+  readonly protectionBps?: number;
+  /** How long flatten waits for its orders before checking with the venue, ms (default 5000). */
+  readonly settleMs?: number;
+  /** Closing attempts before flatten gives up and says what is left (default 3). */
+  readonly attempts?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function operatorReason(what: string, reason: string): string {
+  const r = reason.trim();
+  return r.toLowerCase().startsWith('operator') ? r : `operator ${what}: ${r}`;
+}
+
+export class OperatorDesk {
+  private flattening: Promise<void> | undefined;
+
+  constructor(private readonly o: DeskOptions) {}
+
+  async send(cmd: OperatorCommand, source: string): Promise<CommandResult> {
+    const k = this.o.kernel;
+    const reason = cmd.type === 'reconcile' ? 'operator reconcile' : cmd.reason;
+    k.recordOperatorAction(cmd.type, reason, source);
+    this.o.wake();
+    switch (cmd.type) {
+      case 'pause':
+        if (k.tradingState === 'halted') return { ok: false, message: 'halted: nothing goes out already (resume first to pause instead)' };
+        k.setTradingState('reducing', operatorReason('pause', cmd.reason));
+        return { ok: true, message: 'paused: no new entries; orders that reduce a position still go' };
+      case 'resume':
+        k.setTradingState('active', operatorReason('resume', cmd.reason));
+        return { ok: true, message: 'resumed: trading' };
+      case 'halt':
+        k.setTradingState('halted', operatorReason('halt', cmd.reason));
+        this.cancelAll();
+        return { ok: true, message: 'halted: every order canceled, nothing more goes out' };
+      case 'flatten':
+        return this.flatten(cmd.reason);
+      case 'reconcile': {
+        const r = await this.o.reconcile();
+        return { ok: !r.paused, message: r.diffs.length === 0 ? 'reconciled: engine and venue agree' : `reconciled: ${r.diffs.length} difference${r.diffs.length === 1 ? '' : 's'}${r.paused ? ', trading paused' : ', resolved'}` };
+      }
+      case 'quit':
+        void this.o.quit(reason);
+        return { ok: true, message: 'stopping' };
+    }
+  }
+
+  /** Resolves when the last flatten has been verified (tests, shutdown). */
+  settled(): Promise<void> {
+    return this.flattening ?? Promise.resolve();
+  }
+
+  private cancelAll(): void {
+    this.o.kernel.command({ type: 'CancelAllOrders', tsInit: this.o.kernel.clock.now() });
+    this.o.wake();
+  }
+
+  private openPositions(): { symbol: Symbol; qty: number }[] {
+    return this.o.symbols.map((symbol) => ({ symbol, qty: this.o.kernel.portfolio.position(symbol).qty })).filter((p) => p.qty !== 0);
+  }
+
+  /** Reduce-only marketable limits for every open position; returns their ids. */
+  private closeAll(): ClientOrderId[] {
+    const ctx = this.o.context();
+    if (ctx === undefined) throw new Error('the operator context is not registered');
+    const ids = this.openPositions().map((p) =>
+      ctx.submit({ symbol: p.symbol, side: p.qty > 0 ? 'sell' : 'buy', qty: Math.abs(p.qty), reduceOnly: true, protectionBps: this.o.protectionBps ?? 50 }),
+    );
+    this.o.wake();
+    return ids;
+  }
+
+  private flatten(reason: string): CommandResult {
+    const k = this.o.kernel;
+    k.setTradingState('reducing', operatorReason('flatten', reason));
+    const orders = k.orders.open().length;
+    this.cancelAll();
+    let ids: ClientOrderId[];
+    try {
+      ids = this.closeAll();
+    } catch (err) {
+      return { ok: false, message: `flatten: ${(err as Error).message}` };
+    }
+    this.flattening = this.verify(ids).catch((err: unknown) => this.o.log({ kind: 'flatten', result: 'error', message: (err as Error).message }));
+    return { ok: true, message: `flatten: canceling ${orders} order${orders === 1 ? '' : 's'}, closing ${ids.length} position${ids.length === 1 ? '' : 's'}; verifying with the venue` };
+  }
+
+  /** Waits for the closing orders, checks with the venue, closes what is left; says how it ended. */
+  private async verify(first: ClientOrderId[]): Promise<void> {
+    const k = this.o.kernel;
+    let ids = first;
+    const attempts = this.o.attempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      const end = Date.now() + (this.o.settleMs ?? 5000);
+      const working = (): boolean => {
+        const open = new Set(k.orders.open().map((o) => o.clientOrderId));
+        return ids.some((id) => open.has(id));
+      };
+      while (Date.now() < end && working()) await sleep(25);
+      const r = await this.o.reconcile();
+      const left = this.openPositions();
+      const open = k.orders.open().length;
+      if (left.length === 0 && open === 0) {
+        this.o.log({ kind: 'flatten', result: 'flat', attempts: attempt, diffs: r.diffs.length, message: 'flat: no position and no open order at the venue (reconciled)' });
+        return;
+      }
+      if (attempt >= attempts) {
+        const what = left.map((p) => `${p.symbol} ${p.qty}`).join(', ');
+        this.o.log({ kind: 'flatten', result: 'not flat', attempts: attempt, positions: Object.fromEntries(left.map((p) => [p.symbol, p.qty])), openOrders: open, message: `NOT flat after ${attempt} attempts: ${what || 'no position'}; ${open} open order${open === 1 ? '' : 's'}` });
+        return;
+      }
+      if (open > 0) this.cancelAll();
+      ids = this.closeAll();
+    }
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * The Workstation over a running session: taps the kernel's messages, the market data and the
+ * session's log, keeps bounded rolling views (latencies, diffs, events, equity, funding rates),
+ * and assembles a WorkstationSnapshot on demand: a few times a second for the TUI, once per
+ * `parity ctl status`. Nothing here is on the hot path beyond O(1) bookkeeping per message.
+ *
+ * Commands go to the OperatorDesk (the same one `parity ctl` uses).
+ */
+import { FeedLagMonitor, OrderLatencyMonitor, type Kernel, type LatencyWindow, type LoggedMessage, type MarketData, type RiskLimits } from '../engine/index.ts';
+import type { ShadowBacktest } from './divergence.ts';
+import { SlippageTally } from './divergence.ts';
+import type { CommandResult, DiffRow, EventLevel, EventRow, LatencyStat, OperatorCommand, RunMode, StrategyState, Workstation, WorkstationSnapshot } from './model.ts';
+import type { OperatorDesk } from './operator.ts';
+
+/** What the workstation needs from a running session. */
+export interface SessionTap {
+  readonly kernel: Kernel;
+  readonly mode: RunMode;
+  readonly venue: string;
+  readonly strategy: string;
+  readonly currency: string;
+  readonly limits: Partial<RiskLimits>;
+  /** Longest quiet time before the market data is shown as down, ms. */
+  readonly staleAfterMs: number;
+  readonly shadow: ShadowBacktest | undefined;
+  venueStatus(): { readonly userStream: boolean | undefined; readonly offsetMs: number; readonly budget: { readonly remaining: number; readonly limit: number; readonly pausedUntil: number } };
+  onMessage(l: (m: LoggedMessage) => void): void;
+  onData(l: (d: MarketData) => void): void;
+  onLog(l: (r: Record<string, unknown>) => void): void;
+}
+
+const MAX_EVENTS = 300;
+const MAX_DIFFS = 100;
+const MAX_EQUITY = 720;
+
+function stat(w: LatencyWindow): LatencyStat {
+  return w.summary(60);
+}
+
+/** Engine trading state, as the operator reads it. */
+export function strategyState(k: Kernel, limits: Partial<RiskLimits>): StrategyState {
+  if (k.tradingState === 'halted') return 'HALTED';
+  if (k.tradingState === 'reducing') return 'PAUSED';
+  const limit = limits.dailyLossLimit;
+  return limit !== undefined && k.portfolio.dailyPnl() <= -limit ? 'REDUCE-ONLY' : 'RUNNING';
+}
+
+/** One event-log line for a kernel message, or undefined for the routine ones. */
+export function eventRow(m: LoggedMessage): EventRow | undefined {
+  const row = (level: EventLevel, text: string): EventRow => ({ ts: m.tsInit, level, text });
+  switch (m.type) {
+    case 'OrderFilled':
+      return row('info', `fill ${m.side} ${m.lastQty} ${m.symbol} @ ${m.lastPx} (${m.clientOrderId})`);
+    case 'OrderRejected':
+      return row('warn', `rejected ${m.clientOrderId}: ${m.reason}`);
+    case 'OrderDenied':
+      return row('warn', `denied ${m.clientOrderId}: ${m.reason}`);
+    case 'TradingStateChanged':
+      return row(m.state === 'active' ? 'info' : 'warn', `trading ${m.state}: ${m.reason}`);
+    case 'ReconciliationDiff':
+      return row(m.severity === 'critical' ? 'error' : m.severity === 'warn' ? 'warn' : 'info', `diff ${m.kind}: ${m.message} -> ${m.resolution}`);
+    case 'OperatorAction':
+      return row('audit', `${m.action} by ${m.source}: ${m.reason}`);
+    case 'StrategyFaulted':
+      return row('error', `strategy ${m.strategyId} stopped in ${m.handler}: ${m.message}`);
+    case 'EngineWarning':
+      return row('warn', m.message);
+    case 'FundingPaid':
+      return row('info', `funding ${m.symbol} ${m.amount}`);
+    case 'PositionAdopted':
+      return row('warn', `position ${m.symbol} adopted from the venue: ${m.previousQty} -> ${m.qty}`);
+    case 'BalanceAdopted':
+      return row('warn', `balance adopted from the venue: ${m.previous} -> ${m.balance}`);
+    case 'OrderAdopted':
+      return row('warn', `order ${m.clientOrderId} adopted from the venue (${m.status})`);
+    case 'StrategyLogged':
+      return row('info', `${m.strategyId}: ${m.message}`);
+    default:
+      return undefined;
+  }
+}
+
+/** Session log records worth a line in the event log. */
+function logRow(r: Record<string, unknown>, now: number): EventRow | undefined {
+  const kind = r['kind'];
+  const message = typeof r['message'] === 'string' ? r['message'] : undefined;
+  switch (kind) {
+    case 'halt':
+    case 'reconcile-error':
+    case 'snapshot-error':
+      return { ts: now, level: 'error', text: `${kind}: ${message ?? ''}` };
+    case 'recovery':
+    case 'alert-error':
+    case 'warning':
+      return { ts: now, level: 'warn', text: message ?? String(kind) };
+    case 'flatten':
+      return { ts: now, level: r['result'] === 'flat' ? 'audit' : 'error', text: `flatten: ${message ?? String(r['result'])}` };
+    case 'reconciled':
+      return { ts: now, level: 'info', text: `reconciled at start: ${String(r['diffs'])} difference(s), ${String(r['state'])}` };
+    default:
+      return undefined;
+  }
+}
+
+export class SessionWorkstation implements Workstation {
+  private readonly listeners = new Set<() => void>();
+  private readonly latency = new OrderLatencyMonitor();
+  private readonly feed = new FeedLagMonitor();
+  private readonly slip: SlippageTally;
+  private readonly events: EventRow[] = [];
+  private readonly diffs: DiffRow[] = [];
+  private readonly equityT: number[] = [];
+  private readonly equityV: number[] = [];
+  private readonly fundingNext = new Map<string, { time: number; rate: number }>();
+  private readonly startEquity: number;
+  private fundingSinceStart = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly s: SessionTap,
+    private readonly desk: OperatorDesk,
+  ) {
+    const k = s.kernel;
+    this.startEquity = k.portfolio.equity();
+    this.slip = new SlippageTally((sym) => {
+      const last = k.portfolio.book(sym)?.last;
+      return last === undefined || Number.isNaN(last) ? undefined : last;
+    });
+    s.onMessage((m) => {
+      this.latency.onMessage(m);
+      this.slip.onMessage(m);
+      if (m.type === 'FundingPaid') this.fundingSinceStart += Number(m.amount);
+      if (m.type === 'ReconciliationDiff') this.push(this.diffs, { kind: m.kind, severity: m.severity, symbol: m.symbol, message: m.message, resolution: m.resolution, ts: m.tsInit }, MAX_DIFFS);
+      const row = eventRow(m);
+      if (row !== undefined) this.push(this.events, row, MAX_EVENTS);
+      this.changed();
+    });
+    s.onData((d) => {
+      this.feed.onData(d, k.clock.now());
+      if (d.type === 'funding') this.fundingNext.set(d.symbol, { time: d.tsEvent, rate: d.rate });
+      this.changed();
+    });
+    s.onLog((r) => {
+      const row = logRow(r, k.clock.now());
+      if (row !== undefined) this.push(this.events, row, MAX_EVENTS);
+      this.changed();
+    });
+    this.sampleEquity();
+  }
+
+  /** Samples equity every `ms` (the chart) until stop(). */
+  start(ms = 1000): void {
+    this.timer = setInterval(() => this.sampleEquity(), ms);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  send(cmd: OperatorCommand, source = 'tui'): Promise<CommandResult> {
+    return this.desk.send(cmd, source);
+  }
+
+  snapshot(): WorkstationSnapshot {
+    const s = this.s;
+    const k = s.kernel;
+    const p = k.portfolio;
+    const now = k.clock.now();
+    const vs = s.venueStatus();
+    const symbols = [...new Set([...Object.keys(p.ledger.positions), ...this.fundingNext.keys()])];
+    const positions = symbols
+      .map((symbol) => {
+        const pos = p.position(symbol);
+        const mark = p.book(symbol)?.last ?? NaN;
+        return { symbol, qty: pos.qty, entry: pos.avgEntry, mark, unrealized: p.unrealizedPnl(symbol), realized: pos.realizedPnl, funding: pos.funding };
+      })
+      .filter((r) => r.qty !== 0 || r.realized !== 0 || r.funding !== 0);
+    const equity = p.equity();
+    return {
+      status: {
+        mode: s.mode,
+        venue: s.venue,
+        strategy: s.strategy,
+        state: strategyState(k, s.limits),
+        stateReason: k.tradingStateReason,
+        marketData: this.feed.lastAt > 0 && now - this.feed.lastAt <= s.staleAfterMs ? 'up' : 'down',
+        userStream: vs.userStream === undefined ? 'n/a' : vs.userStream ? 'up' : 'down',
+        clockOffsetMs: vs.offsetMs,
+        rateBudget: { remaining: vs.budget.remaining, limit: vs.budget.limit, pausedUntil: vs.budget.pausedUntil },
+        equity,
+        dailyPnl: p.dailyPnl(),
+        currency: s.currency,
+        now,
+      },
+      positions,
+      orders: k.orders.open().map((o) => ({ id: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.orderType, qty: o.qty, filled: o.filledQty, price: o.price, status: o.status, ageMs: Math.max(0, now - o.tsInit) })),
+      diffs: [...this.diffs],
+      funding: symbols.map((symbol) => ({ symbol, total: p.position(symbol).funding, nextTime: this.fundingNext.get(symbol)?.time, nextRate: this.fundingNext.get(symbol)?.rate })),
+      latency: { submitToAck: stat(this.latency.submitToAck), ackToFill: stat(this.latency.ackToFill), cancelToAck: stat(this.latency.cancelToAck), feedLag: stat(this.feed.lag) },
+      divergence:
+        s.shadow?.view({ fills: this.slip.fills, pnl: equity - this.startEquity, funding: this.fundingSinceStart, slippageBps: this.slip.meanBps }) ??
+        { available: false, liveFills: this.slip.fills, backtestFills: 0, livePnl: equity - this.startEquity, backtestPnl: 0, slippageVsModelBps: 0, fundingLive: this.fundingSinceStart, note: 'no shadow backtest in this session' },
+      equity: { times: [...this.equityT], values: [...this.equityV] },
+      events: [...this.events],
+    };
+  }
+
+  private sampleEquity(): void {
+    const k = this.s.kernel;
+    const v = k.portfolio.equity();
+    if (!Number.isFinite(v)) return;
+    this.equityT.push(k.clock.now());
+    this.equityV.push(v);
+    if (this.equityT.length > MAX_EQUITY) {
+      this.equityT.shift();
+      this.equityV.shift();
+    }
+    this.changed();
+  }
+
+  private push<T>(list: T[], item: T, max: number): void {
+    list.push(item);
+    if (list.length > max) list.splice(0, list.length - max);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+}
