@@ -11,6 +11,7 @@ import { addBacktestCommand } from './backtest/command.ts';
 import { addRunCommand } from './run/command.ts';
 import { addExchangeCommand } from './exchange/command.ts';
 import { addDataCommand } from './data/command.ts';
+import { addDemoCommand } from './demo.ts';
 import { addCtlCommand } from './ctl/command.ts';
 import { UserError } from './errors.ts';
 import { StateDirError } from '../persistence/state-dir.ts';
@@ -27,12 +28,7 @@ export function buildProgram(): Command {
   addExchangeCommand(program);
   addDataCommand(program);
   addCtlCommand(program);
-  program
-    .command('demo')
-    .description('the offline demo: a backtest of sma-cross on the bundled BTCUSDT data')
-    .action(async () => {
-      await program.parseAsync(['node', 'parity', 'backtest'], { from: 'node' });
-    });
+  addDemoCommand(program);
   return program;
 }
 

@@ -204,7 +204,7 @@ export class JournalWriter {
     this.flushing = (async () => {
       try {
         crashpoint('before-journal-flush');
-        this.fh ??= await open(this.path, 'a');
+        this.fh ??= await open(this.path, 'a', 0o600);
         await this.fh.write(data);
         if (this.policy !== 'none') await this.fh.datasync();
       } catch (err) {
@@ -222,7 +222,7 @@ export class JournalWriter {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.buf.length === 0) return;
-    const fd = openSync(this.path, 'a');
+    const fd = openSync(this.path, 'a', 0o600);
     try {
       writeSync(fd, this.buf.join(''));
       if (this.policy !== 'none') fdatasyncSync(fd);

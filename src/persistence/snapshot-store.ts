@@ -44,7 +44,7 @@ class DurableJsonFile implements Adapter<SnapshotDoc | null> {
     if (doc === null) return;
     const path = join(this.dir, this.file);
     const tmp = join(this.dir, `.${this.file}.tmp`);
-    const fd = openSync(tmp, 'w');
+    const fd = openSync(tmp, 'w', 0o600);
     try {
       const text = JSON.stringify(doc);
       const half = Math.floor(text.length / 2);

@@ -19,9 +19,12 @@ export interface SessionTap {
   readonly venue: string;
   readonly strategy: string;
   readonly currency: string;
+  readonly symbols: readonly string[];
   readonly limits: Partial<RiskLimits>;
-  /** Longest quiet time before the market data is shown as down, ms. */
-  readonly staleAfterMs: number;
+  /** Every market data stream connected and receiving. */
+  marketDataUp(): boolean;
+  /** The next funding settlement the venue announces for a perpetual (epoch ms, predicted rate). */
+  fundingOutlook(symbol: string): { readonly nextTime: number; readonly rate: number } | undefined;
   readonly shadow: ShadowBacktest | undefined;
   venueStatus(): { readonly userStream: boolean | undefined; readonly offsetMs: number; readonly budget: { readonly remaining: number; readonly limit: number; readonly pausedUntil: number } };
   onMessage(l: (m: LoggedMessage) => void): void;
@@ -111,7 +114,6 @@ export class SessionWorkstation implements Workstation {
   private readonly diffs: DiffRow[] = [];
   private readonly equityT: number[] = [];
   private readonly equityV: number[] = [];
-  private readonly fundingNext = new Map<string, { time: number; rate: number }>();
   private readonly startEquity: number;
   private fundingSinceStart = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -137,7 +139,6 @@ export class SessionWorkstation implements Workstation {
     });
     s.onData((d) => {
       this.feed.onData(d, k.clock.now());
-      if (d.type === 'funding') this.fundingNext.set(d.symbol, { time: d.tsEvent, rate: d.rate });
       this.changed();
     });
     s.onLog((r) => {
@@ -173,7 +174,7 @@ export class SessionWorkstation implements Workstation {
     const p = k.portfolio;
     const now = k.clock.now();
     const vs = s.venueStatus();
-    const symbols = [...new Set([...Object.keys(p.ledger.positions), ...this.fundingNext.keys()])];
+    const symbols = [...new Set([...s.symbols, ...Object.keys(p.ledger.positions)])];
     const positions = symbols
       .map((symbol) => {
         const pos = p.position(symbol);
@@ -189,7 +190,7 @@ export class SessionWorkstation implements Workstation {
         strategy: s.strategy,
         state: strategyState(k, s.limits),
         stateReason: k.tradingStateReason,
-        marketData: this.feed.lastAt > 0 && now - this.feed.lastAt <= s.staleAfterMs ? 'up' : 'down',
+        marketData: s.marketDataUp() ? 'up' : 'down',
         userStream: vs.userStream === undefined ? 'n/a' : vs.userStream ? 'up' : 'down',
         clockOffsetMs: vs.offsetMs,
         rateBudget: { remaining: vs.budget.remaining, limit: vs.budget.limit, pausedUntil: vs.budget.pausedUntil },
@@ -201,7 +202,10 @@ export class SessionWorkstation implements Workstation {
       positions,
       orders: k.orders.open().map((o) => ({ id: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.orderType, qty: o.qty, filled: o.filledQty, price: o.price, status: o.status, ageMs: Math.max(0, now - o.tsInit) })),
       diffs: [...this.diffs],
-      funding: symbols.map((symbol) => ({ symbol, total: p.position(symbol).funding, nextTime: this.fundingNext.get(symbol)?.time, nextRate: this.fundingNext.get(symbol)?.rate })),
+      funding: symbols.map((symbol) => {
+        const next = s.fundingOutlook(symbol);
+        return { symbol, total: p.position(symbol).funding, nextTime: next?.nextTime, nextRate: next?.rate };
+      }),
       latency: { submitToAck: stat(this.latency.submitToAck), ackToFill: stat(this.latency.ackToFill), cancelToAck: stat(this.latency.cancelToAck), feedLag: stat(this.feed.lag) },
       divergence:
         s.shadow?.view({ fills: this.slip.fills, pnl: equity - this.startEquity, funding: this.fundingSinceStart, slippageBps: this.slip.meanBps }) ??

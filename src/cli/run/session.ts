@@ -244,7 +244,12 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     strategy: definition.name,
     currency: conn.settle,
     limits: spec.limits,
-    staleAfterMs: Math.max(30_000, 3 * spec.barInterval),
+    symbols,
+    marketDataUp: () => {
+      const h = [...conn.marketData.health.values()];
+      return h.length > 0 && h.every((x) => x.ok);
+    },
+    fundingOutlook: (symbol) => conn.marketData.fundingOutlook.get(symbol),
     shadow,
     venueStatus: () => {
       const st = conn.status();

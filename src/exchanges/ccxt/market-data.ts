@@ -42,6 +42,8 @@ export class CcxtMarketData implements MarketDataPort {
   private running = false;
   /** Loops that are connected and receiving. */
   readonly health = new Map<string, { ok: boolean; lastAt: number; error?: string }>();
+  /** The next funding settlement per symbol as the venue announces it (time, epoch ms; predicted rate). */
+  readonly fundingOutlook = new Map<string, { readonly nextTime: number; readonly rate: number }>();
 
   constructor(
     private readonly r: Requester,
@@ -114,6 +116,7 @@ export class CcxtMarketData implements MarketDataPort {
           }
           if (nextTime !== undefined) next = nextTime;
           if (r !== undefined && Number.isFinite(r)) rate = r;
+          if (next !== undefined) this.fundingOutlook.set(m.symbol, { nextTime: next, rate });
         };
         const num = (x: unknown): number | undefined => (x === undefined || x === null || x === '' ? undefined : Number(x));
         if (has['watchMarkPrice'] === true) this.loop(`funding ${sym}`, async (c) => {

@@ -45,7 +45,7 @@ export function PositionsPane({ snap, width, height }: PaneProps) {
   const rows = snap.positions.map((p) => ({
     symbol: p.symbol,
     size: p.qty > 0 ? `+${fmtQty(p.qty)}` : fmtQty(p.qty),
-    entry: fmtPrice(p.entry),
+    entry: p.qty === 0 ? '-' : fmtPrice(p.entry),
     mark: fmtPrice(p.mark),
     uPnL: fmtSigned(p.unrealized),
     rPnL: fmtSigned(p.realized),
