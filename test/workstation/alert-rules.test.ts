@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { LoggedMessage } from '../../src/engine/index.ts';
+import { wireAlerts } from '../../src/workstation/alert-rules.ts';
+import type { Alert, Alerter } from '../../src/workstation/alerts.ts';
+import type { SessionTap } from '../../src/workstation/session-workstation.ts';
+
+function harness(crash?: string): { sent: Alert[]; message(m: Partial<LoggedMessage> & { type: string }): void; log(r: Record<string, unknown>): void } {
+  const sent: Alert[] = [];
+  const alerter: Alerter = { enabled: true, send: (a) => void sent.push(a), flush: () => Promise.resolve() };
+  let onMessage: (m: LoggedMessage) => void = () => undefined;
+  let onLog: (r: Record<string, unknown>) => void = () => undefined;
+  const tap = { onMessage: (l: typeof onMessage) => void (onMessage = l), onLog: (l: typeof onLog) => void (onLog = l), onData: () => undefined } as unknown as SessionTap;
+  wireAlerts(tap, alerter, crash);
+  return { sent, message: (m) => onMessage({ tsInit: 0, ...m } as LoggedMessage), log: (r) => onLog(r) };
+}
+
+describe('alert rules', () => {
+  it('a halt alerts, the warm-up halt does not', () => {
+    const h = harness();
+    h.message({ type: 'TradingStateChanged', state: 'halted', reason: 'warming up on history' } as never);
+    h.message({ type: 'TradingStateChanged', state: 'reducing', reason: 'operator pause' } as never);
+    h.message({ type: 'TradingStateChanged', state: 'halted', reason: 'operator halt: incident' } as never);
+    h.log({ kind: 'halt', message: 'the venue refused the API key' });
+    expect(h.sent.map((a) => `${a.kind}: ${a.message}`)).toEqual(['halt: trading halted: operator halt: incident', 'halt: the venue refused the API key']);
+  });
+
+  it('the daily loss limit alerts once per UTC day; order/position limits once per kind per hour', () => {
+    const h = harness();
+    const day = 86_400_000;
+    for (const t of [10, 20, day + 5]) h.message({ type: 'OrderDenied', clientOrderId: 'a', symbol: 'X', reason: 'daily loss limit reached (-301.00 <= -300)', tsInit: t } as never);
+    for (const t of [10, 60_000]) h.message({ type: 'OrderDenied', clientOrderId: 'b', symbol: 'X', reason: `order notional ${t}.00 exceeds the limit 5000`, tsInit: t } as never);
+    h.message({ type: 'OrderDenied', clientOrderId: 'c', symbol: 'X', reason: 'insufficient margin: ...', tsInit: 5 } as never);
+    expect(h.sent.map((a) => a.kind)).toEqual(['breach', 'breach', 'breach']);
+    expect(h.sent.filter((a) => /daily loss/.test(a.message))).toHaveLength(2);
+  });
+
+  it('every reconciliation diff goes to the alerter with its severity; a crash recovery alerts at once', () => {
+    const h = harness('the previous session did not stop cleanly');
+    h.message({ type: 'ReconciliationDiff', kind: 'position_mismatch', severity: 'critical', symbol: 'X', message: 'venue -2000, here -1500', resolution: 'pausing' } as never);
+    expect(h.sent).toEqual([
+      { kind: 'crash-recovery', severity: 'warn', message: 'the previous session did not stop cleanly' },
+      { kind: 'diff', severity: 'critical', message: 'venue -2000, here -1500', details: { diff: 'position_mismatch', symbol: 'X', resolution: 'pausing' } },
+    ]);
+  });
+});
