@@ -1,0 +1,95 @@
+/**
+ * Headless: the real binary with --no-ui against the local exchange, driven only by `parity ctl`
+ * over the control socket; JSON-lines logs on stdout; SIGTERM stops it cleanly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
+import { BIN, parityAsync, ROOT } from '../kit/cli.ts';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+let lx: LocalExchange;
+
+beforeAll(async () => {
+  lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000, warmupBars: 50 });
+});
+afterAll(async () => lx.close());
+
+const venuePosition = (): number => Number(lx.state().positions.find((p) => p.symbol === 'XRPUSDT')?.qty ?? 0);
+const venueOpenOrders = (): number => lx.state().orders.filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED').length;
+
+async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('parity run --no-ui, driven by parity ctl', () => {
+  it('status, pause, flatten, halt over the socket; JSON logs; a clean SIGTERM', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'parity-headless-'));
+    const child: ChildProcess = spawn(process.execPath, [BIN, 'run', '--no-ui', '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', 'test/kit/strategies/holder.ts', '--warmup', '0', '--feed', 'bars', '--leverage', '5', '--state-dir', stateDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const logs: Record<string, unknown>[] = [];
+    const notJson: string[] = [];
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
+      try {
+        logs.push(JSON.parse(l) as Record<string, unknown>);
+      } catch {
+        notJson.push(l);
+      }
+    });
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    try {
+      await until(() => logs.some((r) => r['kind'] === 'control'), 'the control socket');
+      const sock = join(stateDir, 'parity.sock');
+      expect(statSync(sock).mode & 0o777).toBe(0o600);
+      for (let i = 0; i < 2; i++) {
+        lx.advance(300_000);
+        await sleep(200);
+      }
+      await until(() => venuePosition() === 100, 'the holder position');
+
+      const status = await parityAsync(['ctl', 'status', '--state-dir', stateDir]);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/state: RUNNING/);
+      expect(status.stdout).toMatch(/XRPUSDT \+100/);
+      const json = await parityAsync(['ctl', 'status', '--json', '--state-dir', stateDir]);
+      expect((JSON.parse(json.stdout) as { status: { orders: unknown[] } }).status.orders).toHaveLength(1);
+
+      const pause = await parityAsync(['ctl', 'pause', '--state-dir', stateDir]);
+      expect(pause.stdout).toMatch(/paused/);
+      expect((await parityAsync(['ctl', 'status', '--state-dir', stateDir])).stdout).toMatch(/state: PAUSED/);
+
+      const flatten = await parityAsync(['ctl', 'flatten', '--reason', 'risk off', '--state-dir', stateDir]);
+      expect(flatten.code).toBe(0);
+      await until(() => venuePosition() === 0 && venueOpenOrders() === 0, 'the exchange to be flat');
+      await until(() => logs.some((r) => r['kind'] === 'flatten'), 'the flatten result');
+      expect(logs.find((r) => r['kind'] === 'flatten')).toMatchObject({ result: 'flat' });
+
+      const halt = await parityAsync(['ctl', 'halt', '--reason', 'done for today', '--state-dir', stateDir]);
+      expect(halt.stdout).toMatch(/halted/);
+      expect(logs.filter((r) => r['type'] === 'OperatorAction').map((r) => `${String(r['action'])}/${String(r['source'])}/${String(r['reason'])}`)).toEqual([
+        'pause/ctl/operator pause via ctl',
+        'flatten/ctl/risk off',
+        'halt/ctl/done for today',
+      ]);
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(logs.at(-1)).toMatchObject({ kind: 'stopped', reason: 'received SIGTERM' });
+      expect(notJson).toEqual([]);
+      expect(existsSync(sock)).toBe(false);
+      expect(existsSync(join(stateDir, 'parity.lock'))).toBe(false);
+      const after = await parityAsync(['ctl', 'status', '--state-dir', stateDir]);
+      expect(after.code).toBe(1);
+      expect(after.stderr).toMatch(/^parity: no Parity is running with state directory/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 90_000);
+});
