@@ -7,9 +7,12 @@ import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { BIN, parityAsync, ROOT } from '../kit/cli.ts';
+import { receiver } from '../kit/notify-receiver.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 let lx: LocalExchange;
@@ -18,6 +21,23 @@ beforeAll(async () => {
   lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000, warmupBars: 50 });
 });
 afterAll(async () => lx.close());
+const cleanup: (() => void)[] = [];
+afterEach(() => cleanup.splice(0).forEach((f) => f()));
+
+function runHeadless(stateDir: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; logs: Record<string, unknown>[]; notJson: string[]; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, 'run', '--no-ui', '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', 'test/kit/strategies/holder.ts', '--warmup', '0', '--feed', 'bars', '--leverage', '5', '--state-dir', stateDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const logs: Record<string, unknown>[] = [];
+  const notJson: string[] = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
+    try {
+      logs.push(JSON.parse(l) as Record<string, unknown>);
+    } catch {
+      notJson.push(l);
+    }
+  });
+  cleanup.push(() => void (child.exitCode === null && child.kill('SIGKILL')));
+  return { child, logs, notJson, exited: new Promise((r) => child.on('close', (code) => r(code))) };
+}
 
 const venuePosition = (): number => Number(lx.state().positions.find((p) => p.symbol === 'XRPUSDT')?.qty ?? 0);
 const venueOpenOrders = (): number => lx.state().orders.filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED').length;
@@ -33,17 +53,7 @@ async function until(check: () => boolean, what: string, ms = 15_000): Promise<v
 describe('parity run --no-ui, driven by parity ctl', () => {
   it('status, pause, flatten, halt over the socket; JSON logs; a clean SIGTERM', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'parity-headless-'));
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'run', '--no-ui', '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', 'test/kit/strategies/holder.ts', '--warmup', '0', '--feed', 'bars', '--leverage', '5', '--state-dir', stateDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const logs: Record<string, unknown>[] = [];
-    const notJson: string[] = [];
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
-      try {
-        logs.push(JSON.parse(l) as Record<string, unknown>);
-      } catch {
-        notJson.push(l);
-      }
-    });
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const { child, logs, notJson, exited } = runHeadless(stateDir);
     try {
       await until(() => logs.some((r) => r['kind'] === 'control'), 'the control socket');
       const sock = join(stateDir, 'parity.sock');
@@ -91,5 +101,43 @@ describe('parity run --no-ui, driven by parity ctl', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  }, 90_000);
+
+  it('under systemd: READY after reconciling, watchdog pings, STOPPING at SIGTERM; a crash-recovery alert after a kill -9', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'parity-systemd-'));
+    const first = runHeadless(stateDir);
+    await until(() => first.logs.some((r) => r['kind'] === 'control'), 'the first run');
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const alerts: Record<string, unknown>[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        alerts.push(JSON.parse(body) as Record<string, unknown>);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => void hook.close());
+    const notify = await receiver(cleanup);
+    const second = runHeadless(stateDir, { NOTIFY_SOCKET: notify.path, WATCHDOG_USEC: '400000', PARITY_ALERT_WEBHOOK: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook` });
+    await notify.waitFor((d) => d.some((x) => x.includes('READY=1')), 20_000);
+    // Ready only once reconciled with the venue.
+    expect(second.logs.some((r) => r['kind'] === 'reconciled')).toBe(true);
+    await notify.waitFor((d) => d.filter((x) => x.includes('WATCHDOG=1')).length >= 2);
+    await until(() => alerts.length > 0, 'the crash-recovery alert');
+    expect(alerts[0]).toMatchObject({ kind: 'crash-recovery', severity: 'warn', message: expect.stringMatching(/did not stop cleanly/) });
+    expect(second.logs.find((r) => r['kind'] === 'control')).toMatchObject({ systemd: true, alerts: true });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    await notify.waitFor((d) => d.some((x) => x.includes('STOPPING=1')));
+    // A clean stop is not a crash: the next start says nothing about recovery.
+    const third = runHeadless(stateDir);
+    await until(() => third.logs.some((r) => r['kind'] === 'control'), 'the third run');
+    expect(third.logs.some((r) => r['kind'] === 'recovery' && r['crash'] === true)).toBe(false);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
   }, 90_000);
 });
