@@ -18,7 +18,6 @@ import {
   type Bar,
   type Clock,
   type LoggedMessage,
-  type MarketData,
   type Scheduler,
 } from '../../engine/index.ts';
 import { SimulatedVenue } from '../../paper/index.ts';
@@ -26,9 +25,10 @@ import { connect, LOCAL_DEMO_CREDENTIALS, redact, resolveCredentials, type CcxtC
 import { loadStrategy } from '../strategy-loader.ts';
 import { openStateDir } from '../../persistence/state-dir.ts';
 import { Reconciler } from '../../workstation/reconciler.ts';
-import { ShadowBacktest } from '../../workstation/divergence.ts';
-import { OperatorDesk, operatorStrategy, OPERATOR } from '../../workstation/operator.ts';
-import { SessionWorkstation, type SessionTap } from '../../workstation/session-workstation.ts';
+import type { OperatorDesk } from '../../workstation/operator.ts';
+import { operatorStrategy, OPERATOR } from '../../workstation/operator.ts';
+import type { SessionTap, SessionWorkstation } from '../../workstation/session-workstation.ts';
+import { cancelEverything, Listeners, wireWorkstation } from './wiring.ts';
 import { restoredState } from './restore.ts';
 import type { RunSpec } from './spec.ts';
 
@@ -78,13 +78,11 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   const clock = new OffsetClock(wall);
   const rng = createRng(spec.seed);
   const credentials = credentialsFor(spec, deps.env);
-  const messageListeners: ((m: LoggedMessage) => void)[] = [];
-  const dataListeners: ((d: MarketData) => void)[] = [];
-  const logListeners: ((r: Record<string, unknown>) => void)[] = [];
+  const listeners = new Listeners();
   const log = (r: Record<string, unknown>): void => {
     const clean = JSON.parse(redact(JSON.stringify(r), credentials)) as Record<string, unknown>;
     io.log(clean);
-    for (const l of logListeners) l(clean);
+    listeners.log(clean);
   };
   // The crash-only path: state first (nothing else starts if it cannot be read), then the venue.
   const sd = openStateDir(spec.stateDir, { fsync: spec.persistence.fsync });
@@ -148,7 +146,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     onMessage: (m: LoggedMessage) => {
       journal({ k: 'm', m });
       log({ kind: 'event', ...m });
-      for (const l of messageListeners) l(m);
+      listeners.message(m);
     },
     onFault: (f) => log({ kind: 'strategy-fault', strategy: f.strategyId, handler: f.handler, message: f.message }),
     onWake: () => runtime?.wake(),
@@ -208,65 +206,28 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     trades: kernel.orders.list().flatMap((o) => o.tradeIds.map((t) => `${o.venueOrderId ?? ''}/${t}`)),
   });
   reconciler.start(spec.reconciliation.cadence);
-  // The backtest of the same strategy on the same data, from the books as reconciled: divergence.
-  const shadow = new ShadowBacktest({
-    instruments,
-    currency: conn.settle,
-    startingCash,
-    accountType,
-    leverage: spec.leverage,
-    limits: spec.limits,
-    models: spec.models,
-    seed: spec.seed,
-    definition,
-    params,
-    symbols,
-    start: kernel.captureState(),
-    warmup,
-  });
   log({ kind: 'started', mode: spec.mode, exchange: spec.exchange, symbols: instruments.map((i) => i.symbol), strategy: definition.name, warmupBars: warmup.length, offsetMs: conn.timeSync.offsetMs, restored: !fresh });
 
   const rt = runtime;
   let session: Session | undefined;
-  const desk = new OperatorDesk({
+  const { shadow, desk, tap, workstation } = wireWorkstation({
+    spec,
     kernel,
-    symbols,
-    context: operator.context,
-    wake: () => rt.wake(),
-    reconcile: () => reconciler.run('full'),
-    quit: (reason) => session?.stop(reason) ?? Promise.resolve(),
+    conn,
+    runtime: rt,
+    reconciler,
+    listeners,
     log,
+    strategy: { definition, params, symbols, operator },
+    books: { startingCash, accountType, warmup },
+    quit: (reason) => session?.stop(reason) ?? Promise.resolve(),
   });
-  const tap: SessionTap = {
-    kernel,
-    mode: spec.mode,
-    venue: spec.exchange,
-    strategy: definition.name,
-    currency: conn.settle,
-    limits: spec.limits,
-    symbols,
-    marketDataUp: () => {
-      const h = [...conn.marketData.health.values()];
-      return h.length > 0 && h.every((x) => x.ok);
-    },
-    fundingOutlook: (symbol) => conn.marketData.fundingOutlook.get(symbol),
-    shadow,
-    venueStatus: () => {
-      const st = conn.status();
-      return { userStream: live ? st.userStream : undefined, offsetMs: st.offsetMs, budget: st.budget };
-    },
-    onMessage: (l) => void messageListeners.push(l),
-    onData: (l) => void dataListeners.push(l),
-    onLog: (l) => void logListeners.push(l),
-  };
-  const workstation = new SessionWorkstation(tap, desk);
-  workstation.start();
   await conn.marketData.subscribe(
     { symbols, barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp },
     (d) => {
       rt.onMarketData(d);
       shadow.onData(d);
-      for (const l of dataListeners) l(d);
+      listeners.data(d);
     },
   );
 
@@ -312,14 +273,3 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   return started;
 }
 
-/** Shutdown with `shutdown.cancelOrders`: cancel every order and wait (up to 5 s) for the venue to confirm. */
-async function cancelEverything(kernel: Kernel, wake: () => void, log: (r: Record<string, unknown>) => void): Promise<void> {
-  if (kernel.orders.open().length === 0) return;
-  kernel.recordOperatorAction('cancel-all', 'shutdown.cancelOrders is set', 'shutdown');
-  kernel.command({ type: 'CancelAllOrders', tsInit: kernel.clock.now() });
-  wake();
-  const end = Date.now() + 5000;
-  while (kernel.orders.open().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
-  const left = kernel.orders.open().length;
-  log({ kind: 'shutdown', canceled: left === 0, message: left === 0 ? 'every open order canceled' : `${left} order(s) not confirmed canceled; the next start reconciles them` });
-}

@@ -1,0 +1,108 @@
+/**
+ * The workstation side of a session: listeners on the kernel's messages, the market data and the
+ * log; the shadow backtest (divergence) started from the books as reconciled; the operator desk;
+ * the tap and the SessionWorkstation the TUI and `parity ctl` read.
+ */
+import type { AnyStrategyDefinition, Bar, Fixed, Kernel, LiveRuntime, LoggedMessage, MarketData, Params, Symbol } from '../../engine/index.ts';
+import type { CcxtConnection } from '../../exchanges/ccxt/index.ts';
+import { ShadowBacktest } from '../../workstation/divergence.ts';
+import { OperatorDesk, type operatorStrategy } from '../../workstation/operator.ts';
+import type { Reconciler } from '../../workstation/reconciler.ts';
+import { SessionWorkstation, type SessionTap } from '../../workstation/session-workstation.ts';
+import type { RunSpec } from './spec.ts';
+
+/** Fan-out of a session's streams to whoever listens (the workstation, alerts). */
+export class Listeners {
+  private readonly m: ((m: LoggedMessage) => void)[] = [];
+  private readonly d: ((d: MarketData) => void)[] = [];
+  private readonly l: ((r: Record<string, unknown>) => void)[] = [];
+  readonly message = (x: LoggedMessage): void => this.m.forEach((f) => f(x));
+  readonly data = (x: MarketData): void => this.d.forEach((f) => f(x));
+  readonly log = (x: Record<string, unknown>): void => this.l.forEach((f) => f(x));
+  onMessage = (f: (m: LoggedMessage) => void): void => void this.m.push(f);
+  onData = (f: (d: MarketData) => void): void => void this.d.push(f);
+  onLog = (f: (r: Record<string, unknown>) => void): void => void this.l.push(f);
+}
+
+export interface WiringOptions {
+  readonly spec: RunSpec;
+  readonly kernel: Kernel;
+  readonly conn: CcxtConnection;
+  readonly runtime: LiveRuntime;
+  readonly reconciler: Reconciler;
+  readonly listeners: Listeners;
+  readonly log: (r: Record<string, unknown>) => void;
+  readonly strategy: { readonly definition: AnyStrategyDefinition; readonly params: Params; readonly symbols: readonly Symbol[]; readonly operator: ReturnType<typeof operatorStrategy> };
+  readonly books: { readonly startingCash: Fixed; readonly accountType: 'cash' | 'margin'; readonly warmup: readonly Bar[] };
+  readonly quit: (reason: string) => Promise<void>;
+}
+
+export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; desk: OperatorDesk; tap: SessionTap; workstation: SessionWorkstation } {
+  const { spec, kernel, conn, reconciler, listeners, log } = o;
+  const { definition, params, symbols, operator } = o.strategy;
+  const { startingCash, accountType, warmup } = o.books;
+  const instruments = conn.instruments;
+  // The backtest of the same strategy on the same data, from the books as reconciled: divergence.
+  const shadow = new ShadowBacktest({
+    instruments,
+    currency: conn.settle,
+    startingCash,
+    accountType,
+    leverage: spec.leverage,
+    limits: spec.limits,
+    models: spec.models,
+    seed: spec.seed,
+    definition,
+    params,
+    symbols,
+    start: kernel.captureState(),
+    warmup,
+  });
+  const desk = new OperatorDesk({
+    kernel,
+    symbols,
+    context: operator.context,
+    wake: () => o.runtime.wake(),
+    reconcile: () => reconciler.run('full'),
+    quit: o.quit,
+    log,
+  });
+  const live = spec.mode === 'live';
+  const tap: SessionTap = {
+    kernel,
+    mode: spec.mode,
+    venue: spec.exchange,
+    strategy: definition.name,
+    currency: conn.settle,
+    limits: spec.limits,
+    symbols,
+    marketDataUp: () => {
+      const h = [...conn.marketData.health.values()];
+      return h.length > 0 && h.every((x) => x.ok);
+    },
+    fundingOutlook: (symbol) => conn.marketData.fundingOutlook.get(symbol),
+    shadow,
+    venueStatus: () => {
+      const st = conn.status();
+      return { userStream: live ? st.userStream : undefined, offsetMs: st.offsetMs, budget: st.budget };
+    },
+    onMessage: listeners.onMessage,
+    onData: listeners.onData,
+    onLog: listeners.onLog,
+  };
+  const workstation = new SessionWorkstation(tap, desk);
+  workstation.start();
+  return { shadow, desk, tap, workstation };
+}
+
+/** Shutdown with `shutdown.cancelOrders`: cancel every order and wait (up to 5 s) for the venue to confirm. */
+export async function cancelEverything(kernel: Kernel, wake: () => void, log: (r: Record<string, unknown>) => void): Promise<void> {
+  if (kernel.orders.open().length === 0) return;
+  kernel.recordOperatorAction('cancel-all', 'shutdown.cancelOrders is set', 'shutdown');
+  kernel.command({ type: 'CancelAllOrders', tsInit: kernel.clock.now() });
+  wake();
+  const end = Date.now() + 5000;
+  while (kernel.orders.open().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+  const left = kernel.orders.open().length;
+  log({ kind: 'shutdown', canceled: left === 0, message: left === 0 ? 'every open order canceled' : `${left} order(s) not confirmed canceled; the next start reconciles them` });
+}
