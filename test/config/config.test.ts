@@ -37,3 +37,17 @@ describe('config file', () => {
     expect(msg).not.toContain('shh');
   });
 });
+
+describe('docs/config.md', () => {
+  it('its example file is a valid config, and every key in the schema is documented', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    const example = /```json\n([\s\S]*?)\n```/.exec(doc)?.[1] as string;
+    const cfg = parseConfig(example, 'docs/config.md');
+    expect(cfg.alerts?.minDiffSeverity).toBe('warn');
+    for (const [section, value] of Object.entries(cfg)) {
+      if (section === 'strategies' || typeof value !== 'object') continue;
+      for (const key of Object.keys(value as object)) expect(doc).toContain(`\`${section}.${key}\``);
+    }
+  });
+});
