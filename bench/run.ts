@@ -8,12 +8,14 @@ import { benchBacktest } from './backtest-throughput.ts';
 import { benchEnginePaths } from './engine-paths.ts';
 import { benchLiveLatency } from './live-latency.ts';
 import { benchPersistence } from './persistence.ts';
+import { benchTui } from './tui.ts';
 
 const benches: Record<string, () => Record<string, number | string> | Promise<Record<string, number | string>>> = {
   backtest: () => benchBacktest(),
   'engine-paths': () => benchEnginePaths(),
   'live-latency': () => benchLiveLatency(),
   persistence: () => benchPersistence(),
+  tui: () => benchTui(),
 };
 
 const which = process.argv[2];

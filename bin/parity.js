@@ -10,6 +10,8 @@ setFlagsFromString('--max-semi-space-size=64');
 register();
 const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv);
-// Exit now: a finished command must not linger on sockets or timers a library keeps open
-// (stdout and stderr are synchronous for files and pipes on Linux, so nothing written is lost).
+// Exit once stdout and stderr have flushed (a pipe takes large output asynchronously): a finished
+// command must not linger on sockets or timers a library keeps open.
+const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(code);
