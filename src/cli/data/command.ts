@@ -2,12 +2,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createRng, LiveClock } from '../../engine/index.ts';
-import { connect, intervalOf, resolveCredentials } from '../../exchanges/ccxt/index.ts';
+import { intervalOf } from '../../exchanges/ccxt/timeframes.ts';
 import { parseDateArg } from '../../data/index.ts';
 import { UserError } from '../errors.ts';
 import { nodeScheduler } from '../node-scheduler.ts';
 import { progressBar } from '../progress.ts';
-import { fetchCandles, fetchFunding } from './fetch.ts';
 
 interface Flags {
   readonly exchange?: string;
@@ -54,6 +53,8 @@ export function addDataCommand(program: Command): void {
         throw new UserError(`--timeframe: ${(err as Error).message}`);
       }
       if (f.exchange === 'local' && f.exchangeUrl === undefined) throw new UserError('--exchange local needs --exchange-url');
+      const { connect, resolveCredentials } = await import('../../exchanges/ccxt/index.ts'); // ccxt loads only when needed
+      const { fetchCandles, fetchFunding } = await import('./fetch.ts');
       const credentials = resolveCredentials(f.keyFile, process.env);
       const conn = await connect({
         exchange: f.exchange,

@@ -10,9 +10,9 @@ import { nodeScheduler } from '../node-scheduler.ts';
 import { collect, numberOption } from '../options.ts';
 import { addSimOptions } from '../sim-options.ts';
 import { UserError } from '../errors.ts';
-import { startSession, type Session } from './session.ts';
+import type { Session } from './session.ts';
 import { buildRunSpec, type RunFlags } from './spec.ts';
-import { attachOperations } from './operations.ts';
+import type { Config } from '../../config/config.ts';
 import { fileLog, stdoutLog } from './logs.ts';
 
 interface Flags extends RunFlags {
@@ -55,7 +55,7 @@ export function addRunCommand(program: Command): void {
 }
 
 /** Starts the session and stays until it stops (quit, signal, --duration). */
-export async function runSession(spec: ReturnType<typeof buildRunSpec>, config: Parameters<typeof attachOperations>[1], ui: boolean, onStarted?: (s: Session) => void): Promise<void> {
+export async function runSession(spec: ReturnType<typeof buildRunSpec>, config: Config, ui: boolean, onStarted?: (s: Session) => void): Promise<void> {
   // Signals are heard from the first moment: one that comes during start-up stops the session as soon as it exists.
   let session: Session | undefined;
   let early: string | undefined;
@@ -70,6 +70,9 @@ export async function runSession(spec: ReturnType<typeof buildRunSpec>, config: 
   const log = ui ? fileLog(spec.stateDir) : stdoutLog();
   try {
     if (ui) process.stdout.write(`starting: ${spec.mode} on ${spec.exchange} ${spec.symbols.join(',')}; logs in ${log.path ?? 'stdout'}\n`);
+    // Loaded here, not at the top: `parity ctl` and `parity backtest` start without ccxt.
+    const { startSession } = await import('./session.ts');
+    const { attachOperations } = await import('./operations.ts');
     session = await startSession(spec, { log: log.write }, { scheduler: nodeScheduler, env: process.env });
     const s = session;
     const ops = await attachOperations(s, config, process.env, log.write);

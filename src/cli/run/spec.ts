@@ -3,7 +3,7 @@ import { riskLimitsOf, type Config } from '../../config/config.ts';
 import { DEFAULT_POLICY, type ReconPolicy, type RiskLimits } from '../../engine/index.ts';
 import { DEFAULT_CADENCE, type Cadence } from '../../workstation/reconciler.ts';
 import type { VenueModels } from '../../paper/index.ts';
-import { intervalOf } from '../../exchanges/ccxt/index.ts';
+import { intervalOf } from '../../exchanges/ccxt/timeframes.ts';
 import { UserError } from '../errors.ts';
 import { parseParams } from '../options.ts';
 import { buildModels, seedOf, type SimFlags } from '../sim-options.ts';
