@@ -14,6 +14,7 @@ import { buildRunSpec } from '../../src/cli/run/spec.ts';
 import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
 import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
 import { readJournal } from '../../src/persistence/journal.ts';
+import type { Config } from '../../src/config/config.ts';
 
 const HOLDER = fileURLToPath(new URL('../kit/strategies/holder.ts', import.meta.url));
 const CHURN = fileURLToPath(new URL('../kit/strategies/churn.ts', import.meta.url));
@@ -25,10 +26,10 @@ let s: Session;
 let stateDir: string;
 const records: Record<string, unknown>[] = [];
 
-async function start(strategy: string, warmup = 5): Promise<void> {
+async function start(strategy: string, warmup = 5, config: Config = {}): Promise<void> {
   stateDir = mkdtempSync(join(tmpdir(), 'parity-op-'));
   records.length = 0;
-  const spec = buildRunSpec({ stateDir, mode: 'live', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy, timeframe: '5m', warmup, feed: 'bars,quotes', leverage: 5 }, {});
+  const spec = buildRunSpec({ stateDir, mode: 'live', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy, timeframe: '5m', warmup, feed: 'bars,quotes', leverage: 5 }, config);
   s = await startSession(spec, { log: (r) => records.push(r) }, { scheduler: nodeScheduler, env: {} });
   await settle(150);
 }
@@ -135,5 +136,18 @@ describe('operator desk on a live session', () => {
     const r = await s.workstation.send({ type: 'reconcile' }, 'ctl');
     expect(r.message).toMatch(/reconciled: 1 difference, resolved/);
     expect(s.workstation.snapshot().diffs.some((d) => d.kind === 'order_unknown' && d.resolution === 'adopted')).toBe(true);
+  }, 30_000);
+
+  it('shutdown.cancelOrders: stopping cancels the open orders first (by default they stay at the venue)', async () => {
+    await start(HOLDER, 0);
+    await bars(2);
+    expect(venueOpenOrders()).toBe(1);
+    await s.stop('maintenance');
+    expect(venueOpenOrders()).toBe(1);
+    await start(HOLDER, 0, { shutdown: { cancelOrders: true } });
+    await s.stop('end of day');
+    expect(venueOpenOrders()).toBe(0);
+    expect(venuePosition()).toBe(100); // positions are the operator's call (flatten), not shutdown's
+    expect(records.find((r) => r['kind'] === 'shutdown')).toMatchObject({ canceled: true });
   }, 30_000);
 });
