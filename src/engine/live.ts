@@ -87,6 +87,13 @@ export class LiveRuntime {
     });
   }
 
+  /** Processes what is queued now, not on the next turn (an operator's command must not wait behind a screen render). */
+  drainNow(): void {
+    if (this.stopped) return;
+    this.kernel.drain();
+    this.armTimer();
+  }
+
   stop(): void {
     if (this.stopped) return;
     this.kernel.stop();

@@ -95,7 +95,9 @@ export class OrderFlow {
 
   cancelAll(cmd: CancelAllOrders): void {
     this.d.emit(cmd);
-    const targets = this.d.orders.open(cmd.strategyId, cmd.symbol);
+    // An order still `initialized` here was created after this command was queued (its SubmitOrder
+    // is behind it in the FIFO): "cancel everything, then place X" must leave X alone.
+    const targets = this.d.orders.open(cmd.strategyId, cmd.symbol).filter((o) => o.status !== 'initialized');
     const now = this.d.now();
     // A venue cancels by symbol, not by strategy: a strategy's cancel-all becomes single cancels.
     if (cmd.strategyId !== undefined) {
@@ -105,11 +107,7 @@ export class OrderFlow {
       return;
     }
     for (const o of targets) {
-      if (o.status === 'initialized') {
-        this.event({ type: 'OrderCanceled', clientOrderId: o.clientOrderId, symbol: o.symbol, tsEvent: now, tsInit: now });
-      } else if (o.status !== 'pending_cancel') {
-        this.event({ type: 'OrderPendingCancel', clientOrderId: o.clientOrderId, symbol: o.symbol, tsEvent: now, tsInit: now });
-      }
+      if (o.status !== 'pending_cancel') this.event({ type: 'OrderPendingCancel', clientOrderId: o.clientOrderId, symbol: o.symbol, tsEvent: now, tsInit: now });
     }
     this.requireVenue().cancelAll(cmd);
   }

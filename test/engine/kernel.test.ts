@@ -145,6 +145,19 @@ describe('kernel', () => {
     expect(t.kernel.orders.get(id)?.status).toBe('pending_cancel');
   });
 
+  it('cancel-all then submit: the order placed after the cancel-all survives it (FIFO)', () => {
+    const t = setup(() => ({}));
+    t.bar(0, 100_000);
+    const old = t.ctx().submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01, price: 90_000 });
+    t.kernel.drain();
+    t.kernel.command({ type: 'CancelAllOrders', tsInit: t.clock.now() });
+    const fresh = t.ctx().submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01, price: 80_000 });
+    t.kernel.drain();
+    expect(t.venue.received.map((c) => c.type)).toEqual(['SubmitOrder', 'CancelAllOrders', 'SubmitOrder']);
+    expect(t.kernel.orders.get(old)?.status).toBe('pending_cancel');
+    expect(t.kernel.orders.get(fresh)?.status).toBe('submitted');
+  });
+
   it('fires timers in time order, and only once', () => {
     const fired: string[] = [];
     const t = setup((ctx) => ({

@@ -63,7 +63,7 @@ describe('operator desk on a live session', () => {
     await s.desk.settled();
     expect(venuePosition()).toBe(0);
     expect(venueOpenOrders()).toBe(0);
-    expect(records.find((x) => x['kind'] === 'flatten')).toMatchObject({ result: 'flat' });
+    expect(records.find((x) => x['kind'] === 'flatten')).toMatchObject({ result: 'flat', attempts: 1 }); // the close went out with the first try
     expect(s.kernel.tradingState).toBe('reducing');
     const snap = s.workstation.snapshot();
     expect(snap.status.state).toBe('PAUSED');

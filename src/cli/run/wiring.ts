@@ -62,7 +62,7 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     kernel,
     symbols,
     context: operator.context,
-    wake: () => o.runtime.wake(),
+    wake: () => o.runtime.drainNow(),
     reconcile: () => reconciler.run('full'),
     quit: o.quit,
     log,
