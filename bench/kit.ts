@@ -1,4 +1,7 @@
-/** One backtest over a series with the simulated venue: what every backtest benchmark runs. */
+/** What the benchmarks share: one backtest over a series, percentiles, a local exchange replaying the real L2 recording. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { BarFeed, createRng, fromNumber, runBacktest, type AnyStrategyDefinition, type BacktestResult, type BarSeries, type Params } from '../src/engine/index.ts';
 import { SimulatedVenue, type VenueModels } from '../src/paper/index.ts';
 import { resolveInstrument } from '../src/data/index.ts';
@@ -17,4 +20,26 @@ export function backtestOnce(series: BarSeries, definition: AnyStrategyDefinitio
     strategies: [{ definition, params, symbols: [inst.symbol] }],
     venue: (clock) => new SimulatedVenue({ instruments: [inst], clock, rng: createRng(1), models, currency: 'USDT', startingCash: cash, accountType: 'cash' }),
   });
+}
+
+/** Nearest-rank quantile (NaN when empty). */
+export function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+}
+
+export const L2_BTCUSDT = 'data/binance-btcusdt-usdm-l2-2024-08-08/usdm_btcusdt_20240808.gz';
+/** The L2 recording: 21,313 trades in ~346 s. */
+export const L2_RECORDED = { trades: 21_313, seconds: 346 } as const;
+
+/** `parity exchange serve` as a child replaying the BTCUSDT L2 recording at `speed`; resolves with its URL. */
+export async function startReplayExchange(speed: number): Promise<{ child: ChildProcess; url: string; t0: number }> {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const child = spawn(process.execPath, ['bin/parity.js', 'exchange', 'serve', '--port', '0', '--speed', String(speed), '--l2', `BTCUSDT=${L2_BTCUSDT}`], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    rl.once('line', (l) => resolve(l.trim())); // the interface keeps reading (draining) the event lines after this one
+    child.once('exit', (c) => reject(new Error(`local exchange exited (${c})`)));
+  });
+  return { child, url, t0: performance.now() };
 }

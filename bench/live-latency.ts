@@ -7,32 +7,19 @@
  * enough (8 s x the replay speed) that the 5.8-minute recording does not run out; the first second
  * (JIT warm-up, first connections) is not measured.
  */
-import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createRng, defineStrategy, Kernel, LiveClock, LiveRuntime, OffsetClock, fromNumber, type ClientOrderId } from '../src/engine/index.ts';
 import { connect } from '../src/exchanges/ccxt/index.ts';
 import { nodeScheduler } from '../src/cli/node-scheduler.ts';
+import { L2_RECORDED, quantile, startReplayExchange } from './kit.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const L2 = 'data/binance-btcusdt-usdm-l2-2024-08-08/usdm_btcusdt_20240808.gz';
-const TRADES_PER_SEC_RECORDED = 21_313 / 346; // the recording: 21,313 trades in ~5.8 minutes
+const TRADES_PER_SEC_RECORDED = L2_RECORDED.trades / L2_RECORDED.seconds;
 
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-}
 
 export async function benchLiveLatency(seconds = 8, targetPerSec = 2000): Promise<Record<string, number | string>> {
   // The replay starts a little into the recording and bursts are uneven: aim 12% above the target.
   const speed = Math.round((targetPerSec * 1.12) / TRADES_PER_SEC_RECORDED);
-  const child = spawn(process.execPath, ['bin/parity.js', 'exchange', 'serve', '--port', '0', '--speed', String(speed), '--l2', `BTCUSDT=${L2}`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout });
-    rl.once('line', (l) => resolve(l.trim()));
-    child.once('exit', (c) => reject(new Error(`local exchange exited (${c})`)));
-  });
+  const { child, url } = await startReplayExchange(speed);
   const wall = new LiveClock();
   const clock = new OffsetClock(wall);
   let arrival = 0;

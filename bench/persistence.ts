@@ -28,6 +28,7 @@ import { startSession } from '../src/cli/run/session.ts';
 import { buildRunSpec } from '../src/cli/run/spec.ts';
 import { nodeScheduler } from '../src/cli/node-scheduler.ts';
 import churn from '../test/kit/strategies/churn.ts';
+import { quantile } from './kit.ts';
 
 const CHURN = fileURLToPath(new URL('../test/kit/strategies/churn.ts', import.meta.url));
 const BAR = 5 * 60_000;
@@ -85,10 +86,6 @@ async function appendAll(dir: string, policy: FsyncPolicy, msgs: readonly Logged
   return performance.now() - t0;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
 
 export async function benchPersistence(): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = {};
@@ -116,9 +113,9 @@ export async function benchPersistence(): Promise<Record<string, number | string
     await wA.close();
     const bytes = JSON.stringify({ k: 'm', m: msgs[0] }).length;
     out['journal entry size (bytes, typical)'] = bytes + 30;
-    out['journal appends/s, fsync group (default)'] = Math.round(median(runs.group));
-    out['journal appends/s, fsync none'] = Math.round(median(runs.none));
-    out['journal appends/s, fsync always (durable each)'] = Math.round(median(runs.always));
+    out['journal appends/s, fsync group (default)'] = Math.round(quantile(runs.group, 0.5));
+    out['journal appends/s, fsync none'] = Math.round(quantile(runs.none, 0.5));
+    out['journal appends/s, fsync always (durable each)'] = Math.round(quantile(runs.always, 0.5));
 
     // Restart with 100k journaled events.
     const seedDir = join(tmp, 'state-100k');
@@ -141,7 +138,7 @@ export async function benchPersistence(): Promise<Record<string, number | string
       await s.close();
     }
     out['journal events replayed at start'] = msgs.length;
-    out['open state dir + verify + replay 100k (ms)'] = Math.round(median(replayMs));
+    out['open state dir + verify + replay 100k (ms)'] = Math.round(quantile(replayMs, 0.5));
 
     for (const mode of ['live', 'paper'] as const) {
       const times: number[] = [];
@@ -163,7 +160,7 @@ export async function benchPersistence(): Promise<Record<string, number | string
         times.push(reconciledAt - t0);
         await session.stop('bench');
       }
-      out[`restart to reconciled, ${mode} (ms)`] = Math.round(median(times));
+      out[`restart to reconciled, ${mode} (ms)`] = Math.round(quantile(times, 0.5));
       out[`  diffs found at that restart, ${mode}`] = diffs;
     }
   } finally {

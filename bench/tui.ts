@@ -21,13 +21,9 @@
  * Dispatched = the kernel has processed the operator's CancelAllOrders and SubmitOrder; "sent"
  * is the close order handed to the venue (OrderSubmitted).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { nodeScheduler } from '../src/cli/node-scheduler.ts';
@@ -36,121 +32,18 @@ import { startSession, type Session } from '../src/cli/run/session.ts';
 import { buildRunSpec } from '../src/cli/run/spec.ts';
 import type { Workstation } from '../src/workstation/model.ts';
 import { OPERATOR } from '../src/workstation/operator.ts';
+import { L2_RECORDED, quantile, startReplayExchange } from './kit.ts';
+import { epoch, FakeKeyboard, FakeTty, maxOf, openWindow, round, STALL_MS, type Counters, type Figures } from './tui-kit.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STRATEGY = fileURLToPath(new URL('./strategies/tui-load.ts', import.meta.url));
-const L2 = 'data/binance-btcusdt-usdm-l2-2024-08-08/usdm_btcusdt_20240808.gz';
-const RECORDED_S = 346;
-const RECORDED_TRADES = 21_313;
+const RECORDED_S = L2_RECORDED.seconds;
+const RECORDED_TRADES = L2_RECORDED.trades;
 const WINDOW_FROM_S = 1.5;
 const LAG_P99_TARGET_MS = 20;
 const FLATTEN_TARGET_MS = 50;
-const STALL_MS = 20;
 
 type Ui = typeof import('../src/ui/index.ts');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-/** Epoch ms with sub-ms precision, comparable across threads. */
-const epoch = (): number => performance.timeOrigin + performance.now();
-const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
-const maxOf = (xs: readonly number[]): number => (xs.length === 0 ? NaN : Math.max(...xs));
-
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-}
-
-/** A terminal as Ink sees it: a TTY of a fixed size; every write really goes to /dev/null. */
-class FakeTty extends EventEmitter {
-  readonly isTTY = true;
-  constructor(readonly columns: number, readonly rows: number, private readonly fd: number, private readonly onWrite: (bytes: number) => void) {
-    super();
-  }
-  write(data: string | Uint8Array, ...rest: unknown[]): boolean {
-    this.onWrite(typeof data === 'string' ? writeSync(this.fd, data) : writeSync(this.fd, data));
-    (rest.find((x) => typeof x === 'function') as (() => void) | undefined)?.();
-    return true;
-  }
-}
-
-/** A raw-mode keyboard as Ink reads it ('readable' + read(), see ink-testing-library). */
-class FakeKeyboard extends EventEmitter {
-  readonly isTTY = true;
-  private readonly chunks: string[] = [];
-  press(keys: string): void {
-    this.chunks.push(keys);
-    this.emit('readable');
-  }
-  read(): string | null {
-    return this.chunks.shift() ?? null;
-  }
-  setRawMode(): this { return this; }
-  setEncoding(): this { return this; }
-  ref(): this { return this; }
-  unref(): this { return this; }
-  resume(): this { return this; }
-  pause(): this { return this; }
-}
-
-/** utime + stime of a process in ms (Linux /proc; NaN elsewhere). */
-function cpuMsOf(pid: number | undefined): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(f[11]) + Number(f[12])) * 10; // USER_HZ = 100
-  } catch {
-    return NaN;
-  }
-}
-
-/** Share of the summed delays (~ wall time) in stalls of at least `ms`, from the histogram's percentile steps. */
-function stallShare(h: IntervalHistogram, ms: number): number {
-  let prev = 0;
-  let total = 0;
-  let stalled = 0;
-  for (const [p, ns] of [...h.percentiles].sort((a, b) => a[0] - b[0])) {
-    const w = ((p - prev) / 100) * h.count * ns;
-    total += w;
-    if (ns >= ms * 1e6) stalled += w;
-    prev = p;
-  }
-  return total === 0 ? NaN : (stalled / total) * 100;
-}
-
-interface Counters { trades: number; orders: number; frames: number; bytes: number; recording: boolean; frameLatency: number[] }
-
-/** What one window measured: event-loop delay (ms), CPU (% of one core), rates per second. */
-type Figures = Record<string, number>;
-
-function openWindow(c: Counters, child: ChildProcess): () => Figures {
-  const lag = monitorEventLoopDelay({ resolution: 1 });
-  lag.enable();
-  const before = { ...c, cpu: process.cpuUsage(), child: cpuMsOf(child.pid), t: performance.now() };
-  c.frameLatency.length = 0;
-  c.recording = true;
-  return () => {
-    lag.disable();
-    c.recording = false;
-    const ms = performance.now() - before.t;
-    const cpu = process.cpuUsage(before.cpu);
-    const perSec = (n: number, digits = 0): number => round((n * 1000) / ms, digits);
-    return {
-      'window (s)': round(ms / 1000, 1),
-      'trade events/s': perSec(c.trades - before.trades),
-      'orders submitted/s': perSec(c.orders - before.orders, 1),
-      'event-loop delay p50 (ms)': round(lag.percentile(50) / 1e6),
-      'event-loop delay p99 (ms)': round(lag.percentile(99) / 1e6),
-      'event-loop delay p99.9 (ms)': round(lag.percentile(99.9) / 1e6),
-      'event-loop delay max (ms)': round(lag.max / 1e6),
-      [`wall time in stalls >= ${STALL_MS} ms (%)`]: round(stallShare(lag, STALL_MS), 1),
-      'CPU (% of one core)': round(((cpu.user + cpu.system) / 1000 / ms) * 100, 1),
-      'exchange child CPU (% of one core)': round(((cpuMsOf(child.pid) - before.child) / ms) * 100, 1),
-      'frames/s': perSec(c.frames - before.frames, 1),
-      'bytes written/s': perSec(c.bytes - before.bytes),
-      'snapshot read -> frame written p50 (ms)': round(quantile(c.frameLatency, 0.5)),
-      'snapshot read -> frame written max (ms)': round(maxOf(c.frameLatency)),
-    };
-  };
-}
-
 /** One flatten from the keyboard: epoch ms of each step, and how it ended. */
 interface Rep {
   arrive: number;
@@ -172,18 +65,9 @@ interface Plan { readonly name: string; readonly tty?: { readonly columns: numbe
 
 interface Outcome { readonly figures: Figures; readonly reps: Rep[] }
 
-async function startExchange(speed: number): Promise<{ child: ChildProcess; url: string; t0: number }> {
-  const child = spawn(process.execPath, ['bin/parity.js', 'exchange', 'serve', '--port', '0', '--speed', String(speed), '--l2', `BTCUSDT=${L2}`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    rl.once('line', (l) => resolve(l.trim())); // the interface keeps reading (draining) the event lines after this one
-    child.once('exit', (c) => reject(new Error(`local exchange exited (${c})`)));
-  });
-  return { child, url, t0: performance.now() };
-}
 
 async function runSegment(plan: Plan, speed: number, ui: Ui, devNull: number, keyWorker: Worker): Promise<Outcome> {
-  const { child, url, t0 } = await startExchange(speed);
+  const { child, url, t0 } = await startReplayExchange(speed);
   const replayEndMs = (RECORDED_S / speed) * 1000;
   const dir = mkdtempSync(join(tmpdir(), 'parity-bench-tui-'));
   const log = fileLog(dir);
@@ -307,6 +191,9 @@ export async function benchTui(targetPerSec = 2000, rounds = 2): Promise<Record<
   const speed = Math.round(targetPerSec / (RECORDED_TRADES / RECORDED_S));
   // Read once, when Ink and chalk load: in "CI" Ink writes only the last frame, and without a
   // color terminal chalk drops the styling a real terminal receives. Restored at once.
+  // React picks its build when first loaded: the production one, as bin/parity.js sets (override with NODE_ENV=development to compare).
+  process.env['NODE_ENV'] ??= 'production';
+  const reactBuild = process.env['NODE_ENV'] === 'production' ? 'production (as bin/parity.js runs)' : `development (NODE_ENV ${process.env['NODE_ENV']})`;
   const saved = { ...process.env };
   for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[k];
   process.env['FORCE_COLOR'] ??= '1';
@@ -316,8 +203,6 @@ export async function benchTui(targetPerSec = 2000, rounds = 2): Promise<Record<
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
   }
-  // React picks its build when first loaded; bin/parity.js does not set NODE_ENV, so users get this one too.
-  const reactBuild = process.env['NODE_ENV'] === 'production' ? 'production' : `development (NODE_ENV ${process.env['NODE_ENV'] ?? 'unset'}, as bin/parity.js runs)`;
   const devNull = openSync('/dev/null', 'w');
   const keyWorker = new Worker(
     `const { parentPort } = require('node:worker_threads');
