@@ -73,8 +73,11 @@ export class CcxtReports implements VenueReports {
     const out: FillReport[] = [];
     const now = this.r.now();
     const WEEK = 7 * 86_400_000;
-    for (let from = Math.max(since, now - 90 * 86_400_000); from <= now; from += WEEK) {
-      const until = Math.min(from + WEEK - 1, now);
+    // Our estimate of the venue's clock can be behind it: a fill stamped "just now" by the venue
+    // must not fall after the last window's end (it was missed under load).
+    const end = now + 60_000;
+    for (let from = Math.max(since, now - 90 * 86_400_000); from <= end; from += WEEK) {
+      const until = Math.min(from + WEEK - 1, end);
       let cursor = from;
       for (let page = 0; page < 50; page++) {
         const trades = await this.r.retrying('fetchMyTrades', (c) => c.fetchMyTrades(m.ccxtSymbol, cursor, 1000, { until }));
