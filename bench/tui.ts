@@ -197,7 +197,7 @@ export async function benchTui(targetPerSec = 2000, rounds = 2): Promise<Record<
   const saved = { ...process.env };
   for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[k];
   process.env['FORCE_COLOR'] ??= '1';
-  const ui: Ui = await import('../src/ui/index.ts');
+  const ui: Ui = await (await import('../src/ui/load.ts')).loadUi();
   const { DEFAULT_FPS } = await import('../src/ui/use-throttled-snapshot.ts');
   for (const k of ['CI', 'CONTINUOUS_INTEGRATION', 'FORCE_COLOR']) {
     if (saved[k] === undefined) delete process.env[k];

@@ -11,6 +11,7 @@
  */
 import type { ClientOrderId, Symbol, TradeId } from './ids.ts';
 import type { Order } from './order.ts';
+import { abs, formatFixed, fromNumber, parseFixed } from './fixed.ts';
 import { isOpen } from './order-state.ts';
 import type { BalanceReport, FillReport, FundingReport, OrderStatusReport, PositionReport } from './reports.ts';
 
@@ -227,9 +228,10 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
 
   // 6. The balance, once positions agree.
   if (venue.balance !== undefined && actions.length === 0) {
-    const gap = Number(venue.balance.total) - Number(local.balance);
-    if (Math.abs(gap) > policy.balanceTolerance) {
-      const what = `balance: ${local.balance} here, ${venue.balance.total} ${venue.balance.currency} at the venue (${gap > 0 ? '+' : ''}${round(gap)})`;
+    // Exact decimals: a gap far below a float's resolution at this balance is still a gap.
+    const exact = parseFixed(venue.balance.total) - parseFixed(local.balance);
+    if (abs(exact) > fromNumber(policy.balanceTolerance)) {
+      const what = `balance: ${local.balance} here, ${venue.balance.total} ${venue.balance.currency} at the venue (${exact > 0n ? '+' : ''}${formatFixed(exact)})`;
       if (policy.balance === 'adopt') {
         diffs.push({ kind: 'balance_mismatch', severity: 'warn', message: what, resolution: 'adopted' });
         actions.push({ type: 'adopt-balance', balance: venue.balance.total });

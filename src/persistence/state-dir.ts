@@ -86,10 +86,12 @@ function takeLock(dir: string): string {
 export function openStateDir(dir: string, o: { fsync?: FsyncPolicy } = {}): StateDir {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Journals, snapshots and the control socket are the owner's only (an existing directory may be looser).
-    if ((statSync(dir).mode & 0o077) !== 0) {
+    // Journals, snapshots and the control socket are the owner's only (an existing directory may be
+    // looser). Only ever tightened: a directory its owner made read-only stays read-only.
+    const mode = statSync(dir).mode & 0o777;
+    if ((mode & 0o077) !== 0) {
       try {
-        chmodSync(dir, 0o700);
+        chmodSync(dir, mode & 0o700);
       } catch {
         // not ours to change: the write probe below says what is wrong, if anything
       }

@@ -103,6 +103,22 @@ describe('parity run --no-ui, driven by parity ctl', () => {
     }
   }, 90_000);
 
+  it('keeps running when whatever reads its logs goes away (a closed pipe), and still stops cleanly', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'parity-epipe-'));
+    const { child, logs, exited } = runHeadless(stateDir);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    await until(() => logs.some((r) => r['kind'] === 'control'), 'the control socket');
+    child.stdout?.destroy(); // the reader is gone: every later log line meets EPIPE
+    lx.advance(300_000);
+    await sleep(300);
+    const status = await parityAsync(['ctl', 'status', '--state-dir', stateDir]);
+    expect(status.stdout).toMatch(/state: RUNNING/);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+  }, 60_000);
+
   it('under systemd: READY after reconciling, watchdog pings, STOPPING at SIGTERM; a crash-recovery alert after a kill -9', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'parity-systemd-'));
     const first = runHeadless(stateDir);

@@ -5,6 +5,7 @@ import {
   applyFunding,
   clientOrderId,
   createLedger,
+  createRng,
   formatFixed,
   fromNumber,
   Kernel,
@@ -85,20 +86,33 @@ function venueBooks(truth: Truth): { positions: PositionReport[]; balance: Balan
   };
 }
 
-/** Venue reports that duplicate and reorder everything, and hold back a random share of fills on each call. */
+/** The number of reconciliation passes after which every delayed report has arrived. */
+const MAX_DELAY = 4;
+
+/**
+ * Venue reports that duplicate and reorder everything, and deliver each fill and funding payment
+ * only from a random call onwards (a delayed report: absent from the first 0..MAX_DELAY calls).
+ */
 function reportsOf(truth: Truth, rng: () => number): VenueReports {
   const books = venueBooks(truth);
-  const messy = <T>(xs: readonly T[], keep = 1): T[] => {
-    const out = xs.filter(() => rng() < keep).flatMap((x) => (rng() < 0.3 ? [x, x] : [x]));
-    return out.sort(() => rng() - 0.5);
+  const messy = <T>(xs: readonly T[]): T[] => xs.flatMap((x) => (rng() < 0.3 ? [x, x] : [x])).sort(() => rng() - 0.5);
+  const delayed = <T>(xs: readonly T[]): (() => T[]) => {
+    const from = xs.map(() => Math.floor(rng() * (MAX_DELAY + 1)));
+    let call = 0;
+    return () => {
+      const now = call++;
+      return messy(xs.filter((_, i) => (from[i] as number) <= now));
+    };
   };
+  const fills = delayed(truth.fills);
+  const funding = delayed(truth.funding);
   return {
     openOrders: async () => messy(truth.orders.filter((o) => o.status === 'open')),
     order: async (_s, id) => truth.orders.find((o) => o.clientOrderId === id),
-    fills: async () => messy(truth.fills, 0.6), // delayed: a fill may be missing from any one report
+    fills: async () => fills(),
     positions: async () => books.positions,
     balances: async () => [books.balance],
-    funding: async () => messy(truth.funding, 0.6),
+    funding: async () => funding(),
   };
 }
 
@@ -106,8 +120,8 @@ describe('reconciliation', () => {
   it('converges to the venue under duplicated, delayed and reordered reports', async () => {
     await fc.assert(
       fc.asyncProperty(truthArb, fc.integer({ min: 1, max: 2 ** 30 }), fc.array(fc.nat(), { maxLength: 30 }), async (truth, seed, picks) => {
-        let x = seed;
-        const rng = (): number => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+        const random = createRng(seed);
+        const rng = (): number => random.next();
         const clock = new SimClock(10_000);
         const sched = new ManualScheduler();
         const kernel = new Kernel({ clock, instruments: [BTC_PERP], currency: 'USDT', startingCash: fromNumber(START), accountType: 'margin', leverage: 100 });
@@ -129,7 +143,8 @@ describe('reconciliation', () => {
         kernel.drain();
         const rec = new Reconciler({ kernel, reports: reportsOf(truth, rng), symbols: [SYM], scheduler: sched, policy: { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 0, inFlightGraceMs: 0 } });
         rec.setFillsHorizon(0);
-        for (let i = 0; i < 12; i++) await rec.run('full');
+        // Past the longest delay, plus passes for what the late reports change (positions, then the balance).
+        for (let i = 0; i < MAX_DELAY + 4; i++) await rec.run('full');
         // Converged: the venue's open orders, fills, position and balance, exactly.
         const books = venueBooks(truth);
         const open = (s: readonly { clientOrderId?: string | undefined; status: string }[]) => new Set(s.map((o) => o.clientOrderId));
@@ -148,6 +163,16 @@ describe('reconciliation', () => {
     const r = reconcile(local, { openOrders: [], statuses: new Map(), fills: [], positions: [], balance: undefined, funding: [] }, { unknownOrder: 'pause', position: 'pause', balance: 'pause', balanceTolerance: 0, inFlightGraceMs: 0 });
     expect(r.diffs).toMatchObject([{ kind: 'position_mismatch', severity: 'critical', resolution: 'pausing' }]);
     expect(r.actions).toMatchObject([{ type: 'pause', reason: expect.stringMatching(/0.01 here, 0 at the venue/) }]);
+  });
+
+  it('compares balances as exact decimals: a gap below a float\'s resolution is still seen', () => {
+    const local = { orders: [], positions: {}, balance: '10000.6556292', fundingIds: new Set<string>(), lot: () => 0.001, now: 0 };
+    const venue = { openOrders: [], statuses: new Map(), fills: [], positions: [], balance: { currency: 'USDT', total: '10000.655629200000004444', free: '0' }, funding: [] };
+    const exact = reconcile(local, venue, { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 0, inFlightGraceMs: 0 });
+    expect(exact.diffs).toMatchObject([{ kind: 'balance_mismatch', message: expect.stringContaining('(+0.000000000000004444)') }]);
+    expect(exact.actions).toEqual([{ type: 'adopt-balance', balance: '10000.655629200000004444' }]);
+    const tolerant = reconcile(local, venue, { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 1e-6, inFlightGraceMs: 0 });
+    expect(tolerant.diffs).toEqual([]);
   });
 });
 

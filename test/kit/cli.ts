@@ -11,6 +11,25 @@ export interface RunResult {
   readonly stderr: string;
 }
 
+export interface NodeOptions {
+  /** Bound by file modes even when the tests run as root (see `nodeCommand`). */
+  readonly noPermissionBypass?: boolean;
+}
+
+/**
+ * The command line that runs node with `args`. Root writes anywhere, so with `noPermissionBypass`
+ * a root test process starts the child still as uid 0 but without CAP_DAC_OVERRIDE and
+ * CAP_DAC_READ_SEARCH (setpriv, from util-linux): a 0500 directory is then read-only to it, as to
+ * any user. (Running it as another uid instead needs the checkout readable by that user, which a
+ * clone under /root or a mktemp directory is not.)
+ */
+export function nodeCommand(args: readonly string[], opts: NodeOptions = {}): [string, string[]] {
+  if (opts.noPermissionBypass === true && process.getuid?.() === 0) {
+    return ['setpriv', ['--bounding-set', '-dac_override,-dac_read_search', '--', process.execPath, ...args]];
+  }
+  return [process.execPath, [...args]];
+}
+
 export function parity(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): RunResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
@@ -23,9 +42,10 @@ export function parity(args: readonly string[], opts: { cwd?: string; env?: Node
 }
 
 /** Runs the binary without blocking this process (needed when this process serves it, e.g. a local exchange). */
-export function parityAsync(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+export function parityAsync(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } & NodeOptions = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
+    const [cmd, argv] = nodeCommand([BIN, ...args], opts);
+    const child = spawn(cmd, argv, { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

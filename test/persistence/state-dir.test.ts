@@ -1,4 +1,4 @@
-import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { initialState, type LoggedMessage } from '../../src/engine/index.ts';
 import { encodeLine, JournalWriter, readJournal } from '../../src/persistence/journal.ts';
 import { openStateDir, StateDirError } from '../../src/persistence/state-dir.ts';
+import { nodeCommand } from '../kit/cli.ts';
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'parity-state-'));
 const msg = (i: number): LoggedMessage => ({ type: 'StrategyLogged', strategyId: 's' as never, message: `line ${i}`, tsInit: 1000 + i });
@@ -139,16 +140,22 @@ describe('state directory', () => {
     await a.close();
   });
 
-  it('refuses a directory it cannot write, changing nothing', () => {
+  it('refuses a directory it cannot write, changing nothing (nor loosening its mode)', () => {
     const dir = fresh();
-    chmodSync(dir, 0o755);
+    chmodSync(dir, 0o555);
     const code = `import('${process.cwd()}/src/persistence/state-dir.ts').then((m) => { try { m.openStateDir('${dir}'); console.log('opened'); } catch (e) { console.log(e.message); } })`;
-    // As root every directory is writable: check as an unprivileged user instead.
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    if (process.getuid?.() !== 0) chmodSync(dir, 0o500);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { ...asUser, encoding: 'utf8', cwd: process.cwd() });
+    const [cmd, argv] = nodeCommand(['--import', 'tsx', '-e', code], { noPermissionBypass: true });
+    const r = spawnSync(cmd, argv, { encoding: 'utf8', cwd: process.cwd() });
     expect(r.stdout).toMatch(/cannot write in the state directory .*: permission denied\. Nothing was changed/);
     expect(readdirSync(dir)).toEqual([]);
+    expect(statSync(dir).mode & 0o777).toBe(0o500); // others lost read; the owner did not gain write
+  });
+
+  it('tightens a loose directory to its owner', async () => {
+    const dir = fresh();
+    chmodSync(dir, 0o755);
+    await openStateDir(dir).close();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 
   it('reserves order ids durably', async () => {

@@ -79,7 +79,7 @@ export async function runSession(spec: ReturnType<typeof buildRunSpec>, config: 
     if (early !== undefined) void s.stop(`received ${early}`);
     onStarted?.(s);
     if (ui) {
-      const { renderWorkstation } = await import('../../ui/index.ts');
+      const { renderWorkstation } = await (await import('../../ui/load.ts')).loadUi();
       const screen = renderWorkstation(s.workstation);
       void screen.waitUntilExit().then(() => s.stop('operator quit'));
       await s.stopped;

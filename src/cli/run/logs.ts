@@ -14,7 +14,14 @@ export interface SessionLog {
 
 const line = (r: Record<string, unknown>): string => `${JSON.stringify({ t: Date.now(), ...r })}\n`;
 
+const ignoreClosedReader = (): void => undefined;
+
 export function stdoutLog(): SessionLog {
+  // A reader that went away (a closed pipe: EPIPE) must not take the session down with it; the
+  // journal in the state directory still has everything.
+  // (A stream piped into stdout adds an error listener of its own that it drops at the first error,
+  // so ours is added whatever is there already.)
+  if (!process.stdout.listeners('error').includes(ignoreClosedReader)) process.stdout.on('error', ignoreClosedReader);
   return { path: undefined, write: (r) => void process.stdout.write(line(r)), close: () => Promise.resolve() };
 }
 
