@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseFixed } from '../../src/engine/index.ts';
+import { createRng, parseFixed } from '../../src/engine/index.ts';
 import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -92,8 +92,8 @@ function check(lx: LocalExchange, rec: Record<string, unknown>): string[] {
 
 export async function runCrashHarness(o: { kills: number; seed?: number; log?: (s: string) => void }): Promise<HarnessReport> {
   const t0 = Date.now();
-  let x = o.seed ?? 1;
-  const rnd = (): number => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = createRng(o.seed ?? 1);
+  const rnd = (): number => random.next();
   // Many restarts a minute would exhaust a real venue's request weight: this drill is about crashes, not rate limits.
   const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000, warmupBars: 50, seed: o.seed ?? 1, faults: { rateLimit: { weightPerMinute: 1_000_000 } } });
   const stateDir = mkdtempSync(join(tmpdir(), 'parity-crash-'));
