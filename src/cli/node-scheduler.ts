@@ -3,7 +3,9 @@ import type { Scheduler } from '../engine/index.ts';
 
 export const nodeScheduler: Scheduler = {
   // Timers keep the process alive on purpose: a request waiting out a backoff is work in progress.
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  schedule: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
   defer: (fn) => void setImmediate(fn),
 };

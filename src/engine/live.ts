@@ -13,9 +13,10 @@ import type { ExecutionPort, MatchingVenue } from './ports.ts';
 import { stepData } from './step.ts';
 import type { TradingCommand } from './commands.ts';
 
+/** The event loop as the engine sees it (injected; tests drive a manual one). */
 export interface Scheduler {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
+  /** Runs `fn` once after `ms` milliseconds; the returned function cancels it. */
+  schedule(fn: () => void, ms: number): () => void;
   /** Runs fn soon, after the current callback (setImmediate). */
   defer(fn: () => void): void;
 }
@@ -30,7 +31,7 @@ function isMatching(v: RuntimeVenue): v is MatchingVenue {
 export class LiveRuntime {
   private readonly matcher: MatchingVenue | undefined;
   private drainQueued = false;
-  private timer: unknown;
+  private cancelTimer: (() => void) | undefined;
   private timerAt = Infinity;
   private stopped = false;
 
@@ -98,7 +99,7 @@ export class LiveRuntime {
     if (this.stopped) return;
     this.kernel.stop();
     this.stopped = true;
-    if (this.timer !== undefined) this.scheduler.clearTimeout(this.timer);
+    this.cancelTimer?.();
   }
 
   private fireDueTimers(): void {
@@ -113,12 +114,12 @@ export class LiveRuntime {
   private armTimer(): void {
     const at = this.kernel.nextTimerAt();
     if (at === this.timerAt) return;
-    if (this.timer !== undefined) this.scheduler.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     this.timerAt = at;
     if (at === Infinity || this.stopped) return;
-    this.timer = this.scheduler.setTimeout(() => {
-      this.timer = undefined;
+    this.cancelTimer = this.scheduler.schedule(() => {
+      this.cancelTimer = undefined;
       this.timerAt = Infinity;
       this.fireDueTimers();
       this.armTimer();

@@ -48,7 +48,7 @@ export class RateLimiter {
   private pausedUntil = 0;
   private strikes = 0;
   private rateLimited = 0;
-  private timer: unknown;
+  private armed = false;
   private readonly cap: number;
 
   constructor(private readonly o: RateLimiterOptions) {
@@ -122,9 +122,10 @@ export class RateLimiter {
   }
 
   private arm(ms: number): void {
-    if (this.timer !== undefined) return;
-    this.timer = this.o.scheduler.setTimeout(() => {
-      this.timer = undefined;
+    if (this.armed) return;
+    this.armed = true;
+    this.o.scheduler.schedule(() => {
+      this.armed = false;
       this.pump();
     }, Math.max(1, ms));
   }

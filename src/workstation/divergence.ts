@@ -29,7 +29,7 @@ import { SimulatedVenue, type VenueModels } from '../paper/index.ts';
 import type { DivergenceView } from './model.ts';
 
 /** Timers and drains happen as data arrives, as in a backtest: nothing is scheduled outside it. */
-const DATA_DRIVEN: Scheduler = { setTimeout: () => undefined, clearTimeout: () => undefined, defer: () => undefined };
+const DATA_DRIVEN: Scheduler = { schedule: () => () => undefined, defer: () => undefined };
 
 /** Mean signed slippage of fills against the last price when their order was submitted. */
 export class SlippageTally {

@@ -57,7 +57,8 @@ const IN_FLIGHT = new Set(['submitted', 'pending_cancel', 'pending_update']);
 
 export class Reconciler {
   private running: Promise<ReconOutcome> | undefined;
-  private timers: unknown[] = [];
+  /** One pending timer per cadence (the latest tick's). */
+  private timers: (() => void)[] = [];
   private fillsSince: number;
   readonly recent: Diff[] = [];
 
@@ -78,13 +79,14 @@ export class Reconciler {
 
   start(c: Cadence = DEFAULT_CADENCE): void {
     const every = (ms: number, scope: ReconScope): void => {
+      const slot = this.timers.length;
       const tick = (): void => {
-        this.timers.push(this.o.scheduler.setTimeout(tick, ms));
+        this.timers[slot] = this.o.scheduler.schedule(tick, ms);
         const left = this.o.budget?.() ?? Infinity;
         if (left < (this.o.minBudget ?? 50) && scope !== 'inflight') return; // leave the budget to trading
         void this.run(scope).catch((err: unknown) => this.o.onError?.(err as Error));
       };
-      this.timers.push(this.o.scheduler.setTimeout(tick, ms));
+      this.timers.push(this.o.scheduler.schedule(tick, ms));
     };
     every(c.inflightMs, 'inflight');
     every(c.ordersMs, 'orders');
@@ -92,7 +94,7 @@ export class Reconciler {
   }
 
   stop(): void {
-    for (const t of this.timers) this.o.scheduler.clearTimeout(t);
+    for (const cancel of this.timers) cancel();
     this.timers = [];
   }
 

@@ -11,14 +11,12 @@ export class ManualScheduler implements Scheduler, Clock {
     return this.t;
   }
 
-  setTimeout(fn: () => void, ms: number): unknown {
+  schedule(fn: () => void, ms: number): () => void {
     const timer = { at: this.t + ms, seq: this.seq++, fn };
     this.timers.push(timer);
-    return timer;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((x) => x !== handle);
+    return () => {
+      this.timers = this.timers.filter((x) => x !== timer);
+    };
   }
 
   defer(fn: () => void): void {

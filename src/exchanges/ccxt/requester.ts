@@ -71,7 +71,7 @@ export class Requester {
   }
 
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.scheduler.setTimeout(resolve, ms));
+    return new Promise((resolve) => void this.scheduler.schedule(resolve, ms));
   }
 
   now(): number {
