@@ -238,9 +238,17 @@ export function regimeBreakdown(input: {
     mid: { eq: [], pnl: 0, bars: 0, fills: 0, inMarket: 0 },
     high: { eq: [], pnl: 0, bars: 0, fills: 0, inMarket: 0 },
   };
-  // Fills are stamped at the bar they executed in; find that bar by time.
-  const fillBars = new Map<number, number>();
-  for (const f of input.fills) fillBars.set(f.tsEvent, (fillBars.get(f.tsEvent) ?? 0) + 1);
+  // A fill counts in the period whose return it moves: (times[i-1], times[i]], the first sample
+  // taken at or after it (fills land inside a bar, after latency, not on its timestamps).
+  const fillsAt = new Uint32Array(input.equity.length);
+  const fillTimes = input.fills.map((f) => f.tsEvent).sort((x, y) => x - y);
+  for (let i = 0, j = 0; i < input.equity.length; i++) {
+    const t = input.times[i] as number;
+    while (j < fillTimes.length && (fillTimes[j] as number) <= t) {
+      (fillsAt[i] as number)++;
+      j++;
+    }
+  }
   for (let i = 1; i < input.equity.length; i++) {
     const v = vol[i - 1] as number;
     if (Number.isNaN(v)) continue;
@@ -251,7 +259,7 @@ export function regimeBreakdown(input: {
     a.bars++;
     a.eq.push(prev !== 0 ? cur / prev - 1 : 0);
     if ((input.exposure[i] as number) > 0) a.inMarket++;
-    a.fills += fillBars.get((input.times[i] as number) - input.intervalMs) ?? 0;
+    a.fills += fillsAt[i] as number;
   }
   const regimes: Regime[] = ['low', 'mid', 'high'];
   return regimes.map((regime) => {
