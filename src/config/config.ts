@@ -7,13 +7,23 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { RiskLimits } from '../engine/index.ts';
+import { parseLatency } from '../paper/models.ts';
 
 const nonNeg = z.number().finite().nonnegative();
 const positive = z.number().finite().positive();
 
-const latency = z.string().regex(/^((fixed:)?\d+(\.\d+)?|uniform:\d+(\.\d+)?-\d+(\.\d+)?|lognormal:\d+(\.\d+)?,\d+(\.\d+)?)$/, {
-  message: 'expected "<ms>", "fixed:<ms>", "uniform:<min>-<max>" or "lognormal:<median>,<p99>"',
-});
+/** Checked by the parser that will read it (a min above its max is refused here, not at use). */
+const latency = z.string().refine(
+  (text) => {
+    try {
+      parseLatency(text);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected "<ms>", "fixed:<ms>", "uniform:<min>-<max>" or "lognormal:<median>,<p99>" (min <= max, median <= p99)' },
+);
 
 export const BacktestConfig = z.strictObject({
   /** Starting cash, quote currency. */

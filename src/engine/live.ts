@@ -72,8 +72,7 @@ export class LiveRuntime {
 
   /** An operator command (pause, flatten, halt...): processed right away. */
   command(cmd: TradingCommand): void {
-    this.kernel.command(cmd);
-    this.wake();
+    this.kernel.command(cmd); // wakes this runtime through the kernel's onWake
   }
 
   /** Schedules a drain soon; many wake-ups before it runs cost one drain. */

@@ -7,8 +7,10 @@
  * - Feed lag: when a market data point was used minus when the venue says it happened (a bar:
  *   minus its close time). Funding updates carry a future settlement time and are not counted.
  *
- * Windows are bounded (the newest `capacity` samples), so memory stays flat over a long session;
- * percentiles are computed on demand (a few times a second for the UI), not per sample.
+ * Windows are bounded (the newest `capacity` samples), and so are the legs in progress (an order
+ * whose ending message never comes, e.g. a cancel overtaken by the last fill, is dropped oldest
+ * first), so memory stays flat over a long session; percentiles are computed on demand (a few
+ * times a second for the UI), not per sample.
  */
 import type { LoggedMessage } from './kernel.ts';
 import type { MarketData } from './market-data.ts';
@@ -55,6 +57,15 @@ export class LatencyWindow {
   }
 }
 
+/** Legs in progress kept at most; far above the orders a session has open at once. */
+const MAX_OPEN_LEGS = 10_000;
+
+/** Starts a leg; beyond the cap the oldest one is dropped (Maps keep insertion order). */
+function start(legs: Map<string, number>, id: string, t: number): void {
+  legs.set(id, t);
+  if (legs.size > MAX_OPEN_LEGS) legs.delete(legs.keys().next().value as string);
+}
+
 /** Order round-trip legs, from the kernel's messages. */
 export class OrderLatencyMonitor {
   readonly submitToAck = new LatencyWindow();
@@ -67,13 +78,13 @@ export class OrderLatencyMonitor {
   onMessage(m: LoggedMessage): void {
     switch (m.type) {
       case 'OrderSubmitted':
-        this.submitted.set(m.clientOrderId, m.tsInit);
+        start(this.submitted, m.clientOrderId, m.tsInit);
         return;
       case 'OrderAccepted': {
         const t = this.submitted.get(m.clientOrderId);
         if (t !== undefined) this.submitToAck.add(m.tsInit - t);
         this.submitted.delete(m.clientOrderId);
-        this.accepted.set(m.clientOrderId, m.tsInit);
+        start(this.accepted, m.clientOrderId, m.tsInit);
         return;
       }
       case 'OrderFilled': {
@@ -84,7 +95,7 @@ export class OrderLatencyMonitor {
         return;
       }
       case 'OrderPendingCancel':
-        this.canceling.set(m.clientOrderId, m.tsInit);
+        start(this.canceling, m.clientOrderId, m.tsInit);
         return;
       case 'OrderCanceled': {
         const t = this.canceling.get(m.clientOrderId);

@@ -86,7 +86,7 @@ export class SimAccount {
    * engine's recovered ones, since nothing else remembers them).
    */
   seed(ledger: Ledger): void {
-    void this.ledger;
+    this.logged = 0;
     this.exact = ledger;
     this.balanceF = toNumber(ledger.balance);
     for (const m of this.mirrors.values()) {

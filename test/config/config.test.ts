@@ -27,6 +27,10 @@ describe('config file', () => {
     expect(msg).toMatch(/unknown key "bogus" at the top level/);
   });
 
+  it('refuses a latency range the simulator would refuse (min above max) at start, naming the key', () => {
+    expect(fail(JSON.stringify({ backtest: { latency: 'uniform:20-2' } }))).toMatch(/backtest\.latency: expected .*min <= max/);
+  });
+
   it('says where a JSON syntax error is', () => {
     expect(fail('{ "backtest": ')).toMatch(/is not valid JSON/);
   });

@@ -46,6 +46,18 @@ describe('OrderLatencyMonitor', () => {
     m.onMessage(ev('OrderAccepted', 'a', 10));
     expect(m.submitToAck.count).toBe(0);
   });
+
+  it('keeps memory flat when legs never end: cancels overtaken by the last fill, the oldest dropped first', () => {
+    const m = new OrderLatencyMonitor();
+    for (let i = 0; i < 30_000; i++) {
+      m.onMessage(ev('OrderPendingCancel', `o${i}`, i));
+      m.onMessage(ev('OrderFilled', `o${i}`, i + 1)); // filled before the cancel landed; no cancel reply follows
+    }
+    m.onMessage(ev('OrderCanceled', 'o0', 40_000)); // long gone: no sample
+    m.onMessage(ev('OrderCanceled', 'o29999', 30_009)); // still tracked
+    expect(m.cancelToAck.summary().recent).toEqual([10]);
+    expect((m as unknown as { canceling: Map<string, number> }).canceling.size).toBeLessThanOrEqual(10_000);
+  });
 });
 
 describe('FeedLagMonitor', () => {
