@@ -133,7 +133,7 @@ export class OrderFlow {
       }
     }
     const after = this.partials.afterEvent(order, e.type === 'OrderFilled' && order.tradeIds.length === 1);
-    if (after !== undefined) this.d.strategies.setSystemTimer(order.strategyId, PARTIAL_TIMER + order.clientOrderId, now + after);
+    if (after !== undefined) this.d.strategies.setTimer(order.strategyId, PARTIAL_TIMER + order.clientOrderId, now + after);
     this.d.strategies.notifyOrder(e, order);
   }
 
@@ -146,7 +146,7 @@ export class OrderFlow {
     const { strategyId, symbol } = o;
     if (next.action.kind === 'cancel') this.cancel({ type: 'CancelOrder', strategyId, clientOrderId: id, symbol, tsInit: now });
     else if (next.action.price !== undefined) this.modify({ type: 'ModifyOrder', strategyId, clientOrderId: id, symbol, price: next.action.price, tsInit: now });
-    if (next.againMs !== undefined) this.d.strategies.setSystemTimer(strategyId, PARTIAL_TIMER + id, now + next.againMs);
+    if (next.againMs !== undefined) this.d.strategies.setTimer(strategyId, PARTIAL_TIMER + id, now + next.againMs);
   }
 
   /** Cash (or margin x leverage) not yet committed to positions or other open orders. */

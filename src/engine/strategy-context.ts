@@ -104,7 +104,6 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
       return last === undefined || Number.isNaN(last) ? undefined : last;
     },
     setTimer(name: string, at: number): void {
-      slot.timers.add(name);
       k.setTimer(slot.id, name, at);
     },
     cancelTimer(name: string): void {

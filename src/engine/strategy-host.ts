@@ -41,10 +41,7 @@ export class StrategyHost {
   constructor(private readonly k: HostServices) {
     this.context = {
       ...k,
-      setTimer: (strategy, name, at) => {
-        this.timers.remove((t) => t.strategy === strategy && t.name === name);
-        this.timers.add(at, { strategy, name });
-      },
+      setTimer: (strategy, name, at) => this.setTimer(strategy, name, at),
       cancelTimer: (strategy, name) => this.timers.remove((t) => t.strategy === strategy && t.name === name),
     };
   }
@@ -83,33 +80,20 @@ export class StrategyHost {
   notifyOrder(e: OrderEvent, order: Order): void {
     const slot = this.byId.get(order.strategyId);
     if (slot === undefined || slot.faulted) return;
-    const h = slot.handlers;
-    if (e.type === 'OrderFilled' && h.onOrderFilled !== undefined) {
-      try {
-        h.onOrderFilled(e, order);
-      } catch (err) {
-        this.fault(slot, 'onOrderFilled', err);
-        return;
-      }
-    }
-    if (h.onOrderEvent !== undefined) {
-      try {
-        h.onOrderEvent(e, order);
-      } catch (err) {
-        this.fault(slot, 'onOrderEvent', err);
-      }
-    }
+    if (e.type === 'OrderFilled' && slot.handlers.onOrderFilled !== undefined) this.invoke(slot, 'onOrderFilled', (h) => h.onOrderFilled?.(e, order));
+    if (slot.handlers.onOrderEvent !== undefined) this.invoke(slot, 'onOrderEvent', (h) => h.onOrderEvent?.(e, order)); // skipped once faulted
   }
 
   /**
-   * A timer the engine itself needs on a strategy's behalf (partial-fill policies); it fires as a
-   * TimerFired with this name, which the kernel handles instead of the strategy.
+   * Sets (or moves) a strategy's named timer. Also for timers the engine needs on a strategy's
+   * behalf (partial-fill policies): those fire as a TimerFired the kernel handles itself. The heap
+   * is searched only when the name is already pending.
    */
-  setSystemTimer(strategy: StrategyId, name: string, at: number): void {
+  setTimer(strategy: StrategyId, name: string, at: number): void {
     const slot = this.byId.get(strategy);
     if (slot === undefined) return;
-    slot.timers.add(name);
-    this.timers.remove((t) => t.strategy === strategy && t.name === name);
+    if (slot.timers.has(name)) this.timers.remove((t) => t.strategy === strategy && t.name === name);
+    else slot.timers.add(name);
     this.timers.add(at, { strategy, name });
   }
 
