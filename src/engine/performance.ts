@@ -8,6 +8,7 @@
  * as a fraction of that peak. A trade is a round trip: from flat (or a flip) back to flat.
  */
 import type { OrderFilled } from './events.ts';
+import { RollingStats } from './indicators.ts';
 
 const YEAR_MS = 365.25 * 86_400_000;
 
@@ -180,27 +181,11 @@ export interface RegimeStats {
  * known at the close of each bar (NaN until `window` returns exist).
  */
 export function rollingVolatility(close: ArrayLike<number>, window: number): Float64Array {
-  const n = close.length;
-  const out = new Float64Array(n).fill(NaN);
-  const r = new Float64Array(window);
-  let sum = 0;
-  let sumSq = 0;
-  let k = 0;
-  for (let i = 1; i < n; i++) {
-    const x = Math.log((close[i] as number) / (close[i - 1] as number));
-    const slot = (i - 1) % window;
-    if (k === window) {
-      const old = r[slot] as number;
-      sum -= old;
-      sumSq -= old * old;
-    } else k++;
-    r[slot] = x;
-    sum += x;
-    sumSq += x * x;
-    if (k === window) {
-      const m = sum / window;
-      out[i] = Math.sqrt(Math.max(0, sumSq / window - m * m));
-    }
+  const out = new Float64Array(close.length).fill(NaN);
+  const stats = new RollingStats(window);
+  for (let i = 1; i < close.length; i++) {
+    stats.update(Math.log((close[i] as number) / (close[i - 1] as number)));
+    if (stats.ready) out[i] = stats.std;
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * engine. Every order passes here before it reaches a venue; a failed check becomes an
  * OrderDenied event (an expected outcome, not an exception).
  */
-import type { SubmitOrder } from './commands.ts';
+import type { OrderSide, SubmitOrder } from './commands.ts';
 import { onGrid, type Instrument } from './instrument.ts';
 import { leavesQty, type Order } from './order.ts';
 
@@ -53,6 +53,11 @@ export type Verdict = { readonly ok: true } | { readonly ok: false; readonly rea
 const OK: Verdict = { ok: true };
 const deny = (reason: string): Verdict => ({ ok: false, reason });
 
+/** True when an order of `qty` on `side` only reduces a position of signed size `position` (never flips it). */
+export function reducesPosition(position: number, side: OrderSide, qty: number): boolean {
+  return position !== 0 && (side === 'buy') === position < 0 && qty <= Math.abs(position) + 1e-12;
+}
+
 export function check(cmd: SubmitOrder, view: RiskView, limits: RiskLimits = DEFAULT_LIMITS): Verdict {
   if (view.tradingState === 'halted') return deny('trading is halted');
   const inst = view.instrument;
@@ -67,7 +72,7 @@ export function check(cmd: SubmitOrder, view: RiskView, limits: RiskLimits = DEF
   }
   const signed = cmd.side === 'buy' ? cmd.qty : -cmd.qty;
   const after = view.position + signed;
-  const reduces = view.position !== 0 && Math.sign(signed) !== Math.sign(view.position) && Math.abs(signed) <= Math.abs(view.position) + 1e-12;
+  const reduces = reducesPosition(view.position, cmd.side, cmd.qty);
   if (view.tradingState === 'reducing' && !reduces) return deny('new entries are paused: only orders that reduce a position are allowed');
   if (cmd.reduceOnly && !reduces) return deny('reduce-only order would not reduce the position');
   const price = cmd.orderType === 'limit' ? (cmd.price as number) : view.referencePrice;

@@ -3,7 +3,7 @@
  * filters (lot, tick, min/max quantity, min notional), reduce-only, and the account's balance or
  * margin after what resting orders already reserve. Returns Binance-style rejection reasons.
  */
-import { onGrid, type OrderSide, type SubmitOrder } from '../engine/index.ts';
+import { onGrid, reducesPosition, type OrderSide, type SubmitOrder } from '../engine/index.ts';
 import type { Market } from './market-state.ts';
 import type { VenueModels } from './models.ts';
 import type { SimAccount } from './sim-account.ts';
@@ -48,8 +48,7 @@ export function rejectReason(
   const px = cmd.price ?? price;
   if (px * cmd.qty < inst.minNotional) return `Order's notional must be no smaller than ${inst.minNotional}.`;
   const pos = account.position(inst.symbol);
-  const signed = cmd.side === 'buy' ? cmd.qty : -cmd.qty;
-  const reduces = pos !== 0 && Math.sign(signed) !== Math.sign(pos) && cmd.qty <= Math.abs(pos) + 1e-12;
+  const reduces = reducesPosition(pos, cmd.side, cmd.qty);
   if (cmd.reduceOnly && !reduces) return 'ReduceOnly Order is rejected.';
   if (reduces) return undefined;
   const held = reserved(markets.values(), account, cmd.side);
