@@ -2,16 +2,12 @@
  * The simulated venue: the one simulator behind both backtest and paper mode. Only the clock and
  * the data source differ between them; nothing here knows which mode it serves.
  *
- * Commands reach the venue after a sampled latency. The venue then matches them against the
- * market data it is shown, in time order:
- * - bars: an intrabar path (bar-path.ts). Market orders trade at the path price at arrival; resting
- *   limits fill at their price when the path crosses strictly through it, within a share of the
- *   bar's volume (FillPolicy.maxParticipation).
- * - trades and quotes: takers trade at the real bid/ask when quotes are known; resting limits are
- *   queue-aware: trades at their price first consume the size that was ahead of them, trades
- *   through their price fill them.
- * Taker fills pay half the assumed spread (bars only), fixed slippage and square-root impact;
- * every price is snapped to the tick against the trader. Fees are exact (models.ts).
+ * Commands reach the venue after a sampled latency; matching.ts decides, from the market data it
+ * is shown, when they arrive and which resting limits the data fills. This file is what happens
+ * then: order entry against the venue's rules, takers at the path price (or the real bid/ask when
+ * quotes are known), fills into the venue's own account, and the events. Taker fills pay half the
+ * assumed spread (bars only), fixed slippage and square-root impact; every price is snapped to the
+ * tick against the trader. Fees are exact (models.ts).
  * The venue keeps its own account (sim-account.ts): it is the truth the engine reconciles against.
  */
 import {
@@ -20,7 +16,6 @@ import {
   snapPrice,
   venueOrderId,
   tradeId,
-  type Bar,
   type CancelAllOrders,
   type CancelOrder,
   type ClientOrderId,
@@ -30,10 +25,8 @@ import {
   type MarketData,
   type MatchingVenue,
   type ModifyOrder,
-  type QuoteTick,
   type Rng,
   type SubmitOrder,
-  type TradeTick,
   type VenueEvent,
   type VenueEventSink,
   type VenueReports,
@@ -45,8 +38,8 @@ import {
   type Symbol,
   type AccountType,
 } from '../engine/index.ts';
-import { barPath, crossingTime, priceAt, type PathPoint } from './bar-path.ts';
-import { createMarket, findResting, leaves, lotsOf, queueAheadAt, removeResting, touchPrice, type Market, type SimOrder, type VenueCommand } from './market-state.ts';
+import { createMarket, findResting, leaves, queueAheadAt, removeResting, touchPrice, type Market, type SimOrder, type VenueCommand } from './market-state.ts';
+import { drainArrivals, matchBar, matchQuote, matchTrade, type MatchHooks } from './matching.ts';
 import { rejectReason } from './venue-rules.ts';
 import { SimHistory } from './sim-history.ts';
 import { feeFor, sampleLatency, takerSlippage, type VenueModels } from './models.ts';
@@ -72,6 +65,10 @@ export class SimulatedVenue implements MatchingVenue, VenueReports {
   private orderSeq = 0;
   private tradeSeq = 0;
   private lastMarket: Market | undefined;
+  private readonly hooks: MatchHooks = {
+    arrive: (m, cmd, t, price) => this.arrive(m, cmd, t, price),
+    fillResting: (m, r, qty, t) => this.fill(m, r, qty, r.price, 'maker', t),
+  };
 
   constructor(private readonly o: SimVenueOptions) {
     this.account = new SimAccount(o.currency, o.startingCash, o.accountType, o.leverage ?? 1, o.instruments, (inst, liq, px, qty) => feeFor(o.models.fees, liq, px, qty, inst));
@@ -127,11 +124,11 @@ export class SimulatedVenue implements MatchingVenue, VenueReports {
     }
     switch (d.type) {
       case 'bar':
-        return this.onBar(m, d);
+        return matchBar(m, d, this.o.models.fills.maxParticipation, this.hooks);
       case 'trade':
-        return this.onTrade(m, d);
+        return matchTrade(m, d, this.hooks);
       case 'quote':
-        return this.onQuote(m, d);
+        return matchQuote(m, d, this.hooks);
       case 'funding':
         return this.onFunding(m, d);
     }
@@ -148,117 +145,8 @@ export class SimulatedVenue implements MatchingVenue, VenueReports {
     m.pending.add(at, cmd);
   }
 
-  // ---- bars ----
-
-  private onBar(m: Market, bar: Bar): void {
-    if (m.pending.size !== 0 || m.resting.length !== 0) {
-      m.sigma = bar.open > 0 ? (bar.high - bar.low) / bar.open : 0;
-      m.volume = bar.volume;
-      m.budget = bar.volume * this.o.models.fills.maxParticipation;
-      const prevClose = Number.isNaN(m.last) ? bar.open : m.last;
-      const path = barPath(m.path, prevClose, bar.tsEvent, bar.interval, bar.open, bar.high, bar.low, bar.close);
-      for (let i = 0; i < 4; i++) this.runSegment(m, path[i] as PathPoint, path[i + 1] as PathPoint);
-    }
-    m.last = bar.close;
-    m.lastT = bar.tsEvent + bar.interval - 1;
-  }
-
-  /** Processes arrivals and limit crossings on one linear segment, in time order. */
-  private runSegment(m: Market, a: PathPoint, b: PathPoint): void {
-    let cursor = a.t;
-    for (;;) {
-      const nextArrival = m.pending.peekTime();
-      let best: SimOrder | undefined;
-      let bestT = Infinity;
-      if (m.budget > 0) {
-        for (const r of m.resting) {
-          const t = crossingTime(a, b, Math.max(r.activeFrom, cursor), r.side, r.price);
-          if (t !== undefined && (t < bestT || (t === bestT && best !== undefined && r.seq < best.seq))) {
-            best = r;
-            bestT = t;
-          }
-        }
-      }
-      if (best !== undefined && bestT <= nextArrival) {
-        const qty = Math.min(leaves(m, best), lotsOf(m, m.budget));
-        if (qty <= 0) {
-          m.budget = 0;
-          continue;
-        }
-        m.budget -= qty;
-        this.fill(m, best, qty, best.price, 'maker', bestT);
-        cursor = bestT;
-        continue;
-      }
-      if (nextArrival <= b.t) {
-        const cmd = m.pending.popDue(b.t) as VenueCommand;
-        const t = Math.max(nextArrival, a.t);
-        this.arrive(m, cmd, t, priceAt(a, b, t));
-        cursor = t;
-        continue;
-      }
-      return;
-    }
-  }
-
-  // ---- ticks ----
-
-  private drainArrivals(m: Market, upTo: number): void {
-    for (;;) {
-      const at = m.pending.peekTime();
-      if (at > upTo) return;
-      const cmd = m.pending.popDue(upTo) as VenueCommand;
-      this.arrive(m, cmd, Math.max(at, m.lastT), m.last);
-    }
-  }
-
-  private onTrade(m: Market, t: TradeTick): void {
-    if (!Number.isNaN(m.last)) this.drainArrivals(m, t.tsEvent);
-    m.last = t.price;
-    m.lastT = t.tsEvent;
-    if (m.resting.length === 0) return;
-    let remaining = t.qty;
-    // Resting orders are kept in arrival order, which is time priority at a price.
-    for (const r of [...m.resting]) {
-      if (r.activeFrom > t.tsEvent) continue;
-      const through = r.side === 'buy' ? t.price < r.price : t.price > r.price;
-      if (through) {
-        this.fill(m, r, leaves(m, r), r.price, 'maker', t.tsEvent);
-        continue;
-      }
-      const atLevel = t.price === r.price && t.aggressor !== r.side;
-      if (!atLevel || remaining <= 0) continue;
-      const eat = Math.min(remaining, r.queueAhead);
-      r.queueAhead -= eat;
-      remaining -= eat;
-      const q = Math.min(leaves(m, r), lotsOf(m, remaining));
-      if (q > 0) {
-        remaining -= q;
-        this.fill(m, r, q, r.price, 'maker', t.tsEvent);
-      }
-    }
-  }
-
-  private onQuote(m: Market, q: QuoteTick): void {
-    if (!Number.isNaN(m.last)) this.drainArrivals(m, q.tsEvent);
-    m.bid = q.bid;
-    m.ask = q.ask;
-    m.bidQty = q.bidQty;
-    m.askQty = q.askQty;
-    m.hasQuote = true;
-    if (Number.isNaN(m.last)) m.last = (q.bid + q.ask) / 2;
-    m.lastT = Math.max(m.lastT, q.tsEvent);
-    if (m.resting.length === 0) return;
-    // A quote on the other side at or through a resting limit means an incoming order matched it.
-    for (const r of [...m.resting]) {
-      if (r.activeFrom > q.tsEvent) continue;
-      const crossed = r.side === 'buy' ? q.ask <= r.price : q.bid >= r.price;
-      if (crossed) this.fill(m, r, leaves(m, r), r.price, 'maker', q.tsEvent);
-    }
-  }
-
   private onFunding(m: Market, f: FundingRateUpdate): void {
-    if (!Number.isNaN(m.last)) this.drainArrivals(m, f.tsEvent);
+    drainArrivals(m, f.tsEvent, this.hooks);
     const mark = f.markPrice ?? m.last;
     if (!Number.isFinite(mark)) return;
     const paid = this.account.settleFunding(m.inst.symbol, f.rate, mark);
