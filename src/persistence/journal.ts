@@ -9,11 +9,12 @@
  * one; `none` leaves it to the OS. `appendDurable` resolves once its entry is on disk.
  * Segments: a new file starts at each snapshot (`journal-<firstSeq>.jsonl`), so old history can go.
  */
-import { closeSync, fdatasyncSync, fsyncSync, openSync, readdirSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crcHex } from './crc32.ts';
 import { crashpoint } from './crashpoints.ts';
+import { syncDir } from './durable-file.ts';
 
 export const JOURNAL_SCHEMA = 1;
 
@@ -60,43 +61,51 @@ export function segments(dir: string): { file: string; firstSeq: number }[] {
     .sort((a, b) => a.firstSeq - b.firstSeq);
 }
 
+/** Where a torn last line starts: cutting `file` to `offset` bytes removes it. */
+export interface TornTail {
+  readonly file: string;
+  /** Byte offset (not UTF-16 code units: `truncate` counts bytes, and entries may hold any text). */
+  readonly offset: number;
+}
+
 export interface ReadResult<E> {
   readonly lines: JournalLine<E>[];
-  /** A torn last line was found (and, with `repair`, cut off). */
-  readonly tornTail: boolean;
+  /** A torn last line, if one was found (it is not in `lines`); nothing is changed on disk. */
+  readonly tornTail: TornTail | null;
 }
 
 /**
- * Reads every segment. A damaged LAST line of the LAST segment is a torn write (the process died
- * mid-append): it is dropped (and truncated when `repair`). Damage anywhere else, or a line from a
- * newer schema, is a JournalError: nothing is changed, and the message says what to do.
+ * Reads every segment. A damaged or unterminated LAST line of the LAST segment is a torn write (the
+ * process died mid-append): it is left out and reported, for the caller to cut off. A line is
+ * complete only with its newline: a tail that parses but lacks one was never acknowledged as
+ * durable, and keeping it would fuse the next append onto it. Damage anywhere else, or a line from
+ * a newer schema, is a JournalError, and the message says what to do.
  */
-export function readJournal<E>(dir: string, repair = false): ReadResult<E> {
+export function readJournal<E>(dir: string): ReadResult<E> {
   const segs = segments(dir);
   const lines: JournalLine<E>[] = [];
-  let tornTail = false;
+  let tornTail: TornTail | null = null;
   segs.forEach((seg, si) => {
-    const text = readFileSync(seg.file, 'utf8');
-    const parts = text.split('\n');
-    const complete = text.endsWith('\n') ? parts.slice(0, -1) : parts;
-    let offset = 0;
-    for (let i = 0; i < complete.length; i++) {
-      const raw = complete[i] as string;
-      const d = decodeLine<E>(raw);
-      const isLast = si === segs.length - 1 && i === complete.length - 1;
+    // Walked as bytes so the offsets are byte offsets; each line is decoded on its own.
+    const buf = readFileSync(seg.file);
+    const lastSeg = si === segs.length - 1;
+    for (let start = 0, lineNo = 1; start < buf.length; lineNo++) {
+      const nl = buf.indexOf(0x0a, start);
+      const end = nl === -1 ? buf.length : nl;
+      const d = decodeLine<E>(buf.toString('utf8', start, end));
+      const isLast = lastSeg && end >= buf.length - 1;
+      if (!d.ok && d.newer !== undefined) {
+        throw new JournalError(`${seg.file} line ${lineNo} was ${d.reason}. Nothing was changed: run the newer Parity, or move the state directory aside to start fresh.`);
+      }
+      if (isLast && (!d.ok || nl === -1)) {
+        tornTail = { file: seg.file, offset: start };
+        break;
+      }
       if (!d.ok) {
-        if (d.newer !== undefined) {
-          throw new JournalError(`${seg.file} line ${i + 1} was ${d.reason}. Nothing was changed: run the newer Parity, or move the state directory aside to start fresh.`);
-        }
-        if (isLast) {
-          tornTail = true;
-          if (repair) truncateSync(seg.file, offset);
-          break;
-        }
-        throw new JournalError(`${seg.file} line ${i + 1} is damaged (${d.reason}). Nothing was changed. The lines before it are intact; move the file aside (or restore it from a backup) and start again: the venue's state will be reconciled.`);
+        throw new JournalError(`${seg.file} line ${lineNo} is damaged (${d.reason}). Nothing was changed. The lines before it are intact; move the file aside (or restore it from a backup) and start again: the venue's state will be reconciled.`);
       }
       lines.push(d.line);
-      offset += raw.length + 1;
+      start = end + 1;
     }
   });
   return { lines, tornTail };
@@ -204,9 +213,14 @@ export class JournalWriter {
     this.flushing = (async () => {
       try {
         crashpoint('before-journal-flush');
+        const created = this.fh === undefined;
         this.fh ??= await open(this.path, 'a', 0o600);
         await this.fh.write(data);
-        if (this.policy !== 'none') await this.fh.datasync();
+        if (this.policy !== 'none') {
+          await this.fh.datasync();
+          // A new segment's directory entry is not covered by the file's fdatasync.
+          if (created) syncDir(this.o.dir);
+        }
       } catch (err) {
         this.failed = new JournalError(`cannot write the journal ${this.path}: ${(err as Error).message}. Trading stops; nothing already written is lost.`);
       } finally {
@@ -215,23 +229,6 @@ export class JournalWriter {
       }
     })();
     return this.flushing;
-  }
-
-  /** Synchronous final flush (process exit paths). */
-  flushSync(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.buf.length === 0) return;
-    const fd = openSync(this.path, 'a', 0o600);
-    try {
-      writeSync(fd, this.buf.join(''));
-      if (this.policy !== 'none') fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    this.buf = [];
-    this.bufBytes = 0;
-    this.release();
   }
 
   get error(): Error | undefined {
@@ -248,15 +245,5 @@ export class JournalWriter {
     const w = this.waiters;
     this.waiters = [];
     for (const f of w) f();
-  }
-}
-
-/** fsync a directory so a rename or a new file in it is durable. */
-export function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

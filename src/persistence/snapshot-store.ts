@@ -1,17 +1,17 @@
 /**
- * Snapshots of the engine's state, kept with lowdb through a durable adapter: each write goes to a
- * temporary file, is fsynced, and replaces `snapshot.json` by rename after the current one has been
- * moved to `snapshot.prev.json`; the directory is fsynced too. A snapshot carries its schema
- * version, the journal sequence it covers and a checksum of its payload, so a torn or corrupt
- * snapshot is detected and the previous one is used instead, never trusted.
+ * Snapshots of the engine's state, written with lowdb through a durable adapter: the new snapshot
+ * goes to a temporary file, is fsynced, and replaces `snapshot.json` by rename after the current one
+ * has been moved to `snapshot.prev.json`; the directory is fsynced too (writeFileAtomic). A snapshot
+ * carries its schema version, the journal sequence it covers and a checksum of its payload, so a
+ * torn or corrupt snapshot is detected and the previous one is used instead, never trusted.
+ * The state is serialized once, when it is sealed; that text is both checksummed and written.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import type { EngineState } from '../engine/index.ts';
 import { crcHex } from './crc32.ts';
-import { crashpoint } from './crashpoints.ts';
-import { syncDir } from './journal.ts';
+import { writeFileAtomic } from './durable-file.ts';
 
 export const SNAPSHOT_SCHEMA = 1;
 
@@ -25,39 +25,53 @@ export interface SnapshotDoc {
   readonly state: EngineState;
 }
 
-export class SnapshotError extends Error {
-  override readonly name = 'SnapshotError';
+/** A snapshot ready to be written: its state already serialized (so later changes to the state object cannot leak in) and checksummed. */
+export interface SealedSnapshot {
+  readonly seq: number;
+  readonly at: number;
+  readonly stateJson: string;
+  readonly crc: string;
 }
 
-/** lowdb adapter: atomic, durable replace of one JSON file, keeping the previous version. */
-class DurableJsonFile implements Adapter<SnapshotDoc | null> {
-  constructor(
-    private readonly dir: string,
-    private readonly file: string,
-  ) {}
+export function sealSnapshot(seq: number, state: EngineState, at: number): SealedSnapshot {
+  const stateJson = JSON.stringify(state);
+  return { seq, at, stateJson, crc: crcHex(stateJson) };
+}
 
-  async read(): Promise<SnapshotDoc | null> {
-    return readSnapshotFile(join(this.dir, this.file));
+export class SnapshotError extends Error {
+  override readonly name = 'SnapshotError';
+  /** The snapshot's schema version when a newer Parity wrote it (falling back past it would lose what it recorded). */
+  readonly newer: number | undefined;
+
+  constructor(message: string, newer?: number) {
+    super(message);
+    this.newer = newer;
+  }
+}
+
+/**
+ * lowdb adapter: atomic, durable replace of snapshot.json, keeping the previous version. Write
+ * only: lowdb's Adapter type requires `read`, but snapshots are loaded with `readSnapshotFile`
+ * (which checks schema and checksum, and falls back to the previous file), never via Low.read().
+ */
+class DurableSnapshotFile implements Adapter<SealedSnapshot | null> {
+  constructor(private readonly dir: string) {}
+
+  read(): Promise<never> {
+    return Promise.reject(new Error('snapshots are loaded with SnapshotStore.load(), not Low.read()'));
   }
 
-  async write(doc: SnapshotDoc | null): Promise<void> {
-    if (doc === null) return;
-    const path = join(this.dir, this.file);
-    const tmp = join(this.dir, `.${this.file}.tmp`);
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      const text = JSON.stringify(doc);
-      const half = Math.floor(text.length / 2);
-      writeSync(fd, text.slice(0, half));
-      crashpoint('mid-snapshot');
-      writeSync(fd, text.slice(half));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    if (existsSync(path)) renameSync(path, join(this.dir, 'snapshot.prev.json'));
-    renameSync(tmp, path);
-    syncDir(this.dir);
+  async write(s: SealedSnapshot | null): Promise<void> {
+    if (s === null) return;
+    const path = join(this.dir, 'snapshot.json');
+    // The same text (and key order) as JSON.stringify of a SnapshotDoc, without serializing the state again.
+    const text = `{"v":${SNAPSHOT_SCHEMA},"seq":${JSON.stringify(s.seq)},"at":${JSON.stringify(s.at)},"crc":"${s.crc}","state":${s.stateJson}}`;
+    writeFileAtomic(path, text, {
+      midWriteCrashpoint: 'mid-snapshot',
+      beforeReplace: () => {
+        if (existsSync(path)) renameSync(path, join(this.dir, 'snapshot.prev.json'));
+      },
+    });
   }
 }
 
@@ -71,20 +85,21 @@ export function readSnapshotFile(path: string): SnapshotDoc | null {
     throw new SnapshotError(`${path} does not parse (${(err as Error).message})`);
   }
   if (typeof doc !== 'object' || doc === null || typeof doc.v !== 'number') throw new SnapshotError(`${path} is not a snapshot`);
-  if (doc.v > SNAPSHOT_SCHEMA) throw new SnapshotError(`${path} was written by a newer Parity (snapshot schema ${doc.v}; this version reads ${SNAPSHOT_SCHEMA})`);
+  if (doc.v > SNAPSHOT_SCHEMA) throw new SnapshotError(`${path} was written by a newer Parity (snapshot schema ${doc.v}; this version reads ${SNAPSHOT_SCHEMA})`, doc.v);
   if (crcHex(JSON.stringify(doc.state)) !== doc.crc) throw new SnapshotError(`${path} fails its checksum (torn or edited)`);
   return doc;
 }
 
 export class SnapshotStore {
-  private readonly db: Low<SnapshotDoc | null>;
+  private readonly db: Low<SealedSnapshot | null>;
 
   constructor(private readonly dir: string) {
-    this.db = new Low<SnapshotDoc | null>(new DurableJsonFile(dir, 'snapshot.json'), null);
+    this.db = new Low<SealedSnapshot | null>(new DurableSnapshotFile(dir), null);
   }
 
-  async save(seq: number, state: EngineState, at: number): Promise<void> {
-    this.db.data = { v: SNAPSHOT_SCHEMA, seq, at, crc: crcHex(JSON.stringify(state)), state };
+  /** Writes a sealed snapshot durably (see sealSnapshot); the current one becomes snapshot.prev.json. */
+  async save(s: SealedSnapshot): Promise<void> {
+    this.db.data = s;
     await this.db.write();
   }
 
@@ -102,7 +117,7 @@ export class SnapshotStore {
         const doc = readSnapshotFile(join(this.dir, name));
         if (found === null) found = doc;
       } catch (err) {
-        if (/newer Parity/.test((err as Error).message)) throw err;
+        if (err instanceof SnapshotError && err.newer !== undefined) throw err;
         problems.push((err as Error).message);
         unusable.push(name);
       }

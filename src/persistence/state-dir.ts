@@ -5,11 +5,12 @@
  * replay; it changes nothing on disk until every check has passed (a torn journal tail is cut off
  * only then). Problems come back as StateDirError with what was kept and what to do.
  */
-import { chmodSync, closeSync, existsSync, statSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, statSync, mkdirSync, openSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoggedMessage } from '../engine/index.ts';
-import { JournalError, JournalWriter, readJournal, segments, syncDir, type FsyncPolicy, type JournalLine } from './journal.ts';
-import { SnapshotError, SnapshotStore, type SnapshotDoc } from './snapshot-store.ts';
+import { syncDir, writeFileAtomic } from './durable-file.ts';
+import { JournalError, JournalWriter, readJournal, segments, type FsyncPolicy, type JournalLine } from './journal.ts';
+import { sealSnapshot, SnapshotError, SnapshotStore, type SnapshotDoc } from './snapshot-store.ts';
 
 export class StateDirError extends Error {
   override readonly name = 'StateDirError';
@@ -32,7 +33,6 @@ export interface Recovered {
   readonly notes: readonly string[];
   /** Highest client order id sequence reserved per strategy (ids up to it may have been used). */
   readonly reserved: Readonly<Record<string, number>>;
-  readonly journalEntries: number;
   /** There was a previous session and it did not stop cleanly (killed, crashed, lost power). */
   readonly crashed: boolean;
 }
@@ -43,7 +43,11 @@ export interface StateDir {
   readonly recovered: Recovered;
   /** Records, durably and synchronously, that ids up to `upTo` may be used by `strategy`. */
   reserveIds(strategy: string, upTo: number): void;
-  /** Saves a snapshot of `state` covering the journal so far, starts a new journal segment, and drops history older than the previous snapshot. */
+  /**
+   * Saves a snapshot of `state` covering the journal so far, starts a new journal segment, and drops
+   * history older than the previous snapshot. `state` is serialized and the journal position taken
+   * at the call, synchronously: entries appended while the snapshot is being written are after it.
+   */
   snapshot(state: SnapshotDoc['state'], at: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -120,7 +124,7 @@ export function openStateDir(dir: string, o: { fsync?: FsyncPolicy } = {}): Stat
     const snap = loaded.doc;
     let read;
     try {
-      read = readJournal<JournalEntry>(dir, false);
+      read = readJournal<JournalEntry>(dir);
     } catch (err) {
       if (err instanceof JournalError) throw new StateDirError(err.message);
       throw err;
@@ -140,8 +144,8 @@ export function openStateDir(dir: string, o: { fsync?: FsyncPolicy } = {}): Stat
     }
     // Every check passed: only now is anything on disk changed.
     for (const name of loaded.unusable) notes.push(`${name} was moved aside to ${store.setAside(name, Date.now())}`);
-    if (read.tornTail) {
-      readJournal<JournalEntry>(dir, true); // now cut the torn line
+    if (read.tornTail !== null) {
+      truncateSync(read.tornTail.file, read.tornTail.offset);
       notes.push('the last journal line was torn (the process died while writing it); it was dropped');
     }
     const idsFile = join(dir, 'ids.json');
@@ -157,29 +161,26 @@ export function openStateDir(dir: string, o: { fsync?: FsyncPolicy } = {}): Stat
     const lastSeq = read.lines.length > 0 ? (read.lines[read.lines.length - 1] as { seq: number }).seq : from - 1;
     const journal = new JournalWriter({ dir, nextSeq: Math.max(lastSeq + 1, from), ...(o.fsync === undefined ? {} : { fsync: o.fsync }) });
     const reservations: Record<string, number> = { ...reserved };
+    // The newest usable snapshot's seq (what snapshot.json, or snapshot.prev.json after a fallback, holds).
+    let lastSnapshotSeq = from;
     return {
       dir,
       journal,
-      recovered: { snapshot: snap, messages, lastTs, notes, reserved, journalEntries: read.lines.length, crashed: read.lines.length > 0 && (read.lines[read.lines.length - 1] as JournalLine<JournalEntry>).entry.k !== 'stop' },
+      recovered: { snapshot: snap, messages, lastTs, notes, reserved, crashed: read.lines.length > 0 && (read.lines[read.lines.length - 1] as JournalLine<JournalEntry>).entry.k !== 'stop' },
       reserveIds(strategy: string, upTo: number): void {
         reservations[strategy] = upTo;
-        const tmp = join(dir, '.ids.json.tmp');
-        const fd = openSync(tmp, 'w', 0o600);
-        try {
-          writeSync(fd, JSON.stringify(reservations));
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
-        }
-        renameSync(tmp, idsFile);
+        writeFileAtomic(idsFile, JSON.stringify(reservations));
       },
       async snapshot(state, at) {
+        // Sealed before the first await: the kernel keeps appending (and changing its state) meanwhile.
+        const sealed = sealSnapshot(journal.nextSeq, state, at);
         await journal.flush();
-        const prev = store.load().doc;
-        await store.save(journal.nextSeq, state, at);
+        await store.save(sealed);
+        const prevSeq = lastSnapshotSeq;
+        lastSnapshotSeq = sealed.seq;
         await journal.roll();
         // Keep history back to the previous snapshot (the fallback if the new one is ever unusable).
-        const keepFrom = prev?.seq ?? 0;
+        const keepFrom = prevSeq;
         const segs = segments(dir);
         for (let i = 0; i + 1 < segs.length; i++) {
           if ((segs[i + 1] as { firstSeq: number }).firstSeq <= keepFrom) rmSync((segs[i] as { file: string }).file);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { initialState, type LoggedMessage } from '../../src/engine/index.ts';
-import { encodeLine, JournalWriter, readJournal } from '../../src/persistence/journal.ts';
+import { encodeLine, JournalWriter, readJournal, segments } from '../../src/persistence/journal.ts';
 import { openStateDir, StateDirError } from '../../src/persistence/state-dir.ts';
 import { nodeCommand } from '../kit/cli.ts';
 
@@ -32,7 +32,7 @@ describe('journal', () => {
     const r = readJournal<{ k: string; m: LoggedMessage }>(dir);
     expect(r.lines).toHaveLength(1001);
     expect(r.lines.map((l) => l.seq)).toEqual([...Array(1001).keys()]);
-    expect(r.tornTail).toBe(false);
+    expect(r.tornTail).toBeNull(); // no torn tail
   });
 
   it.each(['group', 'always', 'none'] as const)('appendDurable resolves when appended while a batch is being written (fsync %s)', async (fsync) => {
@@ -67,7 +67,7 @@ describe('journal', () => {
     const file = join(dir, 'journal-0.jsonl');
     writeFileSync(file, encodeLine(0, { k: 'm', m: msg(0) }) + encodeLine(1, { k: 'm', m: msg(1) }) + encodeLine(2, { k: 'm', m: msg(2) }).slice(0, 20));
     expect(readJournal(dir).lines).toHaveLength(2);
-    expect(readJournal(dir).tornTail).toBe(true);
+    expect(readJournal(dir).tornTail).toEqual({ file, offset: Buffer.byteLength(encodeLine(0, { k: 'm', m: msg(0) }) + encodeLine(1, { k: 'm', m: msg(1) })) });
     const damaged = fresh();
     const lines = [0, 1, 2].map((i) => encodeLine(i, { k: 'm', m: msg(i) }));
     writeFileSync(join(damaged, 'journal-0.jsonl'), lines[0] + (lines[1] as string).replace('line 1', 'line X') + lines[2]);
@@ -77,6 +77,44 @@ describe('journal', () => {
     const newer = fresh();
     writeFileSync(join(newer, 'journal-0.jsonl'), encodeLine(0, { k: 'm', m: msg(0) }).replace('{"v":1,', '{"v":2,'));
     expectStateError(() => openStateDir(newer), /newer Parity \(journal schema 2; this version reads 1\)/);
+  });
+});
+
+describe('torn tail repair', () => {
+  const text = (i: number, message: string): LoggedMessage => ({ type: 'StrategyLogged', strategyId: 's' as never, message, tsInit: 1000 + i });
+  const texts = ['café au lait', 'reason → halt', '価格 上昇', 'emoji 📈 ok'];
+
+  it('cuts at a byte offset: intact lines with non-ASCII text are all kept, byte for byte, and the torn line is dropped', async () => {
+    const dir = fresh();
+    const file = join(dir, 'journal-0.jsonl');
+    const intact = texts.map((t, i) => encodeLine(i, { k: 'm', m: text(i, t) })).join('');
+    writeFileSync(file, intact + encodeLine(4, { k: 'm', m: text(4, 'déjà → torn') }).slice(0, 40));
+    const b = openStateDir(dir);
+    expect(readFileSync(file, 'utf8')).toBe(intact);
+    expect(b.recovered.messages.map((m) => (m as { message: string }).message)).toEqual(texts);
+    expect(b.recovered.notes.join(' ')).toMatch(/torn/);
+    expect(b.journal.nextSeq).toBe(4);
+    await b.journal.appendDurable({ k: 'm', m: text(4, 'après') });
+    await b.close();
+    const c = openStateDir(dir);
+    expect(c.recovered.messages.map((m) => (m as { message: string }).message)).toEqual([...texts, 'après']);
+    expect(c.recovered.notes).toEqual([]);
+    await c.close();
+  });
+
+  it('drops a last line that parses but lost its newline, so the next append does not fuse onto it', async () => {
+    const dir = fresh();
+    const file = join(dir, 'journal-0.jsonl');
+    const first = encodeLine(0, { k: 'm', m: text(0, 'café') });
+    writeFileSync(file, first + encodeLine(1, { k: 'm', m: text(1, 'no newline') }).slice(0, -1));
+    expect(readJournal(dir).tornTail).toEqual({ file, offset: Buffer.byteLength(first) });
+    const b = openStateDir(dir);
+    expect(readFileSync(file, 'utf8')).toBe(first);
+    await b.journal.appendDurable({ k: 'm', m: text(1, 'next') });
+    await b.close();
+    const c = openStateDir(dir);
+    expect(c.recovered.messages.map((m) => (m as { message: string }).message)).toEqual(['café', 'next']);
+    await c.close();
   });
 });
 
@@ -132,6 +170,64 @@ describe('state directory', () => {
     await d.close();
   });
 
+  it('a snapshot covers what was there when it was called: later appends and state changes are after it', async () => {
+    const dir = fresh();
+    const a = openStateDir(dir);
+    a.journal.append({ k: 'm', m: msg(0) });
+    const state = initialState('USDT', '100');
+    const saving = a.snapshot(state, 1);
+    // While the snapshot waits for the journal flush, the kernel carries on.
+    a.journal.append({ k: 'm', m: msg(1) });
+    (state.ledger as { balance: string }).balance = '999';
+    await saving;
+    await a.close();
+    const b = openStateDir(dir);
+    expect(b.recovered.snapshot?.seq).toBe(1);
+    expect(b.recovered.snapshot?.state.ledger.balance).toBe('100');
+    expect(b.recovered.messages.map((m) => (m as { message: string }).message)).toEqual(['line 1']);
+    await b.close();
+  });
+
+  it('keeps history back to the previous snapshot, tracked across snapshots without re-reading them', async () => {
+    const dir = fresh();
+    const a = openStateDir(dir);
+    for (let i = 0; i < 4; i++) {
+      a.journal.append({ k: 'm', m: msg(i) });
+      await a.snapshot(initialState('USDT', String(100 + i)), i);
+    }
+    await a.close();
+    // Snapshots at seqs 1..4; the previous one (seq 3) needs journal-3 (journal-4 is made by its first append).
+    expect(segments(dir).map((x) => x.firstSeq)).toEqual([3]);
+    expect(JSON.parse(readFileSync(join(dir, 'snapshot.prev.json'), 'utf8')).seq).toBe(3);
+    const b = openStateDir(dir);
+    expect(b.recovered.snapshot?.seq).toBe(4);
+    expect(b.recovered.snapshot?.state.ledger.balance).toBe('103');
+    await b.close();
+  });
+
+  it('refuses a snapshot from a newer schema, changing nothing, and tells it apart by a flag, not by message text', async () => {
+    const newer = fresh();
+    const a = openStateDir(newer);
+    await a.snapshot(initialState('USDT', '100'), 1);
+    await a.close();
+    const doc = JSON.parse(readFileSync(join(newer, 'snapshot.json'), 'utf8')) as { v: number };
+    writeFileSync(join(newer, 'snapshot.json'), JSON.stringify({ ...doc, v: 2 }));
+    const before = readdirSync(newer).sort();
+    expectStateError(() => openStateDir(newer), /newer Parity \(snapshot schema 2; this version reads 1\)\. Nothing was changed/);
+    expect(readdirSync(newer).sort()).toEqual(before);
+    // A corrupt snapshot whose path merely reads "newer Parity" is a corrupt snapshot: the previous one is used.
+    const odd = mkdtempSync(join(tmpdir(), 'newer Parity-'));
+    const b = openStateDir(odd);
+    await b.snapshot(initialState('USDT', '100'), 1);
+    await b.snapshot(initialState('USDT', '200'), 2);
+    await b.close();
+    writeFileSync(join(odd, 'snapshot.json'), 'garbage');
+    const c = openStateDir(odd);
+    expect(c.recovered.snapshot?.state.ledger.balance).toBe('100');
+    expect(c.recovered.notes.join(' ')).toMatch(/snapshot unusable .*does not parse/);
+    await c.close();
+  });
+
   it('refuses a second instance, with a clear message', async () => {
     const dir = fresh();
     const a = openStateDir(dir);
@@ -162,7 +258,12 @@ describe('state directory', () => {
     const dir = fresh();
     const a = openStateDir(dir);
     a.reserveIds('sma-cross', 1000);
+    a.reserveIds('mean-rev', 2000);
     await a.close();
-    expect(openStateDir(dir).recovered.reserved).toEqual({ 'sma-cross': 1000 });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(statSync(join(dir, 'ids.json')).mode & 0o777).toBe(0o600);
+    const b = openStateDir(dir);
+    expect(b.recovered.reserved).toEqual({ 'sma-cross': 1000, 'mean-rev': 2000 });
+    await b.close();
   });
 });
