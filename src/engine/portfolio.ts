@@ -169,11 +169,17 @@ export class Portfolio implements PortfolioView {
     return this.lastExposure;
   }
 
+  /** The last price seen for a symbol; undefined before the first one. */
+  lastPrice(symbol: string): number | undefined {
+    const last = this.books.get(symbol)?.last;
+    return last === undefined || Number.isNaN(last) ? undefined : last;
+  }
+
   /** Exact equity at last prices. */
   exactEquity(): Fixed {
     return ledgerEquity(this.ledgerState, (s) => {
-      const last = this.books.get(s)?.last;
-      return last === undefined || Number.isNaN(last) ? undefined : fromNumber(last);
+      const last = this.lastPrice(s);
+      return last === undefined ? undefined : fromNumber(last);
     });
   }
 

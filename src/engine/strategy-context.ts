@@ -99,10 +99,7 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
     openOrders: (symbol?: string) => k.orders.open(slot.id, symbol),
     order: ownOrder,
     instrument: instrumentOf,
-    lastPrice(symbol: string): number | undefined {
-      const last = k.portfolio.book(symbol)?.last;
-      return last === undefined || Number.isNaN(last) ? undefined : last;
-    },
+    lastPrice: (symbol: string) => k.portfolio.lastPrice(symbol),
     setTimer(name: string, at: number): void {
       k.setTimer(slot.id, name, at);
     },

@@ -100,10 +100,7 @@ export class ShadowBacktest {
       onMessage: (m) => tally?.onMessage(m),
       onFault: (f) => (this.failed = `the shadow strategy stopped: ${f.message}`),
     });
-    this.slip = tally = new SlippageTally((s) => {
-      const last = this.kernel.portfolio.book(s)?.last;
-      return last === undefined || Number.isNaN(last) ? undefined : last;
-    });
+    this.slip = tally = new SlippageTally((s) => this.kernel.portfolio.lastPrice(s));
     const venue = new SimulatedVenue({ instruments: o.instruments, clock: this.clock, rng: createRng(o.seed).fork(), models: o.models, currency: o.currency, startingCash: o.startingCash, accountType: o.accountType, leverage: o.leverage });
     venue.account.seed(this.kernel.portfolio.ledger);
     this.runtime = new LiveRuntime(this.kernel, venue, DATA_DRIVEN);

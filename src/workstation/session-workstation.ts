@@ -6,7 +6,7 @@
  *
  * Commands go to the OperatorDesk (the same one `parity ctl` uses).
  */
-import { FeedLagMonitor, OrderLatencyMonitor, type Kernel, type LatencyWindow, type LoggedMessage, type MarketData, type RiskLimits } from '../engine/index.ts';
+import { FeedLagMonitor, OrderLatencyMonitor, toNumber, type Kernel, type LatencyWindow, type LoggedMessage, type MarketData, type RiskLimits } from '../engine/index.ts';
 import type { ShadowBacktest } from './divergence.ts';
 import { SlippageTally } from './divergence.ts';
 import type { CommandResult, DiffRow, EventLevel, EventRow, LatencyStat, OperatorCommand, RunMode, StrategyState, Workstation, WorkstationSnapshot } from './model.ts';
@@ -25,7 +25,7 @@ export interface SessionTap {
   marketDataUp(): boolean;
   /** The next funding settlement the venue announces for a perpetual (epoch ms, predicted rate). */
   fundingOutlook(symbol: string): { readonly nextTime: number; readonly rate: number } | undefined;
-  readonly shadow: ShadowBacktest | undefined;
+  readonly shadow: ShadowBacktest;
   venueStatus(): { readonly userStream: boolean | undefined; readonly offsetMs: number; readonly budget: { readonly remaining: number; readonly limit: number; readonly pausedUntil: number } };
   onMessage(l: (m: LoggedMessage) => void): void;
   onData(l: (d: MarketData) => void): void;
@@ -115,7 +115,8 @@ export class SessionWorkstation implements Workstation {
   private readonly equityT: number[] = [];
   private readonly equityV: number[] = [];
   private readonly startEquity: number;
-  private fundingSinceStart = 0;
+  /** Funding booked before this session: what it paid itself is the ledger's change since. */
+  private readonly fundingAtStart: number;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -124,14 +125,11 @@ export class SessionWorkstation implements Workstation {
   ) {
     const k = s.kernel;
     this.startEquity = k.portfolio.equity();
-    this.slip = new SlippageTally((sym) => {
-      const last = k.portfolio.book(sym)?.last;
-      return last === undefined || Number.isNaN(last) ? undefined : last;
-    });
+    this.fundingAtStart = toNumber(k.portfolio.ledger.funding);
+    this.slip = new SlippageTally((sym) => k.portfolio.lastPrice(sym));
     s.onMessage((m) => {
       this.latency.onMessage(m);
       this.slip.onMessage(m);
-      if (m.type === 'FundingPaid') this.fundingSinceStart += Number(m.amount);
       if (m.type === 'ReconciliationDiff') this.push(this.diffs, { kind: m.kind, severity: m.severity, symbol: m.symbol, message: m.message, resolution: m.resolution, ts: m.tsInit }, MAX_DIFFS);
       const row = eventRow(m);
       if (row !== undefined) this.push(this.events, row, MAX_EVENTS);
@@ -143,7 +141,8 @@ export class SessionWorkstation implements Workstation {
     });
     s.onLog((r) => {
       const row = logRow(r, k.clock.now());
-      if (row !== undefined) this.push(this.events, row, MAX_EVENTS);
+      if (row === undefined) return; // nothing on screen changes (kernel messages come through onMessage)
+      this.push(this.events, row, MAX_EVENTS);
       this.changed();
     });
     this.sampleEquity();
@@ -207,9 +206,7 @@ export class SessionWorkstation implements Workstation {
         return { symbol, total: p.position(symbol).funding, nextTime: next?.nextTime, nextRate: next?.rate };
       }),
       latency: { submitToAck: stat(this.latency.submitToAck), ackToFill: stat(this.latency.ackToFill), cancelToAck: stat(this.latency.cancelToAck), feedLag: stat(this.feed.lag) },
-      divergence:
-        s.shadow?.view({ fills: this.slip.fills, pnl: equity - this.startEquity, funding: this.fundingSinceStart, slippageBps: this.slip.meanBps }) ??
-        { available: false, liveFills: this.slip.fills, backtestFills: 0, livePnl: equity - this.startEquity, backtestPnl: 0, slippageVsModelBps: 0, fundingLive: this.fundingSinceStart, note: 'no shadow backtest in this session' },
+      divergence: s.shadow.view({ fills: this.slip.fills, pnl: equity - this.startEquity, funding: toNumber(p.ledger.funding) - this.fundingAtStart, slippageBps: this.slip.meanBps }),
       equity: { times: [...this.equityT], values: [...this.equityV] },
       events: [...this.events],
     };

@@ -90,10 +90,14 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   const crashRecovery = sd.recovered.crashed ? 'the previous session did not stop cleanly (killed or crashed): its state was rebuilt from the snapshot and journal, and is reconciled with the venue before trading' : undefined;
   if (crashRecovery !== undefined) log({ kind: 'recovery', crash: true, message: crashRecovery });
   let kernelRef: Kernel | undefined;
-  const onHalt = (e: HaltError): void => {
-    log({ kind: 'halt', message: e.message });
-    kernelRef?.setTradingState('halted', e.message);
+  // One record per halt: the kernel's state change when there is one to make (it reaches the log,
+  // the screen and the alerts), a log line otherwise (no kernel yet, or already halted).
+  const halt = (message: string): void => {
+    const k = kernelRef;
+    if (k !== undefined && k.tradingState !== 'halted') k.setTradingState('halted', message);
+    else log({ kind: 'halt', message });
   };
+  const onHalt = (e: HaltError): void => halt(e.message);
   let conn: CcxtConnection;
   try {
     conn = await connect({
@@ -128,10 +132,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   sd.journal.append({ k: 'start', at: wall.now(), mode: spec.mode, venue: spec.exchange });
 
   let runtime: LiveRuntime | undefined;
-  const journal = sd.journal.sink((err) => {
-    log({ kind: 'halt', message: err.message });
-    queueMicrotask(() => kernelRef?.setTradingState('halted', 'the journal cannot be written'));
-  });
+  const journal = sd.journal.sink((err) => queueMicrotask(() => halt(`the journal cannot be written: ${err.message}`)));
   const journalStop = (reason: string): void => journal({ k: 'stop', at: wall.now(), reason });
   const kernel = new Kernel({
     clock,
