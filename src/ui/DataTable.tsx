@@ -1,6 +1,8 @@
 /**
- * A table through @alcalzone/ink-table, fitted to its pane (see table-fit.ts) and colored through
- * the theme. Two adjustments to ink-table's defaults, both for a 24-row terminal: the rule between
+ * A table through @alcalzone/ink-table, colored through the theme. It draws a table the pane has
+ * already fitted (fitTable in table-fit.ts), so a pane that needs the fit to decide its layout (a
+ * dropped column, the room left for a sparkline) fits its rows once per frame, not twice.
+ * Two adjustments to ink-table's defaults, both for a 24-row terminal: the rule between
  * data rows is dropped (ink-table draws one under every row, which halves the rows a pane can
  * show), and the heading/border/cell renderers respect NO_COLOR (ink-table's defaults are bold
  * blue). Cells are colored by a per-column tone function of their text (signs, severities, sides).
@@ -10,7 +12,7 @@ import { Box } from 'ink';
 import { Table, type CellProps, type TableProps } from '@alcalzone/ink-table';
 import { Paint } from './Paint.tsx';
 import type { Tone } from './theme.ts';
-import { fitTable, type ColumnSpec, type TableRow } from './table-fit.ts';
+import type { ColumnSpec, FittedTable } from './table-fit.ts';
 
 /** A column as a pane declares it: the fitting rules plus how its cells are colored. */
 export interface DataColumn extends ColumnSpec {
@@ -45,17 +47,15 @@ class DenseTable extends Table<Row> {
 }
 
 export interface DataTableProps {
-  readonly columns: readonly DataColumn[];
-  readonly rows: readonly TableRow[];
+  /** The table as fitTable(columns, rows, width, height) returned it for this pane. */
+  readonly table: FittedTable<DataColumn>;
+  /** The pane's width in characters (the "more" line is cut to it). */
   readonly width: number;
-  /** Lines available, table chrome and the "more" line included. */
-  readonly height: number;
   /** What the hidden rows are called in the "… N more" line (default "rows"). */
   readonly noun?: string;
 }
 
-export function DataTable({ columns, rows, width, height, noun = 'rows' }: DataTableProps) {
-  const fitted = fitTable(columns, rows, width, height);
+export function DataTable({ table: fitted, width, noun = 'rows' }: DataTableProps) {
   const spec = fitted.columns.map((c) => ({ key: c.key, align: c.align ?? 'left' }));
   return (
     <Box flexDirection="column" width={width}>

@@ -23,19 +23,17 @@ export interface PaintProps {
   readonly tone?: Tone | undefined;
   readonly bold?: boolean;
   readonly inverse?: boolean;
-  readonly dim?: boolean;
   readonly children?: ReactNode;
 }
 
 /** Text that is styled only when color is enabled; never wraps (the layout sizes every line). */
-export function Paint({ tone, bold, inverse, dim, children }: PaintProps) {
+export function Paint({ tone, bold, inverse, children }: PaintProps) {
   const enabled = useColorEnabled();
   const props: TextProps = enabled
     ? {
         ...(tone !== undefined ? { color: tone } : {}),
         ...(bold === true ? { bold } : {}),
         ...(inverse === true ? { inverse } : {}),
-        ...(dim === true ? { dimColor: dim } : {}),
       }
     : {};
   return (

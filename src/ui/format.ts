@@ -118,7 +118,9 @@ export function oneLine(text: string): string {
 /**
  * `text` cut to at most `width` characters, marking the cut with "…" (at the end, or at the start
  * to keep the tail, e.g. the unique end of an order id). Control characters become spaces so a
- * message from the engine can never break a line.
+ * message from the engine can never break a line. At width 1 a cut text is just "…": a lone first
+ * character would read as a whole value ("1" for "1,250"), so the mark of the cut always wins.
+ * The one truncation of the TUI: table cells (table-fit.ts) and bar segments (segments.ts) use it.
  */
 export function truncate(text: string, width: number, from: 'end' | 'start' = 'end'): string {
   const clean = oneLine(text);

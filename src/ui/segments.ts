@@ -4,6 +4,7 @@
  * important segments are dropped, so the line never wraps. Widths are character counts: every
  * segment is plain text without ANSI codes (color comes from the segment's tone).
  */
+import { truncate } from './format.ts';
 import type { Tone } from './theme.ts';
 
 export interface Segment {
@@ -30,7 +31,7 @@ const lengthOf = (segs: readonly Segment[], gap: number): number =>
 
 function shorten(s: Segment, to: number): Segment {
   if (s.text.length <= to) return s;
-  return { ...s, text: to <= 1 ? s.text.slice(0, to) : `${s.text.slice(0, to - 1)}…` };
+  return { ...s, text: truncate(s.text, to) };
 }
 
 /**

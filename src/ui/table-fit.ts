@@ -8,6 +8,7 @@
  * Heights: a table takes 3 lines of chrome (top rule, headings, bottom rule) plus one per row;
  * rows beyond the room are summarized as "… N more".
  */
+import { truncate } from './format.ts';
 
 export type Align = 'left' | 'right';
 
@@ -49,10 +50,9 @@ function tableWidth(widths: readonly number[]): number {
   return widths.reduce((a, w) => a + w + 2, 0) + widths.length + 1;
 }
 
-function cut(text: string, width: number, from: 'end' | 'start'): string {
-  if (text.length <= width) return text;
-  if (width <= 1) return text.slice(0, Math.max(0, width));
-  return from === 'end' ? `${text.slice(0, width - 1)}…` : `…${text.slice(text.length - width + 1)}`;
+/** Width in characters of the table unfitted (every column at its longest cell), rows all counted. */
+export function naturalWidth(columns: readonly ColumnSpec[], rows: readonly TableRow[]): number {
+  return tableWidth(columns.map((c) => contentWidth(c, rows)));
 }
 
 /**
@@ -98,7 +98,7 @@ export function fitTable<C extends ColumnSpec>(
   const fittedRows = shown.map((r) => {
     const out: Record<string, string> = {};
     cols.forEach((c, i) => {
-      out[c.key] = cut(r[c.key] ?? '', widths[i] as number, c.truncate ?? 'end');
+      out[c.key] = truncate(r[c.key] ?? '', widths[i] as number, c.truncate ?? 'end');
     });
     return out;
   });

@@ -4,6 +4,7 @@ import {
   fmtClock,
   fmtDuration,
   fmtFixed,
+  fmtMoney,
   fmtMs,
   fmtOffset,
   fmtPrice,
@@ -62,10 +63,29 @@ describe('format', () => {
     expect(fmtDuration(3 * 86_400_000 + 4 * 3_600_000)).toBe('3d04h');
   });
 
+  it('money, signed money and prices: zero, NaN and undefined (the CLI status uses these too)', () => {
+    expect(fmtMoney(0)).toBe('0.00');
+    expect(fmtMoney(-0.001)).toBe('0.00');
+    expect(fmtMoney(-1234.5)).toBe('-1,234.50');
+    expect(fmtMoney(Number.NaN)).toBe('n/a');
+    expect(fmtSigned(0)).toBe('0.00');
+    expect(fmtSigned(0.004)).toBe('0.00');
+    expect(fmtSigned(12.3)).toBe('+12.30');
+    expect(fmtSigned(Number.NaN)).toBe('n/a');
+    expect(fmtPrice(undefined)).toBe('');
+    expect(fmtPrice(0)).toBe('0.000000');
+    expect(fmtPrice(Number.NaN)).toBe('n/a');
+  });
+
   it('truncates at either end and removes control characters', () => {
     expect(truncate('P-sma-cross-000141', 10, 'start')).toBe('…ss-000141');
     expect(truncate('venue shows -2,000', 8)).toBe('venue s…');
     expect(truncate('short', 10)).toBe('short');
+    // At width 1 the mark of the cut wins over a lone first character ("1" would read as a value).
+    expect(truncate('1,250', 1)).toBe('…');
+    expect(truncate('1,250', 1, 'start')).toBe('…');
+    expect(truncate('x', 1)).toBe('x');
+    expect(truncate('abc', 0)).toBe('');
     expect(oneLine('a\nb\u001b[31mc')).toBe('a b [31mc');
   });
 

@@ -28,6 +28,10 @@ describe('fitLine', () => {
     expect(text(keep.left)).toBe('HALTED|venue rejected 5 order…|user up');
   });
 
+  it('a lone segment cut to one character shows the cut mark', () => {
+    expect(text(fitLine([{ text: 'HALTED' }], [], 1).left)).toBe('…');
+  });
+
   it('never exceeds the width', () => {
     const left: Segment[] = Array.from({ length: 10 }, (_, i) => ({ text: `segment-${i}`, priority: i }));
     for (let w = 1; w < 140; w++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitTable, type ColumnSpec } from '../../src/ui/table-fit.ts';
+import { fitTable, naturalWidth, type ColumnSpec } from '../../src/ui/table-fit.ts';
 
 const cols: ColumnSpec[] = [
   { key: 'sev', priority: 10 },
@@ -40,6 +40,17 @@ describe('fitTable', () => {
 
   it('never exceeds the width, even with one column left', () => {
     for (let w = 8; w <= 120; w++) expect(fitTable(cols, rows, w).width).toBeLessThanOrEqual(w);
+  });
+
+  it('cuts a last column to one character as the cut mark', () => {
+    const f = fitTable([{ key: 'id' }], [{ id: 'P-sma-cross-000141' }, { id: 'x' }], 5);
+    expect(f.rows.map((r) => r['i'])).toEqual(['…', 'x']);
+    expect(f.width).toBe(5);
+  });
+
+  it('measures the natural width without fitting', () => {
+    expect(naturalWidth(cols, rows)).toBe(fitTable(cols, rows, 200).width);
+    expect(naturalWidth(cols, rows)).toBeGreaterThan(fitTable(cols, rows, 90).width);
   });
 
   it('keeps the tail of an id when asked', () => {

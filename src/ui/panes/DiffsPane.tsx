@@ -47,8 +47,11 @@ export function DiffsPane({ snap, width, height }: PaneProps) {
     resolution: oneLine(d.resolution),
     time: fmtClock(d.ts),
   }));
-  // Where the kind column does not fit (80 columns), the kind leads the message instead.
-  const kindFits = fitTable(COLUMNS, full, width).columns.some((c) => c.key === 'kind');
-  const rows = kindFits ? full : full.map((r) => ({ ...r, message: `${r.kind}: ${r.message}` }));
-  return <DataTable columns={COLUMNS} rows={rows} width={width} height={height} noun="diffs" />;
+  // Where the kind column does not fit (80 columns), the kind leads the message instead: only then
+  // are the (changed) rows fitted a second time; the common fit is the one drawn.
+  const fitted = fitTable(COLUMNS, full, width, height);
+  const table = fitted.columns.some((c) => c.key === 'kind')
+    ? fitted
+    : fitTable(COLUMNS, full.map((r) => ({ ...r, message: `${r.kind}: ${r.message}` })), width, height);
+  return <DataTable table={table} width={width} noun="diffs" />;
 }

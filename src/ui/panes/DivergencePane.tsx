@@ -9,7 +9,7 @@ import { DataTable, type DataColumn } from '../DataTable.tsx';
 import { fmtBps, fmtFixed, fmtSigned, oneLine, wrapWords } from '../format.ts';
 import { Paint } from '../Paint.tsx';
 import { signTone } from '../theme.ts';
-import { TABLE_CHROME } from '../table-fit.ts';
+import { fitTable, TABLE_CHROME } from '../table-fit.ts';
 import type { PaneProps } from './pane-props.ts';
 
 const COLUMNS: readonly DataColumn[] = [
@@ -52,7 +52,7 @@ export function DivergencePane({ snap, width, height }: PaneProps) {
   const noteLines = note === '' ? [] : wrapWords(`note: ${note}`, width).slice(0, Math.max(0, height - tableH));
   return (
     <Box flexDirection="column" width={width}>
-      <DataTable columns={COLUMNS} rows={rows} width={width} height={tableH} />
+      <DataTable table={fitTable(COLUMNS, rows, width, tableH)} width={width} />
       {noteLines.map((l, i) => (
         <Paint key={i} tone="gray">
           {l}

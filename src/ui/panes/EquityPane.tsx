@@ -5,6 +5,7 @@
  * rest of the theme apply to it like to any other text.
  */
 import { Box } from 'ink';
+import { maxDrawdown } from '../../engine/index.ts';
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { brailleChart } from '../../render/braille-chart.ts';
 import { fmtDayMinute, fmtFixed, fmtMoney, fmtSigned, truncate } from '../format.ts';
@@ -26,13 +27,10 @@ export function equityStats(values: readonly number[]): EquityStats | undefined 
   const first = values[0];
   const last = values[values.length - 1];
   if (first === undefined || last === undefined) return undefined;
-  let peak = first;
-  let dd = 0;
-  for (const v of values) {
-    if (v > peak) peak = v;
-    if (peak > 0) dd = Math.min(dd, (v - peak) / peak);
-  }
-  return { last, change: last - first, changePct: first !== 0 ? (last - first) / first : 0, maxDrawdown: dd };
+  // The engine's drawdown (the backtest report's), peak starting at the first sample; it is a
+  // positive fraction, shown here as the fall it is (0, not -0, when there was none).
+  const { frac } = maxDrawdown(values, first);
+  return { last, change: last - first, changePct: first !== 0 ? (last - first) / first : 0, maxDrawdown: frac === 0 ? 0 : -frac };
 }
 
 const pct = (f: number) => `${f > 0 ? '+' : ''}${fmtFixed(f * 100, 2)}%`;

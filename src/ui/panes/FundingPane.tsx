@@ -6,6 +6,7 @@
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
 import { fmtClock, fmtDuration, fmtMoney, fmtRate, fmtSigned } from '../format.ts';
+import { fitTable } from '../table-fit.ts';
 import { signTone } from '../theme.ts';
 import { Empty } from './Empty.tsx';
 import type { PaneProps } from './pane-props.ts';
@@ -50,5 +51,5 @@ export function FundingPane({ snap, width, height }: PaneProps) {
       'est next': est === undefined ? '' : fmtSigned(est),
     };
   });
-  return <DataTable columns={COLUMNS} rows={rows} width={width} height={height} noun="symbols" />;
+  return <DataTable table={fitTable(COLUMNS, rows, width, height)} width={width} noun="symbols" />;
 }

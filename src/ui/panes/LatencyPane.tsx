@@ -7,7 +7,7 @@ import type { LatencyStat, WorkstationSnapshot } from '../../workstation/model.t
 import { sparkline } from '../../render/sparkline.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
 import { fmtFixed, fmtMs } from '../format.ts';
-import { fitTable, TABLE_CHROME } from '../table-fit.ts';
+import { fitTable, naturalWidth, TABLE_CHROME } from '../table-fit.ts';
 import { Paint } from '../Paint.tsx';
 import type { PaneProps } from './pane-props.ts';
 
@@ -36,26 +36,28 @@ export function latencySummary(s: WorkstationSnapshot): string {
 }
 
 export function LatencyPane({ snap, width, height }: PaneProps) {
-  const base = metrics(snap).map(([name, st]) => ({
+  const stats = metrics(snap);
+  const base = stats.map(([name, st]) => ({
     ms: name,
     p50: st.count > 0 ? fmtMs(st.p50) : '-',
     p90: st.count > 0 ? fmtMs(st.p90) : '-',
     p99: st.count > 0 ? fmtMs(st.p99) : '-',
     n: fmtFixed(st.count, 0),
   }));
-  // The sparkline takes what the numbers leave: its cell plus padding and a border.
-  const used = fitTable(BASE, base, width).width;
-  const longest = Math.max(...metrics(snap).map(([, st]) => st.recent.length));
+  // The sparkline takes what the numbers leave at their natural width (measured, not fitted): its
+  // cell plus padding and a border. The table is then fitted once, with or without it.
+  const used = naturalWidth(BASE, base);
+  const longest = Math.max(...stats.map(([, st]) => st.recent.length));
   const sparkW = Math.min(MAX_SPARK, longest, width - used - 3);
   const withSpark = sparkW >= 6;
   const columns: readonly DataColumn[] = withSpark ? [...BASE, { key: 'recent', priority: 1 }] : BASE;
   const rows = withSpark
-    ? base.map((r, i) => ({ ...r, recent: sparkline(metrics(snap)[i]?.[1].recent ?? [], sparkW) }))
+    ? base.map((r, i) => ({ ...r, recent: sparkline(stats[i]?.[1].recent ?? [], sparkW) }))
     : base;
   const legend = height >= TABLE_CHROME + rows.length + 1;
   return (
     <Box flexDirection="column" width={width}>
-      <DataTable columns={columns} rows={rows} width={width} height={height} />
+      <DataTable table={fitTable(columns, rows, width, height)} width={width} />
       {legend ? (
         <Paint tone="gray">{withSpark ? 'ms; recent = last samples, oldest left, scaled per row' : 'ms'}</Paint>
       ) : null}

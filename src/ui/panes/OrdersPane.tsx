@@ -5,6 +5,7 @@
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
 import { fmtDuration, fmtPrice, fmtQty } from '../format.ts';
+import { fitTable } from '../table-fit.ts';
 import type { Tone } from '../theme.ts';
 import { Empty } from './Empty.tsx';
 import type { PaneProps } from './pane-props.ts';
@@ -40,5 +41,5 @@ export function OrdersPane({ snap, width, height }: PaneProps) {
     status: o.status,
     age: fmtDuration(o.ageMs),
   }));
-  return <DataTable columns={COLUMNS} rows={rows} width={width} height={height} noun="orders" />;
+  return <DataTable table={fitTable(COLUMNS, rows, width, height)} width={width} noun="orders" />;
 }

@@ -8,7 +8,7 @@ import { DataTable, type DataColumn } from '../DataTable.tsx';
 import { fmtPrice, fmtQty, fmtSigned } from '../format.ts';
 import { Paint } from '../Paint.tsx';
 import { signTone } from '../theme.ts';
-import { TABLE_CHROME } from '../table-fit.ts';
+import { fitTable, TABLE_CHROME } from '../table-fit.ts';
 import { Empty } from './Empty.tsx';
 import type { PaneProps } from './pane-props.ts';
 
@@ -55,7 +55,7 @@ export function PositionsPane({ snap, width, height }: PaneProps) {
   const roomForTotals = height >= TABLE_CHROME + rows.length + 1;
   return (
     <Box flexDirection="column" width={width}>
-      <DataTable columns={COLUMNS} rows={rows} width={width} height={roomForTotals ? height - 1 : height} noun="positions" />
+      <DataTable table={fitTable(COLUMNS, rows, width, roomForTotals ? height - 1 : height)} width={width} noun="positions" />
       {roomForTotals ? (
         <Box width={width} height={1}>
           <Paint tone="gray">total </Paint>
