@@ -77,7 +77,7 @@ export function addDemoCommand(program: Command): void {
           },
           {},
         );
-        await runSession(spec, {}, ui);
+        await runSession(spec, ui);
       } finally {
         child.kill('SIGTERM');
       }

@@ -53,6 +53,12 @@ export interface DeskOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `done` every 25 ms until it holds or `ms` pass (venue confirmations arrive as events). */
+async function waitUntil(done: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done() && Date.now() < end) await sleep(25);
+}
+
 function operatorReason(what: string, reason: string): string {
   const r = reason.trim();
   return r.toLowerCase().startsWith('operator') ? r : `operator ${what}: ${r}`;
@@ -97,6 +103,18 @@ export class OperatorDesk {
     return this.flattening ?? Promise.resolve();
   }
 
+  /**
+   * Cancels every open order (recorded as an operator action) and waits up to `ms` for the venue to
+   * confirm; returns how many are still open. For shutdown with `shutdown.cancelOrders`.
+   */
+  async cancelAllAndWait(reason: string, source: string, ms: number): Promise<number> {
+    const k = this.o.kernel;
+    k.recordOperatorAction('cancel-all', reason, source);
+    this.cancelAll();
+    await waitUntil(() => k.orders.open().length === 0, ms);
+    return k.orders.open().length;
+  }
+
   private cancelAll(): void {
     this.o.kernel.command({ type: 'CancelAllOrders', tsInit: this.o.kernel.clock.now() });
     this.o.wake();
@@ -138,12 +156,11 @@ export class OperatorDesk {
     let ids = first;
     const attempts = this.o.attempts ?? 3;
     for (let attempt = 1; ; attempt++) {
-      const end = Date.now() + (this.o.settleMs ?? 5000);
       const working = (): boolean => {
         const open = new Set(k.orders.open().map((o) => o.clientOrderId));
         return ids.some((id) => open.has(id));
       };
-      while (Date.now() < end && working()) await sleep(25);
+      await waitUntil(() => !working(), this.o.settleMs ?? 5000);
       const r = await this.o.reconcile();
       const left = this.openPositions();
       const open = k.orders.open().length;

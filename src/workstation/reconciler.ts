@@ -60,7 +60,6 @@ export class Reconciler {
   /** One pending timer per cadence (the latest tick's). */
   private timers: (() => void)[] = [];
   private fillsSince: number;
-  readonly recent: Diff[] = [];
 
   constructor(private readonly o: ReconcilerOptions) {
     this.fillsSince = o.kernel.clock.now() - 3_600_000;
@@ -124,11 +123,7 @@ export class Reconciler {
       if (actions.every((a) => a.type === 'pause')) break;
     }
     k.drain();
-    if (all.length > 0) {
-      this.recent.push(...all);
-      if (this.recent.length > 200) this.recent.splice(0, this.recent.length - 200);
-      this.o.onDiffs?.(all);
-    }
+    if (all.length > 0) this.o.onDiffs?.(all);
     return { scope, diffs: all, passes: passes + 1, paused };
   }
 

@@ -12,7 +12,6 @@ import { addSimOptions } from '../sim-options.ts';
 import { UserError } from '../errors.ts';
 import type { Session } from './session.ts';
 import { buildRunSpec, type RunFlags } from './spec.ts';
-import type { Config } from '../../config/config.ts';
 import { fileLog, stdoutLog } from './logs.ts';
 
 interface Flags extends RunFlags {
@@ -50,12 +49,12 @@ export function addRunCommand(program: Command): void {
     const spec = buildRunSpec(flags, config);
     const ui = flags.ui !== false;
     if (ui && !(process.stdout.isTTY === true && process.stdin.isTTY === true)) throw new UserError(NO_TTY, 2);
-    await runSession(spec, config, ui);
+    await runSession(spec, ui);
   });
 }
 
 /** Starts the session and stays until it stops (quit, signal, --duration). */
-export async function runSession(spec: ReturnType<typeof buildRunSpec>, config: Config, ui: boolean, onStarted?: (s: Session) => void): Promise<void> {
+export async function runSession(spec: ReturnType<typeof buildRunSpec>, ui: boolean): Promise<void> {
   // Signals are heard from the first moment: one that comes during start-up stops the session as soon as it exists.
   let session: Session | undefined;
   let early: string | undefined;
@@ -75,9 +74,8 @@ export async function runSession(spec: ReturnType<typeof buildRunSpec>, config: 
     const { attachOperations } = await import('./operations.ts');
     session = await startSession(spec, { log: log.write }, { scheduler: nodeScheduler, env: process.env });
     const s = session;
-    const ops = await attachOperations(s, config, process.env, log.write);
+    const ops = await attachOperations(s, process.env, log.write);
     if (early !== undefined) void s.stop(`received ${early}`);
-    onStarted?.(s);
     if (ui) {
       const { renderWorkstation } = await (await import('../../ui/load.ts')).loadUi();
       const screen = renderWorkstation(s.workstation);

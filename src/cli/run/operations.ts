@@ -2,7 +2,6 @@
  * What a running session offers the operator beyond its screen: the control socket (`parity
  * ctl`), systemd readiness and watchdog, and webhook alerts. The same for TUI and headless runs.
  */
-import type { Config } from '../../config/config.ts';
 import { wireAlerts } from '../../workstation/alert-rules.ts';
 import { alertUrlFrom, createAlerter } from '../../workstation/alerts.ts';
 import { startControlServer, type CtlRequest, type CtlResponse } from '../../workstation/control-socket.ts';
@@ -15,15 +14,18 @@ export interface Operations {
 
 /** What a ctl request does: the same desk the TUI's hotkeys use, recorded with source "ctl". */
 export async function handleCtl(s: Session, req: CtlRequest): Promise<CtlResponse> {
-  if (req.cmd === 'status') return { ok: true, message: `${s.spec.mode} ${s.spec.exchange}: ${s.workstation.snapshot().status.state}`, status: s.workstation.snapshot() };
+  if (req.cmd === 'status') {
+    const status = s.workstation.snapshot();
+    return { ok: true, message: `${s.spec.mode} ${s.spec.exchange}: ${status.status.state}`, status };
+  }
   const cmd = req.cmd === 'reconcile' ? { type: 'reconcile' as const } : { type: req.cmd, reason: req.reason };
   return s.desk.send(cmd, 'ctl');
 }
 
-export async function attachOperations(s: Session, config: Config, env: NodeJS.ProcessEnv, log: (r: Record<string, unknown>) => void): Promise<Operations> {
+export async function attachOperations(s: Session, env: NodeJS.ProcessEnv, log: (r: Record<string, unknown>) => void): Promise<Operations> {
   const spec = s.spec;
   const alerter = createAlerter({
-    url: alertUrlFrom(env, config),
+    url: alertUrlFrom(env, spec),
     source: `parity ${spec.mode} ${spec.exchange} ${spec.symbols.join(',')}`,
     minDiffSeverity: spec.alerts.minDiffSeverity,
     onError: (message) => log({ kind: 'alert-error', message }),

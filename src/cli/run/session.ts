@@ -21,14 +21,14 @@ import {
   type Scheduler,
 } from '../../engine/index.ts';
 import { SimulatedVenue } from '../../paper/index.ts';
-import { connect, LOCAL_DEMO_CREDENTIALS, redact, resolveCredentials, type CcxtConnection, type Credentials, type VenueStatus } from '../../exchanges/ccxt/index.ts';
+import { connect, LOCAL_DEMO_CREDENTIALS, redact, resolveCredentials, type CcxtConnection, type Credentials } from '../../exchanges/ccxt/index.ts';
 import { loadStrategy } from '../strategy-loader.ts';
 import { openStateDir } from '../../persistence/state-dir.ts';
 import { Reconciler } from '../../workstation/reconciler.ts';
 import type { OperatorDesk } from '../../workstation/operator.ts';
 import { operatorStrategy, OPERATOR } from '../../workstation/operator.ts';
 import type { SessionTap, SessionWorkstation } from '../../workstation/session-workstation.ts';
-import { cancelEverything, Listeners, wireWorkstation } from './wiring.ts';
+import { Listeners, wireWorkstation } from './wiring.ts';
 import { restoredState } from './restore.ts';
 import type { RunSpec } from './spec.ts';
 
@@ -48,10 +48,6 @@ export interface SessionDeps {
 export interface Session {
   readonly spec: RunSpec;
   readonly kernel: Kernel;
-  readonly runtime: LiveRuntime;
-  readonly conn: CcxtConnection;
-  readonly clock: OffsetClock;
-  readonly reconciler: Reconciler;
   /** What the TUI and `parity ctl` read and drive. */
   readonly workstation: SessionWorkstation;
   readonly desk: OperatorDesk;
@@ -59,7 +55,6 @@ export interface Session {
   readonly tap: SessionTap;
   /** The previous session did not stop cleanly: what was said about it at start. */
   readonly crashRecovery: string | undefined;
-  status(): VenueStatus & { readonly mode: string; readonly tradingState: string };
   stop(reason: string): Promise<void>;
   /** Resolves when the session has stopped. */
   readonly stopped: Promise<string>;
@@ -242,22 +237,20 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   session = {
     spec,
     kernel,
-    runtime: rt,
-    conn,
-    clock,
-    reconciler,
     workstation,
     desk,
     tap,
     crashRecovery,
-    status: () => ({ ...conn.status(), mode: spec.mode, tradingState: kernel.tradingState }),
     async stop(reason: string) {
       if (stopping) return;
       stopping = true;
       for (const t of timers) clearInterval(t);
       reconciler.stop();
       workstation.stop();
-      if (spec.shutdown.cancelOrders) await cancelEverything(kernel, () => rt.wake(), log);
+      if (spec.shutdown.cancelOrders && kernel.orders.open().length > 0) {
+        const left = await desk.cancelAllAndWait('shutdown.cancelOrders is set', 'shutdown', 5000);
+        log({ kind: 'shutdown', canceled: left === 0, message: left === 0 ? 'every open order canceled' : `${left} order(s) not confirmed canceled; the next start reconciles them` });
+      }
       rt.stop();
       shadow.stop();
       await conn.close();

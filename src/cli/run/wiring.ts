@@ -94,15 +94,3 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
   workstation.start();
   return { shadow, desk, tap, workstation };
 }
-
-/** Shutdown with `shutdown.cancelOrders`: cancel every order and wait (up to 5 s) for the venue to confirm. */
-export async function cancelEverything(kernel: Kernel, wake: () => void, log: (r: Record<string, unknown>) => void): Promise<void> {
-  if (kernel.orders.open().length === 0) return;
-  kernel.recordOperatorAction('cancel-all', 'shutdown.cancelOrders is set', 'shutdown');
-  kernel.command({ type: 'CancelAllOrders', tsInit: kernel.clock.now() });
-  wake();
-  const end = Date.now() + 5000;
-  while (kernel.orders.open().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
-  const left = kernel.orders.open().length;
-  log({ kind: 'shutdown', canceled: left === 0, message: left === 0 ? 'every open order canceled' : `${left} order(s) not confirmed canceled; the next start reconciles them` });
-}
