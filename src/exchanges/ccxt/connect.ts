@@ -16,7 +16,7 @@ import { RateLimiter, type Budget } from '../rate-limiter.ts';
 import { createClient, type CcxtClient } from './client.ts';
 import type { Credentials } from './credentials.ts';
 import { CcxtMarketData } from './market-data.ts';
-import { resolveMarket, type VenueMarket } from './markets.ts';
+import { indexMarkets, resolveMarket, type MarketIndex, type VenueMarket } from './markets.ts';
 import { CcxtReports } from './reports.ts';
 import { Requester } from './requester.ts';
 import { TimeSync } from './time-sync.ts';
@@ -54,6 +54,8 @@ export interface CcxtConnection {
   readonly client: CcxtClient;
   readonly requester: Requester;
   readonly markets: ReadonlyMap<string, VenueMarket>;
+  /** The same markets, looked up by engine or ccxt symbol: the one index every part of the adapter uses. */
+  readonly marketIndex: MarketIndex;
   readonly instruments: readonly Instrument[];
   /** Settlement currency (USDT for USD-M). */
   readonly settle: string;
@@ -87,27 +89,25 @@ export async function connect(o: ConnectOptions): Promise<CcxtConnection> {
     await client.close().catch(() => undefined);
     throw new HaltError(`${why}. Nothing was traded.`);
   }
-  const markets = new Map<string, VenueMarket>();
-  for (const s of o.symbols) {
-    const m = resolveMarket(client, s);
-    markets.set(m.symbol, m);
-  }
+  const index = indexMarkets(o.symbols.map((s) => resolveMarket(client, s)));
+  const markets = index.bySymbol;
   const first = [...markets.values()][0];
   const settle = first === undefined ? 'USDT' : (client.markets[first.ccxtSymbol]?.settle ?? client.markets[first.ccxtSymbol]?.quote ?? 'USDT');
   const venue = new CcxtVenue({
     requester,
-    markets,
+    markets: index,
     onHalt: o.onHalt,
     ...(o.onRequestOut === undefined ? {} : { onRequestOut: o.onRequestOut }),
   });
   const userStream = new UserStream(requester, venue, o.onHalt);
-  const reports = new CcxtReports(requester, markets, venue.records, settle);
-  const marketData = new CcxtMarketData(requester, markets, o.onHalt);
+  const reports = new CcxtReports(requester, index, venue.records, settle);
+  const marketData = new CcxtMarketData(requester, index, o.onHalt);
   const timeSync = new TimeSync(requester, o.clock, o.venueClock);
   return {
     client,
     requester,
     markets,
+    marketIndex: index,
     instruments: [...markets.values()].map((m) => m.instrument),
     settle,
     venue,

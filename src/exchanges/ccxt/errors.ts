@@ -3,7 +3,7 @@
  * ccxt type leaves src/exchanges. Rate-limit errors carry the venue's Retry-After when it sent one.
  */
 import ccxt from 'ccxt';
-import { HaltError, OrderRejectedError, RetryableError, type ParityError } from '../../engine/index.ts';
+import { HaltError, OrderRejectedError, ParityError, RetryableError } from '../../engine/index.ts';
 
 const E = ccxt as unknown as Record<string, new (...a: unknown[]) => Error>;
 const is = (err: unknown, name: string): boolean => {
@@ -11,10 +11,26 @@ const is = (err: unknown, name: string): boolean => {
   return C !== undefined && err instanceof C;
 };
 
-/** The venue's numeric error code inside a ccxt message, e.g. -2019 from `binanceusdm {"code":-2019,...}`. */
+/**
+ * The venue's numeric error code: inside a ccxt message, e.g. -2019 from
+ * `binanceusdm {"code":-2019,...}`, or kept by mapCcxtError on the mapped error (whose message is
+ * only the venue's text).
+ */
 export function venueCode(err: unknown): number | undefined {
   const m = /"code"\s*:\s*(-?\d+)/.exec(err instanceof Error ? err.message : String(err));
-  return m === null ? undefined : Number(m[1]);
+  if (m !== null) return Number(m[1]);
+  return err instanceof ParityError && err.venueCode !== undefined && /^-?\d+$/.test(err.venueCode) ? Number(err.venueCode) : undefined;
+}
+
+/** Was this ccxt error class (by name) behind the error, before or after mapCcxtError? */
+const was = (err: unknown, name: string): boolean => is(err, name) || (err instanceof ParityError && err.venueCode === name);
+
+/** A response header by name, whatever its case (undefined when absent). */
+export function header(headers: Readonly<Record<string, string>> | undefined, name: string): string | undefined {
+  if (headers === undefined) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === wanted) return v;
+  return undefined;
 }
 
 /** The venue's message inside a ccxt error, e.g. "Margin is insufficient." */
@@ -25,14 +41,9 @@ export function venueMessage(err: unknown): string {
 }
 
 function retryAfterMs(headers: Readonly<Record<string, string>> | undefined): number | undefined {
-  if (headers === undefined) return undefined;
-  for (const [k, v] of Object.entries(headers)) {
-    if (k.toLowerCase() === 'retry-after') {
-      const s = Number(v);
-      if (Number.isFinite(s) && s >= 0) return s * 1000;
-    }
-  }
-  return undefined;
+  const v = header(headers, 'retry-after');
+  const s = v === undefined ? NaN : Number(v);
+  return Number.isFinite(s) && s >= 0 ? s * 1000 : undefined;
 }
 
 /** Classifies a ccxt (or network) error. `headers` are the last response headers, for Retry-After. */
@@ -60,13 +71,17 @@ export function mapCcxtError(err: unknown, headers?: Readonly<Record<string, str
   return new RetryableError(`unexpected error from the venue: ${err instanceof Error ? err.message : String(err)}`, tag);
 }
 
-/** Is this a "the order does not exist / is no longer open" answer (Binance -2011/-2013)? */
+/**
+ * Is this a "the order does not exist / is no longer open" answer (Binance -2011/-2013, or the
+ * venue's text where it sends no code)? Works on ccxt's error and on the mapped one alike.
+ */
 export function isOrderNotFound(err: unknown): boolean {
   const code = venueCode(err);
-  return is(err, 'OrderNotFound') || code === -2011 || code === -2013;
+  if (was(err, 'OrderNotFound') || code === -2011 || code === -2013) return true;
+  return err instanceof Error && /does not exist|Unknown order/i.test(err.message);
 }
 
 /** Binance -4116: an order with this client id already exists (our earlier attempt got through). */
 export function isDuplicateClientId(err: unknown): boolean {
-  return venueCode(err) === -4116 || is(err, 'DuplicateOrderId');
+  return venueCode(err) === -4116 || was(err, 'DuplicateOrderId');
 }

@@ -7,6 +7,7 @@ export * from './market-data.ts';
 export * from './markets.ts';
 export * from './reports.ts';
 export * from './requester.ts';
+export * from './run-loop.ts';
 export * from './time-sync.ts';
 export * from './user-stream.ts';
 export * from './venue.ts';

@@ -14,9 +14,9 @@ import {
   type MarketDataRequest,
   type Symbol,
 } from '../../engine/index.ts';
-import { mapCcxtError } from './errors.ts';
-import type { VenueMarket } from './markets.ts';
-import { backoffMs, type Requester } from './requester.ts';
+import type { MarketIndex } from './markets.ts';
+import type { Requester } from './requester.ts';
+import { runLoop } from './run-loop.ts';
 
 export { intervalOf, timeframeOf } from './timeframes.ts';
 import { timeframeOf } from './timeframes.ts';
@@ -30,14 +30,14 @@ export class CcxtMarketData implements MarketDataPort {
 
   constructor(
     private readonly r: Requester,
-    private readonly markets: ReadonlyMap<string, VenueMarket>,
+    private readonly markets: MarketIndex,
     private readonly onHalt: (e: HaltError) => void,
     /** REST polling period when the venue has no stream (default: a quarter bar for bars, 1 s for ticks). */
     private readonly pollMs?: number,
   ) {}
 
   async history(symbol: Symbol, interval: number, limit: number): Promise<Bar[]> {
-    const m = this.market(symbol);
+    const m = this.markets.market(symbol);
     const now = this.r.now();
     const rows = await this.r.retrying('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), now - (limit + 1) * interval, limit + 1));
     return rows.filter((k) => (k[0] as number) + interval <= now).map((k) => toBar(m.symbol, interval, k)).slice(-limit);
@@ -47,7 +47,7 @@ export class CcxtMarketData implements MarketDataPort {
     this.running = true;
     const has = this.r.client.has;
     for (const sym of req.symbols) {
-      const m = this.market(sym);
+      const m = this.markets.market(sym);
       if (req.barInterval !== undefined) {
         const interval = req.barInterval;
         let current: OHLCV | undefined;
@@ -119,33 +119,17 @@ export class CcxtMarketData implements MarketDataPort {
     this.running = false;
   }
 
-  private market(symbol: Symbol): VenueMarket {
-    const m = this.markets.get(symbol);
-    if (m === undefined) throw new HaltError(`symbol ${symbol} is not set up on this venue`);
-    return m;
-  }
-
   private loop(name: string, once: (c: Requester['client']) => Promise<void>): void {
-    void (async () => {
-      let failures = 0;
-      while (this.running) {
-        try {
-          await once(this.r.client);
-          this.health.set(name, { ok: true, lastAt: this.r.now() });
-          failures = 0;
-        } catch (err) {
-          if (!this.running) return;
-          const e = mapCcxtError(err);
-          this.health.set(name, { ok: false, lastAt: this.r.now(), error: e.message });
-          if (e instanceof HaltError) {
-            this.running = false;
-            this.onHalt(e);
-            return;
-          }
-          await this.r.sleep(backoffMs(failures++));
-        }
-      }
-    })();
+    void runLoop({
+      sleep: (ms) => this.r.sleep(ms),
+      running: () => this.running,
+      once: () => once(this.r.client),
+      onStatus: (e) => this.health.set(name, { ok: e === undefined, lastAt: this.r.now(), ...(e === undefined ? {} : { error: e.message }) }),
+      onHalt: (e) => {
+        this.running = false;
+        this.onHalt(e);
+      },
+    });
   }
 
   /** REST polling, for venues without a stream: each request goes through the rate limiter. */

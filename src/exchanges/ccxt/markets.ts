@@ -2,6 +2,7 @@
  * Venue markets as engine instruments. The engine names a market by the venue's id ("BTCUSDT");
  * ccxt by its unified symbol ("BTC/USDT:USDT"); this module translates both ways and reads the
  * tick, lot and minimums from ccxt's market description (tick-size or decimal-places precision).
+ * One MarketIndex per connection answers both lookups for every part of the adapter.
  */
 import type { MarketInterface } from 'ccxt';
 import { HaltError, makeInstrument, symbol as toSymbol, type Instrument, type Symbol } from '../../engine/index.ts';
@@ -58,4 +59,33 @@ export function resolveMarket(client: CcxtClient, wanted: string): VenueMarket {
   }
   const instrument = instrumentFromMarket(m, client.precisionMode);
   return { symbol: instrument.symbol, ccxtSymbol: m.symbol, instrument };
+}
+
+/** The markets of one connection, looked up either way. Built once (connect) and shared by every part. */
+export interface MarketIndex {
+  /** By the engine's symbol ("BTCUSDT"). */
+  readonly bySymbol: ReadonlyMap<string, VenueMarket>;
+  /** By ccxt's unified symbol ("BTC/USDT:USDT"); undefined for a market this connection does not trade. */
+  byCcxtSymbol(ccxtSymbol: string | undefined): VenueMarket | undefined;
+  /** The market for an engine symbol; a HaltError when it was not set up (a configuration mistake). */
+  market(symbol: string): VenueMarket;
+}
+
+export function indexMarkets(markets: Iterable<VenueMarket>): MarketIndex {
+  const bySymbol = new Map<string, VenueMarket>();
+  const byCcxt = new Map<string, VenueMarket>();
+  for (const m of markets) {
+    bySymbol.set(m.symbol, m);
+    byCcxt.set(m.ccxtSymbol, m);
+  }
+  const listed = (): string => [...bySymbol.keys()].join(', ') || 'none';
+  return {
+    bySymbol,
+    byCcxtSymbol: (s) => (s === undefined ? undefined : byCcxt.get(s)),
+    market(symbol) {
+      const m = bySymbol.get(symbol);
+      if (m === undefined) throw new HaltError(`symbol ${symbol} is not set up on this venue connection (set up: ${listed()}). Nothing was sent for it; add it to the run's symbols and restart.`);
+      return m;
+    },
+  };
 }

@@ -19,7 +19,8 @@ import {
 
 const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : 0);
 const str = (x: unknown): string | undefined => (typeof x === 'string' && x !== '' ? x : undefined);
-const field = (info: unknown, key: string): unknown => (info !== null && typeof info === 'object' ? (info as Record<string, unknown>)[key] : undefined);
+/** One key of a raw venue object (ccxt's `info`), or undefined when it is not an object. */
+export const field = (info: unknown, key: string): unknown => (info !== null && typeof info === 'object' ? (info as Record<string, unknown>)[key] : undefined);
 
 /** The client order id of a ccxt order or trade (Binance keeps it in info.c on the user stream). */
 export function clientIdOf(o: { clientOrderId?: string | undefined; info?: unknown }): ClientOrderId | undefined {

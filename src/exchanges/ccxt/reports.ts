@@ -17,49 +17,39 @@ import {
   type VenueReports,
 } from '../../engine/index.ts';
 import { isOrderNotFound } from './errors.ts';
-import type { VenueMarket } from './markets.ts';
-import { clientIdOf, fillReport, orderReport, positionReport } from './parse.ts';
+import { fetchByClientId } from './fetch-order.ts';
+import type { MarketIndex } from './markets.ts';
+import { clientIdOf, field, fillReport, orderReport, positionReport } from './parse.ts';
 import type { Requester } from './requester.ts';
 import type { OrderRecords } from './order-records.ts';
 
-const field = (o: unknown, k: string): unknown => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined);
 const decimal = (x: unknown): string | undefined => (typeof x === 'string' && /^-?\d+(\.\d+)?$/.test(x) ? x : typeof x === 'number' && Number.isFinite(x) ? formatFixed(fromNumber(x)) : undefined);
 
 export class CcxtReports implements VenueReports {
-  private readonly byCcxt = new Map<string, VenueMarket>();
-
   constructor(
     private readonly r: Requester,
-    private readonly markets: ReadonlyMap<string, VenueMarket>,
+    private readonly markets: MarketIndex,
     private readonly records: OrderRecords,
     private readonly settle: string,
-  ) {
-    for (const m of markets.values()) this.byCcxt.set(m.ccxtSymbol, m);
-  }
-
-  private market(symbol: Symbol): VenueMarket {
-    const m = this.markets.get(symbol);
-    if (m === undefined) throw new Error(`symbol ${symbol} is not set up on this venue`);
-    return m;
-  }
+  ) {}
 
   async openOrders(symbol?: Symbol): Promise<OrderStatusReport[]> {
-    const ccxtSymbol = symbol === undefined ? undefined : this.market(symbol).ccxtSymbol;
+    const ccxtSymbol = symbol === undefined ? undefined : this.markets.market(symbol).ccxtSymbol;
     const orders = await this.r.retrying(symbol === undefined ? 'fetchOpenOrdersAll' : 'fetchOpenOrders', (c) => c.fetchOpenOrders(ccxtSymbol));
     const out: OrderStatusReport[] = [];
     for (const o of orders) {
-      const m = this.byCcxt.get(o.symbol ?? '');
+      const m = this.markets.byCcxtSymbol(o.symbol);
       if (m !== undefined) out.push(orderReport(o, m.symbol));
     }
     return out;
   }
 
   async order(symbol: Symbol, id: ClientOrderId): Promise<OrderStatusReport | undefined> {
-    const m = this.market(symbol);
+    const m = this.markets.market(symbol);
     try {
-      return orderReport(await this.r.retrying('fetchOrder', (c) => c.fetchOrder('', m.ccxtSymbol, { origClientOrderId: id })), m.symbol);
+      return orderReport(await fetchByClientId(this.r, m, id), m.symbol);
     } catch (err) {
-      if (isOrderNotFound(err) || /does not exist|Unknown order/i.test((err as Error).message)) return undefined;
+      if (isOrderNotFound(err)) return undefined;
       throw err;
     }
   }
@@ -69,7 +59,7 @@ export class CcxtReports implements VenueReports {
    * the range is walked in 7-day windows, paging within each; at most the last 90 days.
    */
   async fills(symbol: Symbol, since: number): Promise<FillReport[]> {
-    const m = this.market(symbol);
+    const m = this.markets.market(symbol);
     const out: FillReport[] = [];
     const now = this.r.now();
     const WEEK = 7 * 86_400_000;
@@ -94,7 +84,7 @@ export class CcxtReports implements VenueReports {
     const list = await this.r.retrying('fetchPositions', (c) => c.fetchPositions());
     const out: PositionReport[] = [];
     for (const p of list) {
-      const m = this.byCcxt.get(p.symbol ?? '');
+      const m = this.markets.byCcxtSymbol(p.symbol);
       if (m === undefined) continue;
       const rep = positionReport(p, m.symbol, now);
       if (rep.qty !== 0) out.push(rep);
@@ -119,7 +109,7 @@ export class CcxtReports implements VenueReports {
   }
 
   async funding(symbol: Symbol, since: number): Promise<FundingReport[]> {
-    const m = this.market(symbol);
+    const m = this.markets.market(symbol);
     const rows = await this.r.retrying('fetchFundingHistory', (c) => c.fetchFundingHistory(m.ccxtSymbol, since));
     return rows.map((f) => ({
       id: String(f.id ?? field(f.info, 'tranId') ?? `${f.timestamp}`),

@@ -6,7 +6,7 @@
 import { RetryableError, type Clock, type ParityError, type Scheduler } from '../../engine/index.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
 import type { CcxtClient } from './client.ts';
-import { mapCcxtError } from './errors.ts';
+import { header, mapCcxtError } from './errors.ts';
 
 /** Request weights, Binance USD-M's (what ccxt charges per endpoint); other venues use them as a guide. */
 export const WEIGHTS = {
@@ -79,14 +79,9 @@ export class Requester {
   }
 
   private observeHeaders(): void {
-    const h = this.client.last_response_headers;
-    if (h === undefined) return;
-    for (const [k, v] of Object.entries(h)) {
-      if (k.toLowerCase() === 'x-mbx-used-weight-1m') {
-        const used = Number(v);
-        if (Number.isFinite(used)) this.limiter.observeVenueUsed(used);
-      }
-    }
+    const v = header(this.client.last_response_headers, 'x-mbx-used-weight-1m');
+    const used = v === undefined ? NaN : Number(v);
+    if (Number.isFinite(used)) this.limiter.observeVenueUsed(used);
   }
 }
 

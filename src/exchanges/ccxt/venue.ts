@@ -26,38 +26,39 @@ import {
 } from '../../engine/index.ts';
 import { crashpoint } from '../../persistence/crashpoints.ts';
 import { isDuplicateClientId, isOrderNotFound } from './errors.ts';
-import type { VenueMarket } from './markets.ts';
+import { fetchByClientId } from './fetch-order.ts';
+import type { MarketIndex, VenueMarket } from './markets.ts';
 import { OrderRecords, type OrderRecord } from './order-records.ts';
 import { clientIdOf, fillEvent, fillReport, orderReport, orderSnapshotEvents } from './parse.ts';
 import { backoffMs, type Requester } from './requester.ts';
 
 export interface CcxtVenueOptions {
   readonly requester: Requester;
-  readonly markets: ReadonlyMap<string, VenueMarket>;
+  readonly markets: MarketIndex;
   /** Attempts per order before giving up (each one preceded by a lookup). Default 5. */
   readonly maxAttempts?: number;
   /** The credentials or configuration are wrong: the runtime should halt. */
   readonly onHalt?: (e: HaltError) => void;
-  /** Just before an order request goes to ccxt, after the rate limiter let it through (latency measurements). */
+  /**
+   * Just before an order request goes to ccxt, after the rate limiter let it through (latency
+   * measurements): once per request actually sent, so a retried submit, cancel or modify reports each try.
+   */
   readonly onRequestOut?: (kind: 'submit' | 'cancel' | 'modify', id: ClientOrderId) => void;
 }
 
 export class CcxtVenue implements ExecutionPort {
   readonly records = new OrderRecords();
   private sink: VenueEventSink = () => undefined;
-  private readonly byCcxtSymbol = new Map<string, VenueMarket>();
   private readonly held = new Map<string, Trade[]>();
 
-  constructor(private readonly o: CcxtVenueOptions) {
-    for (const m of o.markets.values()) this.byCcxtSymbol.set(m.ccxtSymbol, m);
-  }
+  constructor(private readonly o: CcxtVenueOptions) {}
 
   connect(sink: VenueEventSink): void {
     this.sink = sink;
   }
 
   submit(cmd: SubmitOrder): void {
-    const market = this.o.markets.get(cmd.symbol);
+    const market = this.o.markets.bySymbol.get(cmd.symbol);
     const now = this.o.requester.now();
     if (market === undefined) {
       this.emit({ type: 'OrderRejected', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, reason: `symbol ${cmd.symbol} is not set up on this venue`, tsEvent: now, tsInit: now });
@@ -80,13 +81,14 @@ export class CcxtVenue implements ExecutionPort {
   }
 
   cancelAll(cmd: CancelAllOrders): void {
-    const markets = cmd.symbol === undefined ? [...this.o.markets.values()] : [this.o.markets.get(cmd.symbol)].filter((m): m is VenueMarket => m !== undefined);
+    const all = this.o.markets.bySymbol;
+    const markets = cmd.symbol === undefined ? [...all.values()] : [all.get(cmd.symbol)].filter((m): m is VenueMarket => m !== undefined);
     for (const m of markets) void this.cancelAllOn(m);
   }
 
   /** A user-stream order update (watchOrders). */
   onOrderUpdate(o: Order): void {
-    const market = this.byCcxtSymbol.get(o.symbol ?? '');
+    const market = this.o.markets.byCcxtSymbol(o.symbol);
     if (market === undefined) return;
     const report = orderReport(o, market.symbol);
     const rec = report.clientOrderId === undefined ? undefined : this.records.get(report.clientOrderId);
@@ -97,7 +99,7 @@ export class CcxtVenue implements ExecutionPort {
 
   /** A user-stream fill (watchMyTrades). A fill for an order not yet known is held until it is. */
   onTrade(t: Trade): void {
-    const market = this.byCcxtSymbol.get(t.symbol ?? '');
+    const market = this.o.markets.byCcxtSymbol(t.symbol);
     if (market === undefined) return;
     const cid = clientIdOf(t) ?? this.records.clientIdOfVenue(String(t.order));
     if (cid === undefined) {
@@ -143,15 +145,19 @@ export class CcxtVenue implements ExecutionPort {
       crashpoint('after-submit-sent'); // the venue has the order; nothing here knows it yet
       await this.applySnapshot(rec, order);
     } catch (err) {
-      if (isDuplicateClientId(err)) return this.lookupThenResend(rec, attempt);
+      if (isDuplicateClientId(err)) return this.lookupThenResend(rec, attempt + 1);
       this.onSubmitError(rec, attempt, err as ParityError);
     }
+  }
+
+  private get maxAttempts(): number {
+    return this.o.maxAttempts ?? 5;
   }
 
   private onSubmitError(rec: OrderRecord, attempt: number, e: ParityError): void {
     const now = this.o.requester.now();
     const { cmd } = rec;
-    if (e instanceof RetryableError && attempt < (this.o.maxAttempts ?? 5)) {
+    if (e instanceof RetryableError && attempt < this.maxAttempts) {
       // The order may or may not have reached the venue: look before sending again.
       void this.o.requester.sleep(backoffMs(attempt - 1, e.retryAfterMs)).then(() => this.lookupThenResend(rec, attempt + 1));
       return;
@@ -162,14 +168,19 @@ export class CcxtVenue implements ExecutionPort {
     if (e instanceof HaltError) this.o.onHalt?.(e);
   }
 
-  /** Asks the venue whether the order exists; sends it again only if it does not. */
+  /**
+   * Asks the venue whether the order exists; sends it again only if it does not. Bounded by
+   * maxAttempts: a venue that answers "duplicate client id" to the send and "not found" to the
+   * lookup (an order it no longer lists) would otherwise be asked forever.
+   */
   private async lookupThenResend(rec: OrderRecord, attempt: number): Promise<void> {
     try {
-      const order = await this.o.requester.call('fetchOrder', (c) => c.fetchOrder('', rec.market.ccxtSymbol, { origClientOrderId: rec.cmd.clientOrderId }));
-      await this.applySnapshot(rec, order);
+      await this.applySnapshot(rec, await fetchByClientId(this.o.requester, rec.market, rec.cmd.clientOrderId, false));
     } catch (err) {
-      if (isOrderNotFound(err)) return this.place(rec, attempt);
-      this.onSubmitError(rec, attempt, err as ParityError);
+      if (!isOrderNotFound(err)) return this.onSubmitError(rec, attempt, err as ParityError);
+      if (attempt <= this.maxAttempts) return this.place(rec, attempt);
+      const why = `the venue neither lists nor accepts client id ${rec.cmd.clientOrderId} after ${attempt - 1} attempts (${(err as Error).message}); nothing more was sent, check the venue's order history`;
+      this.onSubmitError(rec, attempt, new OrderRejectedError(why));
     }
   }
 
@@ -194,8 +205,10 @@ export class CcxtVenue implements ExecutionPort {
   private async cancelOne(rec: OrderRecord): Promise<void> {
     const { cmd, market } = rec;
     try {
-      this.o.onRequestOut?.('cancel', cmd.clientOrderId);
-      const order = await this.o.requester.retrying('cancelOrder', (c) => c.cancelOrder('', market.ccxtSymbol, { origClientOrderId: cmd.clientOrderId }));
+      const order = await this.o.requester.retrying('cancelOrder', (c) => {
+        this.o.onRequestOut?.('cancel', cmd.clientOrderId);
+        return c.cancelOrder('', market.ccxtSymbol, { origClientOrderId: cmd.clientOrderId });
+      });
       await this.applySnapshot(rec, order);
     } catch (err) {
       await this.afterFailedChange(rec, 'OrderCancelRejected', err);
@@ -208,8 +221,10 @@ export class CcxtVenue implements ExecutionPort {
     const price = m.price ?? cmd.price;
     const now = () => this.o.requester.now();
     try {
-      this.o.onRequestOut?.('modify', cmd.clientOrderId);
-      const order = await this.o.requester.retrying('editOrder', (c) => c.editOrder(rec.venueId ?? '', market.ccxtSymbol, cmd.orderType, cmd.side, qty, price, { origClientOrderId: cmd.clientOrderId }));
+      const order = await this.o.requester.retrying('editOrder', (c) => {
+        this.o.onRequestOut?.('modify', cmd.clientOrderId);
+        return c.editOrder(rec.venueId ?? '', market.ccxtSymbol, cmd.orderType, cmd.side, qty, price, { origClientOrderId: cmd.clientOrderId });
+      });
       const r = orderReport(order, market.symbol);
       const t = now();
       this.emit({ type: 'OrderUpdated', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, qty: r.qty || qty, ...(price === undefined ? {} : { price: r.price ?? price }), tsEvent: r.tsLast || t, tsInit: t });
@@ -224,12 +239,15 @@ export class CcxtVenue implements ExecutionPort {
     const reason = err instanceof Error ? err.message : String(err);
     this.emit({ type, clientOrderId: rec.cmd.clientOrderId, symbol: rec.cmd.symbol, reason, tsEvent: t, tsInit: t });
     if (err instanceof HaltError) this.o.onHalt?.(err);
-    if (!(err instanceof OrderRejectedError)) return;
+    if (err instanceof OrderRejectedError) await this.refresh(rec);
+  }
+
+  /** Asks the venue how one of our orders stands and applies the answer. */
+  private async refresh(rec: OrderRecord): Promise<void> {
     try {
-      const order = await this.o.requester.retrying('fetchOrder', (c) => c.fetchOrder('', rec.market.ccxtSymbol, { origClientOrderId: rec.cmd.clientOrderId }));
-      await this.applySnapshot(rec, order);
+      await this.applySnapshot(rec, await fetchByClientId(this.o.requester, rec.market, rec.cmd.clientOrderId));
     } catch {
-      // Unknown to the venue as well: the reconciliation loop settles it.
+      // Unknown to the venue as well, or unreachable: the reconciliation loop settles it.
     }
   }
 
@@ -240,14 +258,7 @@ export class CcxtVenue implements ExecutionPort {
       if (err instanceof HaltError) this.o.onHalt?.(err);
     }
     // The user stream reports each cancel; ask for the ones still in flight so none stays pending.
-    for (const rec of this.records.openOn(m.symbol)) {
-      try {
-        const order = await this.o.requester.retrying('fetchOrder', (c) => c.fetchOrder('', m.ccxtSymbol, { origClientOrderId: rec.cmd.clientOrderId }));
-        await this.applySnapshot(rec, order);
-      } catch {
-        // left to reconciliation
-      }
-    }
+    for (const rec of this.records.openOn(m.symbol)) await this.refresh(rec);
   }
 
   private emit(e: VenueEvent): void {

@@ -65,7 +65,7 @@ describe('market data without WebSocket: REST polling through the limiter', () =
   it('polls candles and emits each one once it has closed', async () => {
     const noWs = new Proxy(v.conn.client, { get: (t, k) => (k === 'has' ? { ...t.has, watchOHLCV: false, watchTrades: false, watchBidsAsks: false, watchMarkPrice: false } : Reflect.get(t, k)) }) as CcxtClient;
     const r = Object.create(v.conn.requester, { client: { value: noWs } }) as typeof v.conn.requester;
-    const md = new CcxtMarketData(r, v.conn.markets, () => undefined, 50);
+    const md = new CcxtMarketData(r, v.conn.marketIndex, () => undefined, 50);
     const got: MarketData[] = [];
     const before = v.lx.state().counters.requests['/fapi/v1/klines'] ?? 0;
     await md.subscribe({ symbols: [...v.conn.markets.values()].map((m) => m.symbol), barInterval: 300_000 }, (d) => got.push(d));
