@@ -42,7 +42,8 @@ const CLOSE_GRACE_MS = 1000;
 /** sun_path is 108 bytes on Linux, including the terminating NUL. */
 const MAX_SOCKET_PATH_BYTES = 107;
 
-const COMMANDS = ['status', 'pause', 'resume', 'flatten', 'halt', 'reconcile'] as const;
+/** What `parity ctl` can ask. */
+export const CTL_COMMANDS = ['status', 'pause', 'resume', 'flatten', 'halt', 'reconcile'] as const;
 
 /** Where a Parity using `stateDir` listens. */
 export function controlSocketPath(stateDir: string): string {
@@ -69,8 +70,8 @@ function parseRequest(line: string): CtlRequest | string {
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'the request must be a JSON object like {"cmd":"status"}';
   const { cmd, reason } = raw as { cmd?: unknown; reason?: unknown };
-  if (typeof cmd !== 'string' || !(COMMANDS as readonly string[]).includes(cmd)) {
-    return `unknown command ${JSON.stringify(cmd ?? null)}: expected one of ${COMMANDS.join(', ')}`;
+  if (typeof cmd !== 'string' || !(CTL_COMMANDS as readonly string[]).includes(cmd)) {
+    return `unknown command ${JSON.stringify(cmd ?? null)}: expected one of ${CTL_COMMANDS.join(', ')}`;
   }
   if (cmd === 'status' || cmd === 'reconcile') return { cmd };
   if (typeof reason !== 'string' || reason.trim() === '') return `${cmd} needs a reason: a non-empty "reason" string (it goes to the audit journal)`;

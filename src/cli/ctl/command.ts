@@ -7,12 +7,12 @@
  */
 import { Argument, type Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
-import { CtlError, sendControl, type CtlRequest, type CtlResponse } from '../../workstation/control-socket.ts';
+import { CTL_COMMANDS, CtlError, sendControl, type CtlRequest, type CtlResponse } from '../../workstation/control-socket.ts';
+import { fmtMoney as money, fmtPrice as price, fmtSigned as signed } from '../../ui/format.ts';
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { UserError } from '../errors.ts';
 
-const ACTIONS = ['status', 'pause', 'resume', 'flatten', 'halt', 'reconcile'] as const;
-type Action = (typeof ACTIONS)[number];
+type Action = (typeof CTL_COMMANDS)[number];
 
 const DEFAULT_PAUSE_REASON = 'operator pause via ctl';
 /** How many of the newest reconciliation diffs `status` shows. */
@@ -29,7 +29,7 @@ export function addCtlCommand(program: Command): void {
   program
     .command('ctl')
     .description('control a running headless Parity (parity run --no-ui) through its control socket')
-    .addArgument(new Argument('<action>', 'what to do').choices(ACTIONS))
+    .addArgument(new Argument('<action>', 'what to do').choices(CTL_COMMANDS))
     .option('--state-dir <dir>', 'state directory of the running Parity (default: stateDir from the config, else ./state)')
     .option('--reason <text>', 'why, for the audit journal: required for resume, flatten and halt (pause defaults to "operator pause via ctl")')
     .option('--json', 'print the raw response as one JSON line')
@@ -61,9 +61,6 @@ function requestFor(action: Action, reasonFlag: string | undefined): CtlRequest 
   throw new UserError(`parity ctl ${action} needs a reason for the audit journal: pass --reason "<why>", e.g. parity ctl ${action} --reason "funding spike"`, 2);
 }
 
-const money = (n: number): string => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const signed = (n: number): string => `${n >= 0 ? '+' : ''}${money(n)}`;
-const price = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 8 });
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
 /** The human summary of a snapshot: a few lines, no colour (it may go to a log or a pipe). */
