@@ -21,7 +21,7 @@ import {
   type Scheduler,
 } from '../../engine/index.ts';
 import { SimulatedVenue } from '../../paper/index.ts';
-import { connect, LOCAL_DEMO_CREDENTIALS, redact, resolveCredentials, type CcxtConnection, type Credentials } from '../../exchanges/ccxt/index.ts';
+import { connect, LOCAL_DEMO_CREDENTIALS, redactRecord, resolveCredentials, type CcxtConnection, type Credentials } from '../../exchanges/ccxt/index.ts';
 import { loadStrategy } from '../strategy-loader.ts';
 import { openStateDir } from '../../persistence/state-dir.ts';
 import { Reconciler } from '../../workstation/reconciler.ts';
@@ -75,7 +75,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   const credentials = credentialsFor(spec, deps.env);
   const listeners = new Listeners();
   const log = (r: Record<string, unknown>): void => {
-    const clean = JSON.parse(redact(JSON.stringify(r), credentials)) as Record<string, unknown>;
+    const clean = redactRecord(r, credentials);
     io.log(clean);
     listeners.log(clean);
   };

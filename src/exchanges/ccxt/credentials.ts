@@ -56,10 +56,20 @@ export function resolveCredentials(keyFile: string | undefined, env: NodeJS.Proc
 /** The local exchange's public demo key: not a secret, and masking the word "local" would garble logs. */
 export const LOCAL_DEMO_CREDENTIALS: Credentials = { apiKey: 'local', secret: 'local' };
 
+/** Real secrets to mask: none without keys, or with the local exchange's public demo key. */
+function secretsIn(c: Credentials | undefined): c is Credentials {
+  return c !== undefined && c !== LOCAL_DEMO_CREDENTIALS;
+}
+
 /** Masks every occurrence of the secrets in a text (logs, error messages). */
 export function redact(text: string, c: Credentials | undefined): string {
-  if (c === undefined || c === LOCAL_DEMO_CREDENTIALS) return text;
+  if (!secretsIn(c)) return text;
   let out = text;
   for (const s of [c.secret, c.apiKey]) if (s.length >= 4) out = out.split(s).join('***');
   return out;
+}
+
+/** A log record with the secrets masked anywhere inside it; the record itself when there are none. */
+export function redactRecord(r: Record<string, unknown>, c: Credentials | undefined): Record<string, unknown> {
+  return secretsIn(c) ? (JSON.parse(redact(JSON.stringify(r), c)) as Record<string, unknown>) : r;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HaltError, OrderRejectedError, RetryableError, type MarketData } from '../../../src/engine/index.ts';
-import { CcxtMarketData, mapCcxtError, readKeyFile, redact, resolveCredentials, type CcxtClient } from '../../../src/exchanges/ccxt/index.ts';
+import { CcxtMarketData, LOCAL_DEMO_CREDENTIALS, mapCcxtError, readKeyFile, redact, redactRecord, resolveCredentials, type CcxtClient } from '../../../src/exchanges/ccxt/index.ts';
 import { localVenue, settle, type LocalVenue } from '../../kit/local-venue.ts';
 
 describe('ccxt error mapping', () => {
@@ -52,6 +52,12 @@ describe('credentials', () => {
   });
   it('masks the secrets in any text', () => {
     expect(redact('signed with SECRET456 for KEY123', { apiKey: 'KEY123', secret: 'SECRET456' })).toBe('signed with *** for ***');
+  });
+  it('masks the secrets anywhere in a log record, and leaves records alone when there are none', () => {
+    const r = { kind: 'halt', message: 'key KEY123 refused', details: { url: 'https://x/?signature=SECRET456' } };
+    expect(redactRecord(r, { apiKey: 'KEY123', secret: 'SECRET456' })).toEqual({ kind: 'halt', message: 'key *** refused', details: { url: 'https://x/?signature=***' } });
+    expect(redactRecord(r, undefined)).toBe(r);
+    expect(redactRecord(r, LOCAL_DEMO_CREDENTIALS)).toBe(r);
   });
 });
 
