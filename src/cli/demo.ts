@@ -13,8 +13,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { UserError } from './errors.ts';
-import { numberOption } from './options.ts';
-import { NO_TTY, runSession } from './run/command.ts';
+import { numberOption, requireTerminal } from './options.ts';
+import { runSession } from './run/command.ts';
 import { buildRunSpec } from './run/spec.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/parity.js', import.meta.url));
@@ -57,7 +57,7 @@ export function addDemoCommand(program: Command): void {
         return;
       }
       const ui = flags.ui !== false;
-      if (ui && !(process.stdout.isTTY === true && process.stdin.isTTY === true)) throw new UserError(NO_TTY.replace('parity run', 'parity demo'), 2);
+      if (ui) requireTerminal('parity demo');
       const { url, child } = await startExchangeChild(flags.speed ?? 300);
       try {
         const spec = buildRunSpec(

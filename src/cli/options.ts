@@ -1,5 +1,7 @@
 /** Option value parsers for commander: each rejects bad input with a message naming what is allowed. */
 import { InvalidArgumentError } from 'commander';
+import { parseDateArg } from '../data/index.ts';
+import { intervalOf } from '../exchanges/ccxt/timeframes.ts';
 import { UserError } from './errors.ts';
 
 export function numberOption(what: { min?: number; max?: number; int?: boolean; gt?: number } = {}): (v: string) => number {
@@ -38,4 +40,31 @@ export function parseParams(list: readonly string[] | undefined): Record<string,
     out[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
   }
   return out;
+}
+
+/** A `--from`/`--to` date flag as epoch ms (undefined when not given). */
+export function dateFlag(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const t = parseDateArg(text);
+  if (Number.isNaN(t)) throw new UserError(`${flag} ${text}: not a date; use YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC) or epoch ms`);
+  return t;
+}
+
+/** A `--timeframe` flag (1m, 5m, 1h, ...) as its length in ms; default 1m. */
+export function timeframeFlag(text: string | undefined): number {
+  try {
+    return intervalOf(text ?? '1m');
+  } catch (err) {
+    throw new UserError(`--timeframe: ${(err as Error).message}`);
+  }
+}
+
+/** The workstation screen needs a terminal: without one, say how to run headless (exit 2). */
+export function requireTerminal(command: string): void {
+  if (process.stdout.isTTY === true && process.stdin.isTTY === true) return;
+  throw new UserError(
+    `${command} shows its workstation screen on a terminal, and this is not one (stdin/stdout are not a TTY). ` +
+      'To run without a screen (systemd, a pipe, CI) add --no-ui: logs go to stdout as JSON lines, and `parity ctl` drives it.',
+    2,
+  );
 }

@@ -7,10 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { RiskLimits } from '../../engine/index.ts';
 import type { VenueModels } from '../../paper/index.ts';
 import { buildModels, seedOf, type SimFlags } from '../sim-options.ts';
-import { parseDateArg } from '../../data/index.ts';
 import { riskLimitsOf, type Config } from '../../config/config.ts';
 import { UserError } from '../errors.ts';
-import { parseParams } from '../options.ts';
+import { dateFlag, parseParams } from '../options.ts';
 
 export interface DataRef {
   readonly symbol: string;
@@ -71,13 +70,6 @@ function parseRef(text: string, fallbackSymbol: string | undefined, what: string
   return { symbol: symbol.toUpperCase(), path: resolve(text) };
 }
 
-function parseDate(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const t = parseDateArg(text);
-  if (Number.isNaN(t)) throw new UserError(`${flag} ${text}: not a date; use YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC) or epoch ms`);
-  return t;
-}
-
 export function buildSpec(flags: BacktestFlags, config: Config): BacktestSpec {
   const bt = config.backtest ?? {};
   const strategy = flags.strategy ?? 'sma-cross';
@@ -98,8 +90,8 @@ export function buildSpec(flags: BacktestFlags, config: Config): BacktestSpec {
   const marketText = flags.market ?? bt.market ?? (funding.length > 0 ? 'perp' : 'spot');
   if (marketText !== 'spot' && marketText !== 'perp') throw new UserError(`--market ${marketText}: expected spot or perp`);
   if (marketText === 'spot' && funding.length > 0) throw new UserError('funding only applies to perpetuals: drop --funding or use --market perp');
-  const from = parseDate(flags.from, '--from');
-  const to = parseDate(flags.to, '--to');
+  const from = dateFlag(flags.from, '--from');
+  const to = dateFlag(flags.to, '--to');
   if (from !== undefined && to !== undefined && to <= from) throw new UserError(`--to (${flags.to}) must be after --from (${flags.from})`);
   const leverage = flags.leverage ?? bt.leverage ?? 1;
   if (marketText === 'spot' && leverage !== 1) throw new UserError('--leverage only applies to --market perp');

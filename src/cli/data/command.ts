@@ -2,9 +2,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createRng, LiveClock } from '../../engine/index.ts';
-import { intervalOf } from '../../exchanges/ccxt/timeframes.ts';
-import { parseDateArg } from '../../data/index.ts';
 import { UserError } from '../errors.ts';
+import { dateFlag, timeframeFlag } from '../options.ts';
 import { nodeScheduler } from '../node-scheduler.ts';
 import { progressBar } from '../progress.ts';
 
@@ -18,13 +17,6 @@ interface Flags {
   readonly out?: string;
   readonly funding?: boolean;
   readonly keyFile?: string;
-}
-
-function date(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const t = parseDateArg(text);
-  if (Number.isNaN(t)) throw new UserError(`${flag} ${text}: not a date; use YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC) or epoch ms`);
-  return t;
 }
 
 export function addDataCommand(program: Command): void {
@@ -44,14 +36,9 @@ export function addDataCommand(program: Command): void {
     .action(async (f: Flags) => {
       if (f.exchange === undefined) throw new UserError('--exchange is required');
       if (f.symbol === undefined) throw new UserError('--symbol is required');
-      const from = date(f.from, '--from');
+      const from = dateFlag(f.from, '--from');
       if (from === undefined) throw new UserError('--from is required');
-      let interval: number;
-      try {
-        interval = intervalOf(f.timeframe ?? '1m');
-      } catch (err) {
-        throw new UserError(`--timeframe: ${(err as Error).message}`);
-      }
+      const interval = timeframeFlag(f.timeframe);
       if (f.exchange === 'local' && f.exchangeUrl === undefined) throw new UserError('--exchange local needs --exchange-url');
       const { connect, resolveCredentials } = await import('../../exchanges/ccxt/index.ts'); // ccxt loads only when needed
       const { fetchCandles, fetchFunding } = await import('./fetch.ts');
@@ -70,7 +57,7 @@ export function addDataCommand(program: Command): void {
         await conn.timeSync.measure().catch(() => undefined);
         const m = [...conn.markets.values()][0];
         if (m === undefined) throw new UserError(`symbol ${f.symbol} not found`);
-        const to = date(f.to, '--to') ?? Infinity;
+        const to = dateFlag(f.to, '--to') ?? Infinity;
         const dir = join(f.out ?? 'data/fetched', f.exchange);
         const tf = f.timeframe ?? '1m';
         const bar = progressBar(`${m.symbol} ${tf}`);

@@ -7,9 +7,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import { nodeScheduler } from '../node-scheduler.ts';
-import { collect, numberOption } from '../options.ts';
+import { collect, numberOption, requireTerminal } from '../options.ts';
 import { addSimOptions } from '../sim-options.ts';
-import { UserError } from '../errors.ts';
 import type { Session } from './session.ts';
 import { buildRunSpec, type RunFlags } from './spec.ts';
 import { fileLog, stdoutLog } from './logs.ts';
@@ -19,10 +18,6 @@ interface Flags extends RunFlags {
   /** commander's --no-ui. */
   readonly ui?: boolean;
 }
-
-export const NO_TTY =
-  'parity run shows its workstation screen on a terminal, and this is not one (stdin/stdout are not a TTY). ' +
-  'To run without a screen (systemd, a pipe, CI) add --no-ui: logs go to stdout as JSON lines, and `parity ctl` drives it.';
 
 export function addRunCommand(program: Command): void {
   const cmd = program
@@ -48,7 +43,7 @@ export function addRunCommand(program: Command): void {
     const config = loadConfig(flags.config);
     const spec = buildRunSpec(flags, config);
     const ui = flags.ui !== false;
-    if (ui && !(process.stdout.isTTY === true && process.stdin.isTTY === true)) throw new UserError(NO_TTY, 2);
+    if (ui) requireTerminal('parity run');
     await runSession(spec, ui);
   });
 }

@@ -3,9 +3,8 @@ import { riskLimitsOf, type Config } from '../../config/config.ts';
 import { DEFAULT_POLICY, type ReconPolicy, type RiskLimits } from '../../engine/index.ts';
 import { DEFAULT_CADENCE, type Cadence } from '../../workstation/reconciler.ts';
 import type { VenueModels } from '../../paper/index.ts';
-import { intervalOf } from '../../exchanges/ccxt/timeframes.ts';
 import { UserError } from '../errors.ts';
-import { parseParams } from '../options.ts';
+import { parseParams, timeframeFlag } from '../options.ts';
 import { buildModels, seedOf, type SimFlags } from '../sim-options.ts';
 
 export type RunMode = 'paper' | 'live';
@@ -64,12 +63,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
   const symbols = (flags.symbol ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
   if (symbols.length === 0) throw new UserError('--symbol is required (e.g. --symbol BTCUSDT); repeat it for several');
   if (exchange === 'local' && flags.exchangeUrl === undefined) throw new UserError('--exchange local needs --exchange-url http://127.0.0.1:PORT (start one with: parity exchange serve)');
-  let barInterval: number;
-  try {
-    barInterval = intervalOf(flags.timeframe ?? '1m');
-  } catch (err) {
-    throw new UserError(`--timeframe: ${(err as Error).message}`);
-  }
+  const barInterval = timeframeFlag(flags.timeframe);
   const feed = new Set((flags.feed ?? 'bars,quotes').split(',').map((s) => s.trim()));
   for (const f of feed) if (!['bars', 'trades', 'quotes'].includes(f)) throw new UserError(`--feed ${f}: expected a list of bars, trades, quotes`);
   const strategy = flags.strategy ?? 'sma-cross';
