@@ -9,7 +9,7 @@
  *   non-empty reason, which goes into the command and so into the audit journal;
  * - after quit is sent nothing else is accepted.
  */
-import type { OperatorCommand, StrategyState } from '../workstation/model.ts';
+import { setByOperator, type OperatorCommand, type StrategyState } from '../workstation/model.ts';
 import type { KeyPress } from './keys.ts';
 import { cyclePane, paneForKey, type PaneId } from './panes.ts';
 
@@ -61,10 +61,7 @@ export const MAX_REASON = 60;
 
 export const initialUi: UiState = { pane: 'positions', help: false, prompt: undefined, exiting: false, zoom: false };
 
-/** Whether the current state was set by the operator (its reason says so), not by the engine. */
-export function setByOperator(reason: string): boolean {
-  return reason.trim().toLowerCase().startsWith('operator');
-}
+export { setByOperator };
 
 const flash = (text: string, tone: FlashTone = 'info'): Effect => ({ type: 'flash', text, tone });
 

@@ -156,3 +156,8 @@ export interface Workstation {
   subscribe(listener: () => void): () => void;
   send(cmd: OperatorCommand): Promise<CommandResult>;
 }
+
+/** Whether a trading state was set by the operator (its reason says so), not by the engine. */
+export function setByOperator(reason: string): boolean {
+  return reason.trim().toLowerCase().startsWith('operator');
+}

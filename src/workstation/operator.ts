@@ -14,7 +14,7 @@
  * reconcile resolves when the reconciliation is done.
  */
 import { defineStrategy, type ClientOrderId, type Kernel, type StrategyContext, type Symbol } from '../engine/index.ts';
-import type { CommandResult, OperatorCommand } from './model.ts';
+import { setByOperator, type CommandResult, type OperatorCommand } from './model.ts';
 import type { ReconOutcome } from './reconciler.ts';
 
 /** Orders the operator places (flatten) are this pseudo-strategy's: ids P-operator-N, journaled like any. */
@@ -61,7 +61,7 @@ async function waitUntil(done: () => boolean, ms: number): Promise<void> {
 
 function operatorReason(what: string, reason: string): string {
   const r = reason.trim();
-  return r.toLowerCase().startsWith('operator') ? r : `operator ${what}: ${r}`;
+  return setByOperator(r) ? r : `operator ${what}: ${r}`;
 }
 
 export class OperatorDesk {
