@@ -1,10 +1,11 @@
 /** What the benchmarks share: one backtest over a series, percentiles, a local exchange replaying the real L2 recording. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BarFeed, createRng, fromNumber, runBacktest, type AnyStrategyDefinition, type BacktestResult, type BarSeries, type Params } from '../src/engine/index.ts';
 import { SimulatedVenue, type VenueModels } from '../src/paper/index.ts';
 import { resolveInstrument } from '../src/data/index.ts';
+import { startExchangeChild } from '../src/cli/demo.ts';
 
 export const BTC_1M = new URL('../data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', import.meta.url).pathname;
 
@@ -35,11 +36,6 @@ export const L2_RECORDED = { trades: 21_313, seconds: 346 } as const;
 /** `parity exchange serve` as a child replaying the BTCUSDT L2 recording at `speed`; resolves with its URL. */
 export async function startReplayExchange(speed: number): Promise<{ child: ChildProcess; url: string; t0: number }> {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const child = spawn(process.execPath, ['bin/parity.js', 'exchange', 'serve', '--port', '0', '--speed', String(speed), '--l2', `BTCUSDT=${L2_BTCUSDT}`], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    rl.once('line', (l) => resolve(l.trim())); // the interface keeps reading (draining) the event lines after this one
-    child.once('exit', (c) => reject(new Error(`local exchange exited (${c})`)));
-  });
+  const { child, url } = await startExchangeChild(speed, ['--l2', `BTCUSDT=${join(root, L2_BTCUSDT)}`]);
   return { child, url, t0: performance.now() };
 }

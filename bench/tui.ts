@@ -189,20 +189,16 @@ function span(reps: readonly Rep[], from: (r: Rep) => number, to: (r: Rep) => nu
 
 export async function benchTui(targetPerSec = 2000, rounds = 2): Promise<Record<string, number | string>> {
   const speed = Math.round(targetPerSec / (RECORDED_TRADES / RECORDED_S));
-  // Read once, when Ink and chalk load: in "CI" Ink writes only the last frame, and without a
-  // color terminal chalk drops the styling a real terminal receives. Restored at once.
+  // Read once, when chalk loads: without a color terminal chalk drops the styling a real terminal
+  // receives (loadUi hides CI from Ink itself). Restored at once.
   // React picks its build when first loaded: the production one, as bin/parity.js sets (override with NODE_ENV=development to compare).
   process.env['NODE_ENV'] ??= 'production';
   const reactBuild = process.env['NODE_ENV'] === 'production' ? 'production (as bin/parity.js runs)' : `development (NODE_ENV ${process.env['NODE_ENV']})`;
-  const saved = { ...process.env };
-  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[k];
+  const forceColor = process.env['FORCE_COLOR'];
   process.env['FORCE_COLOR'] ??= '1';
   const ui: Ui = await (await import('../src/ui/load.ts')).loadUi();
   const { DEFAULT_FPS } = await import('../src/ui/use-throttled-snapshot.ts');
-  for (const k of ['CI', 'CONTINUOUS_INTEGRATION', 'FORCE_COLOR']) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  if (forceColor === undefined) delete process.env['FORCE_COLOR'];
   const devNull = openSync('/dev/null', 'w');
   const keyWorker = new Worker(
     `const { parentPort } = require('node:worker_threads');

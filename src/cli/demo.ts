@@ -27,9 +27,12 @@ interface DemoFlags {
   readonly backtest?: boolean;
 }
 
-/** Starts `parity exchange serve` as a child; resolves with its URL. */
-export function startExchangeChild(speed: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, 'exchange', 'serve', '--port', '0', '--speed', String(speed), '--balance', '10000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `parity exchange serve` as a child (on a free port, at `speed`, with `args` added: by
+ * default the demo's 10,000 USDT account); resolves with its URL. It dies with this process.
+ */
+export function startExchangeChild(speed: number, args: readonly string[] = ['--balance', '10000']): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [BIN, 'exchange', 'serve', '--port', '0', '--speed', String(speed), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const kill = (): void => void child.kill('SIGTERM');
   process.once('exit', kill);
   child.once('exit', () => process.off('exit', kill));
