@@ -10,7 +10,7 @@ import type { OrderAdopted } from './events.ts';
 import { adoptBalance, adoptPosition, applyFill, applyFunding, createLedger, type Ledger, type Position } from './ledger.ts';
 import { applyOrderEvent, createOrder, type Order } from './order.ts';
 import type { TradingState } from './risk-gate.ts';
-import { venueOrderId, type ClientOrderId } from './ids.ts';
+import { parseClientOrderId, venueOrderId, type ClientOrderId } from './ids.ts';
 
 export const ENGINE_STATE_VERSION = 1;
 
@@ -83,14 +83,6 @@ export function initialState(currency: string, startingCash: string): EngineStat
     stateReason: '',
     fundingIds: [],
   };
-}
-
-const ID_SEQ = /^P-(.+)-(\d+)$/;
-
-/** The strategy tag and sequence number inside one of our client order ids, if it is one. */
-export function parseClientOrderId(id: string): { tag: string; seq: number } | undefined {
-  const m = ID_SEQ.exec(id);
-  return m === null ? undefined : { tag: m[1] as string, seq: Number(m[2]) };
 }
 
 /**

@@ -29,6 +29,28 @@ export const symbol = (s: string): Symbol => s as Symbol;
  * Fits Binance's `newClientOrderId` rule `^[.A-Z:/a-z0-9_-]{1,36}$`.
  */
 export function makeClientOrderId(strategy: StrategyId, seq: number): ClientOrderId {
-  const tag = strategy.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 20) || 'S';
-  return `P-${tag}-${seq}` as ClientOrderId;
+  return `${orderIdPrefix(strategy)}${seq}` as ClientOrderId;
+}
+
+/** What every client order id of a strategy starts with ("P-<tag>-"). */
+export function orderIdPrefix(strategy: StrategyId): string {
+  return `P-${strategy.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 20) || 'S'}-`;
+}
+
+const OWN_ID = /^P-(.+)-(\d+)$/;
+
+/** The prefix and sequence number inside one of our client order ids; undefined for any other id. */
+export function parseClientOrderId(id: string): { prefix: string; seq: number } | undefined {
+  const m = OWN_ID.exec(id);
+  return m === null ? undefined : { prefix: `P-${m[1] as string}-`, seq: Number(m[2]) };
+}
+
+/** Whether a venue's client order id is one Parity made (not an order placed by hand). */
+export function isOwnOrderId(id: string | undefined): boolean {
+  return id !== undefined && OWN_ID.test(id);
+}
+
+/** The id an order gets here when the venue reports it without a client order id (placed by hand). */
+export function externalOrderId(venueId: string): ClientOrderId {
+  return `ext-${venueId}` as ClientOrderId;
 }

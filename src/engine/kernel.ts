@@ -9,8 +9,8 @@
  */
 import type { TradingCommand } from './commands.ts';
 import type { EngineEvent, FundingPaid, OrderAdopted, ReconciliationDiff, StrategyFaulted, TimerFired, VenueEvent } from './events.ts';
-import { clientOrderId, makeClientOrderId, strategyId as toStrategyId, type ClientOrderId, type StrategyId, type Symbol } from './ids.ts';
-import { ENGINE_STATE_VERSION, ledgerFromJSON, ledgerToJSON, orderFromAdopted, parseClientOrderId, type EngineState } from './engine-state.ts';
+import { externalOrderId, orderIdPrefix, parseClientOrderId, strategyId as toStrategyId, type ClientOrderId, type StrategyId, type Symbol } from './ids.ts';
+import { ENGINE_STATE_VERSION, ledgerFromJSON, ledgerToJSON, orderFromAdopted, type EngineState } from './engine-state.ts';
 import { formatFixed } from './fixed.ts';
 import type { OrderStatusReport } from './reports.ts';
 import { OrderManager, type OrderManagerOptions } from './order-manager.ts';
@@ -250,10 +250,10 @@ export class Kernel {
 
   /** Takes an order we did not know (by hand, or sent just before a crash) from the venue's report. */
   adoptOrder(r: OrderStatusReport): void {
-    const id = r.clientOrderId ?? clientOrderId(`ext-${r.venueOrderId}`);
+    const id = r.clientOrderId ?? externalOrderId(r.venueOrderId);
     if (this.orders.get(id) !== undefined) return;
     const parsed = parseClientOrderId(id);
-    const owner = parsed !== undefined ? this.strategies.slots.find((s) => makeClientOrderId(s.id, 0).slice(0, -1) === `P-${parsed.tag}-`)?.id : undefined;
+    const owner = parsed !== undefined ? this.strategies.slots.find((s) => orderIdPrefix(s.id) === parsed.prefix)?.id : undefined;
     const m: OrderAdopted = {
       type: 'OrderAdopted',
       clientOrderId: id,

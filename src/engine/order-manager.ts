@@ -5,7 +5,7 @@
  */
 import type { SubmitOrder } from './commands.ts';
 import type { OrderEvent } from './events.ts';
-import { makeClientOrderId, type ClientOrderId, type StrategyId } from './ids.ts';
+import { orderIdPrefix, type ClientOrderId, type StrategyId } from './ids.ts';
 import { applyOrderEvent, createOrder, type ApplyOutcome, type Order } from './order.ts';
 import { isOpen } from './order-state.ts';
 
@@ -33,7 +33,7 @@ export class OrderManager {
   nextId(strategy: StrategyId): ClientOrderId {
     let s = this.seqs.get(strategy);
     if (s === undefined) {
-      s = { seq: 0, prefix: makeClientOrderId(strategy, 0).slice(0, -1), reserved: this.o.reserve === undefined ? Infinity : 0 };
+      s = { seq: 0, prefix: orderIdPrefix(strategy), reserved: this.o.reserve === undefined ? Infinity : 0 };
       this.seqs.set(strategy, s);
     }
     s.seq++;
@@ -59,7 +59,7 @@ export class OrderManager {
     }
     for (const [id, seq] of Object.entries(seqs)) {
       const sid = id as StrategyId;
-      this.seqs.set(sid, { seq, prefix: makeClientOrderId(sid, 0).slice(0, -1), reserved: this.o.reserve === undefined ? Infinity : seq });
+      this.seqs.set(sid, { seq, prefix: orderIdPrefix(sid), reserved: this.o.reserve === undefined ? Infinity : seq });
     }
   }
 

@@ -9,7 +9,7 @@
  * Two passes: orders, fills and funding first; positions and the balance only once those are
  * settled, so they are compared after every explainable difference has been explained.
  */
-import type { ClientOrderId, Symbol, TradeId } from './ids.ts';
+import { externalOrderId, isOwnOrderId, type ClientOrderId, type Symbol, type TradeId } from './ids.ts';
 import type { Order } from './order.ts';
 import { abs, formatFixed, fromNumber, parseFixed } from './fixed.ts';
 import { isOpen } from './order-state.ts';
@@ -139,13 +139,13 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
   for (const r of dedupe(venue.openOrders)) {
     const o = known(r);
     if (o === undefined) {
-      const ours = r.clientOrderId?.startsWith('P-') === true;
+      const ours = isOwnOrderId(r.clientOrderId);
       const what = `${ours ? 'our' : 'an outside'} order ${r.clientOrderId ?? r.venueOrderId} (${r.side} ${r.qty} ${r.symbol}${r.price === undefined ? '' : ` @ ${r.price}`}) is open at the venue but unknown here`;
       if (policy.unknownOrder === 'adopt') {
         diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: r.symbol, message: what, resolution: 'adopted' });
         actions.push({ type: 'adopt-order', report: r });
         handled.add(r.venueOrderId);
-        if (r.filledQty > 0) for (const f of fillsOf.get(r.venueOrderId) ?? []) actions.push({ type: 'apply-fill', fill: { ...f, clientOrderId: r.clientOrderId ?? (`ext-${r.venueOrderId}` as ClientOrderId) } });
+        if (r.filledQty > 0) for (const f of fillsOf.get(r.venueOrderId) ?? []) actions.push({ type: 'apply-fill', fill: { ...f, clientOrderId: r.clientOrderId ?? externalOrderId(r.venueOrderId) } });
       } else if (policy.unknownOrder === 'cancel') {
         diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: r.symbol, message: what, resolution: 'canceling' });
         actions.push({ type: 'cancel-at-venue', report: r });
@@ -192,7 +192,7 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
     }
     if (first === undefined || venue.openOrders.some((r) => r.venueOrderId === venueId)) continue; // open ones: handled above
     const qty = list.reduce((s, f) => s + f.qty, 0);
-    const id = first.clientOrderId ?? (`ext-${venueId}` as ClientOrderId);
+    const id = first.clientOrderId ?? externalOrderId(venueId);
     diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: first.symbol, message: `${list.length} fill(s) (${first.side} ${round(qty)} ${first.symbol}) of an order unknown here (${id}): placed outside Parity, or sent just before a crash`, resolution: 'adopted' });
     actions.push({ type: 'adopt-order', report: { venueOrderId: first.venueOrderId, clientOrderId: id, symbol: first.symbol, side: first.side, orderType: 'market', qty: round(qty), filledQty: 0, avgPx: 0, status: 'filled', reduceOnly: false, tsLast: first.ts } });
     for (const f of list.sort((a, b) => a.ts - b.ts)) actions.push({ type: 'apply-fill', fill: { ...f, clientOrderId: id } });

@@ -9,6 +9,7 @@ import {
   DEFAULT_POLICY,
   formatFixed,
   reconcile,
+  externalOrderId,
   type ClientOrderId,
   type Diff,
   type Kernel,
@@ -168,7 +169,7 @@ export class Reconciler {
           break;
         case 'cancel-at-venue': {
           k.adoptOrder(a.report);
-          const id = a.report.clientOrderId ?? (`ext-${a.report.venueOrderId}` as ClientOrderId);
+          const id = a.report.clientOrderId ?? externalOrderId(a.report.venueOrderId);
           const o = k.orders.get(id);
           if (o !== undefined) k.command({ type: 'CancelOrder', strategyId: o.strategyId, clientOrderId: id, symbol: o.symbol, tsInit: now });
           break;
