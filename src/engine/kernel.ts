@@ -31,6 +31,21 @@ export type LoggedMessage = TradingCommand | EngineEvent;
 
 type QueueItem = TradingCommand | VenueEvent | TimerFired;
 
+/** The account a kernel keeps (and a simulated venue mirrors): what the market, books and limits are. */
+export interface AccountSetup {
+  readonly instruments: readonly Instrument[];
+  readonly currency: string;
+  readonly startingCash: Fixed;
+  readonly accountType: AccountType;
+  readonly leverage: number;
+  readonly limits: Partial<RiskLimits>;
+}
+
+/** Just the account fields of `o` (for options objects that carry more). */
+export function accountOf(o: AccountSetup): AccountSetup {
+  return { instruments: o.instruments, currency: o.currency, startingCash: o.startingCash, accountType: o.accountType, leverage: o.leverage, limits: o.limits };
+}
+
 export interface KernelOptions {
   readonly clock: Clock;
   readonly instruments: readonly Instrument[];

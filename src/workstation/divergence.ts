@@ -9,19 +9,18 @@
  * (live minus model, bps; positive = live paid more than the model assumed).
  */
 import {
+  accountOf,
   createRng,
   Kernel,
   LiveRuntime,
   SimClock,
+  type AccountSetup,
   type AnyStrategyDefinition,
   type Bar,
   type EngineState,
-  type Fixed,
-  type Instrument,
   type LoggedMessage,
   type MarketData,
   type Params,
-  type RiskLimits,
   type Scheduler,
   type Symbol,
 } from '../engine/index.ts';
@@ -58,13 +57,8 @@ export class SlippageTally {
   }
 }
 
-export interface ShadowOptions {
-  readonly instruments: readonly Instrument[];
-  readonly currency: string;
-  readonly startingCash: Fixed;
-  readonly accountType: 'cash' | 'margin';
-  readonly leverage: number;
-  readonly limits: Partial<RiskLimits>;
+/** The live session's account, models and strategy: the shadow runs the same on the same data. */
+export interface ShadowOptions extends AccountSetup {
   readonly models: VenueModels;
   readonly seed: number;
   readonly definition: AnyStrategyDefinition;
@@ -89,19 +83,14 @@ export class ShadowBacktest {
     this.clock = new SimClock(t0);
     let tally: SlippageTally | undefined;
     this.kernel = new Kernel({
+      ...accountOf(o),
       clock: this.clock,
-      instruments: o.instruments,
-      currency: o.currency,
-      startingCash: o.startingCash,
-      accountType: o.accountType,
-      leverage: o.leverage,
-      limits: o.limits,
       restore: { ...o.start, orders: [], seqs: {}, tradingState: 'active', stateReason: '' },
       onMessage: (m) => tally?.onMessage(m),
       onFault: (f) => (this.failed = `the shadow strategy stopped: ${f.message}`),
     });
     this.slip = tally = new SlippageTally((s) => this.kernel.portfolio.lastPrice(s));
-    const venue = new SimulatedVenue({ instruments: o.instruments, clock: this.clock, rng: createRng(o.seed).fork(), models: o.models, currency: o.currency, startingCash: o.startingCash, accountType: o.accountType, leverage: o.leverage });
+    const venue = new SimulatedVenue({ ...accountOf(o), clock: this.clock, rng: createRng(o.seed).fork(), models: o.models });
     venue.account.seed(this.kernel.portfolio.ledger);
     this.runtime = new LiveRuntime(this.kernel, venue, DATA_DRIVEN);
     const state = structuredClone(o.start.strategies[o.definition.name] ?? {});

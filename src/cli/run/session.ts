@@ -15,6 +15,7 @@ import {
   parseFixed,
   formatFixed,
   resolveParams,
+  type AccountSetup,
   type Bar,
   type Clock,
   type LoggedMessage,
@@ -126,17 +127,13 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   if (live && fresh) startingCash = parseFixed((await conn.reports.balances()).find((b) => b.currency === conn.settle)?.total ?? '0');
   sd.journal.append({ k: 'start', at: wall.now(), mode: spec.mode, venue: spec.exchange });
 
+  const account: AccountSetup = { instruments, currency: conn.settle, startingCash, accountType, leverage: spec.leverage, limits: spec.limits };
   let runtime: LiveRuntime | undefined;
   const journal = sd.journal.sink((err) => queueMicrotask(() => halt(`the journal cannot be written: ${err.message}`)));
   const journalStop = (reason: string): void => journal({ k: 'stop', at: wall.now(), reason });
   const kernel = new Kernel({
     clock,
-    instruments,
-    currency: conn.settle,
-    startingCash,
-    accountType,
-    leverage: spec.leverage,
-    limits: spec.limits,
+    ...account,
     ...(restored === undefined ? {} : { restore: restored }),
     orderIds: { reserve: (s, upTo) => sd.reserveIds(s, upTo) },
     onMessage: (m: LoggedMessage) => {
@@ -148,7 +145,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     onWake: () => runtime?.wake(),
   });
   kernelRef = kernel;
-  const sim = live ? undefined : new SimulatedVenue({ instruments, clock, rng: rng.fork(), models: spec.models, currency: conn.settle, startingCash, accountType, leverage: spec.leverage });
+  const sim = live ? undefined : new SimulatedVenue({ ...account, clock, rng: rng.fork(), models: spec.models });
   if (live && fresh) for (const p of await conn.reports.positions()) kernel.adoptPosition(p.symbol, p.qty, p.entryPrice);
   if (sim !== undefined && !fresh) {
     // The simulated venue remembers nothing across a restart: its books are the engine's, and its resting orders are gone.
@@ -215,7 +212,8 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     listeners,
     log,
     strategy: { definition, params, symbols, operator },
-    books: { startingCash, accountType, warmup },
+    account,
+    warmup,
     quit: (reason) => session?.stop(reason) ?? Promise.resolve(),
   });
   await conn.marketData.subscribe(

@@ -3,7 +3,7 @@
  * log; the shadow backtest (divergence) started from the books as reconciled; the operator desk;
  * the tap and the SessionWorkstation the TUI and `parity ctl` read.
  */
-import type { AnyStrategyDefinition, Bar, Fixed, Kernel, LiveRuntime, LoggedMessage, MarketData, Params, Symbol } from '../../engine/index.ts';
+import type { AccountSetup, AnyStrategyDefinition, Bar, Kernel, LiveRuntime, LoggedMessage, MarketData, Params, Symbol } from '../../engine/index.ts';
 import type { CcxtConnection } from '../../exchanges/ccxt/index.ts';
 import { ShadowBacktest } from '../../workstation/divergence.ts';
 import { OperatorDesk, type operatorStrategy } from '../../workstation/operator.ts';
@@ -33,23 +33,18 @@ export interface WiringOptions {
   readonly listeners: Listeners;
   readonly log: (r: Record<string, unknown>) => void;
   readonly strategy: { readonly definition: AnyStrategyDefinition; readonly params: Params; readonly symbols: readonly Symbol[]; readonly operator: ReturnType<typeof operatorStrategy> };
-  readonly books: { readonly startingCash: Fixed; readonly accountType: 'cash' | 'margin'; readonly warmup: readonly Bar[] };
+  readonly account: AccountSetup;
+  readonly warmup: readonly Bar[];
   readonly quit: (reason: string) => Promise<void>;
 }
 
 export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; desk: OperatorDesk; tap: SessionTap; workstation: SessionWorkstation } {
   const { spec, kernel, conn, reconciler, listeners, log } = o;
   const { definition, params, symbols, operator } = o.strategy;
-  const { startingCash, accountType, warmup } = o.books;
-  const instruments = conn.instruments;
+  const warmup = o.warmup;
   // The backtest of the same strategy on the same data, from the books as reconciled: divergence.
   const shadow = new ShadowBacktest({
-    instruments,
-    currency: conn.settle,
-    startingCash,
-    accountType,
-    leverage: spec.leverage,
-    limits: spec.limits,
+    ...o.account,
     models: spec.models,
     seed: spec.seed,
     definition,
