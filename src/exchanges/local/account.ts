@@ -4,7 +4,7 @@
  * realized PnL minus its commission, funding by exactly qty x mark x rate. The records (user
  * trades, income) are append-only and are what the REST history endpoints serve.
  */
-import { absx, divx, mulx, type Fixed } from './decimal.ts';
+import { abs, div, mul, type Fixed } from './decimal.ts';
 
 export type Side = 'BUY' | 'SELL';
 
@@ -87,19 +87,19 @@ export class Account {
     const signed = f.side === 'BUY' ? f.qty : -f.qty;
     let realized = 0n;
     if (p.qty === 0n || (p.qty > 0n) === (signed > 0n)) {
-      const size = absx(p.qty) + f.qty;
-      p.entry = divx(mulx(absx(p.qty), p.entry) + mulx(f.qty, f.price), size);
+      const size = abs(p.qty) + f.qty;
+      p.entry = div(mul(abs(p.qty), p.entry) + mul(f.qty, f.price), size);
       p.qty += signed;
     } else {
-      const close = f.qty < absx(p.qty) ? f.qty : absx(p.qty);
-      realized = mulx(close, f.price - p.entry) * (p.qty > 0n ? 1n : -1n);
-      const flipped = f.qty > absx(p.qty);
+      const close = f.qty < abs(p.qty) ? f.qty : abs(p.qty);
+      realized = mul(close, f.price - p.entry) * (p.qty > 0n ? 1n : -1n);
+      const flipped = f.qty > abs(p.qty);
       p.qty += signed;
       if (p.qty === 0n) p.entry = 0n;
       else if (flipped) p.entry = f.price;
     }
-    const quote = mulx(f.qty, f.price);
-    const fee = mulx(quote, f.feeRate);
+    const quote = mul(f.qty, f.price);
+    const fee = mul(quote, f.feeRate);
     p.realized += realized;
     p.updateTime = f.time;
     this.wallet += realized - fee;
@@ -118,7 +118,7 @@ export class Account {
   fund(symbol: string, mark: Fixed, rate: Fixed, time: number): IncomeRecord | undefined {
     const p = this.positions.get(symbol);
     if (p === undefined || p.qty === 0n || rate === 0n) return undefined;
-    const amount = -mulx(mulx(p.qty, mark), rate);
+    const amount = -mul(mul(p.qty, mark), rate);
     this.wallet += amount;
     this.updateTime = time;
     return this.record(symbol, 'FUNDING_FEE', amount, time, '');
@@ -132,6 +132,6 @@ export class Account {
 
   unrealized(symbol: string, mark: Fixed): Fixed {
     const p = this.positions.get(symbol);
-    return p === undefined || p.qty === 0n ? 0n : mulx(p.qty, mark - p.entry);
+    return p === undefined || p.qty === 0n ? 0n : mul(p.qty, mark - p.entry);
   }
 }

@@ -98,8 +98,4 @@ export class Book {
       yield [p, s.qty.get(p) as Fixed];
     }
   }
-
-  depth(side: BookSide): number {
-    return this.sides[side].prices.length;
-  }
 }

@@ -9,7 +9,7 @@
 import type { BarSeries } from '../../engine/index.ts';
 import type { BarRow, BarSource } from './bars.ts';
 import { Book, type Level } from './book.ts';
-import { floorTo, fromNumber, maxx, toFloat, type Fixed } from './decimal.ts';
+import { floorTo, fromNumber, maxx, toNumber, type Fixed } from './decimal.ts';
 import type { Feed, FeedEvent } from './feed.ts';
 import type { MarketSpec } from './markets.ts';
 
@@ -33,6 +33,8 @@ export class CandleFeed implements Feed {
   private last: Fixed;
   /** Completed bars as rows (the 24h ticker reads a day of them on every update). */
   private readonly rows: BarRow[] = [];
+  /** The last path computed (the current bar's: each of its four steps and partial rows reuse it). */
+  private cached: { readonly i: number; readonly path: Path } | undefined;
 
   constructor(
     readonly symbol: string,
@@ -75,8 +77,16 @@ export class CandleFeed implements Feed {
     return this.cur < this.s.length ? this.pointTime(this.cur, this.k) : undefined;
   }
 
-  /** The bar's path: prices, derived trade sizes and aggressor sides. Pure in the data. */
+  /** The bar's path: prices, derived trade sizes and aggressor sides. Pure in the data, so cached. */
   path(i: number): Path {
+    const c = this.cached;
+    if (c !== undefined && c.i === i) return c.path;
+    const path = this.computePath(i);
+    this.cached = { i, path };
+    return path;
+  }
+
+  private computePath(i: number): Path {
     const o = fromNumber(this.s.open[i] as number);
     const h = fromNumber(this.s.high[i] as number);
     const l = fromNumber(this.s.low[i] as number);
@@ -120,7 +130,7 @@ export class CandleFeed implements Feed {
       if (px > h) h = px;
       if (px < l) l = px;
       if (qty <= 0n) continue;
-      const quote = toFloat(px) * toFloat(qty);
+      const quote = toNumber(px) * toNumber(qty);
       v += qty;
       q += quote;
       n++;

@@ -4,14 +4,14 @@
  * Every price, quantity, fee and balance the local exchange keeps is a `Fixed` (bigint scaled by
  * 10^18); floats appear only in derived statistics (quote volumes). Formatting pads to the
  * market's grid the way Binance prints numbers ("61800.20", "0.010") without ever rounding a
- * value that is reported as a balance or a fill.
+ * value that is reported as a balance or a fill. The arithmetic itself is the engine's
+ * (src/engine/fixed.ts, plain functions, not the simulator); only what the engine lacks is here.
  */
-import { ONE, divRound, formatFixed, fromNumber, parseFixed, type Fixed } from '../../engine/index.ts';
+import { ONE, abs, div, divRound, formatFixed, fromNumber, mul, parseFixed, toNumber, type Fixed } from '../../engine/fixed.ts';
 
 export type { Fixed };
-export { ONE, fromNumber, parseFixed, formatFixed };
-
-export const ZERO = 0n;
+/** mul/div round half-even at 1e-18 (exact when the decimals add up to at most 18); toNumber is correctly rounded. */
+export { ONE, abs, div, fromNumber, formatFixed, mul, parseFixed, toNumber };
 
 /** Decimal string, padded with zeros to at least `minDecimals` (never rounds). */
 export function fmt(v: Fixed, minDecimals = 0): string {
@@ -23,13 +23,11 @@ export function fmt(v: Fixed, minDecimals = 0): string {
   return (dot < 0 ? `${s}.` : s) + '0'.repeat(minDecimals - have);
 }
 
-/** Rounds half-even to `decimals` places, then pads to exactly that many (for display of averages). */
-export function fmtRounded(v: Fixed, decimals: number): string {
-  const unit = 10n ** BigInt(18 - decimals);
-  return fmt(divRound(v, unit) * unit, decimals);
-}
-
-/** Number of decimals in a decimal string's fraction, ignoring trailing zeros ("0.0100" -> 2). */
+/**
+ * Number of decimals of a fixed-18 value, ignoring trailing zeros (0.0100 -> 2). Not the engine's
+ * `decimalsOf`, which takes a float step: a request quantity can carry more digits than a float
+ * keeps ("1.00000000000000001" is 1 as a number), and the precision check (-1111) must see them.
+ */
 export function decimalsOf(v: Fixed): number {
   const s = formatFixed(v);
   const dot = s.indexOf('.');
@@ -46,20 +44,6 @@ export function floorTo(v: Fixed, step: Fixed): Fixed {
   return v - (v % step);
 }
 
-/** a * b, exact when the decimals of both add up to at most 18 (prices x quantities x rates). */
-export function mulx(a: Fixed, b: Fixed): Fixed {
-  return divRound(a * b, ONE);
-}
-
-/** a / b rounded half-even at 1e-18. */
-export function divx(a: Fixed, b: Fixed): Fixed {
-  return divRound(a * ONE, b);
-}
-
-export function absx(a: Fixed): Fixed {
-  return a < 0n ? -a : a;
-}
-
 export function minx(a: Fixed, b: Fixed): Fixed {
   return a < b ? a : b;
 }
@@ -71,11 +55,6 @@ export function maxx(a: Fixed, b: Fixed): Fixed {
 /** Fixed-18 of an integer. */
 export function int(n: number): Fixed {
   return BigInt(n) * ONE;
-}
-
-/** Float of a fixed-18 value, for statistics only. */
-export function toFloat(v: Fixed): number {
-  return Number(formatFixed(v));
 }
 
 /** Strict decimal parser for request parameters: digits with an optional fraction, nothing else. */

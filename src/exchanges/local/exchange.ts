@@ -8,7 +8,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRng } from '../../engine/index.ts';
 import { fromNumber } from './decimal.ts';
-import { BinanceError } from './errors.ts';
+import { illegal } from './errors.ts';
 import type { LocalExchangeEvent } from './events.ts';
 import { FaultEngine } from './fault-engine.ts';
 import { parseFaultScript, type FaultScript } from './faults.ts';
@@ -65,13 +65,13 @@ export interface LocalExchange {
 
 /** An external order's number as an exact decimal (numbers on a price/lot grid are exact). */
 function decimal(x: number, what: string): bigint {
-  if (!Number.isFinite(x) || x < 0) throw new BinanceError(-1100, `Illegal characters found in parameter '${what}'.`);
+  if (!Number.isFinite(x) || x < 0) throw illegal(what);
   return fromNumber(x);
 }
 
 export async function startLocalExchange(options: LocalExchangeOptions = {}): Promise<LocalExchange> {
   const r = resolveOptions(options);
-  const counters = { requests: {} as Record<string, number>, requestsByRoute: {} as Record<string, number>, internalErrors: [] as string[] };
+  const counters = { requests: {} as Record<string, number>, internalErrors: [] as string[] };
   const info = loadExchangeInfo();
   const { start, markets } = loadMarkets(r, info, options.startTime);
   const rng = createRng(r.seed);
@@ -145,11 +145,6 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
       pump();
     } else venue.advanceTo(ts);
   };
-  const specOf = (s: string) => {
-    const ms = venue.market(s);
-    if (ms === undefined) throw new BinanceError(-1121, 'Invalid symbol.');
-    return ms.spec;
-  };
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -168,7 +163,7 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
     external: {
       placeOrder: (o) => {
         pump();
-        const spec = specOf(o.symbol);
+        const spec = venue.marketOrThrow(o.symbol).spec;
         const order = placeOrder(venue, {
           symbol: o.symbol, side: o.side, type: o.type, timeInForce: 'GTC', quantity: decimal(o.quantity, 'quantity'), reduceOnly: false, origin: 'external',
           ...(o.price === undefined ? {} : { price: decimal(o.price, 'price') }),

@@ -78,6 +78,13 @@ export function emitOrder(v: Venue, ms: MarketState, o: Order, x: 'NEW' | 'CANCE
   });
 }
 
+/** An open order ends without further fills: stamps its status and time, and reports it. */
+export function endOrder(v: Venue, ms: MarketState, o: Order, status: 'CANCELED' | 'EXPIRED'): void {
+  o.status = status;
+  o.updateTime = v.now;
+  emitOrder(v, ms, o, status);
+}
+
 /** Fills `qty` of order `o` at `price`; returns the quantity actually executed. */
 export function execute(v: Venue, ms: MarketState, o: Order, qty: Fixed, price: Fixed, maker: boolean): Fixed {
   let done = 0n;
@@ -104,15 +111,12 @@ export function afterFills(v: Venue, ms: MarketState): void {
   const view = v.positionView(ms);
   v.sink.user(ws.accountUpdate({ reason: 'ORDER', wallet: v.account.wallet, balanceChange: 0n, positions: [{ position: view.position, spec: ms.spec, unrealized: view.unrealized }] }, v.now), 'account');
   for (const o of v.orders.open(ms.spec.symbol)) {
-    if (o.reduceOnly && closable(v, o.symbol, o.side) === 0n) {
-      o.status = 'EXPIRED';
-      o.updateTime = v.now;
-      emitOrder(v, ms, o, 'EXPIRED');
-    }
+    if (o.reduceOnly && closable(v, o.symbol, o.side) === 0n) endOrder(v, ms, o, 'EXPIRED');
   }
 }
 
 function restingByPriority(v: Venue, symbol: string): Order[] {
+  if (!v.orders.hasOpen(symbol)) return []; // the common case: called on every depth diff and trade
   const open = v.orders.open(symbol).filter((o) => o.type === 'LIMIT');
   const byTime = (a: Order, b: Order): number => a.orderId - b.orderId;
   const buys = open.filter((o) => o.side === 'BUY').sort((a, b) => (a.price === b.price ? byTime(a, b) : a.price > b.price ? -1 : 1));

@@ -23,7 +23,7 @@ export interface HttpDeps {
   /** Brings virtual time up to date (realtime mode) before a request is processed. */
   readonly pump: () => void;
   readonly ctx: (p: Params) => Ctx;
-  readonly counters: { requests: Record<string, number>; requestsByRoute: Record<string, number>; internalErrors: string[] };
+  readonly counters: { requests: Record<string, number>; internalErrors: string[] };
   /** Sockets of requests held open by the timeout fault, destroyed on close. */
   readonly hanging: Set<ServerResponse>;
 }
@@ -66,7 +66,6 @@ export function httpHandler(d: HttpDeps): (req: IncomingMessage, res: ServerResp
       const q = url.indexOf('?');
       const path = q < 0 ? url : url.slice(0, q);
       d.counters.requests[path] = (d.counters.requests[path] ?? 0) + 1;
-      d.counters.requestsByRoute[`${method} ${path}`] = (d.counters.requestsByRoute[`${method} ${path}`] ?? 0) + 1;
       const body = await readBody(req);
       if (body === undefined) return send(res, 413, { code: -1000, msg: 'Request body too large.' });
       const header = req.headers['x-mbx-apikey'];

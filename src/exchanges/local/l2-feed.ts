@@ -10,14 +10,11 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { BarRow, BarSource } from './bars.ts';
 import { Book, type Level } from './book.ts';
-import { parseFixed, toFloat, type Fixed } from './decimal.ts';
+import { parseFixed, toNumber, type Fixed } from './decimal.ts';
 import type { Feed, FeedEvent } from './feed.ts';
+import { isRecord } from './json.ts';
 
 type Json = Record<string, unknown>;
-
-function isRecord(x: unknown): x is Json {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 function levels(x: unknown): Level[] {
   if (!Array.isArray(x)) return [];
@@ -159,7 +156,7 @@ export class L2Feed implements Feed {
       events.push({ kind: 'bar', ts, barTime: this.cur.t, closed: true });
       this.cur = undefined;
     }
-    const quote = toFloat(price) * toFloat(qty);
+    const quote = toNumber(price) * toNumber(qty);
     const c = this.cur;
     this.cur =
       c === undefined

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseFixed, type Fixed } from './decimal.ts';
+import { decimalsOf, parseFixed, type Fixed } from './decimal.ts';
+import { isRecord } from './json.ts';
 
 export const EXCHANGE_INFO_FILE = fileURLToPath(new URL('../../../data/binance-usdm-exchange-info-2021-07-22/fapi_v1_exchangeInfo_BTCUSDT_XRPUSDT.json', import.meta.url));
 
@@ -44,22 +45,10 @@ export interface ExchangeInfoFile {
   readonly specs: ReadonlyMap<string, MarketSpec>;
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 function str(o: Record<string, unknown>, k: string, where: string): string {
   const v = o[k];
   if (typeof v !== 'string') throw new Error(`${where}: field ${k} is not a string`);
   return v;
-}
-
-function decimalsOfText(s: string): number {
-  const dot = s.indexOf('.');
-  if (dot < 0) return 0;
-  let end = s.length;
-  while (end > dot + 1 && s.charCodeAt(end - 1) === 48) end--;
-  return end - dot - 1;
 }
 
 export function parseSpec(entry: Record<string, unknown>): MarketSpec {
@@ -76,8 +65,8 @@ export function parseSpec(entry: Record<string, unknown>): MarketSpec {
   const mlot = filters.find((x) => x['filterType'] === 'MARKET_LOT_SIZE') ?? lot;
   const notional = filters.find((x) => x['filterType'] === 'MIN_NOTIONAL' || x['filterType'] === 'NOTIONAL');
   const pct = filters.find((x) => x['filterType'] === 'PERCENT_PRICE');
-  const tickText = str(price, 'tickSize', where);
-  const stepText = str(lot, 'stepSize', where);
+  const tick = parseFixed(str(price, 'tickSize', where));
+  const step = parseFixed(str(lot, 'stepSize', where));
   const num = (k: string, d: number): number => (typeof entry[k] === 'number' ? (entry[k] as number) : d);
   const required = Number(typeof entry['requiredMarginPercent'] === 'string' ? entry['requiredMarginPercent'] : '5');
   return {
@@ -85,12 +74,12 @@ export function parseSpec(entry: Record<string, unknown>): MarketSpec {
     baseAsset: str(entry, 'baseAsset', where),
     quoteAsset: str(entry, 'quoteAsset', where),
     info: entry,
-    tick: parseFixed(tickText),
-    tickDecimals: decimalsOfText(tickText),
+    tick,
+    tickDecimals: decimalsOf(tick),
     minPrice: parseFixed(str(price, 'minPrice', where)),
     maxPrice: parseFixed(str(price, 'maxPrice', where)),
-    step: parseFixed(stepText),
-    stepDecimals: decimalsOfText(stepText),
+    step,
+    stepDecimals: decimalsOf(step),
     minQty: parseFixed(str(lot, 'minQty', where)),
     maxQty: parseFixed(str(lot, 'maxQty', where)),
     marketMinQty: parseFixed(str(mlot, 'minQty', where)),
@@ -98,8 +87,8 @@ export function parseSpec(entry: Record<string, unknown>): MarketSpec {
     minNotional: notional === undefined ? 0n : parseFixed(String(notional['notional'] ?? notional['minNotional'] ?? '0')),
     multiplierUp: pct === undefined ? 0n : parseFixed(String(pct['multiplierUp'])),
     multiplierDown: pct === undefined ? 0n : parseFixed(String(pct['multiplierDown'])),
-    pricePrecision: num('pricePrecision', decimalsOfText(tickText)),
-    quantityPrecision: num('quantityPrecision', decimalsOfText(stepText)),
+    pricePrecision: num('pricePrecision', decimalsOf(tick)),
+    quantityPrecision: num('quantityPrecision', decimalsOf(step)),
     maintMarginRatio: parseFixed(typeof entry['maintMarginPercent'] === 'string' ? entry['maintMarginPercent'] : '2.5') / 100n,
     maxLeverage: Number.isFinite(required) && required > 0 ? Math.floor(100 / required) : 20,
   };

@@ -5,9 +5,9 @@
  * not be recorded"). An accepted command creates at most one order per client id, ever.
  */
 import type { Side } from './account.ts';
-import { divx, int, maxx, minx, mulx, type Fixed } from './decimal.ts';
-import { err, invalidValue } from './errors.ts';
-import { afterFills, closable, crosses, emitOrder, execute, fillable, take } from './execution.ts';
+import { div, int, maxx, minx, mul, type Fixed } from './decimal.ts';
+import { err, invalidValue, mandatory } from './errors.ts';
+import { afterFills, closable, crosses, emitOrder, endOrder, execute, fillable, take } from './execution.ts';
 import { checkClientOrderId, checkNotional, checkPrice, checkQuantity } from './order-rules.ts';
 import { isOpen, remaining, type Order, type OrderType, type TimeInForce } from './orders.ts';
 import type { MarketState, Venue } from './venue.ts';
@@ -30,17 +30,11 @@ export interface OrderRef {
   readonly clientOrderId?: string;
 }
 
-function marketOf(v: Venue, symbol: string): MarketState {
-  const ms = v.market(symbol);
-  if (ms === undefined) throw err(-1121);
-  return ms;
-}
-
 /** Initial margin an order needs: the part that opens or grows a position, at `price`, over leverage. */
 function marginNeeded(v: Venue, ms: MarketState, side: Side, qty: Fixed, price: Fixed, reduceOnly: boolean): Fixed {
   if (reduceOnly) return 0n;
   const opening = maxx(0n, qty - closable(v, ms.spec.symbol, side));
-  return divx(mulx(opening, price), int(ms.leverage));
+  return div(mul(opening, price), int(ms.leverage));
 }
 
 function rest(ms: MarketState, o: Order): void {
@@ -58,16 +52,17 @@ function takeNow(v: Venue, ms: MarketState, o: Order, limit?: Fixed): boolean {
 }
 
 export function placeOrder(v: Venue, req: NewOrder): Order {
-  const ms = marketOf(v, req.symbol);
+  const ms = v.marketOrThrow(req.symbol);
   const spec = ms.spec;
   const coid = req.clientOrderId ?? v.orders.newClientOrderId(req.origin === 'api' ? 'local-' : 'web_');
   checkClientOrderId(coid);
+  v.orders.notePlacement(coid);
   if (v.orders.hasClientOrderId(coid)) throw err(-4116);
   const mark = ms.feed.lastPrice();
   checkQuantity(spec, req.quantity, req.type);
   const limit = req.type === 'LIMIT' ? req.price : undefined;
   if (req.type === 'LIMIT') {
-    if (limit === undefined) throw err(-1102, "Mandatory parameter 'price' was not sent, was empty/null, or malformed.");
+    if (limit === undefined) throw mandatory('price');
     checkPrice(spec, limit, mark);
   }
   const best = ms.feed.book.best(req.side === 'BUY' ? 'asks' : 'bids');
@@ -88,27 +83,22 @@ export function placeOrder(v: Venue, req: NewOrder): Order {
   emitOrder(v, ms, o, 'NEW');
   takeNow(v, ms, o, limit);
   if (isOpen(o)) {
-    if (req.type === 'MARKET' || req.timeInForce === 'IOC' || req.timeInForce === 'FOK') {
-      o.status = 'EXPIRED';
-      o.updateTime = v.now;
-      emitOrder(v, ms, o, 'EXPIRED');
-    } else rest(ms, o);
+    if (req.type === 'MARKET' || req.timeInForce === 'IOC' || req.timeInForce === 'FOK') endOrder(v, ms, o, 'EXPIRED');
+    else rest(ms, o);
   }
   return o;
 }
 
 export function cancelOrder(v: Venue, symbol: string, ref: OrderRef): Order {
-  const ms = marketOf(v, symbol);
+  const ms = v.marketOrThrow(symbol);
   const o = v.orders.get(symbol, ref);
   if (o === undefined || !isOpen(o)) throw err(-2011);
-  o.status = 'CANCELED';
-  o.updateTime = v.now;
-  emitOrder(v, ms, o, 'CANCELED');
+  endOrder(v, ms, o, 'CANCELED');
   return o;
 }
 
 export function cancelAll(v: Venue, symbol: string): Order[] {
-  marketOf(v, symbol);
+  v.marketOrThrow(symbol);
   return v.orders.open(symbol).map((o) => cancelOrder(v, symbol, { orderId: o.orderId }));
 }
 
@@ -122,7 +112,7 @@ export interface Amendment {
 
 /** PUT /fapi/v1/order: new price and/or quantity for an open LIMIT order, same order id. */
 export function modifyOrder(v: Venue, a: Amendment): Order {
-  const ms = marketOf(v, a.symbol);
+  const ms = v.marketOrThrow(a.symbol);
   const o = v.orders.get(a.symbol, a.ref);
   if (o === undefined || !isOpen(o)) throw err(-2013);
   if (o.type !== 'LIMIT') throw err(-5025);
@@ -136,9 +126,7 @@ export function modifyOrder(v: Venue, a: Amendment): Order {
   const after = marginNeeded(v, ms, o.side, maxx(0n, a.quantity - o.executedQty), a.price, o.reduceOnly);
   if (after > before && after - before > v.accountView().available) throw err(-2019);
   if (a.quantity <= o.executedQty) {
-    o.status = 'CANCELED';
-    o.updateTime = v.now;
-    emitOrder(v, ms, o, 'CANCELED');
+    endOrder(v, ms, o, 'CANCELED');
     return o;
   }
   const lostPriority = a.price !== o.price || a.quantity > o.origQty;
@@ -153,7 +141,7 @@ export function modifyOrder(v: Venue, a: Amendment): Order {
 
 /** A market order for the whole position (the website's "close" button). */
 export function closePosition(v: Venue, symbol: string): Order | undefined {
-  marketOf(v, symbol);
+  v.marketOrThrow(symbol);
   const q = v.account.positions.get(symbol)?.qty ?? 0n;
   if (q === 0n) return undefined;
   return placeOrder(v, { symbol, side: q > 0n ? 'SELL' : 'BUY', type: 'MARKET', timeInForce: 'GTC', quantity: q > 0n ? q : -q, reduceOnly: true, origin: 'external' });

@@ -5,7 +5,7 @@
  * (-4016, -4024), MIN_NOTIONAL (-4164, waived for reduce-only orders) and the client order id
  * charset (-4015). Pure functions; they throw `BinanceError`.
  */
-import { decimalsOf, fmt, mulx, onGrid, type Fixed } from './decimal.ts';
+import { decimalsOf, fmt, mul, onGrid, type Fixed } from './decimal.ts';
 import { BinanceError, err } from './errors.ts';
 import type { MarketSpec } from './markets.ts';
 import type { OrderType } from './orders.ts';
@@ -32,8 +32,8 @@ export function checkPrice(spec: MarketSpec, price: Fixed, mark: Fixed): void {
   if (spec.maxPrice > 0n && price > spec.maxPrice) throw err(-4002);
   if (!onGrid(price, spec.tick)) throw err(-4014);
   if (mark > 0n && spec.multiplierUp > 0n) {
-    const cap = mulx(mark, spec.multiplierUp);
-    const floor = mulx(mark, spec.multiplierDown);
+    const cap = mul(mark, spec.multiplierUp);
+    const floor = mul(mark, spec.multiplierDown);
     const down = (v: Fixed): Fixed => v - (v % spec.tick);
     const up = (v: Fixed): Fixed => (v % spec.tick === 0n ? v : down(v) + spec.tick);
     if (price > cap) throw new BinanceError(-4016, `Limit price can't be higher than ${fmt(down(cap), spec.tickDecimals)}.`);
@@ -44,7 +44,7 @@ export function checkPrice(spec: MarketSpec, price: Fixed, mark: Fixed): void {
 /** MIN_NOTIONAL: quantity x (limit price, or the mark for market orders). */
 export function checkNotional(spec: MarketSpec, qty: Fixed, refPrice: Fixed, reduceOnly: boolean): void {
   if (reduceOnly || spec.minNotional <= 0n) return;
-  if (mulx(qty, refPrice) < spec.minNotional) {
+  if (mul(qty, refPrice) < spec.minNotional) {
     throw new BinanceError(-4164, `Order's notional must be no smaller than ${fmt(spec.minNotional)} (unless you choose reduce only).`);
   }
 }

@@ -1,7 +1,10 @@
 /**
  * Orders of the local exchange and their store. Every order ever created stays in the store (the
  * history endpoints read it); the client-order-id index holds every id ever used, so the exchange
- * can never create two orders for one client id (`createdByClientId` counts creations to prove it).
+ * can never create two orders for one client id. Two counts let tests tell the cases apart:
+ * `createdByClientId()` counts the orders the history holds per id (1, or the invariant broke) and
+ * `placementsByClientId` counts placements that reached the duplicate check per id (a re-sent
+ * order refused with -4116 makes it 2 while the created count stays 1).
  */
 import type { Side } from './account.ts';
 import type { Fixed } from './decimal.ts';
@@ -47,7 +50,8 @@ export class OrderStore {
   private live: Order[] = [];
   private readonly byId = new Map<number, Order>();
   private readonly byClientId = new Map<string, Order>();
-  readonly createdByClientId = new Map<string, number>();
+  /** Placement attempts per client order id that reached the duplicate check, refused or not. */
+  readonly placementsByClientId = new Map<string, number>();
   private nextId: number;
   private clientSeq = 0;
 
@@ -65,6 +69,21 @@ export class OrderStore {
     return `${prefix}${String(this.clientSeq).padStart(10, '0')}`;
   }
 
+  /** Counts one placement attempt for `id` (call it before the duplicate check). */
+  notePlacement(id: string): void {
+    this.placementsByClientId.set(id, (this.placementsByClientId.get(id) ?? 0) + 1);
+  }
+
+  /**
+   * Orders created per client order id, counted over the order history itself (not a counter
+   * bumped next to the guard it would prove), so a second order with one id would show as 2.
+   */
+  createdByClientId(): Map<string, number> {
+    const n = new Map<string, number>();
+    for (const o of this.all) n.set(o.clientOrderId, (n.get(o.clientOrderId) ?? 0) + 1);
+    return n;
+  }
+
   hasClientOrderId(id: string): boolean {
     return this.byClientId.has(id);
   }
@@ -75,12 +94,17 @@ export class OrderStore {
     if (isOpen(o)) this.live.push(o);
     this.byId.set(o.orderId, o);
     this.byClientId.set(o.clientOrderId, o);
-    this.createdByClientId.set(o.clientOrderId, (this.createdByClientId.get(o.clientOrderId) ?? 0) + 1);
   }
 
   get(symbol: string, ref: { orderId?: number; clientOrderId?: string }): Order | undefined {
     const o = ref.orderId !== undefined ? this.byId.get(ref.orderId) : ref.clientOrderId !== undefined ? this.byClientId.get(ref.clientOrderId) : undefined;
     return o !== undefined && o.symbol === symbol ? o : undefined;
+  }
+
+  /** Is any order open (on `symbol`)? Allocation-free: the matcher asks on every book change and trade. */
+  hasOpen(symbol?: string): boolean {
+    for (const o of this.live) if (isOpen(o) && (symbol === undefined || o.symbol === symbol)) return true;
+    return false;
   }
 
   /** Open orders, oldest first. */

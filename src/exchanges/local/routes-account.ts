@@ -4,7 +4,7 @@
  * the listenKey lifecycle. One-way mode and cross margin only; leverage is per symbol.
  */
 import { fmt } from './decimal.ts';
-import { BinanceError, err, invalidValue } from './errors.ts';
+import { BinanceError, err, invalidValue, mandatory } from './errors.ts';
 import type { RouteTable } from './router.ts';
 import { marketParam, marketsParam, window } from './routes-public.ts';
 import { accountJson, bracketJson, incomeJson, positionRiskJson, userTradeJson } from './shapes.ts';
@@ -53,7 +53,7 @@ export const accountRoutes: RouteTable = {
     handle: (c) => {
       const ms = marketParam(c);
       const lev = c.p.int('leverage');
-      if (lev === undefined) throw err(-1102, "Mandatory parameter 'leverage' was not sent, was empty/null, or malformed.");
+      if (lev === undefined) throw mandatory('leverage');
       if (lev < 1 || lev > 125) throw new BinanceError(-4028, `Leverage ${lev} is not valid`);
       ms.leverage = lev;
       return { leverage: lev, maxNotionalValue: '1000000000', symbol: ms.spec.symbol };

@@ -12,9 +12,7 @@ import { bookTicker, changeFigures, depthLevels } from './ws-shapes.ts';
 
 /** The market named by `symbol` (required). */
 export function marketParam(c: Ctx): MarketState {
-  const ms = c.v.market(c.p.required('symbol'));
-  if (ms === undefined) throw err(-1121);
-  return ms;
+  return c.v.marketOrThrow(c.p.required('symbol'));
 }
 
 /** The markets a request covers: the one named, or all when `symbol` is absent. */
@@ -56,6 +54,12 @@ function premiumJson(c: Ctx, ms: MarketState): Record<string, unknown> {
 }
 
 const one = <T>(c: Ctx, rows: T[]): T | T[] => (c.p.str('symbol') === undefined ? rows : (rows[0] as T));
+
+/** v1 and v2 ticker/price answer alike. */
+const tickerPrice: RouteTable[string] = {
+  auth: 'none',
+  handle: (c) => one(c, marketsParam(c).map((ms) => ({ symbol: ms.spec.symbol, price: fmt(ms.feed.lastPrice(), ms.spec.tickDecimals), time: c.v.now }))),
+};
 
 export const publicRoutes: RouteTable = {
   'GET /fapi/v1/ping': { auth: 'none', handle: () => ({}) },
@@ -100,8 +104,8 @@ export const publicRoutes: RouteTable = {
         }),
       ),
   },
-  'GET /fapi/v1/ticker/price': { auth: 'none', handle: (c) => one(c, marketsParam(c).map((ms) => ({ symbol: ms.spec.symbol, price: fmt(ms.feed.lastPrice(), ms.spec.tickDecimals), time: c.v.now }))) },
-  'GET /fapi/v2/ticker/price': { auth: 'none', handle: (c) => one(c, marketsParam(c).map((ms) => ({ symbol: ms.spec.symbol, price: fmt(ms.feed.lastPrice(), ms.spec.tickDecimals), time: c.v.now }))) },
+  'GET /fapi/v1/ticker/price': tickerPrice,
+  'GET /fapi/v2/ticker/price': tickerPrice,
   'GET /fapi/v1/premiumIndex': { auth: 'none', handle: (c) => one(c, marketsParam(c).map((ms) => premiumJson(c, ms))) },
   'GET /fapi/v1/fundingRate': {
     auth: 'none',

@@ -6,12 +6,12 @@
  * the parseIncome comment (income). Pure functions of the exchange's state.
  */
 import type { IncomeRecord, Position, UserTrade } from './account.ts';
-import { divx, fmt, fmtAvg, type Fixed } from './decimal.ts';
+import { div, fmt, fmtAvg, type Fixed } from './decimal.ts';
 import type { MarketSpec } from './markets.ts';
 import type { Order } from './orders.ts';
 
 export function avgPrice(o: Order): Fixed {
-  return o.executedQty === 0n ? 0n : divx(o.cumQuote, o.executedQty);
+  return o.executedQty === 0n ? 0n : div(o.cumQuote, o.executedQty);
 }
 
 /** An order object. `withTime`: GET-style (time + updateTime); POST/PUT/DELETE carry updateTime only. */

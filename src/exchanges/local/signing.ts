@@ -113,7 +113,7 @@ export function checkSigned(r: RawRequest, p: Params, o: SignOptions): void {
   const sig = q.sig ?? b.sig;
   if (sig === undefined || sig === '') throw mandatory('signature');
   const payload = q.rest + b.rest;
-  const want = createHmac('sha256', o.secret).update(payload).digest('hex');
+  const want = sign(payload, o.secret);
   const got = Buffer.from(sig.toLowerCase());
   if (got.length !== want.length || !timingSafeEqual(got, Buffer.from(want))) throw err(-1022);
   const ts = p.int('timestamp');
@@ -123,7 +123,7 @@ export function checkSigned(r: RawRequest, p: Params, o: SignOptions): void {
   if (ts > o.now + 1000 || o.now - ts > win) throw err(-1021);
 }
 
-/** A signature as ccxt computes it (for tests and tools). */
+/** HMAC-SHA256 hex of `payload`, as Binance checks it and ccxt computes it (also for tests and tools). */
 export function sign(payload: string, secret: string): string {
   return createHmac('sha256', secret).update(payload).digest('hex');
 }

@@ -56,11 +56,18 @@ export interface LocalIncomeState {
 }
 
 export interface LocalExchangeCounters {
-  /** Orders CREATED per client order id (never more than 1). */
+  /**
+   * Orders CREATED per client order id, counted over the order history (never more than 1: a
+   * re-sent duplicate is refused with -4116 and creates nothing).
+   */
   readonly ordersByClientOrderId: Record<string, number>;
-  /** REST requests by path (`/fapi/v1/order`) and by method and path (`POST /fapi/v1/order`). */
+  /**
+   * Order placements per client order id that passed the symbol and id-format checks, including
+   * re-sends refused as duplicates (-4116): a client that retried shows 2 here and 1 above.
+   */
+  readonly placementsByClientOrderId: Record<string, number>;
+  /** REST requests by path (`/fapi/v1/order`). */
   readonly requests: Record<string, number>;
-  readonly requestsByRoute: Record<string, number>;
   /** Faults that fired, by kind. */
   readonly faults: Record<string, number>;
   /** User-data events sent (each duplicate counts). */
@@ -82,7 +89,7 @@ export interface LocalExchangeState {
   readonly connections: { readonly market: number; readonly user: number };
 }
 
-export function snapshot(v: Venue, counters: Omit<LocalExchangeCounters, 'ordersByClientOrderId'>, ws: { streams: Record<string, number>; market: number; user: number }): LocalExchangeState {
+export function snapshot(v: Venue, counters: Omit<LocalExchangeCounters, 'ordersByClientOrderId' | 'placementsByClientOrderId'>, ws: { streams: Record<string, number>; market: number; user: number }): LocalExchangeState {
   const spec = (s: string) => v.market(s)?.spec;
   const p = (s: string): number => spec(s)?.tickDecimals ?? 0;
   const q = (s: string): number => spec(s)?.stepDecimals ?? 0;
@@ -105,9 +112,9 @@ export function snapshot(v: Venue, counters: Omit<LocalExchangeCounters, 'orders
     balances: [{ asset: 'USDT', walletBalance: fmt(a.wallet), unrealizedProfit: fmt(a.unrealized), marginBalance: fmt(a.wallet + a.unrealized), availableBalance: fmt(a.available) }],
     income: v.account.income.map((r) => ({ symbol: r.symbol, incomeType: r.incomeType, income: fmt(r.income), time: r.time, tranId: r.tranId, tradeId: r.tradeId })),
     counters: {
-      ordersByClientOrderId: Object.fromEntries(v.orders.createdByClientId),
+      ordersByClientOrderId: Object.fromEntries(v.orders.createdByClientId()),
+      placementsByClientOrderId: Object.fromEntries(v.orders.placementsByClientId),
       requests: { ...counters.requests },
-      requestsByRoute: { ...counters.requestsByRoute },
       faults: { ...counters.faults },
       userEventsSent: counters.userEventsSent,
       internalErrors: [...counters.internalErrors],

@@ -7,13 +7,14 @@
  */
 import { Account } from './account.ts';
 import { stats24h, intervalMs, INTERVALS, barAt, klinePayload } from './bars.ts';
-import { absx, divx, int, mulx, type Fixed } from './decimal.ts';
+import { abs, div, int, mul, type Fixed } from './decimal.ts';
+import { err } from './errors.ts';
 import type { LocalExchangeEvent } from './events.ts';
 import { onBookChange, onPublicTrade, settleFunding } from './execution.ts';
 import type { Feed, FeedEvent } from './feed.ts';
 import type { FundingSchedule } from './funding.ts';
 import type { MarketSpec } from './markets.ts';
-import { OrderStore, isOpen, remaining } from './orders.ts';
+import { OrderStore, remaining } from './orders.ts';
 import type { AccountView, PositionView } from './shapes.ts';
 import * as ws from './ws-shapes.ts';
 
@@ -36,8 +37,36 @@ export interface PublicTrade {
   readonly buyerMaker: boolean;
 }
 
+/** Stream names of one market, built once: publishing asks for them on every feed event. */
+export interface MarketTopics {
+  readonly depth: string;
+  readonly depthN: readonly (readonly [levels: number, topic: string])[];
+  readonly bookTicker: string;
+  readonly trade: string;
+  readonly aggTrade: string;
+  readonly miniTicker: string;
+  readonly ticker: string;
+  readonly markPrice: string;
+  /** The kline streams the market's base interval can serve. */
+  readonly klines: readonly { readonly name: string; readonly topic: string; readonly ms: number }[];
+}
+
+function topicsOf(symbol: string, baseInterval: number): MarketTopics {
+  const s = symbol.toLowerCase();
+  const klines: { name: string; topic: string; ms: number }[] = [];
+  for (const name of Object.keys(INTERVALS)) {
+    const ms = intervalMs(name, baseInterval);
+    if (ms !== undefined) klines.push({ name, topic: `${s}@kline_${name}`, ms });
+  }
+  return {
+    depth: `${s}@depth`, depthN: [5, 10, 20].map((n) => [n, `${s}@depth${n}`] as const), bookTicker: `${s}@bookTicker`, trade: `${s}@trade`,
+    aggTrade: `${s}@aggTrade`, miniTicker: `${s}@miniTicker`, ticker: `${s}@ticker`, markPrice: `${s}@markPrice`, klines,
+  };
+}
+
 export interface MarketState {
   readonly spec: MarketSpec;
+  readonly topics: MarketTopics;
   readonly feed: Feed;
   readonly funding: FundingSchedule;
   /** Public size our takers used since the book last changed, per side and price. */
@@ -75,7 +104,7 @@ export class Venue {
     this.account = new Account(cfg.startingBalance, cfg.start);
     for (const m of cfg.markets) {
       m.funding.skipThrough(cfg.start - 1);
-      this.markets.set(m.spec.symbol, { ...m, consumed: { bids: new Map(), asks: new Map() }, leverage: cfg.leverage, lastTickerSecond: -1, recent: [], ended: false });
+      this.markets.set(m.spec.symbol, { ...m, topics: topicsOf(m.spec.symbol, m.feed.bars.interval), consumed: { bids: new Map(), asks: new Map() }, leverage: cfg.leverage, lastTickerSecond: -1, recent: [], ended: false });
     }
   }
 
@@ -83,8 +112,11 @@ export class Venue {
     return this.markets.get(symbol);
   }
 
-  mark(symbol: string): Fixed {
-    return this.markets.get(symbol)?.feed.lastPrice() ?? 0n;
+  /** The market of `symbol`; throws Binance's -1121 (Invalid symbol) when it is not listed. */
+  marketOrThrow(symbol: string): MarketState {
+    const ms = this.markets.get(symbol);
+    if (ms === undefined) throw err(-1121);
+    return ms;
   }
 
   nextTradeId(): number {
@@ -116,24 +148,24 @@ export class Venue {
 
   private process(ms: MarketState, events: readonly FeedEvent[]): void {
     const spec = ms.spec;
-    const s = spec.symbol.toLowerCase();
+    const tp = ms.topics;
     for (const e of events) {
       switch (e.kind) {
         case 'depth': {
           ms.consumed = { bids: new Map(), asks: new Map() };
-          if (this.sink.wants(`${s}@depth`)) this.sink.market(`${s}@depth`, e.raw ?? ws.depthUpdate(spec, e.ts, e.U, e.u, e.pu, e.bids, e.asks));
-          for (const n of [5, 10, 20]) {
-            if (!this.sink.wants(`${s}@depth${n}`)) continue;
+          if (this.sink.wants(tp.depth)) this.sink.market(tp.depth, e.raw ?? ws.depthUpdate(spec, e.ts, e.U, e.u, e.pu, e.bids, e.asks));
+          for (const [n, topic] of tp.depthN) {
+            if (!this.sink.wants(topic)) continue;
             const top = ws.depthLevels(ms.feed.book, spec, n);
-            this.sink.market(`${s}@depth${n}`, { e: 'depthUpdate', E: e.ts, T: e.ts, s: spec.symbol, U: e.U, u: e.u, pu: e.pu, b: top.bids, a: top.asks });
+            this.sink.market(topic, { e: 'depthUpdate', E: e.ts, T: e.ts, s: spec.symbol, U: e.U, u: e.u, pu: e.pu, b: top.bids, a: top.asks });
           }
           onBookChange(this, ms);
           break;
         }
         case 'bookTicker': {
-          if (!this.sink.wants(`${s}@bookTicker`) && !this.sink.wants('!bookTicker')) break;
+          if (!this.sink.wants(tp.bookTicker) && !this.sink.wants('!bookTicker')) break;
           const msg = e.raw ?? ws.bookTicker(ms.feed.book, spec, e.ts);
-          this.sink.market(`${s}@bookTicker`, msg);
+          this.sink.market(tp.bookTicker, msg);
           this.sink.market('!bookTicker', msg);
           break;
         }
@@ -141,8 +173,8 @@ export class Venue {
           const t: PublicTrade = { id: e.id, ts: e.ts, price: e.price, qty: e.qty, buyerMaker: e.buyerMaker };
           ms.recent.push(t);
           if (ms.recent.length > RECENT) ms.recent.splice(0, ms.recent.length - RECENT);
-          if (this.sink.wants(`${s}@trade`)) this.sink.market(`${s}@trade`, e.raw ?? ws.tradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
-          if (this.sink.wants(`${s}@aggTrade`)) this.sink.market(`${s}@aggTrade`, ws.aggTradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
+          if (this.sink.wants(tp.trade)) this.sink.market(tp.trade, e.raw ?? ws.tradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
+          if (this.sink.wants(tp.aggTrade)) this.sink.market(tp.aggTrade, ws.aggTradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
           onPublicTrade(this, ms, t);
           this.tickers(ms, e.ts);
           break;
@@ -155,13 +187,9 @@ export class Venue {
   }
 
   private klines(ms: MarketState, ts: number, barTime: number, closed: boolean): void {
-    const s = ms.spec.symbol.toLowerCase();
     const src = ms.feed.bars;
-    for (const name of Object.keys(INTERVALS)) {
-      const topic = `${s}@kline_${name}`;
+    for (const { name, topic, ms: I } of ms.topics.klines) {
       if (!this.sink.wants(topic)) continue;
-      const I = intervalMs(name, src.interval);
-      if (I === undefined) continue;
       const t = Math.floor(barTime / I) * I;
       const bar = barAt(src, I, t);
       if (bar === undefined) continue;
@@ -177,28 +205,28 @@ export class Venue {
     if (sec <= ms.lastTickerSecond) return;
     ms.lastTickerSecond = sec;
     this.publishMark(ms, ts);
-    const s = ms.spec.symbol.toLowerCase();
-    const wantMini = this.sink.wants(`${s}@miniTicker`) || this.sink.wants('!miniTicker@arr');
-    const wantFull = this.sink.wants(`${s}@ticker`) || this.sink.wants('!ticker@arr');
+    const tp = ms.topics;
+    const wantMini = this.sink.wants(tp.miniTicker) || this.sink.wants('!miniTicker@arr');
+    const wantFull = this.sink.wants(tp.ticker) || this.sink.wants('!ticker@arr');
     if (!wantMini && !wantFull) return;
     const st = stats24h(ms.feed.bars, ts, ms.feed.lastPrice());
     if (wantMini) {
       const m = ws.miniTicker(ms.spec, ts, st);
-      this.sink.market(`${s}@miniTicker`, m);
+      this.sink.market(tp.miniTicker, m);
       this.sink.market('!miniTicker@arr', [m]);
     }
     if (wantFull) {
       const m = ws.ticker24(ms.spec, ts, st, ms.recent[ms.recent.length - 1]?.qty ?? 0n);
-      this.sink.market(`${s}@ticker`, m);
+      this.sink.market(tp.ticker, m);
       this.sink.market('!ticker@arr', [m]);
     }
   }
 
   publishMark(ms: MarketState, ts: number): void {
-    const s = ms.spec.symbol.toLowerCase();
-    if (!this.sink.wants(`${s}@markPrice`) && !this.sink.wants('!markPrice@arr')) return;
+    const topic = ms.topics.markPrice;
+    if (!this.sink.wants(topic) && !this.sink.wants('!markPrice@arr')) return;
     const m = ws.markPriceUpdate(ms.spec, ts, ms.feed.lastPrice(), ms.funding.rate(), ms.funding.nextFundingTime(ts));
-    this.sink.market(`${s}@markPrice`, m);
+    this.sink.market(topic, m);
     this.sink.market('!markPrice@arr', [m]);
   }
 
@@ -206,19 +234,19 @@ export class Venue {
     const p = this.account.position(ms.spec.symbol);
     const mark = ms.feed.lastPrice();
     const lev = int(ms.leverage);
-    const notional = mulx(p.qty, mark);
+    const notional = mul(p.qty, mark);
     let bid = 0n;
     let ask = 0n;
     let ooim = 0n;
     for (const o of this.orders.open(ms.spec.symbol)) {
-      const n = mulx(remaining(o), o.type === 'LIMIT' ? o.price : mark);
+      const n = mul(remaining(o), o.type === 'LIMIT' ? o.price : mark);
       if (o.side === 'BUY') bid += n;
       else ask += n;
-      if (!o.reduceOnly) ooim += divx(n, lev);
+      if (!o.reduceOnly) ooim += div(n, lev);
     }
     return {
-      position: p, spec: ms.spec, mark, unrealized: mulx(p.qty, mark - p.entry), notional,
-      initialMargin: divx(absx(notional), lev), maintMargin: mulx(absx(notional), ms.spec.maintMarginRatio),
+      position: p, spec: ms.spec, mark, unrealized: this.account.unrealized(ms.spec.symbol, mark), notional,
+      initialMargin: div(abs(notional), lev), maintMargin: mul(abs(notional), ms.spec.maintMarginRatio),
       openOrderInitialMargin: ooim, leverage: ms.leverage, bidNotional: bid, askNotional: ask,
     };
   }
@@ -241,6 +269,6 @@ export class Venue {
 
   /** Open orders and positions exist for this symbol (v3 positionRisk lists only those). */
   active(symbol: string): boolean {
-    return (this.account.positions.get(symbol)?.qty ?? 0n) !== 0n || this.orders.open(symbol).some(isOpen);
+    return (this.account.positions.get(symbol)?.qty ?? 0n) !== 0n || this.orders.hasOpen(symbol);
   }
 }

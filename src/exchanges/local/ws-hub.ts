@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FaultEngine } from './fault-engine.ts';
+import { isRecord } from './json.ts';
 
 interface MarketConn {
   readonly ws: WebSocket;
@@ -22,10 +23,6 @@ export interface WsHubOptions {
   /** Topic of a stream name, undefined if not served. */
   readonly topicOf: (name: string) => string | undefined;
   readonly listenKeyValid: (key: string) => boolean;
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 export class WsHub {
@@ -146,7 +143,9 @@ export class WsHub {
         this.forget(c.ws);
         continue;
       }
-      for (const name of c.subs.get(topic) ?? []) c.ws.send(c.combined ? JSON.stringify({ stream: name, data: msg }) : (raw ??= JSON.stringify(msg)));
+      raw ??= JSON.stringify(msg);
+      // The combined wrapper by concatenation: the same bytes as JSON.stringify({ stream, data }).
+      for (const name of c.subs.get(topic) ?? []) c.ws.send(c.combined ? `{"stream":${JSON.stringify(name)},"data":${raw}}` : raw);
     }
   }
 

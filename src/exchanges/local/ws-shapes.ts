@@ -7,7 +7,7 @@
 import type { Position } from './account.ts';
 import type { Stats24h } from './bars.ts';
 import type { Book, Level } from './book.ts';
-import { fmt, fmtAvg, toFloat, type Fixed } from './decimal.ts';
+import { fmt, fmtAvg, toNumber, type Fixed } from './decimal.ts';
 import type { MarketSpec } from './markets.ts';
 import type { Order } from './orders.ts';
 import { avgPrice } from './shapes.ts';
@@ -109,8 +109,8 @@ export function miniTicker(spec: MarketSpec, ts: number, s: Stats24h): Record<st
 
 export function changeFigures(s: Stats24h, spec: MarketSpec): { change: string; percent: string; weighted: string } {
   const change = s.last - s.open;
-  const percent = s.open === 0n ? 0 : (toFloat(change) / toFloat(s.open)) * 100;
-  const vol = toFloat(s.volume);
+  const percent = s.open === 0n ? 0 : (toNumber(change) / toNumber(s.open)) * 100;
+  const vol = toNumber(s.volume);
   return { change: fmt(change, spec.tickDecimals), percent: percent.toFixed(3), weighted: vol > 0 ? (s.quoteVolume / vol).toFixed(spec.tickDecimals) : fmt(s.last, spec.tickDecimals) };
 }
 

@@ -109,6 +109,8 @@ describe('REST faults', () => {
     await expect(ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'dup-1' })).rejects.toThrow(/ClientOrderId is duplicated/);
     expect((await ex.fetchOrder('', BTC, { clientOrderId: 'dup-1' })).status).toBe('closed');
     expect(lx.state().counters.ordersByClientOrderId['dup-1']).toBe(1);
+    // The re-send did reach the venue (2 placements); it was refused, so still one order.
+    expect(lx.state().counters.placementsByClientOrderId['dup-1']).toBe(2);
   });
 
   it('timeout without processing (hang or reset): no order, the retry goes through', async () => {
@@ -116,8 +118,10 @@ describe('REST faults', () => {
     await expect(ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'lost-1' })).rejects.toBeInstanceOf(ccxt.RequestTimeout);
     await expect(ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'lost-1' })).rejects.toBeInstanceOf(ccxt.NetworkError);
     expect(lx.state().counters.ordersByClientOrderId['lost-1']).toBeUndefined();
+    expect(lx.state().counters.placementsByClientOrderId['lost-1']).toBeUndefined(); // never processed
     await ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'lost-1' });
     expect(lx.state().counters.ordersByClientOrderId['lost-1']).toBe(1);
+    expect(lx.state().counters.placementsByClientOrderId['lost-1']).toBe(1);
     expect(lx.state().counters.faults).toMatchObject({ 'timeout-dropped': 2, 'timeout-processed': 1 });
   });
 

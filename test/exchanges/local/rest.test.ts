@@ -134,6 +134,7 @@ describe('orders', () => {
     const ask = (await ex.fetchOrderBook(BTC, 5)).asks[0]?.[0] as number;
     await expect(ex.createOrder(BTC, 'limit', 'buy', 0.01, ask, { postOnly: true, clientOrderId: 'po-1' })).rejects.toBeInstanceOf(ccxt.OrderNotFillable);
     expect(lx.state().counters.ordersByClientOrderId['po-1']).toBeUndefined();
+    expect(lx.state().counters.placementsByClientOrderId['po-1']).toBe(1); // refused -5022, nothing created
     const ok = await ex.createOrder(BTC, 'limit', 'buy', 0.01, ask - 0.5, { postOnly: true, clientOrderId: 'po-1' });
     expect(ok).toMatchObject({ status: 'open', postOnly: true, clientOrderId: 'po-1' });
     await ex.cancelOrder(String(ok.id), BTC);
@@ -185,6 +186,7 @@ describe('errors, as ccxt classifies them', () => {
     await expect(ex.createOrder(XRP, 'market', 'buy', 1)).rejects.toBeInstanceOf(ccxt.InvalidOrder);
     await expect(ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'rest-1' })).rejects.toBeInstanceOf(ccxt.InvalidOrder);
     expect(lx.state().counters.ordersByClientOrderId['rest-1']).toBe(1);
+    expect(lx.state().counters.placementsByClientOrderId['rest-1']).toBe(2); // the duplicate was refused (-4116)
     await expect(ex.cancelOrder('12345', BTC)).rejects.toBeInstanceOf(ccxt.OrderNotFound);
     await expect(ex.fetchOrder('12345', BTC)).rejects.toBeInstanceOf(ccxt.OrderNotFound);
     await expect(ex.fetchTicker('DOGE/USDT:USDT')).rejects.toBeInstanceOf(ccxt.BadSymbol);
