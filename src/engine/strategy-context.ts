@@ -4,6 +4,7 @@
  * always runs to completion before its orders are processed.
  */
 import type { ModifyOrder, SubmitOrder, TradingCommand } from './commands.ts';
+import { PARTIAL_TIMER } from './partial-fills.ts';
 import type { LoggedMessage } from './kernel.ts';
 import type { ClientOrderId, StrategyId, Symbol } from './ids.ts';
 import { snapPrice, snapQty, type Instrument } from './instrument.ts';
@@ -101,6 +102,8 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
     instrument: instrumentOf,
     lastPrice: (symbol: string) => k.portfolio.lastPrice(symbol),
     setTimer(name: string, at: number): void {
+      // The engine's own timers on a strategy's behalf (partial-fill policies) share its namespace.
+      if (name.startsWith(PARTIAL_TIMER)) throw new Error(`timer names starting with "${PARTIAL_TIMER}" are the engine's; choose another name`);
       k.setTimer(slot.id, name, at);
     },
     cancelTimer(name: string): void {

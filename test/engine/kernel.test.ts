@@ -179,6 +179,32 @@ describe('kernel', () => {
     expect(fired).toEqual(['a@60000', 'b@120000']);
   });
 
+  it('moves a timer set again, and keeps the engine\'s timer names out of a strategy\'s reach', () => {
+    const fired: string[] = [];
+    let refused = '';
+    const t = setup((ctx) => ({
+      onStart() {
+        ctx.setTimer('a', 60_000);
+        ctx.setTimer('a', 180_000); // moved, not added
+        try {
+          ctx.setTimer('__partial:P-x-1', 60_000);
+        } catch (err) {
+          refused = (err as Error).message;
+        }
+      },
+      onTimer(name: string) {
+        fired.push(`${name}@${ctx.now()}`);
+      },
+    }));
+    for (let i = 0; i < 4; i++) {
+      t.clock.advanceTo((i + 1) * 60_000);
+      t.kernel.fireTimers(t.clock.now());
+      t.kernel.drain();
+    }
+    expect(fired).toEqual(['a@180000']);
+    expect(refused).toMatch(/are the engine's; choose another name/);
+  });
+
   it('pausing new entries still lets a strategy reduce', () => {
     const t = setup((ctx) => ({
       onBar() {
