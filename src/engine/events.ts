@@ -8,6 +8,7 @@
  */
 import type { OrderSide } from './commands.ts';
 import type { ClientOrderId, StrategyId, Symbol, TradeId, VenueOrderId } from './ids.ts';
+import type { LimitRule } from './risk-gate.ts';
 
 interface OrderEventBase {
   readonly clientOrderId: ClientOrderId;
@@ -21,6 +22,8 @@ interface OrderEventBase {
 export interface OrderDenied extends OrderEventBase {
   readonly type: 'OrderDenied';
   readonly reason: string;
+  /** Set when a configured risk limit refused it. */
+  readonly rule?: LimitRule;
 }
 export interface OrderSubmitted extends OrderEventBase {
   readonly type: 'OrderSubmitted';

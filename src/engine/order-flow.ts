@@ -62,7 +62,7 @@ export class OrderFlow {
     );
     const now = this.d.now();
     if (!verdict.ok) {
-      this.event({ type: 'OrderDenied', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, reason: verdict.reason, tsEvent: now, tsInit: now });
+      this.event({ type: 'OrderDenied', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, reason: verdict.reason, ...(verdict.rule === undefined ? {} : { rule: verdict.rule }), tsEvent: now, tsInit: now });
       return;
     }
     this.event({ type: 'OrderSubmitted', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, tsEvent: now, tsInit: now });

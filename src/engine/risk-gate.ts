@@ -48,10 +48,14 @@ export interface RiskView {
   readonly dailyPnl: number;
 }
 
-export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/** The configured limits an order can breach (as opposed to a rule of the market or the account). */
+export type LimitRule = 'daily-loss' | 'order-notional' | 'position-notional';
+
+export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly rule?: LimitRule };
 
 const OK: Verdict = { ok: true };
 const deny = (reason: string): Verdict => ({ ok: false, reason });
+const breach = (rule: LimitRule, reason: string): Verdict => ({ ok: false, reason, rule });
 
 /** True when an order of `qty` on `side` only reduces a position of signed size `position` (never flips it). */
 export function reducesPosition(position: number, side: OrderSide, qty: number): boolean {
@@ -83,13 +87,13 @@ export function check(cmd: SubmitOrder, view: RiskView, limits: RiskLimits = DEF
   }
   if (!reduces) {
     if (view.dailyPnl <= -limits.dailyLossLimit) {
-      return deny(`daily loss limit reached (${view.dailyPnl.toFixed(2)} <= -${limits.dailyLossLimit})`);
+      return breach('daily-loss', `daily loss limit reached (${view.dailyPnl.toFixed(2)} <= -${limits.dailyLossLimit})`);
     }
     if (notional > limits.maxOrderNotional) {
-      return deny(`order notional ${notional.toFixed(2)} exceeds the limit ${limits.maxOrderNotional}`);
+      return breach('order-notional', `order notional ${notional.toFixed(2)} exceeds the limit ${limits.maxOrderNotional}`);
     }
     if (Math.abs(after) * price > limits.maxPositionNotional) {
-      return deny(`position notional would be ${(Math.abs(after) * price).toFixed(2)}, above the limit ${limits.maxPositionNotional}`);
+      return breach('position-notional', `position notional would be ${(Math.abs(after) * price).toFixed(2)}, above the limit ${limits.maxPositionNotional}`);
     }
     if (view.accountType === 'cash') {
       if (after < -1e-12) return deny(`cannot sell ${cmd.qty} ${inst.base}: a cash account holds only ${view.position}`);

@@ -1,6 +1,6 @@
 /**
  * Which session happenings become alerts: a halt (not the warm-up's), a risk-limit breach (the
- * daily loss limit, once per UTC day; an order or position limit, once per reason per hour), every
+ * daily loss limit, once per UTC day; an order or position limit, once per limit per hour), every
  * reconciliation diff (the alerter filters by severity and coalesces repeats), and a start that
  * recovered from a crash.
  */
@@ -28,8 +28,8 @@ export function wireAlerts(tap: SessionTap, alerter: Alerter, crashRecovery?: st
         alerter.send({ kind: 'diff', severity: m.severity, message: m.message, details: { diff: m.kind, symbol: m.symbol, resolution: m.resolution } });
         return;
       case 'OrderDenied':
-        if (m.reason.startsWith('daily loss limit')) breach('daily-loss', 24 * HOUR, m.tsInit, `daily loss limit reached: new exposure refused (${m.reason})`, { symbol: m.symbol });
-        else if (/exceeds the limit|above the limit/.test(m.reason)) breach(m.reason.replace(/[\d.]+/g, '#'), HOUR, m.tsInit, `risk limit: ${m.reason}`, { symbol: m.symbol, order: m.clientOrderId });
+        if (m.rule === 'daily-loss') breach(m.rule, 24 * HOUR, m.tsInit, `daily loss limit reached: new exposure refused (${m.reason})`, { symbol: m.symbol });
+        else if (m.rule !== undefined) breach(m.rule, HOUR, m.tsInit, `risk limit: ${m.reason}`, { symbol: m.symbol, order: m.clientOrderId });
         return;
       default:
         return;

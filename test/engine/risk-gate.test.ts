@@ -56,4 +56,14 @@ describe('risk gate', () => {
     // reductions are allowed past the daily loss limit: closing risk is always possible
     expect(check(submit({ side: 'sell', qty: 0.01, price: 100_000 }), view({ position: 0.01, dailyPnl: -500 }), limits)).toEqual({ ok: true });
   });
+
+  it('names the configured limit a denial breached (alerts key on it), and only those', () => {
+    const limits = { ...DEFAULT_LIMITS, maxOrderNotional: 500, maxPositionNotional: 1500, dailyLossLimit: 100, maxOpenOrders: 3 };
+    const rule = (v: ReturnType<typeof check>): string | undefined => (v.ok ? 'ok' : v.rule);
+    expect(rule(check(submit({ qty: 0.01, price: 100_000 }), view(), limits))).toBe('order-notional');
+    expect(rule(check(submit({ qty: 0.004, price: 100_000 }), view({ position: 0.012 }), limits))).toBe('position-notional');
+    expect(rule(check(submit({ qty: 0.001, price: 100_000 }), view({ dailyPnl: -100 }), limits))).toBe('daily-loss');
+    expect(rule(check(submit({ qty: 0.001, price: 100_000 }), view({ openOrders: 3 }), limits))).toBeUndefined();
+    expect(rule(check(submit({ qty: 0.2, price: 100_000 }), view()))).toBeUndefined();
+  });
 });
