@@ -3,11 +3,11 @@
  * qty x mark x rate exactly, show up in fetchFundingHistory / fetchFundingRateHistory, and reach
  * watchBalance as an ACCOUNT_UPDATE.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCandles, loadFunding } from '../../../src/data/index.ts';
 import { formatFixed, product, symbol } from '../../../src/engine/index.ts';
-import { BUNDLED, startLocalExchange, type LocalExchange } from '../../../src/exchanges/local/index.ts';
-import { client, until, within, XRP, type Client } from './kit.ts';
+import { BUNDLED, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { type Client, until, within, withLocalExchange, XRP } from './kit.ts';
 
 const xrp = loadCandles(BUNDLED.xrpusdt5m, symbol('XRPUSDT')).series;
 const rows = loadFunding(BUNDLED.xrpusdtFunding, symbol('XRPUSDT'));
@@ -17,14 +17,9 @@ const H = 3_600_000;
 let lx: LocalExchange;
 let ex: Client;
 
-beforeAll(async () => {
-  lx = await startLocalExchange({ mode: 'manual', markets: [{ kind: 'candles', symbol: 'XRPUSDT', file: BUNDLED.xrpusdt5m, fundingFile: BUNDLED.xrpusdtFunding }], warmupBars: WARMUP });
-  ex = await client(lx);
-  await ex.loadMarkets();
-});
-afterAll(async () => {
-  await ex.close();
-  await lx.close();
+withLocalExchange({ mode: 'manual', markets: [{ kind: 'candles', symbol: 'XRPUSDT', file: BUNDLED.xrpusdt5m, fundingFile: BUNDLED.xrpusdtFunding }], warmupBars: WARMUP }, (a, b) => {
+  lx = a;
+  ex = b;
 });
 
 describe('funding', () => {

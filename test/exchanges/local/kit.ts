@@ -1,6 +1,7 @@
 /** Helpers for the local exchange tests: a ccxt client pointed at it, raw signed requests, waiting. */
 import ccxt from 'ccxt';
-import { localBinanceUsdmUrls, signBinanceRequest, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { localBinanceUsdmUrls, signBinanceRequest, startLocalExchange, type LocalExchange, type LocalExchangeOptions } from '../../../src/exchanges/local/index.ts';
 
 export type Client = InstanceType<typeof ccxt.pro.binanceusdm>;
 
@@ -19,6 +20,25 @@ export async function client(lx: LocalExchange, o: { apiKey?: string; secret?: s
   } as unknown as ConstructorParameters<typeof ccxt.pro.binanceusdm>[0]);
   await ex.loadHttpProxyAgent();
   return ex;
+}
+
+/**
+ * One local exchange and a ccxt client on it (markets loaded) for a test file: started before its
+ * tests, handed to `use`, closed after them.
+ */
+export function withLocalExchange(opts: LocalExchangeOptions, use: (lx: LocalExchange, ex: Client) => void): void {
+  let lx: LocalExchange | undefined;
+  let ex: Client | undefined;
+  beforeAll(async () => {
+    lx = await startLocalExchange(opts);
+    ex = await client(lx);
+    await ex.loadMarkets();
+    use(lx, ex);
+  });
+  afterAll(async () => {
+    await ex?.close();
+    await lx?.close();
+  });
 }
 
 export interface RawResponse {

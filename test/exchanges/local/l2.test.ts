@@ -3,23 +3,18 @@
  * agree, so ccxt's watchOrderBook stays in sync; recorded trades replay with shifted times; orders
  * match against the real book.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLED, startLocalExchange, type LocalExchange } from '../../../src/exchanges/local/index.ts';
-import { BTC, client, raw, tick, until, within, type Client } from './kit.ts';
+import { describe, expect, it } from 'vitest';
+import { BUNDLED, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { BTC, type Client, raw, tick, until, within, withLocalExchange } from './kit.ts';
 
 let lx: LocalExchange;
 let ex: Client;
 let start: number;
 
-beforeAll(async () => {
-  lx = await startLocalExchange({ mode: 'manual', markets: [{ kind: 'l2', symbol: 'BTCUSDT', file: BUNDLED.btcusdtL2 }], startingBalance: 100_000 });
+withLocalExchange({ mode: 'manual', markets: [{ kind: 'l2', symbol: 'BTCUSDT', file: BUNDLED.btcusdtL2 }], startingBalance: 100_000 }, (a, b) => {
+  lx = a;
+  ex = b;
   start = lx.serverTime();
-  ex = await client(lx);
-  await ex.loadMarkets();
-});
-afterAll(async () => {
-  await ex.close();
-  await lx.close();
 });
 
 describe('L2 replay', () => {

@@ -3,25 +3,20 @@
  * data from the bundled candles, and the order lifecycle with the exchange's own matching.
  */
 import ccxt from 'ccxt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCandles } from '../../../src/data/index.ts';
 import { symbol } from '../../../src/engine/index.ts';
-import { BUNDLED, startLocalExchange, type LocalExchange } from '../../../src/exchanges/local/index.ts';
-import { BTC, client, XRP, type Client } from './kit.ts';
+import { BUNDLED, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { BTC, client, type Client, withLocalExchange, XRP } from './kit.ts';
 
 const btc = loadCandles(BUNDLED.btcusdt1m, symbol('BTCUSDT')).series;
 const WARMUP = 300;
 let lx: LocalExchange;
 let ex: Client;
 
-beforeAll(async () => {
-  lx = await startLocalExchange({ mode: 'manual', seed: 7 });
-  ex = await client(lx);
-  await ex.loadMarkets();
-});
-afterAll(async () => {
-  await ex.close();
-  await lx.close();
+withLocalExchange({ mode: 'manual', seed: 7 }, (a, b) => {
+  lx = a;
+  ex = b;
 });
 
 describe('markets and market data', () => {

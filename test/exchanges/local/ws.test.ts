@@ -3,11 +3,11 @@
  * replayed from the bundled candles, the order book kept in sync through the U/u/pu chain, and the
  * user-data stream reporting orders, fills, balance and positions.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCandles } from '../../../src/data/index.ts';
 import { symbol } from '../../../src/engine/index.ts';
-import { BUNDLED, startLocalExchange, type LocalExchange } from '../../../src/exchanges/local/index.ts';
-import { BTC, client, tick, until, within, type Client } from './kit.ts';
+import { BUNDLED, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { BTC, tick, until, within, withLocalExchange, type Client } from './kit.ts';
 
 const btc = loadCandles(BUNDLED.btcusdt1m, symbol('BTCUSDT')).series;
 const WARMUP = 300;
@@ -38,14 +38,9 @@ function pathPrices(from: number, to: number): number[] {
   return out;
 }
 
-beforeAll(async () => {
-  lx = await startLocalExchange({ mode: 'manual' });
-  ex = await client(lx);
-  await ex.loadMarkets();
-});
-afterAll(async () => {
-  await ex.close();
-  await lx.close();
+withLocalExchange({ mode: 'manual' }, (a, b) => {
+  lx = a;
+  ex = b;
 });
 
 describe('market streams', () => {
