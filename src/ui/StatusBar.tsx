@@ -21,8 +21,9 @@ const STATE_TONE: Record<StrategyState, Tone> = {
   HALTED: 'red',
 };
 
-function link(label: string, v: 'up' | 'down' | 'n/a'): Segment {
+function link(label: string, v: 'up' | 'stale' | 'down' | 'n/a'): Segment {
   if (v === 'up') return { text: `${label} up`, tone: 'green', priority: 8 };
+  if (v === 'stale') return { text: `${label} STALE`, tone: 'yellow', bold: true, priority: 9 };
   if (v === 'down') return { text: `${label} DOWN`, tone: 'red', bold: true, priority: 9 };
   return { text: `${label} n/a`, tone: 'gray', priority: 3 };
 }

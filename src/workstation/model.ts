@@ -8,17 +8,37 @@
  */
 
 export type RunMode = 'backtest' | 'paper' | 'live';
-/** RUNNING: trading; PAUSED: no new entries (reductions allowed); HALTED: nothing goes out. */
+/**
+ * RUNNING: trading; PAUSED: no new entries (reductions allowed), set by the operator or by the
+ * engine (reconciliation, a strategy fault); REDUCE-ONLY: no new entries because a loss limit was
+ * reached; HALTED: nothing goes out. Only the operator leaves PAUSED, REDUCE-ONLY or HALTED.
+ */
 export type StrategyState = 'RUNNING' | 'PAUSED' | 'REDUCE-ONLY' | 'HALTED';
+
+/** A strategy whose handler threw: it is stopped (no calls, its orders canceled); its positions stay for the operator. */
+export interface StrategyFault {
+  readonly strategy: string;
+  readonly handler: string;
+  readonly message: string;
+  readonly ts: number;
+}
 
 export interface StatusView {
   readonly mode: RunMode;
   readonly venue: string;
   readonly strategy: string;
   readonly state: StrategyState;
-  /** Why the state is what it is (the last pause/halt reason). */
+  /** Why the state is what it is: the real cause (the limit breached, the diff, the operator's reason). */
   readonly stateReason: string;
-  readonly marketData: 'up' | 'down';
+  /**
+   * The state was entered by the engine itself (reconciliation, a loss limit, a fault, the journal),
+   * not by the operator: leaving it needs a confirmed resume with a reason.
+   */
+  readonly stateSetByEngine: boolean;
+  /** Strategies that faulted this session (empty when all run). */
+  readonly faults: readonly StrategyFault[];
+  /** up: connected and data arriving; stale: connected but nothing arrived for too long; down: not connected. */
+  readonly marketData: 'up' | 'stale' | 'down';
   /** 'n/a' in paper mode (no user stream). */
   readonly userStream: 'up' | 'down' | 'n/a';
   /** Venue clock minus local clock, ms. */
@@ -58,14 +78,21 @@ export interface OrderRow {
 
 export type DiffSeverity = 'info' | 'warn' | 'critical';
 
+/** What the operator can do about a diff that waits for them: take the venue's truth, or close the symbol out. */
+export type DiffChoice = 'adopt' | 'flatten';
+
 export interface DiffRow {
+  /** Stable id within the session (for `resolve`). */
+  readonly id: string;
   readonly kind: string;
   readonly severity: DiffSeverity;
   readonly symbol: string | undefined;
   readonly message: string;
-  /** What was done about it: 'adopted', 'paused', 'pending', ... */
+  /** What was done about it: 'adopted', 'booked', 'closed', 'pausing' (waits for the operator), 'resolved: ...'. */
   readonly resolution: string;
   readonly ts: number;
+  /** Non-empty while the diff waits for the operator's choice (it paused trading); empty once handled. */
+  readonly choices: readonly DiffChoice[];
 }
 
 export interface FundingRow {
@@ -138,7 +165,13 @@ export interface WorkstationSnapshot {
  */
 export type OperatorCommand =
   | { readonly type: 'pause'; readonly reason: string }
-  | { readonly type: 'resume'; readonly reason: string }
+  /**
+   * Leaving PAUSED set by the operator needs only a reason; leaving HALTED or any state the engine
+   * entered by itself also needs `confirmed: true` (the TUI asks y, `parity ctl resume --confirm`).
+   */
+  | { readonly type: 'resume'; readonly reason: string; readonly confirmed?: boolean }
+  /** The operator's choice on a diff that waits for one (DiffRow.choices): audited with the reason. */
+  | { readonly type: 'resolve'; readonly diffId: string; readonly choice: DiffChoice; readonly reason: string }
   | { readonly type: 'flatten'; readonly reason: string }
   | { readonly type: 'halt'; readonly reason: string }
   | { readonly type: 'reconcile' }

@@ -92,6 +92,8 @@ export class OperatorDesk {
         const r = await this.o.reconcile();
         return { ok: !r.paused, message: r.diffs.length === 0 ? 'reconciled: engine and venue agree' : `reconciled: ${r.diffs.length} difference${r.diffs.length === 1 ? '' : 's'}${r.paused ? ', trading paused' : ', resolved'}` };
       }
+      case 'resolve':
+        return { ok: false, message: `no difference ${cmd.diffId} waits for a choice` };
       case 'quit':
         void this.o.quit(reason);
         return { ok: true, message: 'stopping' };

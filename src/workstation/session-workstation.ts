@@ -9,7 +9,7 @@
 import { FeedLagMonitor, OrderLatencyMonitor, toNumber, type Kernel, type LatencyWindow, type LoggedMessage, type MarketData, type RiskLimits } from '../engine/index.ts';
 import type { ShadowBacktest } from './divergence.ts';
 import { SlippageTally } from './divergence.ts';
-import type { CommandResult, DiffRow, EventLevel, EventRow, LatencyStat, OperatorCommand, RunMode, StrategyState, Workstation, WorkstationSnapshot } from './model.ts';
+import { setByOperator, type CommandResult, type DiffRow, type EventLevel, type EventRow, type LatencyStat, type OperatorCommand, type RunMode, type StrategyFault, type StrategyState, type Workstation, type WorkstationSnapshot } from './model.ts';
 import type { OperatorDesk } from './operator.ts';
 
 /** What the workstation needs from a running session. */
@@ -112,6 +112,8 @@ export class SessionWorkstation implements Workstation {
   private readonly slip: SlippageTally;
   private readonly events: EventRow[] = [];
   private readonly diffs: DiffRow[] = [];
+  private readonly faults: StrategyFault[] = [];
+  private diffSeq = 0;
   private readonly equityT: number[] = [];
   private readonly equityV: number[] = [];
   private readonly startEquity: number;
@@ -130,7 +132,8 @@ export class SessionWorkstation implements Workstation {
     s.onMessage((m) => {
       this.latency.onMessage(m);
       this.slip.onMessage(m);
-      if (m.type === 'ReconciliationDiff') this.push(this.diffs, { kind: m.kind, severity: m.severity, symbol: m.symbol, message: m.message, resolution: m.resolution, ts: m.tsInit }, MAX_DIFFS);
+      if (m.type === 'ReconciliationDiff') this.push(this.diffs, { id: `d${++this.diffSeq}`, kind: m.kind, severity: m.severity, symbol: m.symbol, message: m.message, resolution: m.resolution, ts: m.tsInit, choices: [] }, MAX_DIFFS);
+      if (m.type === 'StrategyFaulted') this.faults.push({ strategy: m.strategyId, handler: m.handler, message: m.message, ts: m.tsInit });
       const row = eventRow(m);
       if (row !== undefined) this.push(this.events, row, MAX_EVENTS);
       this.changed();
@@ -189,6 +192,8 @@ export class SessionWorkstation implements Workstation {
         strategy: s.strategy,
         state: strategyState(k, s.limits),
         stateReason: k.tradingStateReason,
+        stateSetByEngine: k.tradingState !== 'active' && !setByOperator(k.tradingStateReason),
+        faults: [...this.faults],
         marketData: s.marketDataUp() ? 'up' : 'down',
         userStream: vs.userStream === undefined ? 'n/a' : vs.userStream ? 'up' : 'down',
         clockOffsetMs: vs.offsetMs,

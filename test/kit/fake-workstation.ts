@@ -36,6 +36,8 @@ export function sampleSnapshot(): WorkstationSnapshot {
       strategy: 'sma-cross',
       state: 'RUNNING',
       stateReason: '',
+      stateSetByEngine: false,
+      faults: [],
       marketData: 'up',
       userStream: 'up',
       clockOffsetMs: 12,
@@ -56,9 +58,9 @@ export function sampleSnapshot(): WorkstationSnapshot {
       { id: 'P-mean-rev-000078', symbol: 'XRPUSDT', side: 'sell', type: 'market', qty: 500, filled: 0, price: undefined, status: 'submitted', ageMs: 400 },
     ],
     diffs: [
-      { kind: 'unknown-order', severity: 'warn', symbol: 'BTCUSDT', message: 'venue order 8389765 is not in the local books', resolution: 'adopted', ts: SAMPLE_NOW - 300_000 },
-      { kind: 'position-mismatch', severity: 'critical', symbol: 'XRPUSDT', message: 'venue shows -2,000 XRPUSDT, local books -1,500', resolution: 'paused', ts: SAMPLE_NOW - 60_000 },
-      { kind: 'fee-drift', severity: 'info', symbol: undefined, message: 'taker fee 0.0500% vs configured 0.0400%', resolution: 'noted', ts: SAMPLE_NOW - 900_000 },
+      { id: 'd1', kind: 'unknown-order', severity: 'warn', symbol: 'BTCUSDT', message: 'venue order 8389765 is not in the local books', resolution: 'adopted', ts: SAMPLE_NOW - 300_000, choices: [] },
+      { id: 'd2', kind: 'position-mismatch', severity: 'critical', symbol: 'XRPUSDT', message: 'venue shows -2,000 XRPUSDT, local books -1,500', resolution: 'pausing', ts: SAMPLE_NOW - 60_000, choices: ['adopt', 'flatten'] },
+      { id: 'd3', kind: 'fee-drift', severity: 'info', symbol: undefined, message: 'taker fee 0.0500% vs configured 0.0400%', resolution: 'noted', ts: SAMPLE_NOW - 900_000, choices: [] },
     ],
     funding: [
       { symbol: 'BTCUSDT', total: -3.87, nextTime: NEXT_FUNDING, nextRate: 0.0001 },
