@@ -87,7 +87,13 @@ function takeLock(dir: string): string {
   throw new StateDirError(`could not lock the state directory ${dir}`);
 }
 
-export function openStateDir(dir: string, o: { fsync?: FsyncPolicy } = {}): StateDir {
+export interface StateDirOptions {
+  readonly fsync?: FsyncPolicy;
+  /** Told about a journal write that failed and will be retried. */
+  readonly onJournalRetry?: (message: string) => void;
+}
+
+export function openStateDir(dir: string, o: StateDirOptions = {}): StateDir {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Journals, snapshots and the control socket are the owner's only (an existing directory may be
@@ -159,7 +165,12 @@ export function openStateDir(dir: string, o: { fsync?: FsyncPolicy } = {}): Stat
       }
     }
     const lastSeq = read.lines.length > 0 ? (read.lines[read.lines.length - 1] as { seq: number }).seq : from - 1;
-    const journal = new JournalWriter({ dir, nextSeq: Math.max(lastSeq + 1, from), ...(o.fsync === undefined ? {} : { fsync: o.fsync }) });
+    const journal = new JournalWriter({
+      dir,
+      nextSeq: Math.max(lastSeq + 1, from),
+      ...(o.fsync === undefined ? {} : { fsync: o.fsync }),
+      ...(o.onJournalRetry === undefined ? {} : { onRetry: o.onJournalRetry }),
+    });
     const reservations: Record<string, number> = { ...reserved };
     // The newest usable snapshot's seq (what snapshot.json, or snapshot.prev.json after a fallback, holds).
     let lastSnapshotSeq = from;

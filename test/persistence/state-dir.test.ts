@@ -49,13 +49,13 @@ describe('journal', () => {
 
   it('a journal that can no longer be written is reported once through its sink, never thrown at the caller', async () => {
     const dir = fresh();
-    const w = new JournalWriter({ dir, nextSeq: 0 });
+    const w = new JournalWriter({ dir, nextSeq: 0, retryDelaysMs: [1, 1] });
     const failures: string[] = [];
     const sink = w.sink((e) => failures.push(e.message));
     rmSync(dir, { recursive: true }); // the disk went away
     sink({ k: 'm', m: msg(0) });
     await w.flush();
-    expect(w.error?.message).toMatch(/cannot write the journal .*journal-0\.jsonl: ENOENT/);
+    expect(w.error?.message).toMatch(/cannot write the journal .*journal-0\.jsonl after 3 attempts: ENOENT/);
     expect(() => sink({ k: 'm', m: msg(1) })).not.toThrow();
     sink({ k: 'm', m: msg(2) });
     expect(failures).toHaveLength(1);

@@ -81,7 +81,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     listeners.log(clean);
   };
   // The crash-only path: state first (nothing else starts if it cannot be read), then the venue.
-  const sd = openStateDir(spec.stateDir, { fsync: spec.persistence.fsync });
+  const sd = openStateDir(spec.stateDir, { fsync: spec.persistence.fsync, onJournalRetry: (message) => log({ kind: 'warning', message }) });
   for (const note of sd.recovered.notes) log({ kind: 'recovery', message: note });
   const crashRecovery = sd.recovered.crashed ? 'the previous session did not stop cleanly (killed or crashed): its state was rebuilt from the snapshot and journal, and is reconciled with the venue before trading' : undefined;
   if (crashRecovery !== undefined) log({ kind: 'recovery', crash: true, message: crashRecovery });
