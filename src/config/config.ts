@@ -53,6 +53,8 @@ export const RiskConfig = z.strictObject({
   maxPositionNotional: positive.optional(),
   maxOpenOrders: z.number().int().positive().optional(),
   dailyLossLimit: positive.optional(),
+  /** What a pause does to resting entry orders: cancel them (default true), or leave them resting (false: they may still fill). */
+  pauseCancelsEntries: z.boolean().optional(),
 });
 
 const paramValue = z.union([z.number(), z.string(), z.boolean()]);

@@ -132,6 +132,7 @@ export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qt
       case 'OrderPendingUpdate':
       case 'OrderCancelRejected':
       case 'OrderModifyRejected':
+      case 'OrderModifyDenied':
       case 'OrderUpdated':
       case 'OrderCanceled':
       case 'OrderExpired':

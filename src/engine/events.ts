@@ -50,6 +50,12 @@ export interface OrderModifyRejected extends OrderEventBase {
   readonly type: 'OrderModifyRejected';
   readonly reason: string;
 }
+/** The risk gate refused a modify (it would have added exposure it does not allow); the order is unchanged. */
+export interface OrderModifyDenied extends OrderEventBase {
+  readonly type: 'OrderModifyDenied';
+  readonly reason: string;
+  readonly rule?: LimitRule;
+}
 export interface OrderUpdated extends OrderEventBase {
   readonly type: 'OrderUpdated';
   readonly qty: number;
@@ -87,6 +93,7 @@ export type OrderEvent =
   | OrderPendingUpdate
   | OrderCancelRejected
   | OrderModifyRejected
+  | OrderModifyDenied
   | OrderUpdated
   | OrderCanceled
   | OrderExpired
@@ -109,7 +116,7 @@ export interface FundingPaid {
 }
 
 /** Events a venue reports to the engine. */
-export type VenueEvent = Exclude<OrderEvent, OrderDenied | OrderSubmitted> | FundingPaid;
+export type VenueEvent = Exclude<OrderEvent, OrderDenied | OrderSubmitted | OrderModifyDenied> | FundingPaid;
 
 /** A strategy handler threw; the strategy is stopped, the rest of the engine keeps running. */
 export interface StrategyFaulted {

@@ -69,6 +69,12 @@ export interface KernelOptions {
   readonly restore?: EngineState;
   /** Client order id reservation (see OrderManager). */
   readonly orderIds?: OrderManagerOptions;
+  /**
+   * What a pause does to resting entry orders: cancel them (default), so that no position is
+   * opened after the pause, or keep them resting (false: they may still fill; new entries and
+   * modifies that add exposure are refused either way).
+   */
+  readonly pauseCancelsEntries?: boolean;
 }
 
 interface SymbolEntry {
@@ -134,6 +140,7 @@ export class Kernel {
       emit: (m) => this.emit(m),
       book: (symbol) => this.symbols.get(symbol)?.book,
       tradingState: () => this.state,
+      pauseCancelsEntries: opts.pauseCancelsEntries ?? true,
     });
   }
 
@@ -235,6 +242,7 @@ export class Kernel {
     this.state = state;
     this.reason = reason;
     this.emit({ type: 'TradingStateChanged', state, reason, tsInit: this.now() });
+    if (state === 'reducing') this.flow.cancelEntries();
   }
 
   /** Everything needed to restart where we are (a snapshot). */

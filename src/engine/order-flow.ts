@@ -8,12 +8,12 @@ import type { CancelAllOrders, CancelOrder, ModifyOrder, SubmitOrder } from './c
 import type { OrderEvent } from './events.ts';
 import type { ClientOrderId } from './ids.ts';
 import type { LoggedMessage } from './kernel.ts';
-import type { Order } from './order.ts';
+import { leavesQty, type Order } from './order.ts';
 import type { OrderManager } from './order-manager.ts';
 import { PARTIAL_TIMER, PartialFills } from './partial-fills.ts';
 import type { ExecutionPort } from './ports.ts';
 import type { Portfolio, SymbolBook } from './portfolio.ts';
-import { buyingPower, check, type AccountType, type RiskLimits, type TradingState } from './risk-gate.ts';
+import { buyingPower, check, checkModify, reducesPosition, type AccountType, type RiskLimits, type RiskView, type TradingState, type Verdict } from './risk-gate.ts';
 import type { StrategyHost } from './strategy-host.ts';
 
 export interface OrderFlowDeps {
@@ -28,6 +28,8 @@ export interface OrderFlowDeps {
   emit(m: LoggedMessage): void;
   book(symbol: string): SymbolBook | undefined;
   tradingState(): TradingState;
+  /** While paused (reducing), resting entry orders are canceled; false keeps them resting (they may still fill). */
+  readonly pauseCancelsEntries: boolean;
 }
 
 export class OrderFlow {
@@ -45,24 +47,10 @@ export class OrderFlow {
     this.d.emit(cmd);
     const order = this.d.orders.get(cmd.clientOrderId);
     if (order === undefined || order.status !== 'initialized') return;
-    const book = this.d.book(cmd.symbol);
-    const verdict = check(
-      cmd,
-      {
-        tradingState: this.d.tradingState(),
-        accountType: this.d.accountType,
-        instrument: book?.inst,
-        position: book?.qty ?? 0,
-        referencePrice: book === undefined || Number.isNaN(book.last) ? undefined : book.last,
-        openOrders: this.d.orders.openCount - 1,
-        buyingPower: this.buyingPower(cmd.clientOrderId),
-        dailyPnl: this.d.portfolio.dailyPnl(),
-      },
-      this.d.limits,
-    );
+    const verdict = check(cmd, this.riskView(cmd.symbol, cmd.clientOrderId), this.d.limits);
     const now = this.d.now();
     if (!verdict.ok) {
-      this.event({ type: 'OrderDenied', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, reason: verdict.reason, ...(verdict.rule === undefined ? {} : { rule: verdict.rule }), tsEvent: now, tsInit: now });
+      this.event({ type: 'OrderDenied', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, ...denial(verdict), tsEvent: now, tsInit: now });
       return;
     }
     this.event({ type: 'OrderSubmitted', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, tsEvent: now, tsInit: now });
@@ -89,6 +77,12 @@ export class OrderFlow {
     const order = this.d.orders.get(cmd.clientOrderId);
     if (order === undefined || !this.isWorking(order) || order.status === 'pending_cancel') return;
     const now = this.d.now();
+    // A modify can add exposure as surely as a new order: it passes the same gate.
+    const verdict = checkModify(order, cmd, this.riskView(order.symbol, order.clientOrderId), this.d.limits);
+    if (!verdict.ok) {
+      this.event({ type: 'OrderModifyDenied', clientOrderId: order.clientOrderId, symbol: order.symbol, ...denial(verdict), tsEvent: now, tsInit: now });
+      return;
+    }
     this.event({ type: 'OrderPendingUpdate', clientOrderId: order.clientOrderId, symbol: order.symbol, tsEvent: now, tsInit: now });
     this.requireVenue().modify(cmd);
   }
@@ -112,13 +106,33 @@ export class OrderFlow {
     this.requireVenue().cancelAll(cmd);
   }
 
+  /**
+   * Pause means no new exposure: every working order that would add to a position (not
+   * reduce-only, and not reducing the position it faces) is canceled. Runs when the engine pauses,
+   * and again whenever an order is acknowledged or a fill moves a position while it is paused (an
+   * entry that was in flight at the pause, or a reduction that a fill turned into an entry).
+   */
+  cancelEntries(symbol?: string): void {
+    if (!this.d.pauseCancelsEntries || this.d.tradingState() !== 'reducing') return;
+    const now = this.d.now();
+    for (const o of this.d.orders.open(undefined, symbol)) {
+      if (o.status === 'initialized' || o.status === 'pending_cancel' || o.reduceOnly) continue;
+      if (reducesPosition(this.d.book(o.symbol)?.qty ?? 0, o.side, leavesQty(o))) continue;
+      this.cancel({ type: 'CancelOrder', strategyId: o.strategyId, clientOrderId: o.clientOrderId, symbol: o.symbol, tsInit: now });
+    }
+  }
+
   private isWorking(o: Order): boolean {
     return o.status === 'submitted' || o.status === 'accepted' || o.status === 'partially_filled' || o.status === 'pending_update' || o.status === 'pending_cancel';
   }
 
   event(e: OrderEvent): void {
+    const before = e.type === 'OrderAccepted' ? this.d.orders.get(e.clientOrderId) : undefined;
     const out = this.d.orders.apply(e);
     const now = this.d.now();
+    // A repeated acknowledgement (the REST answer and the user stream both say "accepted") tells
+    // nothing new: it is not logged, journaled or passed on a second time.
+    if (out.kind === 'applied' && before !== undefined && before.status === out.order.status && before.venueOrderId === out.order.venueOrderId) return;
     if (out.kind !== 'applied') {
       const reason = out.kind === 'unknown' ? 'unknown order' : out.kind === 'duplicate' ? 'duplicate fill' : out.reason;
       this.d.emit({ type: 'EventIgnored', event: e.type, clientOrderId: e.clientOrderId, reason, tsInit: now });
@@ -135,6 +149,7 @@ export class OrderFlow {
     const after = this.partials.afterEvent(order, e.type === 'OrderFilled' && order.tradeIds.length === 1);
     if (after !== undefined) this.d.strategies.setTimer(order.strategyId, PARTIAL_TIMER + order.clientOrderId, now + after);
     this.d.strategies.notifyOrder(e, order);
+    if (e.type === 'OrderAccepted' || e.type === 'OrderFilled' || e.type === 'OrderUpdated') this.cancelEntries(e.symbol);
   }
 
   /** A partly filled order's time is up: cancel or chase the remainder, per its policy. */
@@ -149,8 +164,28 @@ export class OrderFlow {
     if (next.againMs !== undefined) this.d.strategies.setTimer(strategyId, PARTIAL_TIMER + id, now + next.againMs);
   }
 
+  /** What the gate sees for an order on `symbol`, leaving out the commitment of order `exclude` itself. */
+  private riskView(symbol: string, exclude: ClientOrderId): RiskView {
+    const book = this.d.book(symbol);
+    return {
+      tradingState: this.d.tradingState(),
+      accountType: this.d.accountType,
+      instrument: book?.inst,
+      position: book?.qty ?? 0,
+      referencePrice: book === undefined || Number.isNaN(book.last) ? undefined : book.last,
+      openOrders: this.d.orders.openCount - 1,
+      buyingPower: this.buyingPower(exclude),
+      dailyPnl: this.d.portfolio.dailyPnl(),
+    };
+  }
+
   /** Cash (or margin x leverage) not yet committed to positions or other open orders. */
   private buyingPower(exclude: ClientOrderId): number {
     return buyingPower(this.d.accountType, this.d.leverage, this.d.portfolio, this.d.orders.open(), exclude, (s) => this.d.book(s)?.last);
   }
+}
+
+/** The reason (and the limit, when one was breached) of a refused verdict. */
+function denial(v: Extract<Verdict, { ok: false }>): { reason: string; rule?: NonNullable<Extract<Verdict, { ok: false }>['rule']> } {
+  return v.rule === undefined ? { reason: v.reason } : { reason: v.reason, rule: v.rule };
 }

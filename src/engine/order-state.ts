@@ -34,6 +34,8 @@ export type OrderEventKind =
   | 'PendingUpdate'
   | 'CancelRejected'
   | 'ModifyRejected'
+  /** The risk gate refused a modify before it was sent: nothing changes but the reason. */
+  | 'ModifyDenied'
   | 'Updated'
   | 'Canceled'
   | 'Expired'
@@ -51,6 +53,7 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<O
     Rejected: 'rejected',
     PendingCancel: 'pending_cancel',
     PendingUpdate: 'pending_update',
+    ModifyDenied: 'submitted',
     Canceled: 'canceled',
     Expired: 'expired',
     PartiallyFilled: 'partially_filled',
@@ -62,6 +65,7 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<O
     PendingUpdate: 'pending_update',
     CancelRejected: 'accepted',
     ModifyRejected: 'accepted',
+    ModifyDenied: 'accepted',
     Updated: 'accepted',
     Canceled: 'canceled',
     Expired: 'expired',
@@ -82,6 +86,7 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<O
     PendingCancel: 'pending_cancel',
     Updated: PRIOR,
     ModifyRejected: PRIOR,
+    ModifyDenied: 'pending_update',
     Canceled: 'canceled',
     Expired: 'expired',
     PartiallyFilled: 'pending_update',
@@ -93,6 +98,7 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<O
     PendingUpdate: 'pending_update',
     CancelRejected: 'partially_filled',
     ModifyRejected: 'partially_filled',
+    ModifyDenied: 'partially_filled',
     Updated: 'partially_filled',
     Canceled: 'canceled',
     Expired: 'expired',

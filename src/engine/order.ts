@@ -101,6 +101,7 @@ const KIND: Record<Exclude<OrderEvent['type'], 'OrderFilled'>, OrderEventKind> =
   OrderPendingUpdate: 'PendingUpdate',
   OrderCancelRejected: 'CancelRejected',
   OrderModifyRejected: 'ModifyRejected',
+  OrderModifyDenied: 'ModifyDenied',
   OrderUpdated: 'Updated',
   OrderCanceled: 'Canceled',
   OrderExpired: 'Expired',
@@ -155,6 +156,7 @@ export function applyOrderEvent(order: Order, e: OrderEvent): ApplyOutcome {
     case 'OrderRejected':
     case 'OrderCancelRejected':
     case 'OrderModifyRejected':
+    case 'OrderModifyDenied':
       next = update(order, { status: step.status, tsLast: e.tsEvent, reason: e.reason });
       break;
     case 'OrderUpdated':

@@ -1,9 +1,10 @@
 /**
- * The pre-trade risk gate: a pure check of one SubmitOrder against a read-only view of the
- * engine. Every order passes here before it reaches a venue; a failed check becomes an
- * OrderDenied event (an expected outcome, not an exception).
+ * The pre-trade risk gate: a pure check of one SubmitOrder (or ModifyOrder) against a read-only
+ * view of the engine. Every order passes here before it reaches a venue, and so does every modify
+ * that could add exposure (more size, or a limit moved toward the market); a failed check becomes
+ * an OrderDenied (OrderModifyDenied) event, an expected outcome, not an exception.
  */
-import type { OrderSide, SubmitOrder } from './commands.ts';
+import type { ModifyOrder, OrderSide, SubmitOrder } from './commands.ts';
 import { onGrid, type Instrument } from './instrument.ts';
 import { leavesQty, type Order } from './order.ts';
 
@@ -106,6 +107,44 @@ export function check(cmd: SubmitOrder, view: RiskView, limits: RiskLimits = DEF
   }
   if (view.openOrders >= limits.maxOpenOrders) return deny(`too many open orders (${view.openOrders}, limit ${limits.maxOpenOrders})`);
   return OK;
+}
+
+/** True when changing `order` to `qty` at `price` could add exposure: a larger size, or a limit moved toward the market. */
+export function modifyAddsExposure(order: Pick<Order, 'side' | 'qty' | 'price'>, qty: number, price: number | undefined): boolean {
+  if (qty > order.qty) return true;
+  if (price === undefined || order.price === undefined) return false;
+  return order.side === 'buy' ? price > order.price : price < order.price;
+}
+
+/**
+ * The gate for a modify. Nothing is modified while halted. A modify that only shrinks the order or
+ * moves it away from the market passes; one that could add exposure is checked as the order it
+ * would become: its whole new size at its new price, against the position before its own fills
+ * (which are part of the position already), with the buying power its fills used given back.
+ * `view` is built as for a submit, without this order's own commitment.
+ */
+export function checkModify(order: Order, cmd: ModifyOrder, view: RiskView, limits: RiskLimits = DEFAULT_LIMITS): Verdict {
+  if (view.tradingState === 'halted') return deny('trading is halted');
+  const qty = cmd.qty ?? order.qty;
+  const price = cmd.price ?? order.price;
+  if (!modifyAddsExposure(order, qty, price)) return OK;
+  const filled = order.side === 'buy' ? order.filledQty : -order.filledQty;
+  const as: SubmitOrder = {
+    type: 'SubmitOrder',
+    strategyId: order.strategyId,
+    clientOrderId: order.clientOrderId,
+    symbol: order.symbol,
+    side: order.side,
+    orderType: order.orderType,
+    qty,
+    ...(price === undefined ? {} : { price }),
+    timeInForce: order.timeInForce,
+    postOnly: order.postOnly,
+    reduceOnly: order.reduceOnly,
+    tsInit: cmd.tsInit,
+  };
+  const used = order.filledQty * (price ?? view.referencePrice ?? 0);
+  return check(as, { ...view, position: view.position - filled, buyingPower: view.buyingPower + used }, limits);
 }
 
 /**

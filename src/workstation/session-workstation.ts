@@ -7,7 +7,9 @@
  * Commands go to the OperatorDesk (the same one `parity ctl` uses).
  */
 import { FeedLagMonitor, OrderLatencyMonitor, toNumber, type Kernel, type LatencyWindow, type LoggedMessage, type MarketData, type RiskLimits } from '../engine/index.ts';
+import { describeMessage, type LogLevel } from './describe.ts';
 import type { ShadowBacktest } from './divergence.ts';
+import { RepeatFilter } from './repeats.ts';
 import { SlippageTally } from './divergence.ts';
 import { setByOperator, type CommandResult, type DiffRow, type EventLevel, type EventRow, type LatencyStat, type OperatorCommand, type RunMode, type StrategyFault, type StrategyState, type Workstation, type WorkstationSnapshot } from './model.ts';
 import type { OperatorDesk } from './operator.ts';
@@ -48,39 +50,13 @@ export function strategyState(k: Kernel, limits: Partial<RiskLimits>): StrategyS
   return limit !== undefined && k.portfolio.dailyPnl() <= -limit ? 'REDUCE-ONLY' : 'RUNNING';
 }
 
+const PANE_LEVEL: Record<LogLevel, EventLevel | undefined> = { debug: undefined, info: 'info', notice: 'audit', warn: 'warn', error: 'error' };
+
 /** One event-log line for a kernel message, or undefined for the routine ones. */
 export function eventRow(m: LoggedMessage): EventRow | undefined {
-  const row = (level: EventLevel, text: string): EventRow => ({ ts: m.tsInit, level, text });
-  switch (m.type) {
-    case 'OrderFilled':
-      return row('info', `fill ${m.side} ${m.lastQty} ${m.symbol} @ ${m.lastPx} (${m.clientOrderId})`);
-    case 'OrderRejected':
-      return row('warn', `rejected ${m.clientOrderId}: ${m.reason}`);
-    case 'OrderDenied':
-      return row('warn', `denied ${m.clientOrderId}: ${m.reason}`);
-    case 'TradingStateChanged':
-      return row(m.state === 'active' ? 'info' : 'warn', `trading ${m.state}: ${m.reason}`);
-    case 'ReconciliationDiff':
-      return row(m.severity === 'critical' ? 'error' : m.severity === 'warn' ? 'warn' : 'info', `diff ${m.kind}: ${m.message} -> ${m.resolution}`);
-    case 'OperatorAction':
-      return row('audit', `${m.action} by ${m.source}: ${m.reason}`);
-    case 'StrategyFaulted':
-      return row('error', `strategy ${m.strategyId} stopped in ${m.handler}: ${m.message}`);
-    case 'EngineWarning':
-      return row('warn', m.message);
-    case 'FundingPaid':
-      return row('info', `funding ${m.symbol} ${m.amount}`);
-    case 'PositionAdopted':
-      return row('warn', `position ${m.symbol} adopted from the venue: ${m.previousQty} -> ${m.qty}`);
-    case 'BalanceAdopted':
-      return row('warn', `balance adopted from the venue: ${m.previous} -> ${m.balance}`);
-    case 'OrderAdopted':
-      return row('warn', `order ${m.clientOrderId} adopted from the venue (${m.status})`);
-    case 'StrategyLogged':
-      return row('info', `${m.strategyId}: ${m.message}`);
-    default:
-      return undefined;
-  }
+  const { level, text } = describeMessage(m);
+  const pane = PANE_LEVEL[level];
+  return pane === undefined ? undefined : { ts: m.tsInit, level: pane, text };
 }
 
 /** Session log records worth a line in the event log. */
@@ -114,6 +90,7 @@ export class SessionWorkstation implements Workstation {
   private readonly diffs: DiffRow[] = [];
   private readonly faults: StrategyFault[] = [];
   private diffSeq = 0;
+  private readonly repeats = new RepeatFilter();
   private readonly equityT: number[] = [];
   private readonly equityV: number[] = [];
   private readonly startEquity: number;
@@ -135,7 +112,8 @@ export class SessionWorkstation implements Workstation {
       if (m.type === 'ReconciliationDiff') this.push(this.diffs, { id: `d${++this.diffSeq}`, kind: m.kind, severity: m.severity, symbol: m.symbol, message: m.message, resolution: m.resolution, ts: m.tsInit, choices: [] }, MAX_DIFFS);
       if (m.type === 'StrategyFaulted') this.faults.push({ strategy: m.strategyId, handler: m.handler, message: m.message, ts: m.tsInit });
       const row = eventRow(m);
-      if (row !== undefined) this.push(this.events, row, MAX_EVENTS);
+      const shown = row === undefined ? undefined : this.repeats.pass(m);
+      if (row !== undefined && shown !== undefined) this.push(this.events, shown.repeated > 0 ? { ...row, text: `${row.text} (and ${shown.repeated} more like it)` } : row, MAX_EVENTS);
       this.changed();
     });
     s.onData((d) => {

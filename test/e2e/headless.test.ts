@@ -93,6 +93,12 @@ describe('parity run --no-ui, driven by parity ctl', () => {
       expect(await exited).toBe(0);
       expect(logs.at(-1)).toMatchObject({ kind: 'stopped', reason: 'received SIGTERM' });
       expect(notJson).toEqual([]);
+      // Every record has a level journald can use and a short message; each order is acknowledged once in the log.
+      expect(logs.filter((r) => !['debug', 'info', 'notice', 'warn', 'error'].includes(r['level'] as string) || typeof r['msg'] !== 'string' || r['msg'] === '')).toEqual([]);
+      const acks = logs.filter((r) => r['type'] === 'OrderAccepted').map((r) => r['clientOrderId']);
+      expect(acks.length).toBeGreaterThan(0);
+      expect(new Set(acks).size).toBe(acks.length);
+      expect(logs.find((r) => r['type'] === 'OperatorAction')).toMatchObject({ level: 'notice' });
       expect(existsSync(sock)).toBe(false);
       expect(existsSync(join(stateDir, 'parity.lock'))).toBe(false);
       const after = await parityAsync(['ctl', 'status', '--state-dir', stateDir]);

@@ -74,6 +74,26 @@ describe('kernel', () => {
     expect(t.log.filter((m) => m.type === 'EventIgnored')).toMatchObject([{ reason: 'duplicate fill' }]);
   });
 
+  it('a repeated acknowledgement (REST answer and user stream) is processed once: one OrderAccepted in the log', () => {
+    let id: ClientOrderId | undefined;
+    const seen: string[] = [];
+    const t = setup((ctx) => ({
+      onBar() {
+        id ??= ctx.submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01, price: 90_000 });
+      },
+      onOrderEvent(e: { type: string }) {
+        seen.push(e.type);
+      },
+    }));
+    t.bar(0, 100_000);
+    const ack = { type: 'OrderAccepted' as const, clientOrderId: id as ClientOrderId, symbol: BTC.symbol, venueOrderId: venueOrderId('9'), tsEvent: 1, tsInit: 1 };
+    t.kernel.venueSink(ack);
+    t.kernel.venueSink(ack);
+    t.kernel.drain();
+    expect(t.log.filter((m) => m.type === 'OrderAccepted')).toHaveLength(1);
+    expect(seen).toEqual(['OrderSubmitted', 'OrderAccepted']);
+  });
+
   it('denies through the risk gate without reaching the venue', () => {
     const t = setup((ctx) => ({
       onBar() {

@@ -19,7 +19,7 @@ import { submit } from '../kit/factories.ts';
 
 const ALL_KINDS = Object.keys({
   Denied: 0, Submitted: 0, Accepted: 0, Rejected: 0, PendingCancel: 0, PendingUpdate: 0, CancelRejected: 0,
-  ModifyRejected: 0, Updated: 0, Canceled: 0, Expired: 0, PartiallyFilled: 0, Filled: 0,
+  ModifyRejected: 0, ModifyDenied: 0, Updated: 0, Canceled: 0, Expired: 0, PartiallyFilled: 0, Filled: 0,
 }) as OrderEventKind[];
 
 /** Statuses reachable from 'initialized' by walking the table. */
@@ -48,7 +48,7 @@ const sym = symbol('BTCUSDT');
 const eventArb: fc.Arbitrary<OrderEvent> = fc.oneof(
   fc.constantFrom<OrderEvent['type']>(
     'OrderDenied', 'OrderSubmitted', 'OrderAccepted', 'OrderRejected', 'OrderPendingCancel', 'OrderPendingUpdate',
-    'OrderCancelRejected', 'OrderModifyRejected', 'OrderCanceled', 'OrderExpired',
+    'OrderCancelRejected', 'OrderModifyRejected', 'OrderModifyDenied', 'OrderCanceled', 'OrderExpired',
   ).map((type): OrderEvent => {
     const base = { clientOrderId: id, symbol: sym, tsEvent: 1, tsInit: 1 };
     switch (type) {
@@ -58,6 +58,7 @@ const eventArb: fc.Arbitrary<OrderEvent> = fc.oneof(
       case 'OrderRejected':
       case 'OrderCancelRejected':
       case 'OrderModifyRejected':
+      case 'OrderModifyDenied':
         return { ...base, type, reason: 'r' };
       default:
         return { ...base, type } as OrderEvent;

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { check, DEFAULT_LIMITS, type RiskView } from '../../src/engine/index.ts';
+import { check, checkModify, clientOrderId, createOrder, DEFAULT_LIMITS, modifyAddsExposure, strategyId, symbol, type ModifyOrder, type Order, type RiskView, type TradingState } from '../../src/engine/index.ts';
 import { BTC, marketOrder, submit } from '../kit/factories.ts';
 
 const view = (over: Partial<RiskView> = {}): RiskView => ({
@@ -65,5 +66,52 @@ describe('risk gate', () => {
     expect(rule(check(submit({ qty: 0.001, price: 100_000 }), view({ dailyPnl: -100 }), limits))).toBe('daily-loss');
     expect(rule(check(submit({ qty: 0.001, price: 100_000 }), view({ openOrders: 3 }), limits))).toBeUndefined();
     expect(rule(check(submit({ qty: 0.2, price: 100_000 }), view()))).toBeUndefined();
+  });
+});
+
+describe('risk gate for modifies', () => {
+  const resting = (over: Partial<Order> = {}): Order => ({ ...createOrder(submit({ qty: 0.01, price: 99_000 }), 5), status: 'accepted', ...over });
+  const modify = (over: Partial<ModifyOrder>): ModifyOrder => ({ type: 'ModifyOrder', strategyId: strategyId('s'), clientOrderId: clientOrderId('P-s-1'), symbol: symbol('BTCUSDT'), tsInit: 0, ...over });
+
+  it('a modify that adds size or moves toward the market is checked as the order it would become', () => {
+    expect(modifyAddsExposure(resting(), 0.02, 99_000)).toBe(true);
+    expect(modifyAddsExposure(resting(), 0.01, 99_500)).toBe(true);
+    expect(modifyAddsExposure(resting({ side: 'sell', price: 101_000 }), 0.01, 100_500)).toBe(true);
+    expect(modifyAddsExposure(resting(), 0.005, 98_000)).toBe(false);
+    expect(reason(checkModify(resting(), modify({ price: 99_500 }), view({ tradingState: 'reducing' })))).toMatch(/paused/);
+    expect(reason(checkModify(resting(), modify({ qty: 0.5 }), view()))).toMatch(/insufficient cash/);
+    expect(checkModify(resting(), modify({ price: 98_000 }), view({ tradingState: 'reducing' }))).toEqual({ ok: true });
+    expect(reason(checkModify(resting(), modify({ price: 98_000 }), view({ tradingState: 'halted' })))).toMatch(/halted/);
+    // A partly filled order: its fills are in the position and used cash already.
+    const part = resting({ qty: 0.02, filledQty: 0.01, status: 'partially_filled' });
+    expect(checkModify(part, modify({ price: 99_100 }), view({ position: 0.01, buyingPower: 1000 }))).toEqual({ ok: true });
+  });
+
+  it('property: while paused, a modify passes only if it adds no exposure or the order it becomes reduces the position', () => {
+    const arb = fc.record({
+      side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
+      qty: fc.integer({ min: 1, max: 50 }),
+      price: fc.integer({ min: 95_000, max: 105_000 }),
+      newQty: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }),
+      newPrice: fc.option(fc.integer({ min: 95_000, max: 105_000 }), { nil: undefined }),
+      position: fc.integer({ min: -60, max: 60 }),
+      state: fc.constantFrom<TradingState>('active', 'reducing', 'halted'),
+    });
+    fc.assert(
+      fc.property(arb, (a) => {
+        const o = resting({ side: a.side, qty: a.qty / 1000, price: a.price });
+        const cmd = modify({ ...(a.newQty === undefined ? {} : { qty: a.newQty / 1000 }), ...(a.newPrice === undefined ? {} : { price: a.newPrice }) });
+        const v = checkModify(o, cmd, view({ tradingState: a.state, position: a.position / 1000, accountType: 'margin', buyingPower: 1e9 }));
+        const qty = cmd.qty ?? o.qty;
+        const adds = modifyAddsExposure(o, qty, cmd.price ?? o.price);
+        if (a.state === 'halted') expect(v.ok).toBe(false);
+        else if (!adds) expect(v.ok).toBe(true);
+        else if (a.state === 'reducing') {
+          const reduces = a.position !== 0 && (a.side === 'buy') === a.position < 0 && qty <= Math.abs(a.position / 1000) + 1e-12;
+          expect(v.ok).toBe(reduces);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -26,6 +26,8 @@ import { connect, LOCAL_DEMO_CREDENTIALS, redactRecord, resolveCredentials, type
 import { loadStrategy } from '../strategy-loader.ts';
 import { openStateDir } from '../../persistence/state-dir.ts';
 import { Reconciler } from '../../workstation/reconciler.ts';
+import { describeMessage } from '../../workstation/describe.ts';
+import { RepeatFilter } from '../../workstation/repeats.ts';
 import type { OperatorDesk } from '../../workstation/operator.ts';
 import { operatorStrategy, OPERATOR } from '../../workstation/operator.ts';
 import type { SessionTap, SessionWorkstation } from '../../workstation/session-workstation.ts';
@@ -131,14 +133,21 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   let runtime: LiveRuntime | undefined;
   const journal = sd.journal.sink((err) => queueMicrotask(() => halt(`the journal cannot be written: ${err.message}`)));
   const journalStop = (reason: string): void => journal({ k: 'stop', at: wall.now(), reason });
+  const repeats = new RepeatFilter();
   const kernel = new Kernel({
     clock,
     ...account,
     ...(restored === undefined ? {} : { restore: restored }),
     orderIds: { reserve: (s, upTo) => sd.reserveIds(s, upTo) },
+    pauseCancelsEntries: spec.pauseCancelsEntries,
     onMessage: (m: LoggedMessage) => {
       journal({ k: 'm', m });
-      log({ kind: 'event', ...m });
+      // The journal keeps every message; the log holds back a refusal repeated every bar.
+      const shown = repeats.pass(m);
+      if (shown !== undefined) {
+        const { level, text } = describeMessage(m);
+        log({ kind: 'event', level, msg: shown.repeated > 0 ? `${text} (and ${shown.repeated} more like it)` : text, ...m, ...(shown.repeated > 0 ? { repeated: shown.repeated } : {}) });
+      }
       listeners.message(m);
     },
     onFault: (f) => log({ kind: 'strategy-fault', strategy: f.strategyId, handler: f.handler, message: f.message }),

@@ -42,6 +42,8 @@ export interface RunSpec {
   readonly models: VenueModels;
   readonly seed: number;
   readonly limits: Partial<RiskLimits>;
+  /** A pause cancels resting entry orders (default) or leaves them resting. */
+  readonly pauseCancelsEntries: boolean;
   /** Buying power the risk gate assumes on a margin account: equity x leverage (default 1). */
   readonly leverage: number;
   /** Journal, snapshots, id reservations and the control socket live here. */
@@ -83,6 +85,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     models: buildModels(flags, config),
     seed: seedOf(flags, config),
     limits: riskLimitsOf(config),
+    pauseCancelsEntries: config.risk?.pauseCancelsEntries ?? true,
     durationSec: flags.duration,
     stateDir: flags.stateDir ?? config.stateDir ?? 'state',
     reconciliation: {
