@@ -10,6 +10,7 @@ import type { OrderAdopted } from './events.ts';
 import { adoptBalance, adoptPosition, applyFill, applyFunding, createLedger, type Ledger, type Position } from './ledger.ts';
 import { applyOrderEvent, createOrder, type Order } from './order.ts';
 import type { TradingState } from './risk-gate.ts';
+import type { DayStart } from './portfolio.ts';
 import { parseClientOrderId, venueOrderId, type ClientOrderId } from './ids.ts';
 
 export const ENGINE_STATE_VERSION = 1;
@@ -44,6 +45,8 @@ export interface EngineState {
   readonly stateReason: string;
   /** Venue funding payment ids already booked. */
   readonly fundingIds: readonly string[];
+  /** The daily loss limit's reference (absent before the first data point, and in older snapshots). */
+  readonly day?: DayStart;
 }
 
 export function ledgerToJSON(l: Ledger): LedgerJSON {
@@ -97,8 +100,12 @@ export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qt
   let tradingState = state.tradingState;
   const fundingIds = new Set(state.fundingIds);
   let stateReason = state.stateReason;
+  let day = state.day;
   for (const m of messages) {
     switch (m.type) {
+      case 'DayReference':
+        day = { day: m.day, equity: m.equity };
+        break;
       case 'SubmitOrder': {
         if (!orders.has(m.clientOrderId)) orders.set(m.clientOrderId, createOrder(m, qtyDecimals(m.symbol)));
         seqs[m.strategyId] = Math.max(seqs[m.strategyId] ?? 0, parseClientOrderId(m.clientOrderId)?.seq ?? 0);
@@ -149,7 +156,7 @@ export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qt
         break;
     }
   }
-  return { ...state, orders: [...orders.values()], seqs, ledger: ledgerToJSON(ledger), tradingState, stateReason, fundingIds: [...fundingIds] };
+  return { ...state, orders: [...orders.values()], seqs, ledger: ledgerToJSON(ledger), tradingState, stateReason, fundingIds: [...fundingIds], ...(day === undefined ? {} : { day }) };
 }
 
 /** An adopted order: status and venue id as the venue reports them (fills arrive as fills). */

@@ -151,6 +151,19 @@ export interface TradingStateChanged {
   readonly tsInit: number;
 }
 
+/**
+ * The daily loss limit counts from this equity: set when a UTC day begins, and moved when the
+ * books change without trading (an adoption). Journaled, so a restart keeps the day's losses.
+ */
+export interface DayReference {
+  readonly type: 'DayReference';
+  readonly cause: 'new-day' | 'adoption';
+  /** Start of the UTC day, epoch ms. */
+  readonly day: number;
+  readonly equity: number;
+  readonly tsInit: number;
+}
+
 /** A line a strategy wrote with ctx.log. */
 export interface StrategyLogged {
   readonly type: 'StrategyLogged';
@@ -231,6 +244,7 @@ export type EngineEvent =
   | EventIgnored
   | EngineWarning
   | TradingStateChanged
+  | DayReference
   | StrategyLogged
   | OrderAdopted
   | PositionAdopted

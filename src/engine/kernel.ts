@@ -107,6 +107,7 @@ export class Kernel {
       this.portfolio.restoreLedger(ledgerFromJSON(opts.restore.ledger));
       this.state = opts.restore.tradingState;
       this.reason = opts.restore.stateReason;
+      if (opts.restore.day !== undefined) this.portfolio.restoreDay(opts.restore.day);
       for (const id of opts.restore.fundingIds) this.fundingIds.add(id);
     }
     for (const inst of opts.instruments) {
@@ -208,8 +209,13 @@ export class Kernel {
       this.lastEntry = entry;
     }
     if (entry === undefined) return;
-    this.portfolio.rollDay(d.tsInit);
+    // The day's reference is taken at the previous price, before this point moves it; a position
+    // with no price yet gets its first one here (see Portfolio.rollDay).
+    const rolled = this.portfolio.rollDay(d.tsInit);
     const slots = entry.slots;
+    if (Number.isNaN(entry.book.last)) entry.book.last = d.type === 'bar' ? d.close : d.type === 'trade' ? d.price : d.type === 'quote' ? (d.bid + d.ask) / 2 : NaN;
+    const settled = rolled ?? this.portfolio.settlePendingDay();
+    if (settled !== undefined) this.emit({ type: 'DayReference', cause: 'new-day', day: settled.day, equity: settled.equity, tsInit: d.tsInit });
     switch (d.type) {
       case 'bar':
         entry.book.last = d.close;
@@ -228,7 +234,6 @@ export class Kernel {
         for (const s of slots) this.strategies.invoke(s, 'onTrade', (h) => h.onTrade?.(d));
         return;
       case 'quote':
-        if (Number.isNaN(entry.book.last)) entry.book.last = (d.bid + d.ask) / 2;
         for (const s of slots) this.strategies.invoke(s, 'onQuote', (h) => h.onQuote?.(d));
         return;
       case 'funding':
@@ -258,6 +263,7 @@ export class Kernel {
       tradingState: this.state,
       stateReason: this.reason,
       fundingIds: [...this.fundingIds],
+      ...(this.portfolio.dayStart === undefined ? {} : { day: this.portfolio.dayStart }),
     };
   }
 
@@ -301,6 +307,7 @@ export class Kernel {
     const previousQty = this.portfolio.position(symbol).qty;
     this.portfolio.adoptPosition(symbol, qty, entryPrice);
     this.emit({ type: 'PositionAdopted', symbol, qty, entryPrice, previousQty, tsInit: this.now() });
+    this.dayMoved();
   }
 
   /** Takes the venue's wallet balance. */
@@ -308,6 +315,13 @@ export class Kernel {
     const previous = formatFixed(this.portfolio.ledger.balance);
     this.portfolio.adoptBalance(balance);
     this.emit({ type: 'BalanceAdopted', balance, previous, tsInit: this.now() });
+    this.dayMoved();
+  }
+
+  /** An adoption moved the daily reference (it is not a profit or loss): journaled for restarts. */
+  private dayMoved(): void {
+    const d = this.portfolio.dayStart;
+    if (d !== undefined) this.emit({ type: 'DayReference', cause: 'adoption', day: d.day, equity: d.equity, tsInit: this.now() });
   }
 
   /** A venue report (reconciliation) delivered as if it came from the venue's stream. */

@@ -35,6 +35,14 @@ export interface SymbolBook {
 
 const DAY_MS = 86_400_000;
 
+/** The daily loss limit's reference: equity at the first data point of a UTC day. */
+export interface DayStart {
+  /** Start of the UTC day, epoch ms. */
+  readonly day: number;
+  /** Equity then, account currency. */
+  readonly equity: number;
+}
+
 export class Portfolio implements PortfolioView {
   private ledgerState: Ledger;
   private readonly books = new Map<string, SymbolBook>();
@@ -44,6 +52,8 @@ export class Portfolio implements PortfolioView {
   /** Start of the next UTC day; the daily PnL reference rolls when time reaches it. */
   private nextDay = -Infinity;
   private dayStartEquity = 0;
+  /** The day has begun but its reference waits for a price of every open position. */
+  private dayPending = false;
   private lastExposure = 0;
 
   constructor(
@@ -82,16 +92,27 @@ export class Portfolio implements PortfolioView {
     for (const b of this.list) this.refresh(b.inst.symbol);
   }
 
-  /** Adopts the venue's position (size and entry price). */
+  /** Adopts the venue's position (size and entry price). Not a profit or loss: the day's reference moves with it. */
   adoptPosition(symbol: string, qty: number, entryPrice: number): void {
-    this.ledgerState = adoptPosition(this.ledgerState, symbol, fromNumber(qty), fromNumber(entryPrice));
-    this.refresh(symbol);
+    this.keepingDailyPnl(() => {
+      this.ledgerState = adoptPosition(this.ledgerState, symbol, fromNumber(qty), fromNumber(entryPrice));
+      this.refresh(symbol);
+    });
   }
 
-  /** Adopts the venue's wallet balance. */
+  /** Adopts the venue's wallet balance. Not a profit or loss: the day's reference moves with it. */
   adoptBalance(balance: string): void {
-    this.ledgerState = adoptBalance(this.ledgerState, parseFixed(balance));
-    this.refresh('');
+    this.keepingDailyPnl(() => {
+      this.ledgerState = adoptBalance(this.ledgerState, parseFixed(balance));
+      this.refresh('');
+    });
+  }
+
+  /** Runs a change to the books that is not trading (an adoption) without moving the day's PnL. */
+  private keepingDailyPnl(change: () => void): void {
+    const before = this.equity();
+    change();
+    if (!this.dayPending) this.dayStartEquity += this.equity() - before;
   }
 
   funding(symbol: string, amount: string): void {
@@ -99,12 +120,45 @@ export class Portfolio implements PortfolioView {
     this.refresh(symbol);
   }
 
-  /** Rolls the daily PnL reference at each UTC midnight. Call with engine time. */
-  rollDay(now: number): void {
-    if (now >= this.nextDay || now < this.nextDay - DAY_MS) {
-      this.nextDay = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
-      this.dayStartEquity = this.equity();
-    }
+  /**
+   * Rolls the daily PnL reference at each UTC midnight. Call with engine time. Returns the new
+   * reference when it rolled (the kernel journals it, so a restart keeps the day's losses).
+   */
+  rollDay(now: number): DayStart | undefined {
+    if (now < this.nextDay && now >= this.nextDay - DAY_MS) return undefined;
+    const day = Math.floor(now / DAY_MS) * DAY_MS;
+    this.nextDay = day + DAY_MS;
+    this.dayPending = true;
+    return this.settleDay();
+  }
+
+  /**
+   * Takes the day's reference once every open position has a price: an unpriced position (just
+   * adopted, before its first data point) would otherwise count as worth nothing at the start of
+   * the day and its whole value as the day's PnL.
+   */
+  /** The day's reference if it was waiting for prices and now has them (call after a price update). */
+  settlePendingDay(): DayStart | undefined {
+    return this.dayPending ? this.settleDay() : undefined;
+  }
+
+  private settleDay(): DayStart | undefined {
+    for (const b of this.list) if (b.qty !== 0 && Number.isNaN(b.last)) return undefined;
+    this.dayPending = false;
+    this.dayStartEquity = this.equity();
+    return { day: this.nextDay - DAY_MS, equity: this.dayStartEquity };
+  }
+
+  /** The current day's reference, if a day has started. */
+  get dayStart(): DayStart | undefined {
+    return Number.isFinite(this.nextDay) && !this.dayPending ? { day: this.nextDay - DAY_MS, equity: this.dayStartEquity } : undefined;
+  }
+
+  /** Takes a saved day reference (a restart): while engine time stays in that day, PnL counts from it. */
+  restoreDay(d: DayStart): void {
+    this.nextDay = d.day + DAY_MS;
+    this.dayStartEquity = d.equity;
+    this.dayPending = false;
   }
 
   dailyPnl(): number {

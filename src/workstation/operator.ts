@@ -41,6 +41,8 @@ export interface DeskOptions {
   /** Makes the engine process what was queued now (the live runtime's wake). */
   readonly wake: () => void;
   readonly reconcile: () => Promise<ReconOutcome>;
+  /** The trading state as the operator reads it (loss limits included). */
+  readonly status: () => { readonly state: string; readonly reason: string };
   readonly quit: (reason: string) => Promise<void>;
   readonly log: (record: Record<string, unknown>) => void;
   /** Marketable-limit band for closing orders, bps (default 50). */
@@ -80,8 +82,7 @@ export class OperatorDesk {
         k.setTradingState('reducing', operatorReason('pause', cmd.reason));
         return { ok: true, message: 'paused: no new entries; orders that reduce a position still go' };
       case 'resume':
-        k.setTradingState('active', operatorReason('resume', cmd.reason));
-        return { ok: true, message: 'resumed: trading' };
+        return this.resume(cmd.reason, cmd.confirmed === true);
       case 'halt':
         k.setTradingState('halted', operatorReason('halt', cmd.reason));
         this.cancelAll();
@@ -98,6 +99,31 @@ export class OperatorDesk {
         void this.o.quit(reason);
         return { ok: true, message: 'stopping' };
     }
+  }
+
+  /**
+   * Leaving the operator's own pause takes a reason; leaving a halt, or a state the engine entered
+   * by itself (reconciliation, the journal, a venue halt), also takes a confirmation. The answer
+   * says the state the engine is in afterwards: a loss limit can keep it reduce-only.
+   */
+  private resume(reason: string, confirmed: boolean): CommandResult {
+    const k = this.o.kernel;
+    const st = k.tradingState;
+    const why = k.tradingStateReason;
+    if (st !== 'active') {
+      const byEngine = !setByOperator(why);
+      if ((st === 'halted' || byEngine) && !confirmed) {
+        const what = st === 'halted' ? 'HALTED' : 'PAUSED';
+        return {
+          ok: false,
+          message: `not resumed: trading is ${what} (${byEngine ? 'set by the engine' : 'set by the operator'}: ${why}); leaving it needs a confirmation: press p then y in the workstation, or run parity ctl resume --reason "..." --confirm. Nothing was changed.`,
+        };
+      }
+      k.setTradingState('active', operatorReason('resume', reason));
+    }
+    const after = this.o.status();
+    if (after.state === 'RUNNING') return { ok: true, message: st === 'active' ? 'already trading: nothing to resume' : 'resumed: trading' };
+    return { ok: true, message: `resumed, but still ${after.state}: ${after.reason}` };
   }
 
   /** Resolves when the last flatten has been verified (tests, shutdown). */

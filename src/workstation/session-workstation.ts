@@ -42,12 +42,29 @@ function stat(w: LatencyWindow): LatencyStat {
   return w.summary(60);
 }
 
+/** The engine's trading state as the operator reads it: the state, its real cause, and who set it. */
+export interface EngineStatus {
+  readonly state: StrategyState;
+  readonly reason: string;
+  readonly setByEngine: boolean;
+}
+
+export function engineStatus(k: Kernel, limits: Partial<RiskLimits>): EngineStatus {
+  const reason = k.tradingStateReason;
+  const byEngine = !setByOperator(reason);
+  if (k.tradingState === 'halted') return { state: 'HALTED', reason, setByEngine: byEngine };
+  if (k.tradingState === 'reducing') return { state: 'PAUSED', reason, setByEngine: byEngine };
+  const limit = limits.dailyLossLimit;
+  const pnl = k.portfolio.dailyPnl();
+  if (limit !== undefined && pnl <= -limit) {
+    return { state: 'REDUCE-ONLY', reason: `daily loss limit reached: ${pnl.toFixed(2)} <= -${limit}; new entries are refused until the UTC day rolls`, setByEngine: true };
+  }
+  return { state: 'RUNNING', reason: '', setByEngine: false };
+}
+
 /** Engine trading state, as the operator reads it. */
 export function strategyState(k: Kernel, limits: Partial<RiskLimits>): StrategyState {
-  if (k.tradingState === 'halted') return 'HALTED';
-  if (k.tradingState === 'reducing') return 'PAUSED';
-  const limit = limits.dailyLossLimit;
-  return limit !== undefined && k.portfolio.dailyPnl() <= -limit ? 'REDUCE-ONLY' : 'RUNNING';
+  return engineStatus(k, limits).state;
 }
 
 const PANE_LEVEL: Record<LogLevel, EventLevel | undefined> = { debug: undefined, info: 'info', notice: 'audit', warn: 'warn', error: 'error' };
@@ -163,14 +180,15 @@ export class SessionWorkstation implements Workstation {
       })
       .filter((r) => r.qty !== 0 || r.realized !== 0 || r.funding !== 0);
     const equity = p.equity();
+    const es = engineStatus(k, s.limits);
     return {
       status: {
         mode: s.mode,
         venue: s.venue,
         strategy: s.strategy,
-        state: strategyState(k, s.limits),
-        stateReason: k.tradingStateReason,
-        stateSetByEngine: k.tradingState !== 'active' && !setByOperator(k.tradingStateReason),
+        state: es.state,
+        stateReason: es.reason,
+        stateSetByEngine: es.setByEngine,
         faults: [...this.faults],
         marketData: s.marketDataUp() ? 'up' : 'down',
         userStream: vs.userStream === undefined ? 'n/a' : vs.userStream ? 'up' : 'down',

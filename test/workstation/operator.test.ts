@@ -108,6 +108,31 @@ describe('operator desk on a live session', () => {
     expect(audit).toEqual(['pause/tui/operator pause', 'resume/tui/operator resume', 'halt/ctl/exchange incident']);
   }, 30_000);
 
+  it('a halt stays a halt: resume without a confirmation is refused and changes nothing; confirmed, it trades again', async () => {
+    await start(CHURN);
+    await bars(2);
+    await s.workstation.send({ type: 'halt', reason: 'exchange incident' }, 'tui');
+    await settle(300);
+    const halted = lx.state().orders.length;
+    const refused = await s.workstation.send({ type: 'resume', reason: 'looks fine' }, 'tui');
+    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/not resumed: trading is HALTED .*confirm/) });
+    await bars(2);
+    expect(s.workstation.snapshot().status.state).toBe('HALTED');
+    expect(lx.state().orders.length).toBe(halted);
+    const ok = await s.workstation.send({ type: 'resume', reason: 'incident over', confirmed: true }, 'tui');
+    expect(ok).toMatchObject({ ok: true, message: 'resumed: trading' });
+    await bars(2);
+    expect(lx.state().orders.length).toBeGreaterThan(halted);
+    // A pause the engine set by itself needs the confirmation too; the operator's own pause does not.
+    s.kernel.setTradingState('reducing', 'paused by reconciliation: position XRPUSDT differs');
+    expect(s.workstation.snapshot().status).toMatchObject({ state: 'PAUSED', stateSetByEngine: true });
+    expect(await s.workstation.send({ type: 'resume', reason: 'checked' }, 'ctl')).toMatchObject({ ok: false });
+    expect(await s.workstation.send({ type: 'resume', reason: 'checked', confirmed: true }, 'ctl')).toMatchObject({ ok: true });
+    await s.workstation.send({ type: 'pause', reason: 'operator pause' }, 'tui');
+    expect(s.workstation.snapshot().status.stateSetByEngine).toBe(false);
+    expect(await s.workstation.send({ type: 'resume', reason: 'operator resume' }, 'tui')).toMatchObject({ ok: true, message: 'resumed: trading' });
+  }, 40_000);
+
   it('the snapshot fills every pane: positions, orders, latencies, divergence, equity, funding, events', async () => {
     await start(CHURN);
     await bars(6);

@@ -8,7 +8,7 @@ import type { CcxtConnection } from '../../exchanges/ccxt/index.ts';
 import { ShadowBacktest } from '../../workstation/divergence.ts';
 import { OperatorDesk, type operatorStrategy } from '../../workstation/operator.ts';
 import type { Reconciler } from '../../workstation/reconciler.ts';
-import { SessionWorkstation, type SessionTap } from '../../workstation/session-workstation.ts';
+import { engineStatus, SessionWorkstation, type SessionTap } from '../../workstation/session-workstation.ts';
 import type { RunSpec } from './spec.ts';
 
 /** Fan-out of a session's streams to whoever listens (the workstation, alerts). */
@@ -59,6 +59,7 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     context: operator.context,
     wake: () => o.runtime.drainNow(),
     reconcile: () => reconciler.run('full'),
+    status: () => engineStatus(kernel, spec.limits),
     quit: o.quit,
     log,
   });
