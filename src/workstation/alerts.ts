@@ -1,6 +1,6 @@
 /**
- * Webhook alerts: a JSON POST on a halt, a risk-limit breach, a reconciliation diff and a recovery
- * after a crash, so an operator away from the terminal hears about them.
+ * Webhook alerts: a JSON POST on a halt, a risk-limit breach, a reconciliation diff, a strategy
+ * that faulted and a recovery after a crash, so an operator away from the terminal hears about them.
  *
  * Invariants: send() never throws and never waits (alerts are queued and posted one at a time, in
  * order); each post has a timeout and is retried twice on network errors, timeouts and 5xx, then
@@ -10,7 +10,7 @@
  */
 import type { DiffSeverity } from './model.ts';
 
-export type AlertKind = 'halt' | 'breach' | 'diff' | 'crash-recovery';
+export type AlertKind = 'halt' | 'breach' | 'diff' | 'crash-recovery' | 'strategy-fault';
 export type AlertSeverity = DiffSeverity;
 
 export interface Alert {
@@ -48,7 +48,7 @@ export interface AlerterOptions {
 }
 
 const RANK: Record<AlertSeverity, number> = { info: 0, warn: 1, critical: 2 };
-const DEFAULT_SEVERITY: Record<AlertKind, AlertSeverity> = { halt: 'critical', breach: 'critical', diff: 'warn', 'crash-recovery': 'warn' };
+const DEFAULT_SEVERITY: Record<AlertKind, AlertSeverity> = { halt: 'critical', breach: 'critical', diff: 'warn', 'crash-recovery': 'warn', 'strategy-fault': 'critical' };
 /** Identical diff alerts within this window are sent once, ms. */
 const COALESCE_MS = 60_000;
 /** Distinct diffs remembered for coalescing. */

@@ -23,8 +23,8 @@ export interface SessionTap {
   readonly currency: string;
   readonly symbols: readonly string[];
   readonly limits: Partial<RiskLimits>;
-  /** Every market data stream connected and receiving. */
-  marketDataUp(): boolean;
+  /** up: every market data stream connected and data arriving; stale: connected, but nothing for too long; down: a stream failing. */
+  marketDataState(): 'up' | 'stale' | 'down';
   /** The next funding settlement the venue announces for a perpetual (epoch ms, predicted rate). */
   fundingOutlook(symbol: string): { readonly nextTime: number; readonly rate: number } | undefined;
   readonly shadow: ShadowBacktest;
@@ -190,7 +190,7 @@ export class SessionWorkstation implements Workstation {
         stateReason: es.reason,
         stateSetByEngine: es.setByEngine,
         faults: [...this.faults],
-        marketData: s.marketDataUp() ? 'up' : 'down',
+        marketData: s.marketDataState(),
         userStream: vs.userStream === undefined ? 'n/a' : vs.userStream ? 'up' : 'down',
         clockOffsetMs: vs.offsetMs,
         rateBudget: { remaining: vs.budget.remaining, limit: vs.budget.limit, pausedUntil: vs.budget.pausedUntil },

@@ -34,6 +34,12 @@ describe('alert rules', () => {
     expect(h.sent.filter((a) => /daily loss/.test(a.message))).toHaveLength(2);
   });
 
+  it('a strategy that faults alerts at once, naming it and what is left', () => {
+    const h = harness();
+    h.message({ type: 'StrategyFaulted', strategyId: 'mean-reversion', handler: 'onBar', message: 'boom' } as never);
+    expect(h.sent).toMatchObject([{ kind: 'strategy-fault', severity: 'critical', message: expect.stringMatching(/mean-reversion stopped: its onBar threw "boom".*positions are left/) }]);
+  });
+
   it('every reconciliation diff goes to the alerter with its severity; a crash recovery alerts at once', () => {
     const h = harness('the previous session did not stop cleanly');
     h.message({ type: 'ReconciliationDiff', kind: 'position_mismatch', severity: 'critical', symbol: 'X', message: 'venue -2000, here -1500', resolution: 'pausing' } as never);

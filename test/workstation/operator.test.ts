@@ -18,6 +18,7 @@ import type { Config } from '../../src/config/config.ts';
 
 const HOLDER = fileURLToPath(new URL('../kit/strategies/holder.ts', import.meta.url));
 const CHURN = fileURLToPath(new URL('../kit/strategies/churn.ts', import.meta.url));
+const BUY_THEN_THROW = fileURLToPath(new URL('../kit/strategies/buy-then-throw.ts', import.meta.url));
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const BAR = 300_000;
 
@@ -132,6 +133,23 @@ describe('operator desk on a live session', () => {
     expect(s.workstation.snapshot().status.stateSetByEngine).toBe(false);
     expect(await s.workstation.send({ type: 'resume', reason: 'operator resume' }, 'tui')).toMatchObject({ ok: true, message: 'resumed: trading' });
   }, 40_000);
+
+  it('a strategy that faults: shown in the status, its orders canceled, nothing more from it, and the operator can flatten what it left', async () => {
+    await start(BUY_THEN_THROW, 0);
+    await bars(4);
+    expect(venuePosition()).toBe(100);
+    const snap = s.workstation.snapshot();
+    expect(snap.status.faults).toMatchObject([{ strategy: 'buy-then-throw', handler: 'onBar', message: 'index out of range in the signal' }]);
+    expect(snap.events.some((e) => e.level === 'error' && /strategy buy-then-throw stopped in onBar/.test(e.text))).toBe(true);
+    expect(venueOpenOrders()).toBe(0); // its resting limit was canceled
+    const placed = lx.state().orders.length;
+    await bars(2);
+    expect(lx.state().orders.length).toBe(placed);
+    const r = await s.workstation.send({ type: 'flatten', reason: 'strategy broke' }, 'ctl');
+    expect(r.ok).toBe(true);
+    await s.desk.settled();
+    expect(venuePosition()).toBe(0);
+  }, 30_000);
 
   it('the snapshot fills every pane: positions, orders, latencies, divergence, equity, funding, events', async () => {
     await start(CHURN);

@@ -64,6 +64,10 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     log,
   });
   const live = spec.mode === 'live';
+  // "md up" means data is arriving, not only that a socket is open: bars alone come once an interval.
+  const staleMs = spec.feed.trades || spec.feed.quotes ? 60_000 : 2 * spec.barInterval + 30_000;
+  let lastDataAt = Date.now();
+  listeners.onData(() => (lastDataAt = Date.now()));
   const tap: SessionTap = {
     kernel,
     mode: spec.mode,
@@ -72,9 +76,10 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     currency: conn.settle,
     limits: spec.limits,
     symbols,
-    marketDataUp: () => {
+    marketDataState: () => {
       const h = [...conn.marketData.health.values()];
-      return h.length > 0 && h.every((x) => x.ok);
+      if (h.length === 0 || !h.every((x) => x.ok)) return 'down';
+      return Date.now() - lastDataAt > staleMs ? 'stale' : 'up';
     },
     fundingOutlook: (symbol) => conn.marketData.fundingOutlook.get(symbol),
     shadow,

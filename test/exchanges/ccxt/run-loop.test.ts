@@ -31,7 +31,8 @@ describe('user stream loops', () => {
         if (backoffs.length === 7) stream?.stop();
         await tick();
       },
-    } as unknown as Pick<Requester, 'client' | 'sleep'>;
+      now: () => 0,
+    } as unknown as Pick<Requester, 'client' | 'sleep' | 'now'>;
     stream = new UserStream(requester, { onOrderUpdate: () => undefined, onTrade: () => undefined }, () => undefined);
     stream.start();
     for (let i = 0; i < 40 && backoffs.length < 7; i++) await tick();
@@ -48,7 +49,7 @@ describe('user stream loops', () => {
       await tick();
       throw ccxtError('AuthenticationError', 'binanceusdm {"code":-2015,"msg":"Invalid API-key"}');
     };
-    const requester = { client: { watchOrders: refuse, watchMyTrades: refuse }, sleep: () => tick() } as unknown as Pick<Requester, 'client' | 'sleep'>;
+    const requester = { client: { watchOrders: refuse, watchMyTrades: refuse }, sleep: () => tick(), now: () => 0 } as unknown as Pick<Requester, 'client' | 'sleep' | 'now'>;
     const stream = new UserStream(requester, { onOrderUpdate: () => undefined, onTrade: () => undefined }, (e) => halts.push(e));
     stream.start();
     for (let i = 0; i < 10; i++) await tick();
@@ -57,6 +58,39 @@ describe('user stream loops', () => {
     expect(halts[0]).toBeInstanceOf(HaltError);
     expect(halts[0]?.message).toMatch(/refused the API key/);
     expect(stream.connected).toBe(false);
+  });
+});
+
+describe('user stream health', () => {
+  it('a quiet account (watches waiting, no error) reads connected after the grace; a failing watch reads down', async () => {
+    let now = 0;
+    let fail = false;
+    const quiet = async (): Promise<never> => {
+      for (;;) {
+        await tick();
+        if (fail) throw ccxtError('NetworkError', 'connection closed by remote server');
+      }
+    };
+    const requester = { client: { watchOrders: quiet, watchMyTrades: quiet }, sleep: () => tick(), now: () => now } as unknown as Pick<Requester, 'client' | 'sleep' | 'now'>;
+    const stream = new UserStream(requester, { onOrderUpdate: () => undefined, onTrade: () => undefined }, () => undefined, 3000);
+    expect(stream.connected).toBe(false);
+    stream.start();
+    await tick();
+    now = 1000;
+    expect(stream.connected).toBe(false); // still connecting
+    now = 3500;
+    expect(stream.connected).toBe(true); // idle, but nothing failed: the user stream is up
+    fail = true;
+    for (let i = 0; i < 5; i++) await tick();
+    expect(stream.connected).toBe(false);
+    // Reconnected: quiet again, up once the new watch has waited the grace without failing.
+    fail = false;
+    for (let i = 0; i < 5; i++) await tick();
+    now = 5000;
+    expect(stream.connected).toBe(false);
+    now = 9000;
+    expect(stream.connected).toBe(true);
+    stream.stop();
   });
 });
 
