@@ -211,10 +211,26 @@ export interface BalanceAdopted {
 /** A difference reconciliation found between us and the venue, and what was done about it. */
 export interface ReconciliationDiff {
   readonly type: 'ReconciliationDiff';
+  /** Unique within the session; a diff that waits for the operator is resolved by it. */
+  readonly id?: string;
+  /** What differs (`position:BTCUSDT`, `balance`, `order:<venue id>`, ...). */
+  readonly key?: string;
+  /** Set while it waits for the operator: what they may do. */
+  readonly choices?: readonly ('adopt' | 'flatten')[];
   readonly kind: string;
   readonly severity: 'info' | 'warn' | 'critical';
   readonly symbol?: Symbol;
   readonly message: string;
+  readonly resolution: string;
+  readonly tsInit: number;
+}
+
+/** A diff that waited for the operator was handled: by their choice, or because it went away. */
+export interface DiffResolved {
+  readonly type: 'DiffResolved';
+  readonly id: string;
+  readonly key: string;
+  /** How, in words: "adopted by the operator: <reason>", "no longer differs (reconciliation)", ... */
   readonly resolution: string;
   readonly tsInit: number;
 }
@@ -250,5 +266,6 @@ export type EngineEvent =
   | PositionAdopted
   | BalanceAdopted
   | ReconciliationDiff
+  | DiffResolved
   | OperatorAction
   | TimerFired;

@@ -272,6 +272,11 @@ export class Kernel {
     this.emit({ type: 'ReconciliationDiff', ...d, tsInit: this.now() });
   }
 
+  /** Records that a diff waiting for the operator was handled, and how. */
+  recordDiffResolved(id: string, key: string, resolution: string): void {
+    this.emit({ type: 'DiffResolved', id, key, resolution, tsInit: this.now() });
+  }
+
   /** Records an operator action and its reason in the audit trail. */
   recordOperatorAction(action: string, reason: string, source: string): void {
     this.emit({ type: 'OperatorAction', action, reason, source, tsInit: this.now() });
@@ -391,7 +396,7 @@ export class Kernel {
       if (this.fundingIds.has(e.id)) return;
       this.fundingIds.add(e.id);
     }
-    this.portfolio.funding(e.symbol, e.amount);
+    this.portfolio.funding(e.symbol, e.amount, { ts: e.tsEvent, at: this.now(), key: e.id ?? `funding@${e.tsEvent}` });
     this.emit(e);
     const entry = this.symbols.get(e.symbol);
     if (entry === undefined) return;

@@ -141,7 +141,7 @@ export class OrderFlow {
     const order = out.order;
     this.d.emit(e);
     if (e.type === 'OrderFilled') {
-      this.d.portfolio.fill({ symbol: e.symbol, side: e.side, price: e.lastPx, qty: e.lastQty, fee: e.fee });
+      this.d.portfolio.fill({ symbol: e.symbol, side: e.side, price: e.lastPx, qty: e.lastQty, fee: e.fee }, { ts: e.tsEvent, at: now, key: `${e.venueOrderId}/${e.tradeId}` });
       if (out.overfill === true) {
         this.d.emit({ type: 'EngineWarning', message: `order ${order.clientOrderId} overfilled: ${order.filledQty} of ${order.qty}`, tsInit: now });
       }

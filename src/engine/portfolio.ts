@@ -20,6 +20,7 @@ import {
   type LedgerFill,
 } from './ledger.ts';
 import type { AccountType } from './risk-gate.ts';
+import { BookingLog } from './booking-log.ts';
 import type { PortfolioView, PositionView } from './strategy.ts';
 
 /** Per-symbol mirror. Mutable on purpose: it is the engine's cache, never handed out. */
@@ -55,6 +56,8 @@ export class Portfolio implements PortfolioView {
   /** The day has begun but its reference waits for a price of every open position. */
   private dayPending = false;
   private lastExposure = 0;
+  /** Recent fills and payments with their venue times (reconciliation compares like with like). */
+  readonly recent = new BookingLog();
 
   constructor(
     readonly currency: string,
@@ -80,9 +83,12 @@ export class Portfolio implements PortfolioView {
     return this.books.get(symbol);
   }
 
-  fill(fill: LedgerFill): void {
+  /** Books a fill; `at` (venue time, engine time and trade key) records it among the recent bookings. */
+  fill(fill: LedgerFill, at?: { readonly ts: number; readonly at: number; readonly key: string }): void {
+    const before = this.ledgerState.balance;
     this.ledgerState = applyFill(this.ledgerState, fill);
     this.refresh(fill.symbol);
+    if (at !== undefined) this.recent.add({ symbol: fill.symbol, ...at, qty: fill.side === 'buy' ? fill.qty : -fill.qty, balance: this.ledgerState.balance - before });
   }
 
   /** Replaces the whole ledger (restart from a snapshot and journal). */
@@ -115,9 +121,10 @@ export class Portfolio implements PortfolioView {
     if (!this.dayPending) this.dayStartEquity += this.equity() - before;
   }
 
-  funding(symbol: string, amount: string): void {
+  funding(symbol: string, amount: string, at?: { readonly ts: number; readonly at: number; readonly key: string }): void {
     this.ledgerState = applyFunding(this.ledgerState, symbol, amount);
     this.refresh(symbol);
+    if (at !== undefined) this.recent.add({ symbol, ...at, qty: 0, balance: parseFixed(amount) });
   }
 
   /**

@@ -4,16 +4,21 @@
  * (as ordinary events through the kernel, so they are journaled) and calls again until nothing is
  * left. The venue is the truth, but only for what it reports: fills are applied from the venue's
  * fill reports with their trade ids, never invented; a position or balance that still differs
- * after every reported fill and payment is booked is adopted (or trading pauses), per policy.
+ * after every reported fill and payment is booked, compared like with like and seen twice, is
+ * adopted (or trading pauses), per policy (reconcile-books.ts).
  *
  * Two passes: orders, fills and funding first; positions and the balance only once those are
  * settled, so they are compared after every explainable difference has been explained.
+ *
+ * A diff that pauses carries a `key` and what adopting the venue's truth would do, so the
+ * operator can choose (`decisions`: keys the operator chose to adopt, applied without waiting).
  */
 import { externalOrderId, isOwnOrderId, type ClientOrderId, type Symbol, type TradeId } from './ids.ts';
 import type { Order } from './order.ts';
-import { abs, formatFixed, fromNumber, parseFixed } from './fixed.ts';
 import { isOpen } from './order-state.ts';
 import type { BalanceReport, FillReport, FundingReport, OrderStatusReport, PositionReport } from './reports.ts';
+import type { Booking } from './booking-log.ts';
+import { reconcileBooks, type Suspect, type VenuePosition } from './reconcile-books.ts';
 
 export type Severity = 'info' | 'warn' | 'critical';
 
@@ -24,15 +29,23 @@ export type DiffKind =
   | 'fills_excess'
   | 'position_mismatch'
   | 'balance_mismatch'
-  | 'funding_unbooked';
+  | 'funding_unbooked'
+  /** A fresh state directory took the venue's books (positions, balance, open orders) as they were. */
+  | 'adopted_at_start';
+
+/** What was done about a diff. `pausing`: trading paused, the operator chooses; `waiting`: expected to settle by itself. */
+export type DiffResolution = 'adopted' | 'canceling' | 'booked' | 'closed' | 'pausing' | 'waiting';
 
 export interface Diff {
   readonly kind: DiffKind;
   readonly severity: Severity;
   readonly symbol?: Symbol;
   readonly message: string;
-  /** adopted | canceling | booked | closed | pausing | waiting */
-  readonly resolution: string;
+  readonly resolution: DiffResolution;
+  /** Identifies what differs (`position:BTCUSDT`, `balance`, `order:<venue id>`, `fills:<client id>`), for the operator's choice. */
+  readonly key?: string;
+  /** On a diff that pauses: what taking the venue's truth would do (absent: only flattening helps). */
+  readonly adopt?: readonly ReconAction[];
 }
 
 export type ReconAction =
@@ -72,6 +85,14 @@ export interface LocalView {
   /** Lot size per symbol (tolerance for size comparisons). */
   readonly lot: (symbol: string) => number;
   readonly now: number;
+  /** Fills and payments booked recently, with venue times (default none). */
+  readonly bookings?: readonly Booking[];
+  /** Position and balance differences seen at the previous observation (default none). */
+  readonly suspects?: ReadonlyMap<string, Suspect>;
+  /** Keys the operator chose to adopt (default none). */
+  readonly decisions?: ReadonlySet<string>;
+  /** The venue's last self-consistent position reports (default none: the first look). */
+  readonly lastVenue?: ReadonlyMap<string, VenuePosition>;
 }
 
 export interface VenueView {
@@ -84,11 +105,20 @@ export interface VenueView {
   readonly positions: readonly PositionReport[] | undefined;
   readonly balance: BalanceReport | undefined;
   readonly funding: readonly FundingReport[];
+  /** When positions and balance were asked for, and when the answer came (venue clock; default: `now`). */
+  readonly booksAsOf?: { readonly sent: number; readonly received: number };
+  /** Fills were asked for (from `fillsFrom`); false in an in-flight check, which asks only order statuses. */
+  readonly fillsFetched?: boolean;
+  readonly fillsFrom?: number;
 }
 
 export interface ReconResult {
   readonly diffs: Diff[];
   readonly actions: ReconAction[];
+  /** Position and balance differences seen once, to be confirmed at the next observation. */
+  readonly suspects: Map<string, Suspect>;
+  /** The venue's last self-consistent position reports, when positions were looked at. */
+  readonly lastVenue?: Map<string, VenuePosition>;
 }
 
 export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolicy = DEFAULT_POLICY): ReconResult {
@@ -134,6 +164,10 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
     if (o !== undefined && !byVenue.has(r.venueOrderId)) byVenue.set(r.venueOrderId, o);
   }
 
+  // A fill we booked is confirmed when the venue lists it among the fills it was asked for.
+  const confirmedFill = venue.fillsFetched === false ? undefined : seenTrades;
+  const decisions = local.decisions ?? new Set<string>();
+
   // 1. Orders open at the venue.
   const openAtVenue = new Set<ClientOrderId>();
   for (const r of dedupe(venue.openOrders)) {
@@ -141,22 +175,25 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
     if (o === undefined) {
       const ours = isOwnOrderId(r.clientOrderId);
       const what = `${ours ? 'our' : 'an outside'} order ${r.clientOrderId ?? r.venueOrderId} (${r.side} ${r.qty} ${r.symbol}${r.price === undefined ? '' : ` @ ${r.price}`}) is open at the venue but unknown here`;
-      if (policy.unknownOrder === 'adopt') {
-        diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: r.symbol, message: what, resolution: 'adopted' });
-        actions.push({ type: 'adopt-order', report: r });
+      const key = `order:${r.venueOrderId}`;
+      const adopt: ReconAction[] = [{ type: 'adopt-order', report: r }];
+      if (r.filledQty > 0) for (const f of fillsOf.get(r.venueOrderId) ?? []) adopt.push({ type: 'apply-fill', fill: { ...f, clientOrderId: r.clientOrderId ?? externalOrderId(r.venueOrderId) } });
+      if (policy.unknownOrder === 'adopt' || decisions.has(key)) {
+        diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: r.symbol, message: what, resolution: 'adopted', key });
+        actions.push(...adopt);
         handled.add(r.venueOrderId);
-        if (r.filledQty > 0) for (const f of fillsOf.get(r.venueOrderId) ?? []) actions.push({ type: 'apply-fill', fill: { ...f, clientOrderId: r.clientOrderId ?? externalOrderId(r.venueOrderId) } });
       } else if (policy.unknownOrder === 'cancel') {
-        diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: r.symbol, message: what, resolution: 'canceling' });
+        diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: r.symbol, message: what, resolution: 'canceling', key });
         actions.push({ type: 'cancel-at-venue', report: r });
       } else {
-        diffs.push({ kind: 'order_unknown', severity: 'critical', symbol: r.symbol, message: what, resolution: 'pausing' });
+        diffs.push({ kind: 'order_unknown', severity: 'critical', symbol: r.symbol, message: what, resolution: 'pausing', key, adopt });
         actions.push({ type: 'pause', reason: what });
+        handled.add(r.venueOrderId);
       }
       continue;
     }
     openAtVenue.add(o.clientOrderId);
-    checkFilled(o, r, diffs, actions, bookFills);
+    checkFilled(o, r, diffs, actions, bookFills, confirmedFill);
   }
 
   // 2. Our open orders the venue does not list as open.
@@ -171,7 +208,7 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
       actions.push({ type: 'close-order', clientOrderId: o.clientOrderId, symbol: o.symbol, status: o.status === 'submitted' ? 'rejected' : 'canceled', reason: 'unknown to the venue (reconciliation)' });
       continue;
     }
-    checkFilled(o, st, diffs, actions, bookFills);
+    checkFilled(o, st, diffs, actions, bookFills, confirmedFill);
     if (st.status === 'canceled' || st.status === 'expired' || st.status === 'rejected') {
       diffs.push({ kind: 'order_missing', severity: 'info', symbol: o.symbol, message: `order ${o.clientOrderId} is ${o.status} here but ${st.status} at the venue`, resolution: 'closed' });
       actions.push({ type: 'close-order', clientOrderId: o.clientOrderId, symbol: o.symbol, status: st.status, reason: `${st.status} at the venue (reconciliation)` });
@@ -205,46 +242,31 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
     actions.push({ type: 'book-funding', report: f });
   }
 
-  if (actions.length > 0) return { diffs, actions }; // settle these first, then compare totals
+  if (actions.length > 0) return { diffs, actions, suspects: new Map() }; // settle these first, then compare totals
 
-  // 5. Positions, once every reported fill is booked.
-  if (venue.positions !== undefined) {
-    const symbols = new Set([...Object.keys(local.positions), ...venue.positions.map((p) => p.symbol)]);
-    for (const sym of symbols) {
-      const mine = local.positions[sym] ?? 0;
-      const theirs = venue.positions.find((p) => p.symbol === sym);
-      const qty = theirs?.qty ?? 0;
-      if (Math.abs(mine - qty) < local.lot(sym) / 2) continue;
-      const what = `position ${sym}: ${round(mine)} here, ${round(qty)} at the venue (changed outside Parity?)`;
-      if (policy.position === 'adopt') {
-        diffs.push({ kind: 'position_mismatch', severity: 'warn', symbol: sym as Symbol, message: what, resolution: 'adopted' });
-        actions.push({ type: 'adopt-position', symbol: sym as Symbol, qty, entryPrice: theirs?.entryPrice ?? 0 });
-      } else {
-        diffs.push({ kind: 'position_mismatch', severity: 'critical', symbol: sym as Symbol, message: what, resolution: 'pausing' });
-        actions.push({ type: 'pause', reason: what });
-      }
-    }
-  }
-
-  // 6. The balance, once positions agree.
-  if (venue.balance !== undefined && actions.length === 0) {
-    // Exact decimals: a gap far below a float's resolution at this balance is still a gap.
-    const exact = parseFixed(venue.balance.total) - parseFixed(local.balance);
-    if (abs(exact) > fromNumber(policy.balanceTolerance)) {
-      const what = `balance: ${local.balance} here, ${venue.balance.total} ${venue.balance.currency} at the venue (${exact > 0n ? '+' : ''}${formatFixed(exact)})`;
-      if (policy.balance === 'adopt') {
-        diffs.push({ kind: 'balance_mismatch', severity: 'warn', message: what, resolution: 'adopted' });
-        actions.push({ type: 'adopt-balance', balance: venue.balance.total });
-      } else {
-        diffs.push({ kind: 'balance_mismatch', severity: 'critical', message: what, resolution: 'pausing' });
-        actions.push({ type: 'pause', reason: what });
-      }
-    }
-  }
-  return { diffs, actions };
+  // 5, 6. Positions, then the balance, like with like (reconcile-books.ts).
+  const books = reconcileBooks(
+    {
+      positions: local.positions,
+      balance: local.balance,
+      bookings: local.bookings ?? [],
+      lot: local.lot,
+      suspects: local.suspects ?? new Map(),
+      decisions,
+      lastVenue: local.lastVenue ?? new Map(),
+    },
+    { positions: venue.positions, balance: venue.balance, asOf: venue.booksAsOf ?? { sent: local.now, received: local.now }, fills: venue.fills },
+    policy,
+  );
+  return { diffs: [...diffs, ...books.diffs], actions: books.actions, suspects: books.suspects, ...(venue.positions === undefined ? {} : { lastVenue: books.lastVenue }) };
 }
 
-function checkFilled(o: Order, r: OrderStatusReport, diffs: Diff[], actions: ReconAction[], bookFills: (o: Order, venueId: string) => number): void {
+/**
+ * A status report against what we booked for the order. A report that shows less filled than we
+ * booked is only a diff when the venue does not list our fills either: a status report older than
+ * the fills the stream brought (and the venue confirms) is merely late.
+ */
+function checkFilled(o: Order, r: OrderStatusReport, diffs: Diff[], actions: ReconAction[], bookFills: (o: Order, venueId: string) => number, confirmed: ReadonlySet<string> | undefined): void {
   if (r.filledQty > o.filledQty + 1e-12) {
     const n = bookFills(o, r.venueOrderId);
     diffs.push({
@@ -255,8 +277,11 @@ function checkFilled(o: Order, r: OrderStatusReport, diffs: Diff[], actions: Rec
       resolution: n > 0 ? 'booked' : 'waiting',
     });
   } else if (r.filledQty < o.filledQty - 1e-12) {
-    const what = `order ${o.clientOrderId}: ${o.filledQty} booked here but only ${r.filledQty} filled at the venue`;
-    diffs.push({ kind: 'fills_excess', severity: 'critical', symbol: o.symbol, message: what, resolution: 'pausing' });
+    if (confirmed === undefined) return; // no fills asked this round: the next full look decides
+    const venueId = o.venueOrderId ?? r.venueOrderId;
+    if (o.tradeIds.every((t) => confirmed.has(`${venueId}/${t}`))) return; // every fill we booked is the venue's: its status report is behind
+    const what = `order ${o.clientOrderId}: ${o.filledQty} booked here but only ${r.filledQty} filled at the venue, which does not list all of our fills`;
+    diffs.push({ kind: 'fills_excess', severity: 'critical', symbol: o.symbol, message: what, resolution: 'pausing', key: `fills:${o.clientOrderId}` });
     actions.push({ type: 'pause', reason: what });
   }
 }

@@ -41,9 +41,10 @@ export interface FillReport {
 
 export interface PositionReport {
   readonly symbol: Symbol;
-  /** Signed base units. */
+  /** Signed base units (0: flat, reported with the time it last changed). */
   readonly qty: number;
   readonly entryPrice: number;
+  /** When the position last changed at the venue (venue time). */
   readonly ts: number;
 }
 

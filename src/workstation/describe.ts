@@ -30,6 +30,8 @@ export function describeMessage(m: LoggedMessage): Described {
       return d(m.state === 'active' ? 'info' : m.state === 'halted' ? 'error' : 'warn', `trading ${m.state}: ${m.reason}`);
     case 'ReconciliationDiff':
       return d(m.severity === 'critical' ? 'error' : m.severity === 'warn' ? 'warn' : 'info', `diff ${m.kind}: ${m.message} -> ${m.resolution}`);
+    case 'DiffResolved':
+      return d('notice', `diff ${m.id} resolved: ${m.resolution}`);
     case 'OperatorAction':
       return d('notice', `${m.action} by ${m.source}: ${m.reason}`);
     case 'StrategyFaulted':

@@ -15,7 +15,7 @@
  */
 import { defineStrategy, type ClientOrderId, type Kernel, type StrategyContext, type Symbol } from '../engine/index.ts';
 import { setByOperator, type CommandResult, type OperatorCommand } from './model.ts';
-import type { ReconOutcome } from './reconciler.ts';
+import type { AwaitingDiff, ReconOutcome } from './reconciler.ts';
 
 /** Orders the operator places (flatten) are this pseudo-strategy's: ids P-operator-N, journaled like any. */
 export const OPERATOR = 'operator';
@@ -43,6 +43,14 @@ export interface DeskOptions {
   readonly reconcile: () => Promise<ReconOutcome>;
   /** The trading state as the operator reads it (loss limits included). */
   readonly status: () => { readonly state: string; readonly reason: string };
+  /** Diffs waiting for the operator (the reconciler). */
+  readonly diffs: {
+    get(id: string): AwaitingDiff | undefined;
+    waiting(): readonly AwaitingDiff[];
+    adopt(id: string, reason: string): Promise<{ ok: boolean; message: string }>;
+    adoptFor(key: string): Promise<void>;
+    resolved(id: string, resolution: string): unknown;
+  };
   readonly quit: (reason: string) => Promise<void>;
   readonly log: (record: Record<string, unknown>) => void;
   /** Marketable-limit band for closing orders, bps (default 50). */
@@ -94,7 +102,7 @@ export class OperatorDesk {
         return { ok: !r.paused, message: r.diffs.length === 0 ? 'reconciled: engine and venue agree' : `reconciled: ${r.diffs.length} difference${r.diffs.length === 1 ? '' : 's'}${r.paused ? ', trading paused' : ', resolved'}` };
       }
       case 'resolve':
-        return { ok: false, message: `no difference ${cmd.diffId} waits for a choice` };
+        return this.resolve(cmd.diffId, cmd.choice, cmd.reason);
       case 'quit':
         void this.o.quit(reason);
         return { ok: true, message: 'stopping' };
@@ -126,6 +134,32 @@ export class OperatorDesk {
     return { ok: true, message: `resumed, but still ${after.state}: ${after.reason}` };
   }
 
+  /**
+   * The operator's choice on a diff that paused trading: adopt the venue's truth, or flatten the
+   * symbol (the venue's position is taken first, so what is closed is what the venue holds).
+   * Trading stays paused either way: the operator resumes when satisfied.
+   */
+  private async resolve(id: string, choice: 'adopt' | 'flatten', reason: string): Promise<CommandResult> {
+    const d = this.o.diffs.get(id);
+    if (d === undefined) return { ok: false, message: `no difference ${id} waits for a choice (resolved already, or a wrong id: parity ctl status lists them). Nothing was changed.` };
+    if (!d.choices.includes(choice)) return { ok: false, message: `difference ${id} (${d.kind}) offers ${d.choices.join(' or ')}, not ${choice}. Nothing was changed.` };
+    let result: CommandResult;
+    if (choice === 'adopt') {
+      result = await this.o.diffs.adopt(id, reason);
+    } else {
+      const symbol = d.symbol as Symbol;
+      await this.o.diffs.adoptFor(`position:${symbol}`);
+      const r = this.flatten(operatorReason('flatten', reason), [symbol]);
+      this.o.diffs.resolved(id, `flattened by the operator: ${reason}`);
+      result = { ok: r.ok, message: `difference ${id}: ${r.message}` };
+    }
+    if (!result.ok) return result;
+    const left = this.o.diffs.waiting().length;
+    const st = this.o.status();
+    const after = left > 0 ? `; ${left} more difference${left === 1 ? '' : 's'} wait${left === 1 ? 's' : ''} for a choice` : st.state === 'RUNNING' ? '' : `; trading stays ${st.state} until you resume (p then y, or parity ctl resume --confirm)`;
+    return { ok: true, message: `${result.message}${after}` };
+  }
+
   /** Resolves when the last flatten has been verified (tests, shutdown). */
   settled(): Promise<void> {
     return this.flattening ?? Promise.resolve();
@@ -143,43 +177,49 @@ export class OperatorDesk {
     return k.orders.open().length;
   }
 
-  private cancelAll(): void {
-    this.o.kernel.command({ type: 'CancelAllOrders', tsInit: this.o.kernel.clock.now() });
+  private cancelAll(symbols?: readonly Symbol[]): void {
+    const now = this.o.kernel.clock.now();
+    if (symbols === undefined) this.o.kernel.command({ type: 'CancelAllOrders', tsInit: now });
+    else for (const symbol of symbols) this.o.kernel.command({ type: 'CancelAllOrders', symbol, tsInit: now });
     this.o.wake();
   }
 
-  private openPositions(): { symbol: Symbol; qty: number }[] {
-    return this.o.symbols.map((symbol) => ({ symbol, qty: this.o.kernel.portfolio.position(symbol).qty })).filter((p) => p.qty !== 0);
+  private openPositions(symbols: readonly Symbol[] = this.o.symbols): { symbol: Symbol; qty: number }[] {
+    return symbols.map((symbol) => ({ symbol, qty: this.o.kernel.portfolio.position(symbol).qty })).filter((p) => p.qty !== 0);
   }
 
-  /** Reduce-only marketable limits for every open position; returns their ids. */
-  private closeAll(): ClientOrderId[] {
+  /** Reduce-only marketable limits for every open position (of `symbols`); returns their ids. */
+  private closeAll(symbols?: readonly Symbol[]): ClientOrderId[] {
     const ctx = this.o.context();
     if (ctx === undefined) throw new Error('the operator context is not registered');
-    const ids = this.openPositions().map((p) =>
+    const ids = this.openPositions(symbols).map((p) =>
       ctx.submit({ symbol: p.symbol, side: p.qty > 0 ? 'sell' : 'buy', qty: Math.abs(p.qty), reduceOnly: true, protectionBps: this.o.protectionBps ?? 50 }),
     );
     this.o.wake();
     return ids;
   }
 
-  private flatten(reason: string): CommandResult {
+  /** Flattens every symbol, or only `symbols` (a diff's): the engine stays paused afterwards. */
+  private flatten(reason: string, symbols?: readonly Symbol[]): CommandResult {
     const k = this.o.kernel;
-    k.setTradingState('reducing', operatorReason('flatten', reason));
-    const orders = k.orders.open().length;
-    this.cancelAll();
+    // Reductions must be able to go out (from a halt too: the operator asked, confirmed, with a
+    // reason); a pause already in force keeps its cause.
+    if (k.tradingState !== 'reducing') k.setTradingState('reducing', operatorReason('flatten', reason));
+    const orders = k.orders.open().filter((o) => symbols === undefined || symbols.includes(o.symbol)).length;
+    this.cancelAll(symbols);
     let ids: ClientOrderId[];
     try {
-      ids = this.closeAll();
+      ids = this.closeAll(symbols);
     } catch (err) {
       return { ok: false, message: `flatten: ${(err as Error).message}` };
     }
-    this.flattening = this.verify(ids).catch((err: unknown) => this.o.log({ kind: 'flatten', result: 'error', message: (err as Error).message }));
-    return { ok: true, message: `flatten: canceling ${orders} order${orders === 1 ? '' : 's'}, closing ${ids.length} position${ids.length === 1 ? '' : 's'}; verifying with the venue` };
+    this.flattening = this.verify(ids, symbols).catch((err: unknown) => this.o.log({ kind: 'flatten', result: 'error', message: (err as Error).message }));
+    const what = symbols === undefined ? '' : ` on ${symbols.join(', ')}`;
+    return { ok: true, message: `flatten${what}: canceling ${orders} order${orders === 1 ? '' : 's'}, closing ${ids.length} position${ids.length === 1 ? '' : 's'}; verifying with the venue` };
   }
 
   /** Waits for the closing orders, checks with the venue, closes what is left; says how it ended. */
-  private async verify(first: ClientOrderId[]): Promise<void> {
+  private async verify(first: ClientOrderId[], symbols?: readonly Symbol[]): Promise<void> {
     const k = this.o.kernel;
     let ids = first;
     const attempts = this.o.attempts ?? 3;
@@ -190,8 +230,8 @@ export class OperatorDesk {
       };
       await waitUntil(() => !working(), this.o.settleMs ?? 5000);
       const r = await this.o.reconcile();
-      const left = this.openPositions();
-      const open = k.orders.open().length;
+      const left = this.openPositions(symbols);
+      const open = k.orders.open().filter((o) => symbols === undefined || symbols.includes(o.symbol)).length;
       if (left.length === 0 && open === 0) {
         this.o.log({ kind: 'flatten', result: 'flat', attempts: attempt, diffs: r.diffs.length, message: 'flat: no position and no open order at the venue (reconciled)' });
         return;
@@ -201,8 +241,8 @@ export class OperatorDesk {
         this.o.log({ kind: 'flatten', result: 'not flat', attempts: attempt, positions: Object.fromEntries(left.map((p) => [p.symbol, p.qty])), openOrders: open, message: `NOT flat after ${attempt} attempts: ${what || 'no position'}; ${open} open order${open === 1 ? '' : 's'}` });
         return;
       }
-      if (open > 0) this.cancelAll();
-      ids = this.closeAll();
+      if (open > 0) this.cancelAll(symbols);
+      ids = this.closeAll(symbols);
     }
   }
 }

@@ -126,7 +126,12 @@ export class SessionWorkstation implements Workstation {
     s.onMessage((m) => {
       this.latency.onMessage(m);
       this.slip.onMessage(m);
-      if (m.type === 'ReconciliationDiff') this.push(this.diffs, { id: `d${++this.diffSeq}`, kind: m.kind, severity: m.severity, symbol: m.symbol, message: m.message, resolution: m.resolution, ts: m.tsInit, choices: [] }, MAX_DIFFS);
+      if (m.type === 'ReconciliationDiff') this.push(this.diffs, { id: m.id ?? `d${++this.diffSeq}`, kind: m.kind, severity: m.severity, symbol: m.symbol, message: m.message, resolution: m.resolution, ts: m.tsInit, choices: m.choices ?? [] }, MAX_DIFFS);
+      if (m.type === 'DiffResolved') {
+        const i = this.diffs.findIndex((d) => d.id === m.id);
+        const row = this.diffs[i];
+        if (row !== undefined) this.diffs[i] = { ...row, resolution: m.resolution, choices: [] };
+      }
       if (m.type === 'StrategyFaulted') this.faults.push({ strategy: m.strategyId, handler: m.handler, message: m.message, ts: m.tsInit });
       const row = eventRow(m);
       const shown = row === undefined ? undefined : this.repeats.pass(m);

@@ -5,6 +5,7 @@ import {
   applyFunding,
   clientOrderId,
   createLedger,
+  createOrder,
   createRng,
   formatFixed,
   fromNumber,
@@ -21,6 +22,7 @@ import {
   type FundingReport,
   type OrderStatusReport,
   type PositionReport,
+  type Order,
   type VenueReports,
 } from '../../src/engine/index.ts';
 import { Reconciler } from '../../src/workstation/reconciler.ts';
@@ -81,7 +83,8 @@ function venueBooks(truth: Truth): { positions: PositionReport[]; balance: Balan
   const p = l.positions[SYM];
   const qty = p === undefined ? 0 : toNumber(p.qty);
   return {
-    positions: qty === 0 ? [] : [{ symbol: SYM, qty, entryPrice: p === undefined ? 0 : toNumber(p.cost) / qty, ts: 0 }],
+    // Stamped, as venues do, with the time the position last changed (its last fill); a flat one too, once it traded.
+    positions: truth.fills.length === 0 ? [] : [{ symbol: SYM, qty, entryPrice: p === undefined || qty === 0 ? 0 : toNumber(p.cost) / qty, ts: Math.max(0, ...truth.fills.map((f) => f.ts)) }],
     balance: { currency: 'USDT', total: formatFixed(l.balance), free: formatFixed(l.balance) },
   };
 }
@@ -93,7 +96,7 @@ const MAX_DELAY = 4;
  * Venue reports that duplicate and reorder everything, and deliver each fill and funding payment
  * only from a random call onwards (a delayed report: absent from the first 0..MAX_DELAY calls).
  */
-function reportsOf(truth: Truth, rng: () => number): VenueReports {
+function reportsOf(truth: Truth, rng: () => number, clock: SimClock): VenueReports {
   const books = venueBooks(truth);
   const messy = <T>(xs: readonly T[]): T[] => xs.flatMap((x) => (rng() < 0.3 ? [x, x] : [x])).sort(() => rng() - 0.5);
   const delayed = <T>(xs: readonly T[]): (() => T[]) => {
@@ -110,7 +113,11 @@ function reportsOf(truth: Truth, rng: () => number): VenueReports {
     openOrders: async () => messy(truth.orders.filter((o) => o.status === 'open')),
     order: async (_s, id) => truth.orders.find((o) => o.clientOrderId === id),
     fills: async () => fills(),
-    positions: async () => books.positions,
+    // Each look at the venue takes time: what was booked before it is known to be in its figures.
+    positions: async () => {
+      clock.advanceTo(clock.now() + 10);
+      return books.positions;
+    },
     balances: async () => [books.balance],
     funding: async () => funding(),
   };
@@ -141,7 +148,7 @@ describe('reconciliation', () => {
           kernel.applyVenueEvent({ type: 'OrderFilled', clientOrderId: f.clientOrderId as never, symbol: SYM, venueOrderId: f.venueOrderId, tradeId: f.tradeId, side: f.side, lastQty: f.qty, lastPx: f.price, fee: f.fee, liquidity: 'taker', tsEvent: f.ts, tsInit: f.ts });
         }
         kernel.drain();
-        const rec = new Reconciler({ kernel, reports: reportsOf(truth, rng), symbols: [SYM], scheduler: sched, policy: { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 0, inFlightGraceMs: 0 } });
+        const rec = new Reconciler({ kernel, reports: reportsOf(truth, rng, clock), symbols: [SYM], scheduler: sched, confirmMs: 0, policy: { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 0, inFlightGraceMs: 0 } });
         rec.setFillsHorizon(0);
         // Past the longest delay, plus passes for what the late reports change (positions, then the balance).
         for (let i = 0; i < MAX_DELAY + 4; i++) await rec.run('full');
@@ -158,17 +165,25 @@ describe('reconciliation', () => {
     );
   });
 
-  it('pauses instead of adopting when the policy says so, and says why', () => {
+  it('pauses instead of adopting when the policy says so (on the second look), and says why', () => {
     const local = { orders: [], positions: { [SYM]: 0.01 }, balance: '10000', fundingIds: new Set<string>(), lot: () => 0.001, now: 0 };
-    const r = reconcile(local, { openOrders: [], statuses: new Map(), fills: [], positions: [], balance: undefined, funding: [] }, { unknownOrder: 'pause', position: 'pause', balance: 'pause', balanceTolerance: 0, inFlightGraceMs: 0 });
-    expect(r.diffs).toMatchObject([{ kind: 'position_mismatch', severity: 'critical', resolution: 'pausing' }]);
+    const view = { openOrders: [], statuses: new Map(), fills: [], positions: [], balance: undefined, funding: [] };
+    const policy = { unknownOrder: 'pause', position: 'pause', balance: 'pause', balanceTolerance: 0, inFlightGraceMs: 0 } as const;
+    const first = reconcile(local, view, policy);
+    expect(first.diffs).toEqual([]); // seen once: a suspect
+    expect([...first.suspects.keys()]).toEqual([`position:${SYM}`]);
+    const r = reconcile({ ...local, suspects: first.suspects }, view, policy);
+    expect(r.diffs).toMatchObject([{ kind: 'position_mismatch', severity: 'critical', resolution: 'pausing', key: `position:${SYM}` }]);
+    expect(r.diffs[0]?.adopt).toEqual([{ type: 'adopt-position', symbol: SYM, qty: 0, entryPrice: 0 }]);
     expect(r.actions).toMatchObject([{ type: 'pause', reason: expect.stringMatching(/0.01 here, 0 at the venue/) }]);
   });
 
   it('compares balances as exact decimals: a gap below a float\'s resolution is still seen', () => {
     const local = { orders: [], positions: {}, balance: '10000.6556292', fundingIds: new Set<string>(), lot: () => 0.001, now: 0 };
     const venue = { openOrders: [], statuses: new Map(), fills: [], positions: [], balance: { currency: 'USDT', total: '10000.655629200000004444', free: '0' }, funding: [] };
-    const exact = reconcile(local, venue, { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 0, inFlightGraceMs: 0 });
+    const policy = { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 0, inFlightGraceMs: 0 } as const;
+    const once = reconcile(local, venue, policy);
+    const exact = reconcile({ ...local, suspects: once.suspects }, venue, policy);
     expect(exact.diffs).toMatchObject([{ kind: 'balance_mismatch', message: expect.stringContaining('(+0.000000000000004444)') }]);
     expect(exact.actions).toEqual([{ type: 'adopt-balance', balance: '10000.655629200000004444' }]);
     const tolerant = reconcile(local, venue, { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 1e-6, inFlightGraceMs: 0 });
@@ -177,3 +192,72 @@ describe('reconciliation', () => {
 });
 
 export { symbol };
+
+describe('reconciliation compares like with like', () => {
+  const policy = { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 0, inFlightGraceMs: 0 } as const;
+  const fill = (id: string, side: 'buy' | 'sell', qty: number, ts: number): FillReport => ({ venueOrderId: venueOrderId('9'), clientOrderId: clientOrderId('P-s-1'), tradeId: tradeId(id), symbol: SYM, side, qty, price: 100_000, fee: '0', liquidity: 'taker', ts });
+  const booking = (id: string, qty: number, at: number, ts = at) => ({ symbol: SYM, ts, at, qty, balance: 0n, key: `9/${id}` });
+  const base = { orders: [] as Order[], balance: '10000', fundingIds: new Set<string>(), lot: () => 0.001, now: 5000 };
+  /** Our order 9, with these fills booked. */
+  const ours = (...trades: string[]): Order[] => [{ ...createOrderForTest(), qty: 10, venueOrderId: venueOrderId('9'), filledQty: 0.01, tradeIds: trades.map((t) => tradeId(t)), status: 'filled' }];
+  const venue = (qty: number, fills: FillReport[], ts = 4000) => ({ openOrders: [], statuses: new Map(), fills, positions: [{ symbol: SYM, qty, entryPrice: 100_000, ts }], balance: undefined, funding: [], booksAsOf: { sent: 5000, received: 5200 } });
+
+  it('a fill the stream brought after the venue was asked is not a difference: the venue took its figure before it', () => {
+    // 0.02 booked long ago, then 0.01 more while the position request was on its way.
+    const local = { ...base, orders: ours('a', 'b'), positions: { [SYM]: 0.03 }, bookings: [booking('a', 0.02, 1000), booking('b', 0.01, 5100)] };
+    const r = reconcile(local, venue(0.02, [fill('a', 'buy', 0.02, 1000), fill('b', 'buy', 0.01, 5050)], 1000), policy);
+    expect(r.diffs).toEqual([]);
+    expect(r.suspects.size).toBe(0);
+  });
+
+  it('a difference seen once is only a suspect; the same difference seen again is adopted, rolled forward by what was booked since', () => {
+    const local = { ...base, orders: ours('a', 'c'), positions: { [SYM]: 0.01 }, bookings: [booking('a', 0.01, 1000)] };
+    const v = venue(0.03, [fill('a', 'buy', 0.01, 1000)], 1000);
+    const first = reconcile(local, v, policy);
+    expect(first.diffs).toEqual([]);
+    // Seen again, while another 0.01 was booked after the request (the venue's 0.03 predates it).
+    const local2 = { ...local, positions: { [SYM]: 0.02 }, bookings: [...local.bookings, booking('c', 0.01, 5100)], suspects: first.suspects, lastVenue: first.lastVenue ?? new Map() };
+    const second = reconcile(local2, v, policy);
+    expect(second.diffs).toMatchObject([{ kind: 'position_mismatch', resolution: 'adopted' }]);
+    expect(second.actions).toEqual([{ type: 'adopt-position', symbol: SYM, qty: 0.04, entryPrice: 100_000 }]);
+  });
+
+  it('a position report the venue\'s own fills contradict (gone with no trade to close it) is never adopted; the operator decides after repeats', () => {
+    const local = { ...base, orders: ours('a'), positions: { [SYM]: 0.5 }, bookings: [booking('a', 0.5, 1000)] };
+    const fills = [fill('a', 'buy', 0.5, 1000)];
+    // The venue agreed once: 0.5, consistent with its fill.
+    const good = reconcile(local, venue(0.5, fills, 1000), policy);
+    expect(good.diffs).toEqual([]);
+    let state = { suspects: good.suspects, lastVenue: good.lastVenue as NonNullable<typeof good.lastVenue> };
+    // Then, under throttling, it reports nothing held, and no trade that closed it.
+    const empty = { ...venue(0, fills), positions: [] };
+    for (let look = 1; look < 3; look++) {
+      const r = reconcile({ ...local, ...state }, empty, policy);
+      expect(r.diffs).toEqual([]);
+      expect(r.actions).toEqual([]);
+      state = { suspects: r.suspects, lastVenue: r.lastVenue ?? state.lastVenue };
+    }
+    const third = reconcile({ ...local, ...state }, empty, policy);
+    expect(third.diffs).toMatchObject([{ kind: 'position_mismatch', severity: 'critical', resolution: 'pausing', message: expect.stringMatching(/own fills say otherwise.*operator decides/) }]);
+    expect(third.actions).toMatchObject([{ type: 'pause' }]);
+    expect(third.actions.some((a) => a.type === 'adopt-position')).toBe(false);
+    // If the position really changed with a trade, the venue agrees with itself and it is adopted as usual.
+    const closed = [...fills, { ...fill('z', 'sell', 0.5, 4500), venueOrderId: venueOrderId('10'), clientOrderId: clientOrderId('web-1') }];
+    const real = reconcile({ ...local, suspects: new Map(), lastVenue: good.lastVenue as NonNullable<typeof good.lastVenue> }, { ...venue(0, closed, 4500) }, policy);
+    expect(real.actions.some((a) => a.type === 'apply-fill' || a.type === 'adopt-order')).toBe(true); // booked as an outside trade, not adopted blind
+  });
+
+  it('a status report showing less filled than we booked is late, not a critical diff, when the venue lists every fill we booked', () => {
+    const order = { ...createOrderForTest(), venueOrderId: venueOrderId('9'), filledQty: 0.02, tradeIds: [tradeId('a'), tradeId('b')], status: 'partially_filled' as const };
+    const status: OrderStatusReport = { venueOrderId: venueOrderId('9'), clientOrderId: clientOrderId('P-s-1'), symbol: SYM, side: 'buy', orderType: 'limit', qty: 0.05, price: 100_000, filledQty: 0.01, avgPx: 100_000, status: 'open', reduceOnly: false, tsLast: 900 };
+    const local = { ...base, orders: [order], positions: { [SYM]: 0.02 } };
+    const listed = reconcile(local, { ...venue(0.02, [fill('a', 'buy', 0.01, 800), fill('b', 'buy', 0.01, 950)], 950), openOrders: [status] }, policy);
+    expect(listed.diffs.filter((d) => d.kind === 'fills_excess')).toEqual([]);
+    const unlisted = reconcile(local, { ...venue(0.02, [fill('a', 'buy', 0.01, 800)], 950), openOrders: [status] }, policy);
+    expect(unlisted.diffs).toMatchObject([{ kind: 'fills_excess', severity: 'critical' }]);
+  });
+});
+
+function createOrderForTest() {
+  return { ...createOrder({ type: 'SubmitOrder', strategyId: strategyId('s'), clientOrderId: clientOrderId('P-s-1'), symbol: SYM, side: 'buy', orderType: 'limit', qty: 0.05, price: 100_000, timeInForce: 'gtc', postOnly: false, reduceOnly: false, tsInit: 0 }, 3) };
+}

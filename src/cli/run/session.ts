@@ -155,7 +155,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   });
   kernelRef = kernel;
   const sim = live ? undefined : new SimulatedVenue({ ...account, clock, rng: rng.fork(), models: spec.models });
-  if (live && fresh) for (const p of await conn.reports.positions()) kernel.adoptPosition(p.symbol, p.qty, p.entryPrice);
+  if (live && fresh) for (const p of await conn.reports.positions()) if (p.qty !== 0) kernel.adoptPosition(p.symbol, p.qty, p.entryPrice);
   if (sim !== undefined && !fresh) {
     // The simulated venue remembers nothing across a restart: its books are the engine's, and its resting orders are gone.
     sim.account.seed(kernel.portfolio.ledger);

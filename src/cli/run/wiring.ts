@@ -60,6 +60,7 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     wake: () => o.runtime.drainNow(),
     reconcile: () => reconciler.run('full'),
     status: () => engineStatus(kernel, spec.limits),
+    diffs: reconciler,
     quit: o.quit,
     log,
   });

@@ -87,7 +87,9 @@ export class CcxtReports implements VenueReports {
       const m = this.markets.byCcxtSymbol(p.symbol);
       if (m === undefined) continue;
       const rep = positionReport(p, m.symbol, now);
-      if (rep.qty !== 0) out.push(rep);
+      // A flat position is kept when the venue says when it last changed: reconciliation checks
+      // the venue's reports against its own fills by that time.
+      if (rep.qty !== 0 || (typeof p.timestamp === 'number' && p.timestamp > 0)) out.push(rep);
     }
     return out;
   }
