@@ -1,6 +1,7 @@
 /** Option value parsers for commander: each rejects bad input with a message naming what is allowed. */
 import { InvalidArgumentError } from 'commander';
 import { parseDateArg } from '../data/index.ts';
+import { decimalsOf } from '../engine/index.ts';
 import { intervalOf } from '../exchanges/ccxt/timeframes.ts';
 import { UserError } from './errors.ts';
 
@@ -24,6 +25,17 @@ export function numberOption(what: { min?: number; max?: number; int?: boolean; 
     if (bad) throw new InvalidArgumentError(`expected ${allowed}.`);
     return n;
   };
+}
+
+/** A grid step (`--tick`, `--lot`): a number > 0 with at most 18 decimals, the ledger's precision. */
+export function stepOption(v: string): number {
+  const n = numberOption({ gt: 0 })(v);
+  try {
+    decimalsOf(n);
+  } catch {
+    throw new InvalidArgumentError('expected a step > 0 with at most 18 decimals (e.g. 0.01).');
+  }
+  return n;
 }
 
 /** Collects a repeatable option into a list. */

@@ -59,6 +59,16 @@ describe('parity backtest (the real binary)', () => {
     expect(eq.length - 1).toBe(2 * 24 * 60);
   });
 
+  it('backtests a market the catalog does not list (XRPUSDT spot): the tick comes from the data', () => {
+    const r = parity(['backtest', '--data', 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-5m-2021-11.csv', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { market: string; symbols: string[]; fills: { price: number }[] };
+    expect(out).toMatchObject({ market: 'spot', symbols: ['XRPUSDT'] });
+    expect(out.fills.length).toBeGreaterThan(0);
+    for (const f of out.fills) expect(String(f.price)).toMatch(/^\d+(\.\d{1,4})?$/); // on the file's 0.0001 grid
+  });
+
   it('runs a perpetual with funding and reports what was paid', () => {
     const r = parity([
       'backtest', '--data', 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-5m-2021-11.csv', '--funding', 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-funding-8h.csv',
@@ -99,6 +109,7 @@ describe('parity backtest: bad input gets one clear message and a non-zero exit'
   it('bad option values', () => {
     expectClearFailure(parity(['backtest', '--fee-bps', 'abc']), /option '--fee-bps <bps>' argument 'abc' is invalid\. expected a number >= 0/);
     expectClearFailure(parity(['backtest', '--cash', '0']), /--cash <amount>' argument '0' is invalid\. expected a number > 0/);
+    expectClearFailure(parity(['backtest', '--tick', '1e-20']), /--tick <size>' argument '1e-20' is invalid\. expected a step > 0 with at most 18 decimals/);
     expectClearFailure(parity(['backtest', '--latency', 'soon']), /^parity: --latency: latency "soon" is not one of/);
     expectClearFailure(parity(['backtest', '--param', 'fast=x']), /^parity: strategy sma-cross: parameter "fast" must be a number \(got "x"\)/);
     expectClearFailure(parity(['backtest', '--param', 'fats=5']), /^parity: strategy sma-cross has no parameter "fats"; its parameters are: fast, slow, size/);

@@ -11,6 +11,7 @@ import {
   regimeBreakdown,
   resolveParams,
   runBacktest,
+  stepOfDecimals,
   summarize,
   symbol,
   toNumber,
@@ -76,7 +77,7 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
   const params: Params = resolveParams(definition, spec.params);
   const loaded = load(spec);
   const kind = spec.market === 'perp' ? 'perpetual' : 'spot';
-  const instruments = loaded.map((l) => resolveInstrument(l.series.symbol, kind, 10 ** -Math.min(l.priceDecimals, 8), spec.instrument));
+  const instruments = loaded.map((l) => resolveInstrument(l.series.symbol, kind, stepOfDecimals(Math.min(l.priceDecimals, 8)), spec.instrument));
   const feeds: DataFeed[] = loaded.map((l) => new BarFeed(l.series, l.from, l.to));
   for (const f of spec.funding) {
     const rates = loadFunding(f.path, symbol(f.symbol));
