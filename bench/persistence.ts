@@ -17,7 +17,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BarFeed, createRng, fromNumber, resolveParams, runBacktest, symbol, type BarSeries, type LoggedMessage } from '../src/engine/index.ts';
+import { BarFeed, createRng, fromNumber, resolveParams, runBacktest, stepOfDecimals, symbol, type BarSeries, type LoggedMessage } from '../src/engine/index.ts';
 import { DEFAULT_MODELS, SimulatedVenue } from '../src/paper/index.ts';
 import { loadCandles, resolveInstrument } from '../src/data/index.ts';
 import { BUNDLED, startLocalExchange } from '../src/exchanges/local/index.ts';
@@ -54,7 +54,7 @@ function tiled(src: BarSeries, copies: number, endTs: number): BarSeries {
 /** At least `count` kernel messages from a churn backtest whose last bar ends at `endTs`. */
 export function churnMessages(count: number, endTs: number): LoggedMessage[] {
   const file = loadCandles(BUNDLED.xrpusdt5m, symbol('XRPUSDT'));
-  const inst = resolveInstrument('XRPUSDT', 'perpetual', 10 ** -file.priceDecimals);
+  const inst = resolveInstrument('XRPUSDT', 'perpetual', stepOfDecimals(file.priceDecimals));
   const perBar = 9; // measured: ~9.3 messages per bar
   const copies = Math.ceil(count / perBar / file.series.length) + 1;
   const msgs: LoggedMessage[] = [];

@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { DataError } from '../data/index.ts';
-import { HaltError, ParamError } from '../engine/index.ts';
+import { HaltError, ParamError, StrategyCreateError } from '../engine/index.ts';
 import { addBacktestCommand } from './backtest/command.ts';
 import { addRunCommand } from './run/command.ts';
 import { addExchangeCommand } from './exchange/command.ts';
@@ -46,6 +46,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Expected failures from below the CLI: bad config or parameters (usage, 2), bad data (1).
     if (err instanceof HaltError || err instanceof StateDirError || err instanceof CtlError) {
       process.stderr.write(`parity: ${err.message}\n`);
+      return 1;
+    }
+    if (err instanceof StrategyCreateError) {
+      process.stderr.write(`parity: ${err.message}\nIt never ran, so nothing was traded. Fix the strategy (or its --param values) and run again.\n`);
       return 1;
     }
     if (err instanceof ConfigError || err instanceof ParamError || err instanceof DataError) {

@@ -1,6 +1,7 @@
 /** Option value parsers for commander: each rejects bad input with a message naming what is allowed. */
 import { InvalidArgumentError } from 'commander';
 import { parseDateArg } from '../data/index.ts';
+import { decimalsOf } from '../engine/index.ts';
 import { intervalOf } from '../exchanges/ccxt/timeframes.ts';
 import { UserError } from './errors.ts';
 
@@ -24,6 +25,39 @@ export function numberOption(what: { min?: number; max?: number; int?: boolean; 
     if (bad) throw new InvalidArgumentError(`expected ${allowed}.`);
     return n;
   };
+}
+
+/** A grid step (`--tick`, `--lot`): a number > 0 with at most 18 decimals, the ledger's precision. */
+export function stepOption(v: string): number {
+  const n = numberOption({ gt: 0 })(v);
+  try {
+    decimalsOf(n);
+  } catch {
+    throw new InvalidArgumentError('expected a step > 0 with at most 18 decimals (e.g. 0.01).');
+  }
+  return n;
+}
+
+const URL_FORM = 'expected the local exchange\'s base URL, http://127.0.0.1:PORT (the first line `parity exchange serve` prints)';
+
+/** `--exchange-url`: an http:// URL with a host (the local exchange speaks plain HTTP and WebSocket on loopback). */
+export function exchangeUrlOption(v: string): string {
+  const text = v.trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    // "127.0.0.1:8080" is not a URL (or one with the scheme "127.0.0.1:"): say what it lacks.
+    const hint = /^[^\s/:]+:\d+$/.test(text) ? `: it needs the scheme, as in http://${text}` : '';
+    throw new InvalidArgumentError(`not a URL${hint}; ${URL_FORM}.`);
+  }
+  if (url.protocol === 'https:') throw new InvalidArgumentError(`the local exchange serves plain http, not https; ${URL_FORM}.`);
+  if (url.protocol !== 'http:') throw new InvalidArgumentError(`${url.protocol.slice(0, -1)} is not http; ${URL_FORM}.`);
+  if (url.hostname === '') throw new InvalidArgumentError(`it names no host; ${URL_FORM}.`);
+  return text;
 }
 
 /** Collects a repeatable option into a list. */

@@ -4,8 +4,9 @@
  * Layouts: Binance klines as data.binance.vision ships them (12 columns, no header: open time,
  * open, high, low, close, volume, close time, quote volume, trades, taker buy base, taker buy
  * quote, ignore), a plain `timestamp,open,high,low,close,volume`, or any file whose header names
- * those columns (open_time / timestamp / time / date). Timestamps are epoch s/ms/µs/ns or ISO dates,
- * and mark the candle's open.
+ * those columns (open_time / timestamp / time / date / ts). Timestamps are epoch s/ms/µs/ns or ISO
+ * dates, and mark the candle's open; a time column whose name states a unit (`timestamp_ms`,
+ * `open_time_s`, `ts_us`, `time (ns)`) is read in that unit, never guessed from the magnitude.
  *
  * Rejected (the load fails, naming each row): unparseable values, non-positive or NaN prices,
  * high < low, open/close outside [low, high], negative volume, rows out of time order, two rows
@@ -17,7 +18,7 @@ import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { BarSeries, Symbol } from '../engine/index.ts';
 import { DataError } from './errors.ts';
-import { isoTime, parseTimestamp } from './time.ts';
+import { isoTime, parseEpoch, parseTimestamp, splitUnit, UNIT_NAME, type TimeUnit } from './time.ts';
 
 export interface CandleFile {
   readonly series: BarSeries;
@@ -29,6 +30,8 @@ export interface CandleFile {
 
 interface Columns {
   ts: number;
+  /** The unit the time column's name states (undefined: told by magnitude, or an ISO date). */
+  tsUnit?: TimeUnit | undefined;
   open: number;
   high: number;
   low: number;
@@ -36,7 +39,7 @@ interface Columns {
   volume: number;
 }
 
-const NAMES: Record<keyof Columns, readonly string[]> = {
+const NAMES: Record<'ts' | 'open' | 'high' | 'low' | 'close' | 'volume', readonly string[]> = {
   ts: ['open_time', 'opentime', 'timestamp', 'time', 'date', 'datetime', 'ts', 'open time'],
   open: ['open', 'o'],
   high: ['high', 'h'],
@@ -47,15 +50,19 @@ const NAMES: Record<keyof Columns, readonly string[]> = {
 
 function headerColumns(header: string[], file: string): Columns {
   const lower = header.map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase().replace(/\(.*\)$/, ''));
-  const find = (key: keyof Columns): number => {
+  const find = (key: keyof typeof NAMES): number => {
     const i = lower.findIndex((h) => NAMES[key].includes(h));
-    if (i < 0) throw new DataError(file, [`the header has no ${key === 'ts' ? 'time' : key} column (looked for: ${NAMES[key].join(', ')}); header is: ${header.join(',')}`], 'cannot read the header');
+    const units = key === 'ts' ? ', each optionally with a unit: _s, _ms, _us, _ns' : '';
+    if (i < 0) throw new DataError(file, [`the header has no ${key === 'ts' ? 'time' : key} column (looked for: ${NAMES[key].join(', ')}${units}); header is: ${header.join(',')}`], 'cannot read the header');
     return i;
   };
-  return { ts: find('ts'), open: find('open'), high: find('high'), low: find('low'), close: find('close'), volume: find('volume') };
+  const time = header.map(splitUnit);
+  const ts = time.findIndex((c) => NAMES.ts.includes(c.name));
+  return { ts: ts >= 0 ? ts : find('ts'), tsUnit: time[ts]?.unit, open: find('open'), high: find('high'), low: find('low'), close: find('close'), volume: find('volume') };
 }
 
 const POSITIONAL: Columns = { ts: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 };
+const YEAR_2100 = Date.UTC(2100, 0, 1);
 
 function decimals(text: string): number {
   const dot = text.indexOf('.');
@@ -125,11 +132,16 @@ export function parseCandles(text: string, file: string, sym: Symbol): CandleFil
       errors.push(`row ${row}: ${f.length} columns, expected ${width}`);
       continue;
     }
-    const t = parseTimestamp(f[cols.ts] as string);
+    const unit = cols.tsUnit;
+    const rawTime = (f[cols.ts] as string).trim();
+    const t = unit === undefined ? parseTimestamp(rawTime) : parseEpoch(rawTime, unit);
     const vals = [f[cols.open], f[cols.high], f[cols.low], f[cols.close], f[cols.volume]].map((x) => (x === undefined || x.trim() === '' ? NaN : Number(x)));
     const [op, hi, lo, cl, vol] = vals as [number, number, number, number, number];
     const bad: string[] = [];
-    if (Number.isNaN(t)) bad.push(`time "${f[cols.ts]}" is not a timestamp`);
+    if (unit !== undefined && !(t >= 0 && t < YEAR_2100)) {
+      const col = (first[cols.ts] ?? '').trim();
+      bad.push(Number.isNaN(t) ? `time "${rawTime}" is not a number of ${UNIT_NAME[unit]} (the column is ${col})` : `time ${rawTime} in ${UNIT_NAME[unit]} (the column is ${col}) is not between 1970 and 2100: is the column in another unit?`);
+    } else if (Number.isNaN(t)) bad.push(`time "${f[cols.ts]}" is not a timestamp`);
     (['open', 'high', 'low', 'close'] as const).forEach((name, i) => {
       const x = vals[i] as number;
       if (!Number.isFinite(x)) bad.push(`${name} "${(f[cols[name]] ?? '').trim()}" is not a number`);

@@ -1,12 +1,13 @@
 /**
  * Funding-rate CSV: `symbol,funding_time,funding_rate[,mark_price]` (a header naming the columns is
- * required; `symbol` is optional). One row per settlement; rates are fractions per interval.
+ * required; `symbol` is optional; the time column may state its unit, `funding_time_ms`). One row per
+ * settlement; rates are fractions per interval.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { FundingRateUpdate, Symbol } from '../engine/index.ts';
 import { DataError } from './errors.ts';
-import { isoTime, parseTimestamp } from './time.ts';
+import { isoTime, parseEpoch, parseTimestamp, splitUnit } from './time.ts';
 
 export function loadFunding(path: string, sym: Symbol): FundingRateUpdate[] {
   let text: string;
@@ -22,7 +23,9 @@ export function loadFunding(path: string, sym: Symbol): FundingRateUpdate[] {
 export function parseFunding(text: string, file: string, sym: Symbol): FundingRateUpdate[] {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = (lines[0] ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/\(.*\)$/, ''));
-  const ti = header.findIndex((h) => ['funding_time', 'fundingtime', 'time', 'timestamp'].includes(h));
+  const time = (lines[0] ?? '').split(',').map(splitUnit); // a stated unit (funding_time_ms) is read as stated
+  const ti = time.findIndex((c) => ['funding_time', 'fundingtime', 'time', 'timestamp'].includes(c.name));
+  const unit = time[ti]?.unit;
   const ri = header.findIndex((h) => ['funding_rate', 'fundingrate', 'rate'].includes(h));
   const mi = header.findIndex((h) => ['mark_price', 'markprice', 'mark'].includes(h));
   const si = header.indexOf('symbol');
@@ -32,7 +35,7 @@ export function parseFunding(text: string, file: string, sym: Symbol): FundingRa
   for (let i = 1; i < lines.length; i++) {
     const f = (lines[i] as string).split(',');
     if (si >= 0 && f[si] !== undefined && f[si].trim().toUpperCase() !== sym.toUpperCase()) continue;
-    const t = parseTimestamp(f[ti] ?? '');
+    const t = unit === undefined ? parseTimestamp(f[ti] ?? '') : parseEpoch(f[ti] ?? '', unit);
     const rate = Number(f[ri]);
     const mark = mi >= 0 ? Number(f[mi]) : undefined;
     if (Number.isNaN(t) || !Number.isFinite(rate) || Math.abs(rate) > 0.1 || (mark !== undefined && !(mark > 0))) {

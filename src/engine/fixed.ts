@@ -192,6 +192,19 @@ export function sign(a: Fixed): -1 | 0 | 1 {
   return a > 0n ? 1 : a < 0n ? -1 : 0;
 }
 
+/**
+ * The grid step of `decimals` places as the exact grid number: 0 -> 1, 2 -> 0.01, 8 -> 1e-8, for
+ * 0..18 decimals. Read from the decimal string "1e-<decimals>", so it is the double nearest
+ * 10^-decimals, whose shortest string is that decimal and which `fromNumber` takes exactly; a float
+ * power is not (`10 ** -4` is 0.00009999999999999999, off the grid). Throws a RangeError otherwise.
+ */
+export function stepOfDecimals(decimals: number): number {
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > FIXED_DECIMALS) {
+    throw new RangeError(`a grid step has 0 to ${FIXED_DECIMALS} decimals (got ${decimals})`);
+  }
+  return Number(`1e-${decimals}`);
+}
+
 /** Number of decimals a grid step needs: 0.01 -> 2, 0.5 -> 1, 5 -> 0, 1e-8 -> 8. */
 export function decimalsOf(step: number): number {
   const s = formatFixed(fromNumber(step));

@@ -26,6 +26,7 @@ export * from './backtest.ts';
 export * from './indicators.ts';
 export * from './performance.ts';
 export * from './strategy-host.ts';
+export * from './order-size.ts';
 export * from './errors.ts';
 export * from './reports.ts';
 export * from './step.ts';

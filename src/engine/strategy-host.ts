@@ -32,6 +32,26 @@ export interface HostServices extends Omit<ContextHost, 'setTimer' | 'cancelTime
   onFault(slot: StrategySlot, handler: string, err: unknown): void;
 }
 
+/**
+ * A strategy's `create()` threw: it never ran. The message names the strategy and the first line of
+ * what it threw (a stack or a multi-line dump would bury it); the error itself is the `cause`.
+ */
+export class StrategyCreateError extends Error {
+  override readonly name = 'StrategyCreateError';
+  constructor(
+    readonly strategy: string,
+    cause: unknown,
+  ) {
+    super(`strategy ${strategy} failed while being created: ${firstLine(cause)}`, { cause });
+  }
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const line = text.split('\n').find((l) => l.trim() !== '')?.trim();
+  return line ?? (err instanceof Error ? `${err.name} with no message` : 'it threw with no message');
+}
+
 export class StrategyHost {
   readonly slots: StrategySlot[] = [];
   private readonly byId = new Map<StrategyId, StrategySlot>();
@@ -50,7 +70,11 @@ export class StrategyHost {
     const id = toStrategyId(reg.id ?? reg.definition.name);
     if (this.byId.has(id)) throw new Error(`a strategy with id "${id}" is already running`);
     const slot: StrategySlot = { id, name: reg.definition.name, symbols: reg.symbols, handlers: {}, faulted: false, timers: new Set(), state: reg.state ?? {} };
-    slot.handlers = reg.definition.create(createStrategyContext(this.context, slot, reg.params));
+    try {
+      slot.handlers = reg.definition.create(createStrategyContext(this.context, slot, reg.params));
+    } catch (err) {
+      throw new StrategyCreateError(reg.definition.name, err);
+    }
     this.slots.push(slot);
     this.byId.set(id, slot);
     return slot;

@@ -108,6 +108,12 @@ export interface StrategyDefinition<P extends Params = Params> {
   readonly description?: string;
   /** Parameters with their defaults; the defaults fix each parameter's type. */
   readonly params: P;
+  /**
+   * Parameters that are order quantities in base units, besides the numeric ones named `size` or
+   * `qty` (always counted): at start each is checked against every market's lot size, minimum
+   * quantity and minimum notional, and a value that cannot trade stops the start.
+   */
+  readonly sizeParams?: readonly string[];
   /** Returns an error message when a parameter combination is invalid. */
   validate?(params: P): string | undefined;
   create(ctx: StrategyContext<P>): StrategyHandlers;

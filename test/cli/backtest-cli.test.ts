@@ -2,17 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parity } from '../kit/cli.ts';
+import { expectClearFailure, parity } from '../kit/cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'parity-cli-'));
 const RANGE = ['--from', '2024-12-02', '--to', '2024-12-04'];
-
-/** One clear message: a single "parity: ..." line (or commander's error line), no stack trace. */
-function expectClearFailure(r: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
-  expect(r.code).not.toBe(0);
-  expect(r.stderr).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack frames
-}
 
 describe('parity backtest (the real binary)', () => {
   it('prints one JSON object with fills, final equity and fees', () => {
@@ -59,6 +52,16 @@ describe('parity backtest (the real binary)', () => {
     expect(eq.length - 1).toBe(2 * 24 * 60);
   });
 
+  it('backtests a market the catalog does not list (XRPUSDT spot): the tick comes from the data', () => {
+    const r = parity(['backtest', '--data', 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-5m-2021-11.csv', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { market: string; symbols: string[]; fills: { price: number }[] };
+    expect(out).toMatchObject({ market: 'spot', symbols: ['XRPUSDT'] });
+    expect(out.fills.length).toBeGreaterThan(0);
+    for (const f of out.fills) expect(String(f.price)).toMatch(/^\d+(\.\d{1,4})?$/); // on the file's 0.0001 grid
+  });
+
   it('runs a perpetual with funding and reports what was paid', () => {
     const r = parity([
       'backtest', '--data', 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-5m-2021-11.csv', '--funding', 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-funding-8h.csv',
@@ -96,9 +99,28 @@ describe('parity backtest: bad input gets one clear message and a non-zero exit'
     expectClearFailure(parity(['backtest', '--strategy', f, ...RANGE]), /^parity: strategy thrower threw in onBar at 2024-12-02T01:40:00\.000Z: division by zero in my signal\n/);
   });
 
+  it('a strategy whose create() throws: one message naming it and the first line of what it threw', () => {
+    const r = parity(['backtest', '--strategy', 'test/kit/strategies/broken-create.ts', ...RANGE]);
+    expectClearFailure(r, /^parity: strategy broken-create failed while being created: cannot open model\.bin: no such file\nIt never ran, so nothing was traded\. Fix the strategy .* and run again\.\n$/);
+    expect(r.code).toBe(1);
+  });
+
+  it('a size that cannot trade on the market: names the parameter and the smallest size that trades', () => {
+    const xrpPerp = ['backtest', '--data', 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-5m-2021-11.csv', '--market', 'perp', '--from', '2021-11-18'];
+    const r = parity(xrpPerp); // sma-cross's default size, 0.01 XRP
+    expectClearFailure(r, /^parity: strategy sma-cross cannot trade with size=0\.01: XRPUSDT trades in lots of 0\.1 with a minimum notional of 5 USDT at 1\.\d+, and 0\.01 rounds to 0, so every order would be denied\. Nothing was traded\. Pass --param size=\d+(\.\d)? or more\.\n$/);
+    const smallest = /--param size=([\d.]+)/.exec(r.stderr)?.[1] as string;
+    const ok = parity([...xrpPerp, '--param', `size=${smallest}`, '--json']);
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.stdout) as { fills: unknown[] }).fills.length).toBeGreaterThan(0);
+    const below = (Number(smallest) - 0.1).toFixed(1);
+    expectClearFailure(parity([...xrpPerp, '--param', `size=${below}`]), /is worth 4\.\d\d USDT there/);
+  });
+
   it('bad option values', () => {
     expectClearFailure(parity(['backtest', '--fee-bps', 'abc']), /option '--fee-bps <bps>' argument 'abc' is invalid\. expected a number >= 0/);
     expectClearFailure(parity(['backtest', '--cash', '0']), /--cash <amount>' argument '0' is invalid\. expected a number > 0/);
+    expectClearFailure(parity(['backtest', '--tick', '1e-20']), /--tick <size>' argument '1e-20' is invalid\. expected a step > 0 with at most 18 decimals/);
     expectClearFailure(parity(['backtest', '--latency', 'soon']), /^parity: --latency: latency "soon" is not one of/);
     expectClearFailure(parity(['backtest', '--param', 'fast=x']), /^parity: strategy sma-cross: parameter "fast" must be a number \(got "x"\)/);
     expectClearFailure(parity(['backtest', '--param', 'fats=5']), /^parity: strategy sma-cross has no parameter "fats"; its parameters are: fast, slow, size/);

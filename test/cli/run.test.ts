@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,8 @@ import { startSession } from '../../src/cli/run/session.ts';
 import { buildRunSpec } from '../../src/cli/run/spec.ts';
 import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
 import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
-import { parity, parityAsync } from '../kit/cli.ts';
+import { startExchangeChild } from '../../src/cli/demo.ts';
+import { expectClearFailure, parity, parityAsync } from '../kit/cli.ts';
 
 const OVERSIZE = fileURLToPath(new URL('../kit/strategies/oversize.ts', import.meta.url));
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -75,6 +76,53 @@ describe('parity run: bad input gets a clear message', () => {
     } finally {
       await s.stop('test done');
     }
+  });
+});
+
+describe('parity run: a start that cannot go on stops with one message and leaves nothing half-started', () => {
+  const freshDir = (): string => mkdtempSync(join(tmpdir(), 'parity-run-'));
+  const args = (dir: string, url: string, ...more: string[]): string[] => ['run', '--no-ui', '--state-dir', dir, '--exchange', 'local', '--exchange-url', url, ...more];
+
+  it('an --exchange-url that is not an http:// URL is refused at once, showing the form expected', () => {
+    const dir = freshDir();
+    expectClearFailure(parity(args(dir, '127.0.0.1:9', '--symbol', 'BTCUSDT')), /argument '127\.0\.0\.1:9' is invalid\. not a URL: it needs the scheme, as in http:\/\/127\.0\.0\.1:9; expected .*http:\/\/127\.0\.0\.1:PORT/);
+    expectClearFailure(parity(args(dir, 'ftp://127.0.0.1:9', '--symbol', 'BTCUSDT')), /argument 'ftp:\/\/127\.0\.0\.1:9' is invalid\. ftp is not http; expected .*http:\/\/127\.0\.0\.1:PORT/);
+    expectClearFailure(parity(args(dir, 'not a url', '--symbol', 'BTCUSDT')), /argument 'not a url' is invalid\. not a URL; expected .*http:\/\/127\.0\.0\.1:PORT/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a bar interval the venue does not serve for the symbol: says which it serves and to pass --timeframe', async () => {
+    const { url, child } = await startExchangeChild(1, []); // a real `parity exchange serve`: XRPUSDT in 5-minute bars
+    try {
+      const dir = freshDir();
+      const r = await parityAsync(args(dir, url, '--symbol', 'XRPUSDT')); // the default timeframe, 1m
+      expectClearFailure(r, /^parity: the venue does not serve 1m bars for XRPUSDT \(it answered: Invalid interval\.\); it serves 5m, 15m, 30m, 1h, .*\. Nothing was traded\. Pass --timeframe 5m \(or another it serves\)\.\n$/);
+      expect(r.code).toBe(1);
+      expect(readdirSync(dir)).toEqual([]); // nothing journaled, the lock released
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it("a strategy whose create() throws: one message naming it and the first line of what it threw", async () => {
+    const dir = freshDir();
+    const r = await parityAsync(args(dir, lx.url, '--symbol', 'BTCUSDT', '--strategy', 'test/kit/strategies/broken-create.ts', '--warmup', '0'));
+    expectClearFailure(r, /^parity: strategy broken-create failed while being created: cannot open model\.bin: no such file\nIt never ran, so nothing was traded\. Fix the strategy .* and run again\.\n$/);
+    expect(r.code).toBe(1);
+    expect(existsSync(join(dir, 'parity.lock'))).toBe(false);
+    // The journal says the start ended: the next start is not taken for a restart after a crash.
+    const next = await parityAsync(args(dir, lx.url, '--symbol', 'BTCUSDT', '--warmup', '0', '--duration', '1'));
+    expect(next.code).toBe(0);
+    expect(next.stdout).toContain('"kind":"stopped"');
+    expect(next.stdout).not.toContain('"crash":true');
+  });
+
+  it('a size that cannot trade on the market: names the parameter and the smallest size that trades', async () => {
+    const dir = freshDir();
+    const r = await parityAsync(args(dir, lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--duration', '20')); // sma-cross's default size, 0.01 XRP
+    expectClearFailure(r, /^parity: strategy sma-cross cannot trade with size=0\.01: XRPUSDT trades in lots of 0\.1 with a minimum notional of 5 USDT at \d\.\d+, and 0\.01 rounds to 0, so every order would be denied\. Nothing was traded\. Pass --param size=\d+(\.\d)? or more\.\n$/);
+    expect(r.code).toBe(2);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

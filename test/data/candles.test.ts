@@ -47,6 +47,39 @@ describe('candle files', () => {
     expect(parseCandles(iso, 'f.csv', SYM).series.ts[0]).toBe(Date.UTC(2021, 11, 31, 23, 1));
   });
 
+  it('reads a time column whose name states its unit in that unit (timestamp_ms, open_time_s, ts_us, time (ns), ts)', () => {
+    const t0 = 1733007600000;
+    const body = (scale: (ms: number) => string): string => [0, 1, 2].map((i) => `${scale(t0 + i * 60_000)},10,11,9,10,1`).join('\n');
+    const cases: [string, (ms: number) => string][] = [
+      ['timestamp_ms', (ms) => String(ms)],
+      ['open_time_ms', (ms) => String(ms)],
+      ['time_ms', (ms) => String(ms)],
+      ['ts', (ms) => String(ms)],
+      ['ts_ms', (ms) => String(ms)],
+      ['timestamp_s', (ms) => String(ms / 1000)],
+      ['open_time_s', (ms) => String(ms / 1000)],
+      ['timestamp_us', (ms) => `${ms}000`],
+      ['ts_ns', (ms) => `${ms}000000`],
+      ['Time (ns)', (ms) => `${ms}000000`],
+      ['"timestamp [ms]"', (ms) => String(ms)],
+    ];
+    for (const [col, scale] of cases) {
+      const f = parseCandles(`${col},open,high,low,close,volume\n${body(scale)}`, 'u.csv', SYM);
+      expect([col, Array.from(f.series.ts)]).toEqual([col, [t0, t0 + 60_000, t0 + 120_000]]);
+      expect(f.series.interval).toBe(60_000);
+    }
+  });
+
+  it('a unit in the name is not second-guessed from the magnitude: a wrong unit is an error, not a silent fix', () => {
+    // Seconds-sized numbers under a _ms column are read as ms (1970); magnitude would have read them as seconds.
+    const secsAsMs = parseCandles(`timestamp_ms,open,high,low,close,volume\n1733007600,10,11,9,10,1\n1733007660,10,11,9,10,1`, 'u.csv', SYM);
+    expect(Array.from(secsAsMs.series.ts)).toEqual([1733007600, 1733007660]);
+    const msAsSecs = problems(() => parseCandles(`timestamp_s,open,high,low,close,volume\n1733007600000,10,11,9,10,1\n1733007660000,10,11,9,10,1`, 'u.csv', SYM));
+    expect(msAsSecs).toContain('row 2: time 1733007600000 in seconds (the column is timestamp_s) is not between 1970 and 2100: is the column in another unit?');
+    const iso = problems(() => parseCandles(`time_ms,open,high,low,close,volume\n2024-12-01T00:00:00Z,10,11,9,10,1\n2024-12-01T00:01:00Z,10,11,9,10,1`, 'u.csv', SYM));
+    expect(iso).toContain('row 2: time "2024-12-01T00:00:00Z" is not a number of milliseconds (the column is time_ms)');
+  });
+
   const H = 'timestamp,open,high,low,close,volume';
   const T = (i: number): number => 1733007600000 + i * 60_000;
   const iso = (i: number): string => new Date(T(i)).toISOString();
@@ -101,6 +134,11 @@ describe('funding files', () => {
     const rates = parseFunding(readFileSync('data/binance-xrpusdt-perp-2021-11/XRPUSDT-funding-8h.csv', 'utf8'), 'f.csv', symbol('XRPUSDT'));
     expect(rates).toHaveLength(91);
     expect(rates[0]).toMatchObject({ type: 'funding', tsEvent: 1637193600017, rate: 0.0001 });
+  });
+
+  it('reads a funding time column in the unit its name states', () => {
+    const rates = parseFunding('funding_time_s,funding_rate\n1637193600,0.0001\n1637222400,-0.0002', 'f.csv', symbol('X'));
+    expect(rates.map((r) => r.tsEvent)).toEqual([1637193600000, 1637222400000]);
   });
 
   it('rejects rows without a usable time or rate', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { divRound, formatFixed, formatScaled, fromNumber, parseFixed, product, toFloat, toNumber, mul } from '../../src/engine/index.ts';
+import { decimalsOf, divRound, formatFixed, formatScaled, fromNumber, makeInstrument, parseFixed, product, stepOfDecimals, symbol, toFloat, toNumber, mul } from '../../src/engine/index.ts';
 
 describe('fixed-18 decimals', () => {
   it('parses and formats decimal strings exactly', () => {
@@ -34,6 +34,23 @@ describe('fixed-18 decimals', () => {
         expect(toNumber(fromNumber(x))).toBe(x);
       }),
     );
+  });
+
+  it('the grid step of 0..18 decimals is exact: it round-trips through fromNumber and formatFixed', () => {
+    const every = Array.from({ length: 19 }, (_, d): [number] => [d]);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 18 }), (d) => {
+        const step = stepOfDecimals(d);
+        const decimal = d === 0 ? '1' : `0.${'0'.repeat(d - 1)}1`;
+        expect(formatFixed(fromNumber(step))).toBe(decimal);
+        expect(fromNumber(step)).toBe(parseFixed(decimal));
+        expect(decimalsOf(step)).toBe(d);
+        const inst = makeInstrument({ symbol: symbol('XRPUSDT'), tickSize: step, lotSize: step });
+        expect([inst.priceDecimals, inst.qtyDecimals]).toEqual([d, d]);
+      }),
+      { examples: every },
+    );
+    for (const bad of [-1, 19, 2.5, Number.NaN]) expect(() => stepOfDecimals(bad)).toThrow(/a grid step has 0 to 18 decimals/);
   });
 
   it('product of grid numbers is exact (price x qty x rate)', () => {

@@ -1,6 +1,7 @@
 /** Runs the real `parity` binary and captures what it prints. */
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = `${ROOT}bin/parity.js`;
@@ -52,4 +53,11 @@ export function parityAsync(args: readonly string[], opts: { cwd?: string; env?:
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** One clear message: a non-zero exit, stderr matching `pattern`, no "unexpected error" and no stack frames. */
+export function expectClearFailure(r: RunResult, pattern: RegExp): void {
+  expect(r.code).not.toBe(0);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/unexpected error|\n\s+at .*:\d+:\d+/);
 }

@@ -2,7 +2,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
-import { collect, numberOption } from '../options.ts';
+import { collect, numberOption, stepOption } from '../options.ts';
 import { progressBar } from '../progress.ts';
 import { addSimOptions } from '../sim-options.ts';
 import { runBacktestSpec } from './run.ts';
@@ -33,8 +33,8 @@ export function addBacktestCommand(program: Command): void {
     .option('--to <date>', 'end (exclusive)')
     .option('--cash <amount>', 'starting cash in the quote currency (default 10000)', numberOption({ gt: 0 }))
     .option('--leverage <x>', 'perp only (default 1)', numberOption({ min: 1, max: 125 }))
-    .option('--tick <size>', 'override the tick size', numberOption({ gt: 0 }))
-    .option('--lot <size>', 'override the lot size', numberOption({ gt: 0 }))
+    .option('--tick <size>', 'override the tick size', stepOption)
+    .option('--lot <size>', 'override the lot size', stepOption)
     .option('--min-notional <amount>', 'override the minimum order notional', numberOption({ min: 0 }))
     .option('--regime-window <bars>', 'window of the volatility-regime split (default 60)', numberOption({ min: 2, int: true }))
     .option('-c, --config <file>', 'config file (default ./parity.config.json if present)')

@@ -11,6 +11,7 @@ import {
   regimeBreakdown,
   resolveParams,
   runBacktest,
+  stepOfDecimals,
   summarize,
   symbol,
   toNumber,
@@ -26,6 +27,7 @@ import {
 import { SimulatedVenue } from '../../paper/index.ts';
 import { loadCandles, loadFunding, resolveInstrument, sliceRange } from '../../data/index.ts';
 import { UserError } from '../errors.ts';
+import { requireTradableSizes } from '../size-check.ts';
 import { loadStrategy } from '../strategy-loader.ts';
 import type { BacktestSpec } from './spec.ts';
 
@@ -76,7 +78,9 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
   const params: Params = resolveParams(definition, spec.params);
   const loaded = load(spec);
   const kind = spec.market === 'perp' ? 'perpetual' : 'spot';
-  const instruments = loaded.map((l) => resolveInstrument(l.series.symbol, kind, 10 ** -Math.min(l.priceDecimals, 8), spec.instrument));
+  const instruments = loaded.map((l) => resolveInstrument(l.series.symbol, kind, stepOfDecimals(Math.min(l.priceDecimals, 8)), spec.instrument));
+  // The price a size is first judged at: the first bar's close, what the strategy sees first.
+  requireTradableSizes(definition, params, instruments.map((instrument, i) => ({ instrument, price: loaded[i]?.series.close[loaded[i]?.from ?? 0] })));
   const feeds: DataFeed[] = loaded.map((l) => new BarFeed(l.series, l.from, l.to));
   for (const f of spec.funding) {
     const rates = loadFunding(f.path, symbol(f.symbol));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createRng, LiveClock } from '../../engine/index.ts';
 import { UserError } from '../errors.ts';
-import { dateFlag, timeframeFlag } from '../options.ts';
+import { dateFlag, exchangeUrlOption, timeframeFlag } from '../options.ts';
 import { nodeScheduler } from '../node-scheduler.ts';
 import { progressBar } from '../progress.ts';
 
@@ -25,7 +25,7 @@ export function addDataCommand(program: Command): void {
     .command('fetch')
     .description('download candles (and funding rates) through ccxt into CSV files backtest reads; re-running resumes')
     .option('-e, --exchange <id>', 'a ccxt exchange id, or "local"')
-    .option('--exchange-url <url>', 'base URL of a local exchange (with --exchange local)')
+    .option('--exchange-url <url>', 'base URL of a local exchange, http://127.0.0.1:PORT (with --exchange local)', exchangeUrlOption)
     .option('--symbol <SYMBOL>', 'market, e.g. BTCUSDT')
     .option('--timeframe <tf>', 'candle length: 1m, 5m, 1h, 1d ... (default 1m)')
     .option('--from <date>', 'first candle (open time, UTC)')

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import { nodeScheduler } from '../node-scheduler.ts';
-import { collect, numberOption, requireTerminal } from '../options.ts';
+import { collect, exchangeUrlOption, numberOption, requireTerminal } from '../options.ts';
 import { addSimOptions } from '../sim-options.ts';
 import type { Session } from './session.ts';
 import { buildRunSpec, type RunFlags } from './spec.ts';
@@ -25,7 +25,7 @@ export function addRunCommand(program: Command): void {
     .description('trade a strategy on live market data: on the simulated venue (paper) or on the exchange (live)')
     .option('--mode <paper|live>', 'paper: simulated fills on live data; live: real orders (default paper)')
     .option('-e, --exchange <id>', 'a ccxt exchange id (binanceusdm, bybit, ...) or "local"')
-    .option('--exchange-url <url>', 'base URL of a local exchange (with --exchange local)')
+    .option('--exchange-url <url>', 'base URL of a local exchange, http://127.0.0.1:PORT (with --exchange local)', exchangeUrlOption)
     .option('--symbol <SYMBOL>', 'market to trade, e.g. BTCUSDT (repeatable, or comma-separated)', collect)
     .option('-s, --strategy <name|path>', 'strategy name from strategies/, or a module path (default: sma-cross)')
     .option('-p, --param <key=value>', 'strategy parameter (repeatable)', collect)

@@ -22,7 +22,8 @@ import {
   type Scheduler,
 } from '../../engine/index.ts';
 import { SimulatedVenue } from '../../paper/index.ts';
-import { connect, LOCAL_DEMO_CREDENTIALS, redactRecord, resolveCredentials, type CcxtConnection, type Credentials } from '../../exchanges/ccxt/index.ts';
+import { connect, LOCAL_DEMO_CREDENTIALS, redactRecord, resolveCredentials, type Credentials } from '../../exchanges/ccxt/index.ts';
+import { requireTradableSizes } from '../size-check.ts';
 import { loadStrategy } from '../strategy-loader.ts';
 import { openStateDir } from '../../persistence/state-dir.ts';
 import { Reconciler } from '../../workstation/reconciler.ts';
@@ -33,6 +34,7 @@ import { operatorStrategy, OPERATOR } from '../../workstation/operator.ts';
 import type { SessionTap, SessionWorkstation } from '../../workstation/session-workstation.ts';
 import { Listeners, wireWorkstation } from './wiring.ts';
 import { restoredState } from './restore.ts';
+import { Undo } from './undo.ts';
 import type { RunSpec } from './spec.ts';
 
 export interface SessionIO {
@@ -71,7 +73,25 @@ function credentialsFor(spec: RunSpec, env: NodeJS.ProcessEnv): Credentials | un
   return undefined;
 }
 
+/**
+ * Starts a session. A start that fails part-way takes down what it had opened (the venue
+ * connection, the runtime, the state directory's lock) before the error goes on: nothing is left
+ * half-started.
+ */
 export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDeps): Promise<Session> {
+  const undo = new Undo();
+  try {
+    return await openSession(spec, io, deps, undo);
+  } catch (err) {
+    await undo.run(`start-up failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+    throw err;
+  }
+}
+
+async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo: Undo): Promise<Session> {
+  // The strategy first: one that does not load, or parameters that do not fit it, touch nothing.
+  const { definition } = await loadStrategy(spec.strategy);
+  const params = resolveParams(definition, spec.params);
   const wall = deps.wall ?? new LiveClock();
   const clock = new OffsetClock(wall);
   const rng = createRng(spec.seed);
@@ -84,6 +104,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   };
   // The crash-only path: state first (nothing else starts if it cannot be read), then the venue.
   const sd = openStateDir(spec.stateDir, { fsync: spec.persistence.fsync, onJournalRetry: (message) => log({ kind: 'warning', message }) });
+  undo.push(() => sd.close());
   for (const note of sd.recovered.notes) log({ kind: 'recovery', message: note });
   const crashRecovery = sd.recovered.crashed ? 'the previous session did not stop cleanly (killed or crashed): its state was rebuilt from the snapshot and journal, and is reconciled with the venue before trading' : undefined;
   if (crashRecovery !== undefined) log({ kind: 'recovery', crash: true, message: crashRecovery });
@@ -96,30 +117,30 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     else log({ kind: 'halt', message });
   };
   const onHalt = (e: HaltError): void => halt(e.message);
-  let conn: CcxtConnection;
-  try {
-    conn = await connect({
-      exchange: spec.exchange,
-      ...(spec.exchangeUrl === undefined ? {} : { localUrl: spec.exchangeUrl }),
-      ...(credentials === undefined ? {} : { credentials }),
-      symbols: spec.symbols,
-      clock: wall,
-      venueClock: clock,
-      scheduler: deps.scheduler,
-      rng: rng.fork(),
-      onHalt,
-      ...(deps.requestTimeoutMs === undefined ? {} : { timeoutMs: deps.requestTimeoutMs }),
-    });
-  } catch (err) {
-    await sd.close();
-    throw err;
-  }
+  const conn = await connect({
+    exchange: spec.exchange,
+    ...(spec.exchangeUrl === undefined ? {} : { localUrl: spec.exchangeUrl }),
+    ...(credentials === undefined ? {} : { credentials }),
+    symbols: spec.symbols,
+    clock: wall,
+    venueClock: clock,
+    scheduler: deps.scheduler,
+    rng: rng.fork(),
+    onHalt,
+    ...(deps.requestTimeoutMs === undefined ? {} : { timeoutMs: deps.requestTimeoutMs }),
+  });
+  undo.push(() => conn.close());
   try {
     await conn.timeSync.measure();
   } catch {
     // Some venues do not tell their time; the local clock stands in.
   }
   const instruments = conn.instruments;
+  // The bars, and what the strategy's sizes can trade at their last price, before anything is journaled.
+  const warmup: Bar[] = [];
+  for (const inst of instruments) warmup.push(...(await conn.marketData.history(inst.symbol, spec.barInterval, spec.warmupBars)));
+  warmup.sort((a, b) => a.tsInit - b.tsInit);
+  requireTradableSizes(definition, params, instruments.map((instrument) => ({ instrument, price: warmup.findLast((b) => b.symbol === instrument.symbol)?.close })));
   const perp = instruments.some((i) => i.kind === 'perpetual');
   const accountType = perp ? 'margin' : 'cash';
   const live = spec.mode === 'live';
@@ -134,6 +155,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   const journal = sd.journal.sink((err) => queueMicrotask(() => halt(`the journal cannot be written: ${err.message}`)));
   const journalStop = (reason: string): void => journal({ k: 'stop', at: wall.now(), reason });
   const repeats = new RepeatFilter();
+  undo.push(journalStop);
   const kernel = new Kernel({
     clock,
     ...account,
@@ -168,17 +190,13 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   runtime = new LiveRuntime(kernel, sim ?? conn.venue, deps.scheduler);
   const reports = sim ?? conn.reports;
 
-  const { definition } = await loadStrategy(spec.strategy);
   const symbols = instruments.map((i) => i.symbol);
-  const params = resolveParams(definition, spec.params);
   kernel.addStrategy({ definition, params, symbols, state: restored?.strategies[definition.name] ?? {} });
   const operator = operatorStrategy();
   kernel.addStrategy({ definition: operator.definition, params: {}, symbols, state: restored?.strategies[OPERATOR] ?? {} });
 
-  const warmup: Bar[] = [];
-  for (const inst of instruments) warmup.push(...(await conn.marketData.history(inst.symbol, spec.barInterval, spec.warmupBars)));
-  warmup.sort((a, b) => a.tsInit - b.tsInit);
   runtime.start(warmup);
+  undo.push(() => runtime?.stop());
   if (live) conn.userStream.start();
 
   // Reconcile before trading: what changed while we were away is found, shown and resolved (or we start paused).
@@ -208,6 +226,7 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     trades: kernel.orders.list().flatMap((o) => o.tradeIds.map((t) => `${o.venueOrderId ?? ''}/${t}`)),
   });
   reconciler.start(spec.reconciliation.cadence);
+  undo.push(() => reconciler.stop());
   log({ kind: 'started', mode: spec.mode, exchange: spec.exchange, symbols: instruments.map((i) => i.symbol), strategy: definition.name, warmupBars: warmup.length, offsetMs: conn.timeSync.offsetMs, restored: !fresh });
 
   const rt = runtime;
@@ -224,6 +243,10 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
     account,
     warmup,
     quit: (reason) => session?.stop(reason) ?? Promise.resolve(),
+  });
+  undo.push(() => {
+    workstation.stop();
+    shadow.stop();
   });
   await conn.marketData.subscribe(
     { symbols, barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp },

@@ -16,6 +16,8 @@ export interface CcxtClient {
   readonly has: Readonly<Record<string, boolean | 'emulated' | undefined>>;
   readonly markets: Readonly<Record<string, MarketInterface | undefined>>;
   readonly precisionMode: number;
+  /** The bar intervals the venue names, by ccxt name ("1m": "1m", ...); a venue may serve fewer per market. */
+  readonly timeframes: Readonly<Record<string, unknown>> | undefined;
   readonly rateLimit: number;
   readonly last_response_headers: Readonly<Record<string, string>> | undefined;
   loadMarkets(reload?: boolean): Promise<Record<string, MarketInterface | undefined>>;
@@ -60,7 +62,7 @@ type Ctor = new (config: Record<string, unknown>) => Exchange;
 /** ccxt's URL map for a local exchange at `baseUrl` (http://host:port): every key local. */
 export function localUrls(baseUrl: string): LocalBinanceUsdmUrls {
   const u = new URL(baseUrl);
-  return localBinanceUsdmUrls(Number(u.port), u.hostname);
+  return localBinanceUsdmUrls(u.port === '' ? 80 : Number(u.port), u.hostname); // http's default port has no digits in a URL
 }
 
 export function knownExchanges(): readonly string[] {

@@ -7,6 +7,7 @@
 import type { OHLCV } from 'ccxt';
 import {
   HaltError,
+  OrderRejectedError,
   makeBar,
   type Bar,
   type MarketData,
@@ -14,12 +15,12 @@ import {
   type MarketDataRequest,
   type Symbol,
 } from '../../engine/index.ts';
-import type { MarketIndex } from './markets.ts';
+import type { MarketIndex, VenueMarket } from './markets.ts';
 import type { Requester } from './requester.ts';
 import { runLoop } from './run-loop.ts';
 
 export { intervalOf, timeframeOf } from './timeframes.ts';
-import { timeframeOf } from './timeframes.ts';
+import { intervalOf, timeframeOf } from './timeframes.ts';
 
 export class CcxtMarketData implements MarketDataPort {
   private running = false;
@@ -36,11 +37,34 @@ export class CcxtMarketData implements MarketDataPort {
     private readonly pollMs?: number,
   ) {}
 
+  /** The last `limit` closed bars. A bar interval the venue does not serve for the market is a HaltError naming those it does. */
   async history(symbol: Symbol, interval: number, limit: number): Promise<Bar[]> {
     const m = this.markets.market(symbol);
     const now = this.r.now();
-    const rows = await this.r.retrying('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), now - (limit + 1) * interval, limit + 1));
+    const tf = timeframeOf(interval);
+    let rows: OHLCV[];
+    try {
+      rows = await this.r.retrying('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, tf, now - (limit + 1) * interval, limit + 1));
+    } catch (err) {
+      throw err instanceof OrderRejectedError ? await this.refusedBars(m, tf, err) : err;
+    }
     return rows.filter((k) => (k[0] as number) + interval <= now).map((k) => toBar(m.symbol, interval, k)).slice(-limit);
+  }
+
+  /**
+   * The venue refused a market's bars of one interval. Venues name their intervals for the whole
+   * exchange (ccxt's `timeframes`) but may serve fewer per market, so the others are asked for one
+   * bar each (only on this failure path) to say which it does serve.
+   */
+  private async refusedBars(m: VenueMarket, tf: string, err: OrderRejectedError): Promise<HaltError> {
+    const others = timeframesToTry(this.r.client.timeframes, tf);
+    // Through the rate limiter like any request; one that fails is not served (or not now), and left out.
+    const answers = await Promise.allSettled(others.map((other) => this.r.call('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, other, undefined, 1))));
+    const served = others.filter((_, i) => answers[i]?.status === 'fulfilled');
+    if (served.length === 0) return new HaltError(`the venue refused ${m.symbol}'s ${tf} bars (${err.message}) and served no other bar interval either. Nothing was traded.`);
+    return new HaltError(
+      `the venue does not serve ${tf} bars for ${m.symbol} (it answered: ${err.message}); it serves ${served.join(', ')}. Nothing was traded. Pass --timeframe ${served[0]} (or another it serves).`,
+    );
   }
 
   async subscribe(req: MarketDataRequest, sink: (d: MarketData) => void): Promise<void> {
@@ -139,6 +163,20 @@ export class CcxtMarketData implements MarketDataPort {
       await this.r.sleep(everyMs);
     });
   }
+}
+
+/** The venue's other named intervals that Parity can use (n minutes, hours or days), shortest first. */
+function timeframesToTry(named: Readonly<Record<string, unknown>> | undefined, except: string): string[] {
+  const usable: [string, number][] = [];
+  for (const tf of Object.keys(named ?? {})) {
+    if (tf === except) continue;
+    try {
+      usable.push([tf, intervalOf(tf)]);
+    } catch {
+      // 1w, 1M: not an interval Parity's bars can have.
+    }
+  }
+  return usable.sort((a, b) => a[1] - b[1]).map(([tf]) => tf);
 }
 
 function toBar(symbol: Symbol, interval: number, k: OHLCV): Bar {

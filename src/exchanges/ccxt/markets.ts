@@ -5,7 +5,7 @@
  * One MarketIndex per connection answers both lookups for every part of the adapter.
  */
 import type { MarketInterface } from 'ccxt';
-import { HaltError, makeInstrument, symbol as toSymbol, type Instrument, type Symbol } from '../../engine/index.ts';
+import { FIXED_DECIMALS, HaltError, makeInstrument, stepOfDecimals, symbol as toSymbol, type Instrument, type Symbol } from '../../engine/index.ts';
 import type { CcxtClient } from './client.ts';
 
 export interface VenueMarket {
@@ -18,16 +18,19 @@ export interface VenueMarket {
 /** ccxt's precisionMode for "precision is a number of decimals" (the others give a step). */
 const DECIMAL_PLACES = 2;
 
-/** A grid step from ccxt precision: a step in tick-size mode, 10^-n in decimal-places mode. */
+/** A grid step from ccxt precision: a step in tick-size mode, 10^-n in decimal-places mode; undefined when unusable. */
 function step(precision: number | undefined, mode: number): number | undefined {
   if (precision === undefined) return undefined;
-  return mode === DECIMAL_PLACES ? Number((10 ** -precision).toFixed(precision)) : precision;
+  if (mode !== DECIMAL_PLACES) return precision > 0 ? precision : undefined;
+  return Number.isInteger(precision) && precision >= 0 && precision <= FIXED_DECIMALS ? stepOfDecimals(precision) : undefined;
 }
 
 export function instrumentFromMarket(m: MarketInterface, precisionMode: number): Instrument {
   const tick = step(m.precision.price, precisionMode);
   const lot = step(m.precision.amount, precisionMode);
-  if (tick === undefined || lot === undefined) throw new HaltError(`market ${m.symbol} has no price/amount precision; cannot trade it safely`);
+  if (tick === undefined || lot === undefined) {
+    throw new HaltError(`market ${m.symbol} has no usable price/amount precision (${m.precision.price}, ${m.precision.amount}); cannot trade it safely. Nothing was traded.`);
+  }
   const minQty = m.limits.amount?.min;
   const maxQty = m.limits.amount?.max;
   const minNotional = m.limits.cost?.min;
