@@ -2,6 +2,11 @@
  * Keyboard input normalized to the few keys the TUI knows, and the key map shown by the help bar
  * and the `?` screen (one table, so the two can never disagree). Ink reports Backspace as either
  * `backspace` ("\b") or `delete` ("\x7f", what most terminals send); both erase.
+ *
+ * Ink hands a burst of input (a paste, `tmux send-keys 'why' Enter`, one SSH packet) over as one
+ * multi-character input: "fyreason\r" is one event. toKeyPresses splits it back into the presses
+ * it stands for, in order, so the Enter at its end still sends (escape sequences such as arrows
+ * are already split off by Ink, and reach here on their own).
  */
 import type { Key } from 'ink';
 
@@ -12,9 +17,11 @@ export type KeyPress =
   | { readonly kind: 'tab'; readonly back: boolean }
   | { readonly kind: 'erase' }
   | { readonly kind: 'interrupt' }
+  /** Up (-1) or down (+1) arrow. */
+  | { readonly kind: 'move'; readonly step: 1 | -1 }
   | { readonly kind: 'other' };
 
-/** Ink's (input, key) pair as a KeyPress. Pasted text arrives as one multi-character `char`. */
+/** Ink's (input, key) pair as one KeyPress; a burst comes out as one multi-character `char` (see toKeyPresses). */
 export function toKeyPress(input: string, key: Key): KeyPress {
   if (key.ctrl && input === 'c') return { kind: 'interrupt' };
   if (key.return) return { kind: 'enter' };
@@ -22,9 +29,40 @@ export function toKeyPress(input: string, key: Key): KeyPress {
   if (key.tab) return { kind: 'tab', back: key.shift };
   if (key.rightArrow) return { kind: 'tab', back: false };
   if (key.leftArrow) return { kind: 'tab', back: true };
+  if (key.upArrow) return { kind: 'move', step: -1 };
+  if (key.downArrow) return { kind: 'move', step: 1 };
   if (key.backspace || key.delete) return { kind: 'erase' };
   if (key.ctrl || key.meta || input === '') return { kind: 'other' };
   return { kind: 'char', text: input };
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** One character of a burst as the key a terminal sends it for. */
+function charPress(c: string): KeyPress {
+  switch (c) {
+    case '\r':
+    case '\n':
+      return { kind: 'enter' };
+    case '\t':
+      return { kind: 'tab', back: false };
+    case '\b':
+    case '\u007f':
+      return { kind: 'erase' };
+    case '\u0003':
+      return { kind: 'interrupt' };
+    case '\u001b':
+      return { kind: 'escape' };
+    default:
+      return CONTROL.test(c) ? { kind: 'other' } : { kind: 'char', text: c };
+  }
+}
+
+/** Ink's (input, key) pair as the key presses it stands for, in order: one per character of a burst. */
+export function toKeyPresses(input: string, key: Key): KeyPress[] {
+  const press = toKeyPress(input, key);
+  return press.kind === 'char' ? [...press.text].map(charPress) : [press];
 }
 
 export interface KeyHelp {

@@ -50,7 +50,7 @@ afterEach(async () => {
 });
 
 describe('the workstation in a terminal (tmux, 80x24)', () => {
-  it('flatten: f, y, a reason, Enter -> no position and no open order left on the exchange', async () => {
+  it('flatten: f, y, then a reason and Enter in one burst -> no position and no open order left on the exchange', async () => {
     term = parityOnScreen('holder');
     await term.waitFor(/RUNNING/);
     await bars(2);
@@ -60,8 +60,8 @@ describe('the workstation in a terminal (tmux, 80x24)', () => {
     await term.waitFor(/FLATTEN: cancel all orders and close 1 position/);
     term.keys('y');
     await term.waitFor(/reason/i);
-    term.keys('end of test', true);
-    term.keys('Enter');
+    // The reason and Enter in one send-keys arrive as one burst, as over SSH or from tmux scripts.
+    term.burst('end of test', 'Enter');
     await until(() => venuePosition() === 0 && venueOpenOrders() === 0, 'the exchange to be flat');
     const screen = await term.waitFor(/PAUSED/);
     expect(screen).toMatch(/PAUSED/);

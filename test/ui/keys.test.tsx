@@ -155,6 +155,30 @@ describe('f and h: confirmation, then a reason', () => {
   });
 });
 
+describe('bursts: keys that arrive together (a paste, tmux send-keys, one SSH packet)', () => {
+  it('text and Enter in one write send the flatten with that reason', async () => {
+    const { ws, m } = await start();
+    await m.press('f', 'y', 'reason\r');
+    expect(ws.sent).toEqual([{ type: 'flatten', reason: 'reason' }]);
+    expect(m.frame()).toContain('flatten accepted');
+    expect(m.frame()).not.toContain('reason:');
+  });
+
+  it('the whole sequence in one write acts key by key', async () => {
+    const { ws, m } = await start();
+    await m.press('fyreason\r');
+    expect(ws.sent).toEqual([{ type: 'flatten', reason: 'reason' }]);
+  });
+
+  it('Backspace and Esc inside a burst act in place', async () => {
+    const { ws, m } = await start();
+    await m.press('hynewz\u007fs');
+    expect(m.frame()).toContain('halt reason: news_');
+    await m.press(KEY.escape, 'hyx\r');
+    expect(ws.sent).toEqual([{ type: 'halt', reason: 'x' }]);
+  });
+});
+
 describe('r: reconcile', () => {
   it('sends reconcile at once', async () => {
     const { ws, m } = await start();
