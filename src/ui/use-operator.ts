@@ -10,6 +10,7 @@ import { useApp, useInput, useStdin, type Key } from 'ink';
 import type { OperatorCommand, Workstation, WorkstationSnapshot } from '../workstation/model.ts';
 import type { Scheduler } from './scheduler.ts';
 import { toKeyPresses } from './keys.ts';
+import { waitingDiffs } from './diff-choice.ts';
 import { initialUi, reduceKey, type EngineFacts, type Effect, type FlashTone, type UiState } from './operator-flow.ts';
 
 export interface OperatorOptions {
@@ -25,7 +26,9 @@ function factsOf(snap: WorkstationSnapshot): EngineFacts {
   return {
     state: snap.status.state,
     stateReason: snap.status.stateReason,
+    stateSetByEngine: snap.status.stateSetByEngine,
     openPositions: snap.positions.filter((p) => p.qty !== 0).length,
+    waiting: waitingDiffs(snap.diffs),
   };
 }
 
