@@ -5,6 +5,7 @@
  * the connection, positions, orders and the other diffs follow.
  */
 import { fmtMoney as money, fmtPrice as price, fmtSigned as signed } from '../../ui/format.ts';
+import { waitingDiffs, waits } from '../../ui/diff-choice.ts';
 import type { DiffChoice, DiffRow, StatusView, WorkstationSnapshot } from '../../workstation/model.ts';
 
 /** How many of the newest other reconciliation diffs `status` shows. */
@@ -69,8 +70,8 @@ function waitingLines(waiting: readonly DiffRow[], at: CtlAddress): string[] {
 /** The human summary of a snapshot. */
 export function formatStatus(s: WorkstationSnapshot, at: CtlAddress): string[] {
   const st = s.status;
-  const rank = { critical: 0, warn: 1, info: 2 } as const;
-  const waiting = s.diffs.filter((d) => d.choices.length > 0).sort((a, b) => rank[a.severity] - rank[b.severity] || b.ts - a.ts);
+  // In the order of the TUI's Diffs pane: critical first, then newest.
+  const waiting = waitingDiffs(s.diffs);
   const out: string[] = [`${st.mode} ${st.venue}  strategy ${st.strategy}  at ${time(st.now)} UTC`, ...stateLines(st, at), ...waitingLines(waiting, at)];
   out.push(`equity ${money(st.equity)} ${st.currency}  daily PnL ${signed(st.dailyPnl)} ${st.currency}`);
   const md = st.marketData === 'stale' ? 'STALE (connected, nothing arrived for too long)' : st.marketData;
@@ -85,7 +86,7 @@ export function formatStatus(s: WorkstationSnapshot, at: CtlAddress): string[] {
     }
   }
   out.push(`open orders: ${s.orders.length}`);
-  const others = s.diffs.filter((d) => d.choices.length === 0);
+  const others = s.diffs.filter((d) => !waits(d));
   const diffs = [...others].sort((a, b) => b.ts - a.ts).slice(0, DIFFS_SHOWN);
   if (s.diffs.length === 0) out.push('reconciliation diffs: none');
   else if (diffs.length > 0) {
