@@ -17,6 +17,7 @@ import { DEFAULT_FPS, useThrottledSnapshot } from './use-throttled-snapshot.ts';
 import { DEFAULT_FLASH_MS, useFlash } from './use-flash.ts';
 import { useOperator } from './use-operator.ts';
 import { realScheduler, type Scheduler } from './scheduler.ts';
+import { pickDiff, waitingDiffs } from './diff-choice.ts';
 
 export interface AppProps {
   readonly ws: Workstation;
@@ -36,7 +37,11 @@ export function App({ ws, fps = DEFAULT_FPS, noColor = false, flashMs = DEFAULT_
   const { flash, show } = useFlash(flashMs, scheduler);
   const ui = useOperator({ ws, snap, show, scheduler, enabled: size.columns >= MIN_COLUMNS && size.rows >= MIN_ROWS });
   const layout = planLayout(size, snap, ui.pane, ui.zoom);
-  const paused = snap.status.state !== 'RUNNING';
+  const waiting = waitingDiffs(snap.diffs);
+  const onDiffs = ui.pane === 'diffs';
+  const keys = { paused: snap.status.state !== 'RUNNING', diffKeys: onDiffs && waiting.length > 0 };
+  // Marked only while the Diffs pane is selected: that is when a and x act on it.
+  const selectedDiff = onDiffs ? pickDiff(waiting, ui.diff)?.id : undefined;
   return (
     <ColorProvider enabled={!noColor}>
       {layout.kind === 'too-small' ? (
@@ -44,9 +49,9 @@ export function App({ ws, fps = DEFAULT_FPS, noColor = false, flashMs = DEFAULT_
       ) : (
         <Box flexDirection="column" width={layout.width} height={layout.frameHeight} overflow="hidden">
           <StatusBar status={snap.status} width={layout.width} />
-          <Body layout={layout} snap={snap} pane={ui.pane} help={ui.help} paused={paused} />
+          <Body layout={layout} snap={snap} pane={ui.pane} help={ui.help} keys={keys} selectedDiff={selectedDiff} />
           <MessageLine prompt={ui.prompt} flash={flash} width={layout.width} />
-          <HelpBar ui={ui} paused={paused} width={layout.width} />
+          <HelpBar ui={ui} keys={keys} width={layout.width} />
         </Box>
       )}
     </ColorProvider>

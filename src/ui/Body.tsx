@@ -7,6 +7,7 @@ import { Box } from 'ink';
 import type { WorkstationSnapshot } from '../workstation/model.ts';
 import type { Layout } from './layout.ts';
 import type { PaneId } from './panes.ts';
+import type { KeyMapOptions } from './keys.ts';
 import { PaneView } from './PaneView.tsx';
 import { TabBar } from './TabBar.tsx';
 import { HelpScreen } from './HelpScreen.tsx';
@@ -16,18 +17,20 @@ export interface BodyProps {
   readonly snap: WorkstationSnapshot;
   readonly pane: PaneId;
   readonly help: boolean;
-  readonly paused: boolean;
+  readonly keys: KeyMapOptions;
+  /** The diff a, x act on (marked on the Diffs pane), if any. */
+  readonly selectedDiff: string | undefined;
 }
 
-export function Body({ layout, snap, pane, help, paused }: BodyProps) {
+export function Body({ layout, snap, pane, help, keys, selectedDiff }: BodyProps) {
   const { width, bodyHeight } = layout;
-  if (help) return <HelpScreen width={width} height={bodyHeight} paused={paused} />;
+  if (help) return <HelpScreen width={width} height={bodyHeight} keyOptions={keys} />;
   if (layout.kind === 'single') {
     return (
       <Box flexDirection="column" width={width} height={bodyHeight} overflow="hidden">
         <TabBar snap={snap} selected={pane} width={width} />
         {layout.panes.map((slot) => (
-          <PaneView key={slot.id} id={slot.id} snap={snap} width={width} height={slot.height} selected={false} />
+          <PaneView key={slot.id} id={slot.id} snap={snap} width={width} height={slot.height} selected={false} selectedDiff={selectedDiff} />
         ))}
       </Box>
     );
@@ -37,7 +40,7 @@ export function Body({ layout, snap, pane, help, paused }: BodyProps) {
       {layout.columns.map((col, c) => (
         <Box key={c} flexDirection="column" width={col.width} height={bodyHeight} marginLeft={c > 0 ? 1 : 0} overflow="hidden">
           {col.panes.map((slot) => (
-            <PaneView key={slot.id} id={slot.id} snap={snap} width={col.width} height={slot.height} selected={slot.id === pane} />
+            <PaneView key={slot.id} id={slot.id} snap={snap} width={col.width} height={slot.height} selected={slot.id === pane} selectedDiff={selectedDiff} />
           ))}
         </Box>
       ))}

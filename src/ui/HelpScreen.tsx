@@ -1,42 +1,53 @@
 /**
  * The full help screen (`?`): every key with a sentence, word-wrapped to the width, and how the
- * confirmations and reason prompts work. Clipped to the body height by its parent.
+ * confirmations and reason prompts work. Cut to the body height (the last line then says so), so
+ * the lines never squeeze into each other on a short terminal.
  */
 import { Box } from 'ink';
-import { keyMap } from './keys.ts';
+import { keyMap, type KeyMapOptions } from './keys.ts';
 import { Paint } from './Paint.tsx';
 import { wrapWords } from './format.ts';
 
-export function HelpScreen({ width, height, paused }: { width: number; height: number; paused: boolean }) {
-  const keys = keyMap(paused);
+const NOTES =
+  'y confirms, any other key cancels; then a reason: Enter sends, Esc cancels, empty is refused; it goes to the audit journal. ' +
+  'No other key acts while a prompt is open. Diffs waiting for your choice are marked ASK on the Diffs pane (3).';
+
+interface Row {
+  readonly key: string;
+  readonly text: string;
+  readonly note?: boolean;
+}
+
+export function HelpScreen({ width, height, keyOptions }: { width: number; height: number; keyOptions: KeyMapOptions }) {
+  const keys = keyMap(keyOptions);
   const keyW = Math.max(...keys.map((k) => k.keys.length)) + 2;
-  const lines: { key: string; text: string }[] = [];
+  const rows: Row[] = [];
   for (const k of keys) {
-    wrapWords(k.long, Math.max(10, width - keyW)).forEach((text, i) => lines.push({ key: i === 0 ? k.keys : '', text }));
+    wrapWords(k.long, Math.max(10, width - keyW)).forEach((text, i) => rows.push({ key: i === 0 ? k.keys : '', text }));
   }
-  const notes = wrapWords(
-    'f, h, and q with open positions ask for y (any other key cancels). Flatten, halt, and resume after the engine paused or halted on its own then ask for a reason (Enter sends, Esc cancels, empty is refused); it goes to the audit journal. While a prompt is open, no other key acts.',
-    width,
-  );
+  rows.push({ key: '', text: '' });
+  for (const text of wrapWords(NOTES, width)) rows.push({ key: '', text, note: true });
+  const room = Math.max(0, height - 1);
+  const shown = rows.length <= room ? rows : [...rows.slice(0, Math.max(0, room - 1)), { key: '', text: '… (a taller terminal shows the rest)', note: true }];
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Paint bold tone="cyan">
         Parity keys
       </Paint>
-      {lines.map((l, i) => (
-        <Box key={i} width={width} height={1}>
-          <Paint bold tone="cyan">
-            {l.key.padEnd(keyW)}
+      {shown.map((l, i) =>
+        l.note === true ? (
+          <Paint key={i} tone="gray">
+            {l.text === '' ? ' ' : l.text}
           </Paint>
-          <Paint>{l.text}</Paint>
-        </Box>
-      ))}
-      <Paint> </Paint>
-      {notes.map((n, i) => (
-        <Paint key={`n${i}`} tone="gray">
-          {n}
-        </Paint>
-      ))}
+        ) : (
+          <Box key={i} width={width} height={1}>
+            <Paint bold tone="cyan">
+              {l.key.padEnd(keyW)}
+            </Paint>
+            <Paint>{l.text === '' ? ' ' : l.text}</Paint>
+          </Box>
+        ),
+      )}
     </Box>
   );
 }

@@ -34,15 +34,16 @@ export interface PaneViewProps {
   /** Lines in all, the title included. */
   readonly height: number;
   readonly selected: boolean;
+  readonly selectedDiff: string | undefined;
 }
 
-export function PaneView({ id, snap, width, height, selected }: PaneViewProps) {
+export function PaneView({ id, snap, width, height, selected, selectedDiff }: PaneViewProps) {
   const view = VIEWS[id];
   const info = paneInfo(id);
   const Body = view.body;
   return (
     <PaneFrame title={`${info.key} ${info.title}`} summary={view.summary(snap)} width={width} height={height} selected={selected}>
-      <Body snap={snap} width={width} height={Math.max(0, height - 1)} />
+      <Body snap={snap} width={width} height={Math.max(0, height - 1)} selectedDiff={selectedDiff} />
     </PaneFrame>
   );
 }

@@ -1,12 +1,14 @@
 /**
  * The two status lines at the top of every layout. Line 1: who is trading what and in which state
- * (mode, venue, strategy, RUNNING/PAUSED/REDUCE-ONLY/HALTED and why; engine time on the right).
- * Line 2: the health of the connection (market data, user stream, clock offset, rate budget) and
- * the money (equity, daily PnL). When the width runs out the engine clock and the venue go first,
- * then the state reason shortens.
+ * (mode, venue, strategy, RUNNING/PAUSED/REDUCE-ONLY/HALTED, "by engine" when the engine entered
+ * it by itself (leaving it needs a confirmed resume), a strategy fault, and why; engine time on
+ * the right). Line 2: the health of the connection (market data up/STALE/DOWN, user stream, clock
+ * offset, rate budget) and the money (equity, daily PnL). When the width runs out the engine
+ * clock and the venue go first, then the state reason shortens; a fault outranks the reason (the
+ * reason goes, then the fault shortens).
  */
 import { Box } from 'ink';
-import type { StatusView, StrategyState } from '../workstation/model.ts';
+import type { StatusView, StrategyFault, StrategyState } from '../workstation/model.ts';
 import { fmtClock, fmtDuration, fmtMoney, fmtOffset, fmtSigned } from './format.ts';
 import { Line } from './Line.tsx';
 import type { Segment } from './segments.ts';
@@ -44,16 +46,27 @@ function rate(s: StatusView): Segment {
   return { text: `rate ${remaining}/${limit}`, tone, priority: share < 0.3 ? 7 : 5 };
 }
 
+/** "FAULTED <strategy> (+N more): <handler> threw <message>": what matters first, so a cut keeps it. */
+export function faultText(faults: readonly StrategyFault[]): string | undefined {
+  const f = faults[0];
+  if (f === undefined) return undefined;
+  const more = faults.length > 1 ? ` (+${faults.length - 1} more)` : '';
+  return `FAULTED ${f.strategy}${more}: ${f.handler} threw ${f.message}`;
+}
+
 /** Segments of line 1 (exported for tests of the fitting). */
 export function stateLine(s: StatusView): { left: Segment[]; right: Segment[] } {
   const reason = s.stateReason.trim();
+  const fault = faultText(s.faults);
   const left: Segment[] = [
     { text: ` ${s.mode.toUpperCase()} `, tone: MODE_TONE[s.mode], inverse: true, bold: true, priority: 9 },
     { text: s.venue, priority: 4 },
     { text: s.strategy, tone: 'cyan', priority: 7 },
     { text: s.state, tone: STATE_TONE[s.state], bold: true, inverse: s.state === 'HALTED', priority: 10 },
   ];
-  if (reason !== '') left.push({ text: reason, tone: STATE_TONE[s.state], flex: true, minWidth: 12, priority: 5 });
+  if (s.state !== 'RUNNING' && s.stateSetByEngine) left.push({ text: 'by engine', tone: STATE_TONE[s.state], bold: true, priority: 8 });
+  if (fault !== undefined) left.push({ text: fault, tone: 'red', bold: true, flex: true, minWidth: 16, priority: 6 });
+  if (reason !== '') left.push({ text: reason, tone: STATE_TONE[s.state], flex: fault === undefined, minWidth: 12, priority: 5 });
   return { left, right: [{ text: `${fmtClock(s.now)} UTC`, tone: 'gray', priority: 2 }] };
 }
 

@@ -1,14 +1,16 @@
 /**
  * The imperative shell around operator-flow.ts: reads keys from Ink, runs them through the pure
- * reducer, and performs the effects (send a command, show its result, exit after quit). State is
- * kept in a ref as well as in React state, so keys that arrive together ("fy" in one packet over
- * SSH) each see the state the previous one left, not the last rendered one.
+ * reducer, and performs the effects (send a command, show its result, exit after quit). A burst
+ * of input ("fyreason\r" in one SSH packet) is split into its key presses (keys.ts), and each one
+ * goes through the reducer in order; state is kept in a ref as well as in React state, so each
+ * press sees the state the previous one left, not the last rendered one.
  */
 import { useCallback, useRef, useState } from 'react';
 import { useApp, useInput, useStdin, type Key } from 'ink';
 import type { OperatorCommand, Workstation, WorkstationSnapshot } from '../workstation/model.ts';
 import type { Scheduler } from './scheduler.ts';
-import { toKeyPress } from './keys.ts';
+import { toKeyPresses } from './keys.ts';
+import { waitingDiffs } from './diff-choice.ts';
 import { initialUi, reduceKey, type EngineFacts, type Effect, type FlashTone, type UiState } from './operator-flow.ts';
 
 export interface OperatorOptions {
@@ -24,7 +26,9 @@ function factsOf(snap: WorkstationSnapshot): EngineFacts {
   return {
     state: snap.status.state,
     stateReason: snap.status.stateReason,
+    stateSetByEngine: snap.status.stateSetByEngine,
     openPositions: snap.positions.filter((p) => p.qty !== 0).length,
+    waiting: waitingDiffs(snap.diffs),
   };
 }
 
@@ -72,12 +76,14 @@ export function useOperator({ ws, snap, enabled, show, scheduler }: OperatorOpti
   const onInput = useCallback(
     (input: string, key: Key) => {
       if (!enabled) return;
-      const step = reduceKey(uiRef.current, toKeyPress(input, key), factsOf(snapRef.current));
-      if (step.ui !== uiRef.current) {
-        uiRef.current = step.ui;
-        setUi(step.ui);
+      for (const press of toKeyPresses(input, key)) {
+        const step = reduceKey(uiRef.current, press, factsOf(snapRef.current));
+        if (step.ui !== uiRef.current) {
+          uiRef.current = step.ui;
+          setUi(step.ui);
+        }
+        step.effects.forEach(perform);
       }
-      step.effects.forEach(perform);
     },
     [enabled, perform],
   );

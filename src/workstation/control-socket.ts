@@ -12,11 +12,15 @@
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { WorkstationSnapshot } from './model.ts';
+import type { DiffChoice, WorkstationSnapshot } from './model.ts';
 
 export type CtlRequest =
   | { readonly cmd: 'status' }
-  | { readonly cmd: 'pause' | 'resume' | 'flatten' | 'halt'; readonly reason: string }
+  | { readonly cmd: 'pause' | 'flatten' | 'halt'; readonly reason: string }
+  /** `confirmed`: leave HALTED or a state the engine entered by itself (absent on the wire: false). */
+  | { readonly cmd: 'resume'; readonly reason: string; readonly confirmed: boolean }
+  /** The operator's choice on a diff that waits for one (`parity ctl resolve <id> --adopt|--flatten`). */
+  | { readonly cmd: 'resolve'; readonly diffId: string; readonly choice: DiffChoice; readonly reason: string }
   | { readonly cmd: 'reconcile' };
 
 export interface CtlResponse {
@@ -35,6 +39,8 @@ export class CtlError extends Error {
 const MAX_REQUEST_BYTES = 64 * 1024;
 /** Longest reason accepted, characters (it goes to the audit journal). */
 const MAX_REASON_CHARS = 1000;
+/** Longest diff id accepted, characters (the session's ids are short: "d3"). */
+const MAX_DIFF_ID_CHARS = 100;
 /** A connection that sends no complete request within this long is dropped, ms. */
 const REQUEST_IDLE_MS = 10_000;
 /** How long close() lets in-flight answers finish before cutting connections, ms. */
@@ -43,7 +49,9 @@ const CLOSE_GRACE_MS = 1000;
 const MAX_SOCKET_PATH_BYTES = 107;
 
 /** What `parity ctl` can ask. */
-export const CTL_COMMANDS = ['status', 'pause', 'resume', 'flatten', 'halt', 'reconcile'] as const;
+export const CTL_COMMANDS = ['status', 'pause', 'resume', 'resolve', 'flatten', 'halt', 'reconcile'] as const;
+
+const CHOICES: readonly DiffChoice[] = ['adopt', 'flatten'];
 
 /** Where a Parity using `stateDir` listens. */
 export function controlSocketPath(stateDir: string): string {
@@ -69,14 +77,26 @@ function parseRequest(line: string): CtlRequest | string {
     return 'the request is not valid JSON: send one line like {"cmd":"status"}';
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'the request must be a JSON object like {"cmd":"status"}';
-  const { cmd, reason } = raw as { cmd?: unknown; reason?: unknown };
+  const { cmd, reason, confirmed, diffId, choice } = raw as Record<string, unknown>;
   if (typeof cmd !== 'string' || !(CTL_COMMANDS as readonly string[]).includes(cmd)) {
     return `unknown command ${JSON.stringify(cmd ?? null)}: expected one of ${CTL_COMMANDS.join(', ')}`;
   }
-  if (cmd === 'status' || cmd === 'reconcile') return { cmd };
-  if (typeof reason !== 'string' || reason.trim() === '') return `${cmd} needs a reason: a non-empty "reason" string (it goes to the audit journal)`;
+  const action = cmd as (typeof CTL_COMMANDS)[number];
+  if (action === 'status' || action === 'reconcile') return { cmd: action };
+  if (action === 'resolve') {
+    if (typeof diffId !== 'string' || diffId.trim() === '') return `resolve needs the diff's id: a non-empty "diffId" string (parity ctl status lists the diffs waiting for a choice)`;
+    if (diffId.length > MAX_DIFF_ID_CHARS) return `the diff id is ${diffId.length} characters; at most ${MAX_DIFF_ID_CHARS} are accepted`;
+    if (!CHOICES.includes(choice as DiffChoice)) return `resolve needs a "choice": "adopt" (take the venue's truth) or "flatten" (close the symbol out)`;
+  }
+  if (action === 'resume' && confirmed !== undefined && typeof confirmed !== 'boolean') {
+    return 'resume: "confirmed" must be true or false (true: leave HALTED or an engine-set state)';
+  }
+  if (typeof reason !== 'string' || reason.trim() === '') return `${action} needs a reason: a non-empty "reason" string (it goes to the audit journal)`;
   if (reason.length > MAX_REASON_CHARS) return `the reason is ${reason.length} characters; at most ${MAX_REASON_CHARS} are accepted`;
-  return { cmd: cmd as 'pause' | 'resume' | 'flatten' | 'halt', reason: reason.trim() };
+  const why = reason.trim();
+  if (action === 'resume') return { cmd: action, reason: why, confirmed: confirmed === true };
+  if (action === 'resolve') return { cmd: action, diffId: (diffId as string).trim(), choice: choice as DiffChoice, reason: why };
+  return { cmd: action, reason: why };
 }
 
 /** Serves one connection: reads one line (or everything up to the client's end), answers, closes. */

@@ -50,7 +50,7 @@ afterEach(async () => {
 });
 
 describe('the workstation in a terminal (tmux, 80x24)', () => {
-  it('flatten: f, y, a reason, Enter -> no position and no open order left on the exchange', async () => {
+  it('flatten: f, y, then a reason and Enter in one burst -> no position and no open order left on the exchange', async () => {
     term = parityOnScreen('holder');
     await term.waitFor(/RUNNING/);
     await bars(2);
@@ -60,15 +60,15 @@ describe('the workstation in a terminal (tmux, 80x24)', () => {
     await term.waitFor(/FLATTEN: cancel all orders and close 1 position/);
     term.keys('y');
     await term.waitFor(/reason/i);
-    term.keys('end of test', true);
-    term.keys('Enter');
+    // The reason and Enter in one send-keys arrive as one burst, as over SSH or from tmux scripts.
+    term.burst('end of test', 'Enter');
     await until(() => venuePosition() === 0 && venueOpenOrders() === 0, 'the exchange to be flat');
     const screen = await term.waitFor(/PAUSED/);
     expect(screen).toMatch(/PAUSED/);
     expect(lx.state().orders.some((o) => o.clientOrderId.startsWith('P-operator-') && o.reduceOnly)).toBe(true);
   }, 60_000);
 
-  it('pause: p stops new entries at the exchange; q then quits (confirming open positions)', async () => {
+  it('pause: p stops new entries at the exchange; after a halt p asks first; q then quits (confirming open positions)', async () => {
     term = parityOnScreen('churn');
     await term.waitFor(/RUNNING/);
     await bars(3);
@@ -78,6 +78,17 @@ describe('the workstation in a terminal (tmux, 80x24)', () => {
     const before = lx.state().orders.length;
     await bars(4);
     expect(lx.state().orders.slice(before).filter((o) => o.side === 'BUY')).toEqual([]);
+    // One key does not undo a halt: p asks first, and n keeps it.
+    term.keys('h');
+    await term.waitFor(/HALT: cancel all orders/);
+    term.keys('y');
+    term.burst('end of day', 'Enter');
+    await term.waitFor(/HALTED/);
+    term.keys('p');
+    await term.waitFor(/RESUME from HALTED \(operator halt: end of day\)\?/);
+    term.keys('n');
+    await term.waitFor(/resume canceled: nothing sent/);
+    expect(term.screen()).toMatch(/HALTED/);
     term.keys('q');
     if (venuePosition() !== 0) {
       await term.waitFor(/QUIT with 1 position still open/);

@@ -31,6 +31,14 @@ export class Tmux {
     this.tmux(['send-keys', '-t', this.name, ...(literal ? ['-l'] : []), keys]);
   }
 
+  /**
+   * Several keys in one send-keys, as tmux names them ('end of test', 'Enter'): tmux writes them to
+   * the terminal together, so the program reads them as one burst (like a paste or an SSH packet).
+   */
+  burst(...keys: string[]): void {
+    this.tmux(['send-keys', '-t', this.name, ...keys]);
+  }
+
   resize(cols: number, rows: number): void {
     this.tmux(['resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
   }

@@ -46,6 +46,14 @@ describe('color', () => {
     expect(chartLine).toMatch(/\u001b\[32m/);
   });
 
+  it('a strategy fault is red on the status bar', async () => {
+    const ws = new FakeWorkstation();
+    const fault = { strategy: 'mean-reversion', handler: 'onBar', message: 'boom', ts: ws.current.status.now };
+    ws.current = { ...ws.current, status: { ...ws.current.status, state: 'PAUSED', stateSetByEngine: true, faults: [fault] } };
+    m = await mount({ ws });
+    expect(m.raw().split('\n')[0]).toMatch(/\u001b\[31m(\u001b\[1m)?FAULTED mean-reversion: onBar threw boom/);
+  });
+
   it('noColor: no ANSI codes anywhere, in any pane, prompt or the help screen', async () => {
     m = await mount({ ws: new FakeWorkstation(), noColor: true });
     for (const k of PANES) {

@@ -59,12 +59,15 @@ describe('p: pause and resume', () => {
     expect(ws.sent).toEqual([{ type: 'resume', reason: 'operator resume' }]);
   });
 
-  it('asks for a reason to resume after the engine halted on its own', async () => {
+  it('resuming after the engine halted on its own asks y (naming the state and why), then a reason; sends a confirmed resume', async () => {
     const ws = new FakeWorkstation();
-    ws.current = { ...ws.current, status: { ...ws.current.status, state: 'HALTED', stateReason: 'feed down 30s' } };
+    ws.current = { ...ws.current, status: { ...ws.current.status, state: 'HALTED', stateReason: 'feed down 30s', stateSetByEngine: true } };
     const { m } = await start(ws);
     await m.press('p');
     expect(ws.sent).toEqual([]);
+    expect(m.frame()).toContain('RESUME from HALTED, set by the engine (feed down 30s)? trading starts again');
+    expect(lastLines(m)).toContain('y confirm  any other key cancel');
+    await m.press('y');
     expect(m.frame()).toContain('resume after HALTED: feed down 30s reason: _');
     expect(lastLines(m)).toContain('Enter send  Esc cancel');
     await m.press(KEY.enter);
@@ -73,16 +76,46 @@ describe('p: pause and resume', () => {
     await m.press('f', 'e', 'e', 'd', ' ', 'b', 'a', 'c', 'x', KEY.backspace, 'k');
     expect(m.frame()).toContain('reason: feed back_');
     await m.press(KEY.enter);
-    expect(ws.sent).toEqual([{ type: 'resume', reason: 'feed back' }]);
+    expect(ws.sent).toEqual([{ type: 'resume', reason: 'feed back', confirmed: true }]);
     expect(m.frame()).toContain('resume accepted');
   });
 
-  it('asks for a reason after an engine pause too (REDUCE-ONLY, PAUSED)', async () => {
+  it('one key does not undo a halt: after h, y and a reason, p asks y and a reason before resuming', async () => {
+    const { ws, m } = await start();
+    await m.press('h', 'y', 'news\r');
+    expect(ws.sent).toEqual([{ type: 'halt', reason: 'news' }]);
+    ws.setStatus({ state: 'HALTED', stateReason: 'operator halt: news', stateSetByEngine: false });
+    await tick(300);
+    expect(lastLines(m)).toContain('p resume');
+    await m.press('p');
+    expect(ws.sent).toHaveLength(1);
+    expect(m.frame()).toContain('RESUME from HALTED (operator halt: news)? trading starts again');
+    await m.press('n');
+    expect(m.frame()).toContain('resume canceled: nothing sent');
+    await m.press('p', 'y', 'news passed\r');
+    expect(ws.sent).toEqual([
+      { type: 'halt', reason: 'news' },
+      { type: 'resume', reason: 'news passed', confirmed: true },
+    ]);
+  });
+
+  it('shows the refusal when the engine refuses a resume', async () => {
+    const ws = new FakeWorkstation();
+    ws.current = { ...ws.current, status: { ...ws.current.status, state: 'PAUSED', stateReason: 'operator pause', stateSetByEngine: false } };
+    ws.reply = () => ({ ok: false, message: 'resume refused: the engine set this state; confirm to resume' });
+    const { m } = await start(ws);
+    await m.press('p');
+    expect(m.frame()).toContain('resume refused: the engine set this state; confirm to resume');
+  });
+
+  it('asks y and a reason after an engine pause too (REDUCE-ONLY, PAUSED); Esc cancels', async () => {
     for (const state of ['PAUSED', 'REDUCE-ONLY'] as const) {
       const ws = new FakeWorkstation();
-      ws.current = { ...ws.current, status: { ...ws.current.status, state, stateReason: 'daily loss limit 2% hit' } };
+      ws.current = { ...ws.current, status: { ...ws.current.status, state, stateReason: 'daily loss limit 2% hit', stateSetByEngine: true } };
       const { m } = await start(ws);
       await m.press('p');
+      expect(m.frame()).toContain(`RESUME from ${state}, set by the engine (daily loss limit 2% hit)?`);
+      await m.press('y');
       expect(m.frame()).toContain('reason: _');
       await m.press(KEY.escape);
       expect(ws.sent).toEqual([]);
@@ -155,6 +188,30 @@ describe('f and h: confirmation, then a reason', () => {
   });
 });
 
+describe('bursts: keys that arrive together (a paste, tmux send-keys, one SSH packet)', () => {
+  it('text and Enter in one write send the flatten with that reason', async () => {
+    const { ws, m } = await start();
+    await m.press('f', 'y', 'reason\r');
+    expect(ws.sent).toEqual([{ type: 'flatten', reason: 'reason' }]);
+    expect(m.frame()).toContain('flatten accepted');
+    expect(m.frame()).not.toContain('reason:');
+  });
+
+  it('the whole sequence in one write acts key by key', async () => {
+    const { ws, m } = await start();
+    await m.press('fyreason\r');
+    expect(ws.sent).toEqual([{ type: 'flatten', reason: 'reason' }]);
+  });
+
+  it('Backspace and Esc inside a burst act in place', async () => {
+    const { ws, m } = await start();
+    await m.press('hynewz\u007fs');
+    expect(m.frame()).toContain('halt reason: news_');
+    await m.press(KEY.escape, 'hyx\r');
+    expect(ws.sent).toEqual([{ type: 'halt', reason: 'x' }]);
+  });
+});
+
 describe('r: reconcile', () => {
   it('sends reconcile at once', async () => {
     const { ws, m } = await start();
@@ -209,7 +266,10 @@ describe('?: help screen', () => {
     const f = m.frame();
     expect(f).toContain('Parity keys');
     for (const k of ['1-8/Tab', 'z ', 'p ', 'f ', 'h ', 'r ', 'q ', '? ']) expect(f).toMatch(new RegExp(`^${k.replace('?', '\\?')}`, 'm'));
-    expect(f).toContain('flatten: cancel every order and close every position');
+    expect(f).toMatch(/^f +cancel every order and close every position/m);
+    expect(f).toMatch(/^p +pause new entries .* resume your own pause;\n +leaving HALTED or an engine-set state asks y, then a reason/m);
+    // The Diffs pane's keys are listed on its own help (see diff-choice.test.tsx), not here.
+    expect(f).not.toMatch(/^a +adopt/m);
     expect(lastLines(m)).toContain('Esc or ? close help');
     await m.press('r', 'f', '3');
     expect(ws.sent).toEqual([]);

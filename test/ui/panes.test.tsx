@@ -60,6 +60,41 @@ describe('status bar', () => {
     expect(n2).toContain('md DOWN  clock -1.3s  rate PAUSED 12s');
   });
 
+  it('says when the engine set the state itself (a confirmed resume is needed), not when the operator did', async () => {
+    const ws = new FakeWorkstation();
+    ws.current = { ...ws.current, status: { ...ws.current.status, state: 'PAUSED', stateReason: 'reconcile: XRPUSDT position differs', stateSetByEngine: true } };
+    expect((await show('1', ws)).split('\n')[0]).toContain('PAUSED  by engine  reconcile: XRPUSDT position differs');
+    ws.setStatus({ stateReason: 'operator pause: news', stateSetByEngine: false });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(m?.lines()[0]).toContain('PAUSED  operator pause: news');
+    expect(m?.lines()[0]).not.toContain('by engine');
+  });
+
+  it('shows a strategy fault before the reason, and keeps it when the room runs out', async () => {
+    const ws = new FakeWorkstation();
+    const fault = { strategy: 'mean-reversion', handler: 'onBar', message: "TypeError: cannot read 'close' of undefined", ts: ws.current.status.now };
+    ws.current = {
+      ...ws.current,
+      status: { ...ws.current.status, strategy: 'mean-reversion', state: 'PAUSED', stateReason: 'strategy mean-reversion faulted in onBar', stateSetByEngine: true, faults: [fault] },
+    };
+    m = await mount({ ws, noColor: true }, { columns: 200, rows: 30 });
+    expect(m.lines()[0]).toContain("PAUSED  by engine  FAULTED mean-reversion: onBar threw TypeError: cannot read 'close' of undefined  strategy mean-reversion faulted in onBar");
+    // At 80 columns the reason goes first; the fault stays (shortened) with the state.
+    await m.resize(80, 24);
+    const l1 = m.lines()[0] ?? '';
+    expect(l1).toMatch(/PAUSED {2}by engine {2}FAULTED mean-reversion: onBar threw .*…$/);
+    expect(l1).not.toContain('faulted in onBar');
+    ws.setStatus({ faults: [fault, { ...fault, strategy: 'sma-cross' }] });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(m.lines()[0]).toContain('FAULTED mean-reversion (+1 more): on');
+  });
+
+  it('shows a stale feed', async () => {
+    const ws = new FakeWorkstation();
+    ws.current = { ...ws.current, status: { ...ws.current.status, marketData: 'stale' } };
+    expect((await show('1', ws)).split('\n')[1]).toContain('md STALE  user up');
+  });
+
   it('shows REDUCE-ONLY and PAUSED', async () => {
     const ws = new FakeWorkstation();
     ws.current = { ...ws.current, status: { ...ws.current.status, state: 'REDUCE-ONLY', stateReason: 'daily loss limit' } };
@@ -87,17 +122,17 @@ describe('panes', () => {
     expect(m.frame()).toMatch(/P-sma-cross-000141 │ BTCUSDT .* 12m34s │/);
   });
 
-  it('3 diffs: severity (critical first), symbol, message, resolution', async () => {
+  it('3 diffs: id, severity (waiting for a choice first, then critical first), symbol, message, resolution', async () => {
     const f = await show('3');
-    expect(f).toContain('3 Reconciliation · 1 critical · 1 warn · 1 info');
+    expect(f).toContain('3 Reconciliation · 1 waiting for you · 1 critical · 1 warn · 1 info');
     const rows = f.split('\n').filter((l) => /│ (CRIT|warn|info) /.test(l));
-    // At 80 columns the kind leads the message.
-    expect(rows[0]).toMatch(/CRIT │ XRPUSDT │ position-mismatch: venue shows -2,000 XRPUSDT… │ paused/);
-    expect(rows[1]).toMatch(/warn │ BTCUSDT │ unknown-order: venue order 8389765 is not in … │ adopted/);
-    expect(rows[2]).toMatch(/info │ +│ fee-drift: taker fee/);
+    // At 80 columns the kind leads the message; the waiting diff is selected (">").
+    expect(rows[0]).toMatch(/^│ >d2 │ CRIT │ XRPUSDT │ position-mismatch: venue shows -… │ ASK adopt\|flatten │$/);
+    expect(rows[1]).toMatch(/^│  d1 │ warn │ BTCUSDT │ unknown-order: venue order 83897… │ adopted +│$/);
+    expect(rows[2]).toMatch(/^│  d3 │ info │ +│ fee-drift: taker fee/);
     m?.unmount();
     m = await mount({ ws: new FakeWorkstation(), noColor: true }, { columns: 200, rows: 50 });
-    expect(m.frame()).toMatch(/CRIT │ position-mismatch │ XRPUSDT │ venue shows -2,000 XRPUSDT, local books -1,5.* │ paused .*│ 13:40:07 │/);
+    expect(m.frame()).toMatch(/│ +d2 │ CRIT │ position-mismatch │ XRPUSDT │ venue shows -2,000 XRPUSDT, loc.* │ ASK adopt\|flatten │ 13:40:07 │/);
   });
 
   it('4 funding: paid/received, next time and rate, estimate on the position', async () => {

@@ -16,6 +16,8 @@ export const KEY = {
   ctrlC: '\u0003',
   right: '\u001B[C',
   left: '\u001B[D',
+  up: '\u001B[A',
+  down: '\u001B[B',
 } as const;
 
 /** Lets Ink process input (a lone Esc is flushed on setImmediate) and React commit. */

@@ -37,6 +37,8 @@ function extremeSnapshot(): WorkstationSnapshot {
       strategy: 'mean-reversion-bollinger-with-long-name',
       state: 'HALTED',
       stateReason: 'venue rejected 12 orders in a row: -2019 margin is insufficient; operator must check the account\nsecond line',
+      stateSetByEngine: true,
+      faults: Array.from({ length: 3 }, (_, i) => ({ strategy: `strategy-${i}-with-a-long-name`, handler: 'onOrderFilled', message: `a very\nlong error ${'message '.repeat(20)}`, ts: s.status.now })),
       marketData: 'down',
       userStream: 'down',
       clockOffsetMs: -123_456,
@@ -46,7 +48,14 @@ function extremeSnapshot(): WorkstationSnapshot {
     },
     positions: Array.from({ length: 30 }, (_, i) => ({ ...pos, symbol: `SYM${i}USDTPERPETUAL`, qty: -123_456_789.123456, entry: 123_456_789.1, mark: 0.00001234, unrealized: -1e12, realized: 9.99e11, funding: -123_456_789 })),
     orders: Array.from({ length: 50 }, (_, i) => ({ ...order, id: `P-some-very-long-client-order-id-${i}-${'x'.repeat(40)}`, qty: 123_456_789.123456, status: 'partially_filled_and_pending_cancel' })),
-    diffs: Array.from({ length: 20 }, (_, i) => ({ ...diff, kind: 'position-mismatch-with-a-long-kind', message: `line one ${i}\nline two ${'very long message '.repeat(8)}`, resolution: 'pending operator decision' })),
+    diffs: Array.from({ length: 20 }, (_, i) => ({
+      ...diff,
+      id: `diff-${i}-with-a-long-id`,
+      kind: 'position-mismatch-with-a-long-kind',
+      message: `line one ${i}\nline two ${'very long message '.repeat(8)}`,
+      resolution: 'pending operator decision',
+      choices: i % 2 === 0 ? (['adopt', 'flatten'] as const) : [],
+    })),
     funding: Array.from({ length: 20 }, (_, i) => ({ symbol: `SYM${i}USDT`, total: -123_456_789.12, nextTime: i % 2 === 0 ? undefined : s.status.now + 1e10, nextRate: i % 3 === 0 ? undefined : -0.123456 })),
     latency: { submitToAck: lat, ackToFill: lat, cancelToAck: { p50: 0, p90: 0, p99: 0, count: 0, recent: [] }, feedLag: lat },
     divergence: { ...s.divergence, liveFills: 123_456_789, backtestFills: 987_654_321, livePnl: -1e11, backtestPnl: 1e11, note: 'a very long note '.repeat(30) },
@@ -78,7 +87,15 @@ describe('80x24', () => {
       await m.press(KEY.escape, 'h', 'y', KEY.enter);
       expectFits(m, 80, 24, 'empty reason error');
       await m.press(KEY.escape, 'p');
+      expectFits(m, 80, 24, 'resume confirm');
+      await m.press('y', 'x');
       expectFits(m, 80, 24, 'resume reason');
+      await m.press(KEY.escape, '3', 'j', 'a');
+      expectFits(m, 80, 24, 'diff choice');
+      await m.press('y', 'x'.repeat(100));
+      expectFits(m, 80, 24, 'diff choice reason');
+      await m.press(KEY.escape, '?');
+      expectFits(m, 80, 24, 'help on the Diffs pane');
       await m.press(KEY.escape, 'q');
       expectFits(m, 80, 24, 'quit confirm');
       await m.press('n', 'r');

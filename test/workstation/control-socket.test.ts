@@ -79,12 +79,19 @@ describe('control socket', () => {
     const cases: [string, RegExp][] = [
       ['not json\n', /not valid JSON/],
       ['[1,2]\n', /JSON object/],
-      ['{"cmd":"launch"}\n', /unknown command "launch".*status, pause/],
+      ['{"cmd":"launch"}\n', /unknown command "launch": expected one of status, pause, resume, resolve, flatten, halt, reconcile/],
       ['{"reason":"x"}\n', /unknown command null/],
       ['{"cmd":"halt"}\n', /halt needs a reason/],
       ['{"cmd":"resume","reason":"   "}\n', /resume needs a reason/],
       ['{"cmd":"flatten","reason":42}\n', /flatten needs a reason/],
       [`{"cmd":"pause","reason":"${'x'.repeat(2000)}"}\n`, /at most 1000/],
+      ['{"cmd":"resume","reason":"x","confirmed":"yes"}\n', /^resume: "confirmed" must be true or false \(true: leave HALTED or an engine-set state\)$/],
+      ['{"cmd":"resolve","choice":"adopt","reason":"x"}\n', /^resolve needs the diff's id: a non-empty "diffId" string \(parity ctl status lists the diffs waiting for a choice\)$/],
+      ['{"cmd":"resolve","diffId":"  ","choice":"adopt","reason":"x"}\n', /resolve needs the diff's id/],
+      [`{"cmd":"resolve","diffId":"${'d'.repeat(200)}","choice":"adopt","reason":"x"}\n`, /the diff id is 200 characters; at most 100 are accepted/],
+      ['{"cmd":"resolve","diffId":"d3","reason":"x"}\n', /^resolve needs a "choice": "adopt" \(take the venue's truth\) or "flatten" \(close the symbol out\)$/],
+      ['{"cmd":"resolve","diffId":"d3","choice":"keep","reason":"x"}\n', /resolve needs a "choice": "adopt"/],
+      ['{"cmd":"resolve","diffId":"d3","choice":"adopt"}\n', /resolve needs a reason/],
       ['\n', /not valid JSON/],
       ['', /empty request/],
     ];
@@ -100,6 +107,22 @@ describe('control socket', () => {
     expect(parsed(await raw(s.path, '{"cmd":"reconcile"}'))).toEqual({ ok: true, message: 'fine' });
     expect(parsed(await raw(s.path, '{"cmd":"halt","reason":" risk "}\n{"cmd":"status"}\n'))).toEqual({ ok: true, message: 'fine' });
     expect(seen).toEqual([{ cmd: 'reconcile' }, { cmd: 'halt', reason: 'risk' }]);
+    // resume carries whether it is confirmed (absent: not); resolve its diff and choice, trimmed.
+    seen.length = 0;
+    for (const line of [
+      '{"cmd":"resume","reason":"checked"}',
+      '{"cmd":"resume","reason":"checked","confirmed":true}',
+      '{"cmd":"resolve","diffId":" d3 ","choice":"adopt","reason":" venue is right "}',
+      '{"cmd":"resolve","diffId":"d4","choice":"flatten","reason":"not ours"}',
+    ]) {
+      expect(parsed(await raw(s.path, `${line}\n`)).ok, line).toBe(true);
+    }
+    expect(seen).toEqual([
+      { cmd: 'resume', reason: 'checked', confirmed: false },
+      { cmd: 'resume', reason: 'checked', confirmed: true },
+      { cmd: 'resolve', diffId: 'd3', choice: 'adopt', reason: 'venue is right' },
+      { cmd: 'resolve', diffId: 'd4', choice: 'flatten', reason: 'not ours' },
+    ]);
     expect((await sendControl(dir, { cmd: 'status' })).ok).toBe(true);
   });
 

@@ -6,6 +6,7 @@ import { wireAlerts } from '../../workstation/alert-rules.ts';
 import { alertUrlFrom, createAlerter } from '../../workstation/alerts.ts';
 import { startControlServer, type CtlRequest, type CtlResponse } from '../../workstation/control-socket.ts';
 import { createNotifier } from '../../workstation/systemd.ts';
+import type { OperatorCommand } from '../../workstation/model.ts';
 import type { Session } from './session.ts';
 
 export interface Operations {
@@ -18,8 +19,21 @@ export async function handleCtl(s: Session, req: CtlRequest): Promise<CtlRespons
     const status = s.workstation.snapshot();
     return { ok: true, message: `${s.spec.mode} ${s.spec.exchange}: ${status.status.state}`, status };
   }
-  const cmd = req.cmd === 'reconcile' ? { type: 'reconcile' as const } : { type: req.cmd, reason: req.reason };
-  return s.desk.send(cmd, 'ctl');
+  return s.desk.send(commandOf(req), 'ctl');
+}
+
+/** A ctl request (other than status) as the desk's command: every field the operator gave goes along. */
+function commandOf(req: Exclude<CtlRequest, { cmd: 'status' }>): OperatorCommand {
+  switch (req.cmd) {
+    case 'reconcile':
+      return { type: 'reconcile' };
+    case 'resume':
+      return { type: 'resume', reason: req.reason, confirmed: req.confirmed };
+    case 'resolve':
+      return { type: 'resolve', diffId: req.diffId, choice: req.choice, reason: req.reason };
+    default:
+      return { type: req.cmd, reason: req.reason };
+  }
 }
 
 export async function attachOperations(s: Session, env: NodeJS.ProcessEnv, log: (r: Record<string, unknown>) => void): Promise<Operations> {

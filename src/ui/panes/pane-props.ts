@@ -8,4 +8,6 @@ export interface PaneProps {
   readonly snap: WorkstationSnapshot;
   readonly width: number;
   readonly height: number;
+  /** The diff the operator's a and x act on (the Diffs pane marks it); undefined when none. */
+  readonly selectedDiff?: string | undefined;
 }
