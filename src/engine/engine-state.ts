@@ -168,6 +168,8 @@ export function orderFromAdopted(m: OrderAdopted, qtyDecimals: number): Order {
     qtyDecimals,
   );
   // A filled order is rebuilt as accepted: its fills arrive as fills (booked once, by trade id).
-  const status = m.status === 'open' || m.status === 'filled' ? 'accepted' : m.status;
-  return { ...base, status, venueOrderId: venueOrderId(m.venueOrderId) };
+  // A baseline order's fills so far are in the adopted position already: they count as filled.
+  const prior = m.baseline === true ? m.filledQty : 0;
+  const status = m.status === 'open' || m.status === 'filled' ? (prior > 0 ? 'partially_filled' : 'accepted') : m.status;
+  return { ...base, status, filledQty: prior, venueOrderId: venueOrderId(m.venueOrderId) };
 }

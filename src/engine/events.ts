@@ -185,6 +185,11 @@ export interface OrderAdopted {
   readonly filledQty: number;
   readonly status: 'open' | 'filled' | 'canceled' | 'rejected' | 'expired';
   readonly reduceOnly?: boolean;
+  /**
+   * Taken as part of the venue's books at a fresh start: what it had filled is already in the
+   * adopted position, so it counts as filled here and only later fills are booked.
+   */
+  readonly baseline?: boolean;
   /** The strategy that owns it, if the id says so; 'manual' otherwise. */
   readonly strategyId: StrategyId;
   readonly tsInit: number;

@@ -282,8 +282,12 @@ export class Kernel {
     this.emit({ type: 'OperatorAction', action, reason, source, tsInit: this.now() });
   }
 
-  /** Takes an order we did not know (by hand, or sent just before a crash) from the venue's report. */
-  adoptOrder(r: OrderStatusReport): void {
+  /**
+   * Takes an order we did not know (by hand, or sent just before a crash) from the venue's report.
+   * `baseline`: part of the venue's books taken at a fresh start (its fills so far are in the
+   * adopted position, not booked again).
+   */
+  adoptOrder(r: OrderStatusReport, baseline = false): void {
     const id = r.clientOrderId ?? externalOrderId(r.venueOrderId);
     if (this.orders.get(id) !== undefined) return;
     const parsed = parseClientOrderId(id);
@@ -300,6 +304,7 @@ export class Kernel {
       filledQty: r.filledQty,
       status: r.status,
       reduceOnly: r.reduceOnly,
+      ...(baseline ? { baseline: true } : {}),
       strategyId: owner ?? toStrategyId('manual'),
       tsInit: this.now(),
     };

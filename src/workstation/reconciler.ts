@@ -254,7 +254,8 @@ export class Reconciler {
   /** A waiting diff whose difference a full run no longer finds is resolved by itself. */
   private clearGone(stillPaused: ReadonlySet<string>): void {
     for (const a of [...this.awaiting.values()]) {
-      if (!stillPaused.has(a.key) && !this.suspects.has(a.key)) this.resolved(a.id, 'no longer differs (reconciliation)');
+      // (One the operator is resolving right now is theirs to close.)
+      if (!stillPaused.has(a.key) && !this.suspects.has(a.key) && !this.decisions.has(a.key)) this.resolved(a.id, 'no longer differs (reconciliation)');
     }
   }
 

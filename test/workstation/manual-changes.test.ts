@@ -13,6 +13,9 @@ import { buildRunSpec } from '../../src/cli/run/spec.ts';
 import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
 import type { Config } from '../../src/config/config.ts';
 import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
+import { handleCtl } from '../../src/cli/run/operations.ts';
+import { wireAlerts } from '../../src/workstation/alert-rules.ts';
+import type { Alert } from '../../src/workstation/alerts.ts';
 
 const HOLDER = fileURLToPath(new URL('../kit/strategies/holder.ts', import.meta.url));
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -80,6 +83,85 @@ describe('manual action on the exchange while Parity is down', () => {
         expect(rec['state']).toBe('reducing');
         expect(rec['reason']).toMatch(new RegExp(`paused by reconciliation: an outside order ${external}`));
         expect(b.records.some((r) => r['kind'] === 'diff' && r['severity'] === 'critical')).toBe(true);
+      } finally {
+        await b.s.stop('test done');
+      }
+    } finally {
+      await lx.close();
+    }
+  }, 60_000);
+});
+
+describe('a fresh state directory on an account with leftovers', () => {
+  it('takes the venue\'s books once (no fill counted twice), shows the diffs everywhere, and says RUNNING with no false cause', async () => {
+    const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000, warmupBars: 20 });
+    const dir = mkdtempSync(join(tmpdir(), 'parity-leftovers-'));
+    try {
+      // Earlier trading by hand: buy, sell, buy (500 held), and a resting order.
+      for (const side of ['BUY', 'SELL', 'BUY'] as const) {
+        lx.external.placeOrder({ symbol: 'XRPUSDT', side, type: 'MARKET', quantity: 500 });
+        lx.advance(60_000);
+      }
+      const placed = lx.external.placeOrder({ symbol: 'XRPUSDT', side: 'BUY', type: 'LIMIT', quantity: 50, price: 1.04, clientOrderId: 'web_rest_1' }) as { clientOrderId: string };
+      const { s, records } = await session(lx, dir, { risk: { dailyLossLimit: 50 } });
+      try {
+        expect(s.kernel.portfolio.position('XRPUSDT').qty).toBe(500);
+        const rec = records.find((r) => r['kind'] === 'reconciled') as Record<string, unknown>;
+        expect(rec['positions']).toEqual({ XRPUSDT: 500 });
+        expect(records.filter((r) => r['kind'] === 'diff' && r['diff'] === 'position_mismatch')).toEqual([]);
+        const snap = s.workstation.snapshot();
+        expect(snap.status).toMatchObject({ state: 'RUNNING', stateReason: '' });
+        const shown = snap.diffs.map((d) => `${d.kind}: ${d.message}`).join('\n');
+        expect(shown).toMatch(/adopted_at_start: position XRPUSDT 500 @ .* was already open at the venue/);
+        expect(shown).toMatch(new RegExp(`adopted_at_start: order ${placed.clientOrderId} .* was already open at the venue`));
+        expect(snap.events.some((e) => /adopted/.test(e.text))).toBe(true);
+        const ctl = await handleCtl(s, { cmd: 'status' });
+        expect(ctl.status?.diffs.filter((d) => d.kind === 'adopted_at_start').length).toBeGreaterThanOrEqual(2);
+        // Alerts wired after the start still hear about it.
+        const sent: Alert[] = [];
+        wireAlerts(s.tap, { enabled: true, send: (a) => void sent.push(a), flush: () => Promise.resolve() });
+        expect(sent.filter((a) => a.kind === 'diff' && /already open at the venue/.test(a.message)).length).toBeGreaterThanOrEqual(2);
+        // Looking again finds nothing: the books taken at the start are the venue's.
+        expect((await s.workstation.send({ type: 'reconcile' }, 'tui')).message).toBe('reconciled: engine and venue agree');
+        expect(s.kernel.portfolio.position('XRPUSDT').qty).toBe(500);
+      } finally {
+        await s.stop('test done');
+      }
+    } finally {
+      await lx.close();
+    }
+  }, 60_000);
+});
+
+describe('the operator\'s choice on a diff that paused trading', () => {
+  it.each(['adopt', 'flatten'] as const)('%s: applied on the operator\'s word, audited, the diff closed; trading stays paused until a confirmed resume', async (choice) => {
+    const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000 });
+    const dir = mkdtempSync(join(tmpdir(), 'parity-choice-'));
+    try {
+      const { external } = await downtimeChanges(lx, dir);
+      const b = await session(lx, dir, { reconciliation: { unknownOrder: 'pause' } });
+      try {
+        const waiting = b.s.workstation.snapshot().diffs.filter((d) => d.choices.length > 0);
+        expect(waiting).toMatchObject([{ kind: 'order_unknown', choices: ['adopt', 'flatten'], resolution: 'pausing' }]);
+        const id = (waiting[0] as { id: string }).id;
+        expect(b.s.workstation.snapshot().status).toMatchObject({ state: 'PAUSED', stateSetByEngine: true });
+        const r = await b.s.workstation.send({ type: 'resolve', diffId: id, choice, reason: 'checked on the website' }, 'ctl');
+        expect(r).toMatchObject({ ok: true, message: expect.stringMatching(/trading stays PAUSED until you resume/) });
+        if (choice === 'flatten') await b.s.desk.settled();
+        const snap = b.s.workstation.snapshot();
+        expect(snap.diffs.find((d) => d.id === id)).toMatchObject({ choices: [], resolution: expect.stringMatching(choice === 'adopt' ? /adopted by the operator: checked on the website/ : /flattened by the operator/) });
+        const venueOpen = lx.state().orders.filter((o) => o.status === 'NEW' && o.clientOrderId === external);
+        if (choice === 'adopt') {
+          expect(b.s.kernel.orders.get(external as never)).toBeDefined();
+          expect(venueOpen).toHaveLength(1);
+        } else {
+          expect(venueOpen).toHaveLength(0);
+          expect(Number(lx.state().positions.find((p) => p.symbol === 'XRPUSDT')?.qty ?? 0)).toBe(0);
+        }
+        expect(snap.status.state).toBe('PAUSED');
+        expect(snap.events.some((e) => e.level === 'audit' && /resolve by ctl: checked on the website/.test(e.text))).toBe(true);
+        // The same id again: already handled, nothing changes.
+        expect(await b.s.workstation.send({ type: 'resolve', diffId: id, choice, reason: 'again' }, 'ctl')).toMatchObject({ ok: false });
       } finally {
         await b.s.stop('test done');
       }

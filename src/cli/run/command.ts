@@ -70,6 +70,7 @@ export async function runSession(spec: ReturnType<typeof buildRunSpec>, ui: bool
     session = await startSession(spec, { log: log.write }, { scheduler: nodeScheduler, env: process.env });
     const s = session;
     const ops = await attachOperations(s, process.env, log.write);
+    s.endStartup();
     if (early !== undefined) void s.stop(`received ${early}`);
     if (ui) {
       const { renderWorkstation } = await (await import('../../ui/load.ts')).loadUi();

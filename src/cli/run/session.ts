@@ -34,6 +34,7 @@ import { operatorStrategy, OPERATOR } from '../../workstation/operator.ts';
 import type { SessionTap, SessionWorkstation } from '../../workstation/session-workstation.ts';
 import { Listeners, wireWorkstation } from './wiring.ts';
 import { restoredState } from './restore.ts';
+import { adoptVenueBooks } from './baseline.ts';
 import { Undo } from './undo.ts';
 import type { RunSpec } from './spec.ts';
 
@@ -61,6 +62,8 @@ export interface Session {
   /** The previous session did not stop cleanly: what was said about it at start. */
   readonly crashRecovery: string | undefined;
   stop(reason: string): Promise<void>;
+  /** Every listener is attached (alerts, control socket): what happened at start stops being kept for late ones. */
+  endStartup(): void;
   /** Resolves when the session has stopped. */
   readonly stopped: Promise<string>;
 }
@@ -177,7 +180,12 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
   });
   kernelRef = kernel;
   const sim = live ? undefined : new SimulatedVenue({ ...account, clock, rng: rng.fork(), models: spec.models });
-  if (live && fresh) for (const p of await conn.reports.positions()) if (p.qty !== 0) kernel.adoptPosition(p.symbol, p.qty, p.entryPrice);
+  // Fills from before a fresh start are in the venue's books taken at it (adoptVenueBooks).
+  let fillsFrom = fresh ? clock.now() - 3_600_000 : sd.recovered.lastTs - 600_000;
+  if (live && fresh) {
+    const openOrders = (await Promise.all(instruments.map((i) => conn.reports.openOrders(i.symbol)))).flat();
+    fillsFrom = adoptVenueBooks(kernel, { positions: await conn.reports.positions(), balance: formatFixed(startingCash), currency: conn.settle, openOrders });
+  }
   if (sim !== undefined && !fresh) {
     // The simulated venue remembers nothing across a restart: its books are the engine's, and its resting orders are gone.
     sim.account.seed(kernel.portfolio.ledger);
@@ -212,7 +220,7 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
     },
     onError: (err) => log({ kind: 'reconcile-error', message: err.message }),
   });
-  reconciler.setFillsHorizon(fresh ? clock.now() - 3_600_000 : sd.recovered.lastTs - 600_000);
+  reconciler.setFillsHorizon(fillsFrom);
   const first = await reconciler.run('full');
   log({
     kind: 'reconciled',
@@ -271,6 +279,7 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
     desk,
     tap,
     crashRecovery,
+    endStartup: () => listeners.seal(),
     async stop(reason: string) {
       if (stopping) return;
       stopping = true;

@@ -11,17 +11,46 @@ import type { Reconciler } from '../../workstation/reconciler.ts';
 import { engineStatus, SessionWorkstation, type SessionTap } from '../../workstation/session-workstation.ts';
 import type { RunSpec } from './spec.ts';
 
-/** Fan-out of a session's streams to whoever listens (the workstation, alerts). */
+/** Messages and log records kept from the start for listeners that attach later (the start-up's diffs and adoptions). */
+const STARTUP_BACKLOG = 2000;
+
+/**
+ * Fan-out of a session's streams to whoever listens (the workstation, alerts). What happened
+ * before a listener attached (restoring, adopting, the first reconciliation: the workstation and
+ * the alerts are wired after it) is replayed to it first, until `seal()` ends the start-up.
+ */
 export class Listeners {
   private readonly m: ((m: LoggedMessage) => void)[] = [];
   private readonly d: ((d: MarketData) => void)[] = [];
   private readonly l: ((r: Record<string, unknown>) => void)[] = [];
-  readonly message = (x: LoggedMessage): void => this.m.forEach((f) => f(x));
+  private backlog: { m?: LoggedMessage; l?: Record<string, unknown> }[] | undefined = [];
+  readonly message = (x: LoggedMessage): void => {
+    this.keep({ m: x });
+    this.m.forEach((f) => f(x));
+  };
   readonly data = (x: MarketData): void => this.d.forEach((f) => f(x));
-  readonly log = (x: Record<string, unknown>): void => this.l.forEach((f) => f(x));
-  onMessage = (f: (m: LoggedMessage) => void): void => void this.m.push(f);
+  readonly log = (x: Record<string, unknown>): void => {
+    this.keep({ l: x });
+    this.l.forEach((f) => f(x));
+  };
+  onMessage = (f: (m: LoggedMessage) => void): void => {
+    for (const b of this.backlog ?? []) if (b.m !== undefined) f(b.m);
+    this.m.push(f);
+  };
   onData = (f: (d: MarketData) => void): void => void this.d.push(f);
-  onLog = (f: (r: Record<string, unknown>) => void): void => void this.l.push(f);
+  onLog = (f: (r: Record<string, unknown>) => void): void => {
+    for (const b of this.backlog ?? []) if (b.l !== undefined) f(b.l);
+    this.l.push(f);
+  };
+  /** The start-up is over: later listeners get only what happens from now on. */
+  seal(): void {
+    this.backlog = undefined;
+  }
+  private keep(x: { m?: LoggedMessage; l?: Record<string, unknown> }): void {
+    if (this.backlog === undefined) return;
+    this.backlog.push(x);
+    if (this.backlog.length > STARTUP_BACKLOG) this.backlog.shift();
+  }
 }
 
 export interface WiringOptions {
