@@ -5,7 +5,7 @@
  * replay; it changes nothing on disk until every check has passed (a torn journal tail is cut off
  * only then). Problems come back as StateDirError with what was kept and what to do.
  */
-import { chmodSync, closeSync, existsSync, statSync, mkdirSync, openSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, statSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoggedMessage } from '../engine/index.ts';
 import { syncDir, writeFileAtomic } from './durable-file.ts';
@@ -35,6 +35,8 @@ export interface Recovered {
   readonly reserved: Readonly<Record<string, number>>;
   /** There was a previous session and it did not stop cleanly (killed, crashed, lost power). */
   readonly crashed: boolean;
+  /** The state could not be rebuilt and was moved aside (--rebuild-from-venue): the books come from the venue. */
+  readonly rebuilt: boolean;
 }
 
 export interface StateDir {
@@ -91,6 +93,24 @@ export interface StateDirOptions {
   readonly fsync?: FsyncPolicy;
   /** Told about a journal write that failed and will be retried. */
   readonly onJournalRetry?: (message: string) => void;
+  /**
+   * When the state cannot be rebuilt (no usable snapshot and the journal does not start at the
+   * beginning), move it aside and start as a fresh directory (keeping the order id reservations),
+   * so the session takes the venue's books. Without it such a start stops with a message.
+   */
+  readonly rebuildFromVenue?: boolean;
+}
+
+/** Files that hold the engine's history (moved aside, together, by a rebuild). */
+const HISTORY = /^(journal-\d+\.jsonl|snapshot(\.prev)?\.json|snapshot(\.prev)?\.unusable-\d+\.json)$/;
+
+/** Moves the history files into `aside-<stamp>/`; returns that folder's name. */
+function setHistoryAside(dir: string, stamp: number): string {
+  const aside = `aside-${stamp}`;
+  mkdirSync(join(dir, aside), { mode: 0o700 });
+  for (const f of readdirSync(dir)) if (HISTORY.test(f)) renameSync(join(dir, f), join(dir, aside, f));
+  syncDir(dir);
+  return aside;
 }
 
 export function openStateDir(dir: string, o: StateDirOptions = {}): StateDir {
@@ -127,7 +147,7 @@ export function openStateDir(dir: string, o: StateDirOptions = {}): StateDir {
       throw new StateDirError(`${(err as Error).message}. Nothing was changed: run the newer Parity, or move ${dir} aside to start fresh.`);
     }
     for (const p of loaded.problems) notes.push(`snapshot unusable (${p}); using the one before it and more of the journal`);
-    const snap = loaded.doc;
+    let snap = loaded.doc;
     let read;
     try {
       read = readJournal<JournalEntry>(dir);
@@ -135,10 +155,31 @@ export function openStateDir(dir: string, o: StateDirOptions = {}): StateDir {
       if (err instanceof JournalError) throw new StateDirError(err.message);
       throw err;
     }
-    const from = snap?.seq ?? 0;
-    const first = read.lines[0];
-    if (snap !== null && first !== undefined && first.seq > from) {
-      throw new StateDirError(`the journal in ${dir} starts at entry ${first.seq} but the usable snapshot needs it from ${from}: history is missing. Nothing was changed; move the directory aside to start fresh (the venue's state will be reconciled).`);
+    let from = snap?.seq ?? 0;
+    let first = read.lines[0];
+    const idsFile = join(dir, 'ids.json');
+    // Without a usable snapshot the journal must hold everything from its first entry: a journal
+    // that starts later, or none at all where there was history, would rebuild a partial state.
+    const lost =
+      snap === null && ((first !== undefined && first.seq > 0) || (first === undefined && loaded.unusable.length > 0))
+        ? `there is no usable snapshot${loaded.problems.length > 0 ? ` (${loaded.problems.join('; ')})` : ''} and the journal ${first === undefined ? 'is gone' : `starts at entry ${first.seq}`}: the history before it is gone`
+        : snap !== null && first !== undefined && first.seq > from
+          ? `the journal starts at entry ${first.seq} but the usable snapshot needs it from ${from}: history is missing`
+          : undefined;
+    if (lost !== undefined && o.rebuildFromVenue !== true) {
+      throw new StateDirError(
+        `the state in ${dir} cannot be rebuilt: ${lost}. Nothing was changed. To start from the venue's books instead (its positions, balance and open orders taken as they are; this state moved aside, order ids kept), run again with --rebuild-from-venue; or move the directory aside to start fresh.`,
+      );
+    }
+    let rebuilt: string | undefined;
+    if (lost !== undefined) {
+      rebuilt = setHistoryAside(dir, Date.now());
+      notes.push(`rebuilt from the venue (--rebuild-from-venue): ${lost}; the old state was moved to ${join(dir, rebuilt)}, and the session starts from the venue's books`);
+      loaded = { doc: null, problems: [], unusable: [] };
+      snap = null;
+      read = { lines: [], tornTail: null };
+      from = 0;
+      first = undefined;
     }
     const messages: LoggedMessage[] = [];
     let lastTs = snap?.at ?? 0;
@@ -154,7 +195,6 @@ export function openStateDir(dir: string, o: StateDirOptions = {}): StateDir {
       truncateSync(read.tornTail.file, read.tornTail.offset);
       notes.push('the last journal line was torn (the process died while writing it); it was dropped');
     }
-    const idsFile = join(dir, 'ids.json');
     let reserved: Record<string, number> = {};
     if (existsSync(idsFile)) {
       try {
@@ -177,7 +217,7 @@ export function openStateDir(dir: string, o: StateDirOptions = {}): StateDir {
     return {
       dir,
       journal,
-      recovered: { snapshot: snap, messages, lastTs, notes, reserved, crashed: read.lines.length > 0 && (read.lines[read.lines.length - 1] as JournalLine<JournalEntry>).entry.k !== 'stop' },
+      recovered: { snapshot: snap, messages, lastTs, notes, reserved, crashed: read.lines.length > 0 && (read.lines[read.lines.length - 1] as JournalLine<JournalEntry>).entry.k !== 'stop', rebuilt: rebuilt !== undefined },
       reserveIds(strategy: string, upTo: number): void {
         reservations[strategy] = upTo;
         writeFileAtomic(idsFile, JSON.stringify(reservations));

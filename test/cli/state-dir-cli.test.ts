@@ -4,7 +4,7 @@
  * be trusted (a newer schema, a damaged middle line, no permission) stops the start, unchanged.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,14 +29,15 @@ afterAll(async () => lx.close());
 const runArgs = (stateDir: string): string[] => ['run', '--no-ui', '--mode', 'paper', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', CHURN, '--warmup', '5', '--feed', 'bars', '--latency', '0', '--state-dir', stateDir, '--duration', '1'];
 
 /** A state directory with real history: a paper session that traded a few bars, then stopped (final snapshot). */
-async function tradedStateDir(): Promise<string> {
+async function tradedStateDir(mode: 'paper' | 'live' = 'paper', snapshots = false): Promise<string> {
   const stateDir = mkdtempSync(join(tmpdir(), 'parity-sd-cli-'));
-  const spec = buildRunSpec({ stateDir, mode: 'paper', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 5, feed: 'bars', latency: '0' }, {});
+  const config = snapshots ? { persistence: { snapshotEveryMs: 200 } } : {};
+  const spec = buildRunSpec({ stateDir, mode, exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 5, feed: 'bars', latency: '0' }, config);
   const s = await startSession(spec, { log: () => undefined }, { scheduler: nodeScheduler, env: {} });
   await settle(100);
   for (let i = 0; i < 4; i++) {
     lx.advance(5 * 60_000);
-    await settle(60);
+    await settle(snapshots ? 300 : 60); // with snapshots: several, so the start of the journal is pruned
   }
   await s.stop('test');
   return stateDir;
@@ -111,6 +112,42 @@ describe('parity run: damage it can recover from is handled and said', () => {
     expect(recs.some((x) => x['kind'] === 'reconciled')).toBe(true);
     expect(readFileSync(last, 'utf8').startsWith(intact)).toBe(true);
     expect(readFileSync(last, 'utf8')).not.toContain('"s":424242');
+  });
+
+  it('no usable snapshot and only the tail of the journal: refused with the way out, nothing changed (a paper account came back short before)', async () => {
+    const dir = await tradedStateDir('paper', true);
+    expect(segments(dir)[0]?.firstSeq).toBeGreaterThan(0);
+    rmSync(join(dir, 'snapshot.json'));
+    writeFileSync(join(dir, 'snapshot.prev.json'), '{"v":1,"seq":');
+    const before = contents(dir);
+    const r = await parityAsync(runArgs(dir));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^parity: the state in .* cannot be rebuilt: there is no usable snapshot .* the journal starts at entry \d+: the history before it is gone\. Nothing was changed\..*--rebuild-from-venue/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(contents(dir)).toEqual(before);
+    const paper = await parityAsync([...runArgs(dir), '--rebuild-from-venue']);
+    expect(paper.code).toBe(2);
+    expect(paper.stderr).toMatch(/--rebuild-from-venue .* needs --mode live: a paper account has no books at the venue/);
+    expect(contents(dir)).toEqual(before);
+  });
+
+  it('--rebuild-from-venue on a live account: the old state set aside, the venue\'s books taken and said, trading resumes', async () => {
+    const dir = await tradedStateDir('live', true);
+    const live = (extra: string[] = []): string[] => [...runArgs(dir).map((a) => (a === 'paper' ? 'live' : a)), ...extra];
+    rmSync(join(dir, 'snapshot.json'));
+    rmSync(join(dir, 'snapshot.prev.json'));
+    expect((await parityAsync(live())).stderr).toMatch(/cannot be rebuilt/);
+    const venueQty = Number(lx.state().positions.find((p) => p.symbol === 'XRPUSDT')?.qty ?? 0);
+    const r = await parityAsync(live(['--rebuild-from-venue']));
+    expect(r.code).toBe(0);
+    const recs = records(r.stdout);
+    expect(recs.filter((x) => x['kind'] === 'recovery').map((x) => String(x['message'])).join('\n')).toMatch(/rebuilt from the venue \(--rebuild-from-venue\).*moved to .*aside-\d+/);
+    expect((recs.find((x) => x['kind'] === 'reconciled')?.['positions'] as Record<string, unknown>)['XRPUSDT']).toBe(venueQty);
+    expect(recs.filter((x) => x['kind'] === 'diff' && x['diff'] === 'position_mismatch')).toEqual([]);
+    expect(readdirSync(dir).some((f) => f.startsWith('aside-'))).toBe(true);
+    // Order ids go on above the old ones: none reused.
+    const ids = lx.state().orders.map((o) => o.clientOrderId);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('a snapshot that does not parse: the previous state comes from the journal; the bad file is kept aside', async () => {

@@ -140,6 +140,34 @@ describe('state directory', () => {
     await b.close();
   });
 
+  it('no usable snapshot and a journal that does not start at the beginning: refused, nothing changed; --rebuild-from-venue sets it aside, keeping the ids', async () => {
+    const dir = fresh();
+    const a = openStateDir(dir);
+    a.reserveIds('s', 1000);
+    for (let i = 0; i < 3; i++) {
+      a.journal.append({ k: 'm', m: msg(i) });
+      await a.snapshot(initialState('USDT', String(100 + i)), i);
+    }
+    a.journal.append({ k: 'm', m: msg(3) });
+    await a.close();
+    // Both snapshots deleted (or garbled): what is left of the journal is only the tail of the history.
+    rmSync(join(dir, 'snapshot.json'));
+    writeFileSync(join(dir, 'snapshot.prev.json'), 'garbage');
+    const before = readdirSync(dir).sort();
+    expectStateError(() => openStateDir(dir), /cannot be rebuilt: there is no usable snapshot .*the journal starts at entry 2: the history before it is gone\. Nothing was changed\. .*--rebuild-from-venue/);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    const b = openStateDir(dir, { rebuildFromVenue: true });
+    expect(b.recovered.snapshot).toBeNull();
+    expect(b.recovered.messages).toEqual([]);
+    expect(b.recovered.rebuilt).toBe(true);
+    expect(b.recovered.reserved).toEqual({ s: 1000 });
+    expect(b.recovered.notes.join(' ')).toMatch(/rebuilt from the venue .*moved to .*aside-\d+/);
+    const aside = readdirSync(dir).filter((f) => f.startsWith('aside-'));
+    expect(aside).toHaveLength(1);
+    expect(readdirSync(join(dir, aside[0] as string)).sort()).toEqual(['journal-2.jsonl', 'journal-3.jsonl', 'snapshot.prev.json']);
+    await b.close();
+  });
+
   it('falls back to the previous snapshot when the newest is corrupt', async () => {
     const dir = fresh();
     const a = openStateDir(dir);

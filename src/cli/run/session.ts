@@ -106,10 +106,14 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
     listeners.log(clean);
   };
   // The crash-only path: state first (nothing else starts if it cannot be read), then the venue.
-  const sd = openStateDir(spec.stateDir, { fsync: spec.persistence.fsync, onJournalRetry: (message) => log({ kind: 'warning', message }) });
+  const sd = openStateDir(spec.stateDir, { fsync: spec.persistence.fsync, rebuildFromVenue: spec.rebuildFromVenue, onJournalRetry: (message) => log({ kind: 'warning', message }) });
   undo.push(() => sd.close());
   for (const note of sd.recovered.notes) log({ kind: 'recovery', message: note });
-  const crashRecovery = sd.recovered.crashed ? 'the previous session did not stop cleanly (killed or crashed): its state was rebuilt from the snapshot and journal, and is reconciled with the venue before trading' : undefined;
+  const crashRecovery = sd.recovered.rebuilt
+    ? 'the state directory could not be rebuilt (no usable snapshot, journal incomplete): it was set aside and the books were taken from the venue (--rebuild-from-venue)'
+    : sd.recovered.crashed
+      ? 'the previous session did not stop cleanly (killed or crashed): its state was rebuilt from the snapshot and journal, and is reconciled with the venue before trading'
+      : undefined;
   if (crashRecovery !== undefined) log({ kind: 'recovery', crash: true, message: crashRecovery });
   let kernelRef: Kernel | undefined;
   // One record per halt: the kernel's state change when there is one to make (it reaches the log,
@@ -179,6 +183,8 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
     onWake: () => runtime?.wake(),
   });
   kernelRef = kernel;
+  // Ids reserved before (a rebuilt directory keeps ids.json) may be at the venue: never used again.
+  if (fresh) kernel.orders.restore([], sd.recovered.reserved);
   const sim = live ? undefined : new SimulatedVenue({ ...account, clock, rng: rng.fork(), models: spec.models });
   // Fills from before a fresh start are in the venue's books taken at it (adoptVenueBooks).
   let fillsFrom = fresh ? clock.now() - 3_600_000 : sd.recovered.lastTs - 600_000;

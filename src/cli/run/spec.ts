@@ -24,6 +24,7 @@ export interface RunFlags extends SimFlags {
   readonly duration?: number;
   readonly leverage?: number;
   readonly stateDir?: string;
+  readonly rebuildFromVenue?: boolean;
 }
 
 export interface RunSpec {
@@ -55,6 +56,8 @@ export interface RunSpec {
   readonly alerts: { readonly webhookUrl: string | undefined; readonly minDiffSeverity: 'info' | 'warn' | 'critical' };
   /** Stop after this many seconds (tests, drills); run until stopped when absent. */
   readonly durationSec: number | undefined;
+  /** A state that cannot be rebuilt is moved aside and the venue's books are taken (live only). */
+  readonly rebuildFromVenue: boolean;
 }
 
 export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
@@ -69,6 +72,9 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
   const feed = new Set((flags.feed ?? 'bars,quotes').split(',').map((s) => s.trim()));
   for (const f of feed) if (!['bars', 'trades', 'quotes'].includes(f)) throw new UserError(`--feed ${f}: expected a list of bars, trades, quotes`);
   const strategy = flags.strategy ?? 'sma-cross';
+  if (flags.rebuildFromVenue === true && mode !== 'live') {
+    throw new UserError('--rebuild-from-venue takes the venue\'s books, so it needs --mode live: a paper account has no books at the venue. To start a new paper account, move the state directory aside (or pass another --state-dir).');
+  }
   const rc = config.reconciliation ?? {};
   return {
     mode,
@@ -87,6 +93,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     limits: riskLimitsOf(config),
     pauseCancelsEntries: config.risk?.pauseCancelsEntries ?? true,
     durationSec: flags.duration,
+    rebuildFromVenue: flags.rebuildFromVenue === true,
     stateDir: flags.stateDir ?? config.stateDir ?? 'state',
     reconciliation: {
       policy: {
