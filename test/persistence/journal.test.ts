@@ -35,6 +35,14 @@ function expectSegmentsConsistent(dir: string, total: number): void {
   expect(next).toBe(total);
 }
 
+/** The real file, with its writes going through `write` (to fail them as a sick disk does). */
+function faultyFile(write: (fh: FileHandle, data: string) => Promise<unknown>): (path: string) => Promise<JournalFile> {
+  return async (path) => {
+    const fh = await open(path, 'a+', 0o600);
+    return { stat: () => fh.stat(), truncate: (len) => fh.truncate(len), datasync: () => fh.datasync(), close: () => fh.close(), write: (data) => write(fh, data) };
+  };
+}
+
 describe('journal writer', () => {
   it('a roll never loses or refuses an entry appended while it runs (appends keep coming, as in a session)', async () => {
     await fc.assert(
@@ -82,23 +90,14 @@ describe('journal writer', () => {
   it('a write that fails and then succeeds is retried: nothing is lost, nothing is written twice, no failure is reported', async () => {
     const dir = fresh();
     let failuresLeft = 3;
-    const flaky = async (path: string): Promise<JournalFile> => {
-      const fh: FileHandle = await open(path, 'a+', 0o600);
-      return {
-        stat: () => fh.stat(),
-        truncate: (len) => fh.truncate(len),
-        datasync: () => fh.datasync(),
-        close: () => fh.close(),
-        async write(data: string) {
-          if (failuresLeft-- > 0) {
-            // A torn write, as a full disk leaves it: part of the batch made it, then the error.
-            await fh.write(data.slice(0, Math.floor(data.length / 2)));
-            throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-          }
-          return fh.write(data);
-        },
-      };
-    };
+    const flaky = faultyFile(async (fh, data) => {
+      if (failuresLeft-- > 0) {
+        // A torn write, as a full disk leaves it: part of the batch made it, then the error.
+        await fh.write(data.slice(0, Math.floor(data.length / 2)));
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      }
+      return fh.write(data);
+    });
     const retries: string[] = [];
     const w = new JournalWriter({ dir, nextSeq: 0, openFile: flaky, retryDelaysMs: [1, 1, 1, 1], onRetry: (m) => retries.push(m) });
     const errors: string[] = [];
@@ -117,19 +116,10 @@ describe('journal writer', () => {
   it('a write that keeps failing halts with its cause, once, after the retries; what was written before stays', async () => {
     const dir = fresh();
     let writes = 0;
-    const dying = async (path: string): Promise<JournalFile> => {
-      const fh = await open(path, 'a+', 0o600);
-      return {
-        stat: () => fh.stat(),
-        truncate: (len) => fh.truncate(len),
-        datasync: () => fh.datasync(),
-        close: () => fh.close(),
-        async write(data: string) {
-          if (++writes > 1) throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
-          return fh.write(data);
-        },
-      };
-    };
+    const dying = faultyFile(async (fh, data) => {
+      if (++writes > 1) throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+      return fh.write(data);
+    });
     const w = new JournalWriter({ dir, nextSeq: 0, openFile: dying, retryDelaysMs: [1, 1, 1] });
     const errors: string[] = [];
     const sink = w.sink((e) => errors.push(e.message));
