@@ -1,37 +1,46 @@
 /**
- * The engine's public surface. Strategies, adapters (src/paper, src/exchanges), runtimes' callers
- * and the UI import from here and nowhere deeper.
+ * The engine's public surface, by name. Strategies, adapters (src/paper, src/exchanges), the
+ * shell (src/cli, src/workstation) and tests import from here and nowhere deeper; what is not
+ * named here is internal to its layer (docs/dev/architecture.md).
  */
-export * from './ids.ts';
-export * from './fixed.ts';
-export * from './instrument.ts';
-export * from './market-data.ts';
-export * from './commands.ts';
-export * from './events.ts';
-export * from './order-state.ts';
-export * from './order.ts';
-export * from './ledger.ts';
-export * from './risk-gate.ts';
-export * from './clock.ts';
-export * from './rng.ts';
-export * from './queue.ts';
-export * from './ports.ts';
-export * from './strategy.ts';
-export * from './portfolio.ts';
-export * from './booking-log.ts';
-export * from './order-manager.ts';
-export * from './kernel.ts';
-export * from './data-feed.ts';
-export * from './backtest.ts';
-export * from './indicators.ts';
-export * from './performance.ts';
-export * from './strategy-host.ts';
-export * from './order-size.ts';
-export * from './errors.ts';
-export * from './reports.ts';
-export * from './step.ts';
-export * from './live.ts';
-export * from './engine-state.ts';
-export * from './reconcile.ts';
-export * from './reconcile-books.ts';
-export * from './monitors.ts';
+
+// The model: ids, exact numbers, instruments, market data, commands, events, reports, orders, the ledger, the strategy contract.
+export { clientOrderId, externalOrderId, isOwnOrderId, makeClientOrderId, orderIdPrefix, parseClientOrderId, strategyId, symbol, tradeId, venueOrderId, type ClientOrderId, type StrategyId, type Symbol, type TradeId, type VenueOrderId } from './model/ids.ts';
+export { FIXED_DECIMALS, ONE, abs, decimalsOf, div, divRound, formatFixed, formatScaled, fromNumber, mul, parseFixed, product, sign, stepOfDecimals, toFloat, toNumber, type Fixed } from './model/fixed.ts';
+export { makeInstrument, onGrid, snapPrice, snapQty, splitSymbol, type Instrument, type InstrumentKind, type InstrumentSpec } from './model/instrument.ts';
+export { makeBar, type Aggressor, type Bar, type FundingRateUpdate, type MarketData, type QuoteTick, type TradeTick } from './model/market-data.ts';
+export { type CancelAllOrders, type CancelOrder, type ModifyOrder, type OrderSide, type OrderType, type SubmitOrder, type TimeInForce, type TradingCommand } from './model/commands.ts';
+export { type BalanceAdopted, type DayReference, type DiffResolved, type EngineEvent, type EngineWarning, type EventIgnored, type FundingPaid, type Liquidity, type LoggedMessage, type OperatorAction, type OrderAccepted, type OrderAdopted, type OrderCancelRejected, type OrderCanceled, type OrderDenied, type OrderEvent, type OrderExpired, type OrderFilled, type OrderModifyDenied, type OrderModifyRejected, type OrderPendingCancel, type OrderPendingUpdate, type OrderRejected, type OrderSubmitted, type OrderUpdated, type PositionAdopted, type ReconciliationDiff, type StrategyFaulted, type StrategyLogged, type TimerFired, type TradingStateChanged, type VenueEvent } from './model/events.ts';
+export { OPEN_STATUSES, TRANSITIONS, isOpen, transition, type OrderEventKind, type OrderStatus, type TransitionResult } from './model/order-state.ts';
+export { applyOrderEvent, createOrder, leavesQty, roundTo, type ApplyOutcome, type Order } from './model/order.ts';
+export { adoptBalance, adoptPosition, applyFill, applyFunding, avgEntry, cash, createLedger, equity, positionOf, unrealized, type Ledger, type LedgerFill, type Position } from './model/ledger.ts';
+export { type AccountType, type DayStart, type LimitRule, type TradingState } from './model/trading.ts';
+export { Sfc32, createRng, type Rng } from './model/rng.ts';
+export { ParamError, defineStrategy, resolveParams, type AnyStrategyDefinition, type OrderRequest, type ParamValue, type Params, type PartialFillPolicy, type PortfolioView, type PositionView, type StrategyContext, type StrategyDefinition, type StrategyHandlers } from './model/strategy.ts';
+export { HaltError, OrderRejectedError, ParityError, RetryableError, type ErrorAction } from './model/errors.ts';
+export { type BalanceReport, type FillReport, type FundingReport, type OrderStatusReport, type PositionReport, type ReportedOrderStatus } from './model/reports.ts';
+export { ENGINE_STATE_VERSION, initialState, ledgerFromJSON, ledgerToJSON, orderFromAdopted, replay, type EngineState, type LedgerJSON, type PositionJSON } from './model/engine-state.ts';
+
+// Ports: what the engine needs from outside (venues, reports, market data, a clock, a scheduler).
+export { type Clock, type ExecutionPort, type MarketDataPort, type MarketDataRequest, type MatchingVenue, type Scheduler, type VenueEventSink, type VenueReports } from './ports/index.ts';
+
+// Components: the risk gate, orders, the portfolio, reconciliation, monitors, statistics.
+export { DEFAULT_LIMITS, check, checkModify, modifyAddsExposure, reducesPosition, type RiskLimits, type RiskView } from './components/risk-gate.ts';
+export { RollingStats, Sma } from './components/indicators.ts';
+export { maxDrawdown, regimeBreakdown, summarize, type RegimeStats, type Summary } from './components/performance.ts';
+export { checkOrderSizes, marketTerms, smallestTradable, type SizeProblem, type SizedMarket } from './components/order-size.ts';
+export { DEFAULT_POLICY, reconcile, type Diff, type ReconAction, type ReconPolicy, type VenueView } from './components/reconcile.ts';
+export { type Suspect, type VenuePosition } from './components/reconcile-books.ts';
+export { FeedLagMonitor, LatencyWindow, OrderLatencyMonitor } from './components/monitors.ts';
+
+// The kernel: one message queue, routing commands and events.
+export { TimerHeap } from './kernel/queue.ts';
+export { Kernel, accountOf, type AccountSetup } from './kernel/kernel.ts';
+export { StrategyCreateError } from './kernel/strategy-host.ts';
+
+// Runtimes: the backtest loop and the live runtime, one step routine, clocks, data feeds.
+export { LiveClock, OffsetClock, SimClock } from './runtime/clock.ts';
+export { ArrayFeed, BarFeed, mergeFeeds, type BarSeries, type DataFeed } from './runtime/data-feed.ts';
+export { runBacktest, type BacktestResult } from './runtime/backtest.ts';
+export { stepData } from './runtime/step.ts';
+export { LiveRuntime } from './runtime/live.ts';

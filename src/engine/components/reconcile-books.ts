@@ -21,9 +21,9 @@
  * Pure: (books, venue figures, previous suspects, operator decisions) -> (diffs, actions, suspects).
  */
 import type { Booking } from './booking-log.ts';
-import { abs, formatFixed, fromNumber, parseFixed, type Fixed } from './fixed.ts';
-import type { Symbol } from './ids.ts';
-import type { BalanceReport, FillReport, PositionReport } from './reports.ts';
+import { abs, formatFixed, fromNumber, parseFixed, type Fixed } from '../model/fixed.ts';
+import type { Symbol } from '../model/ids.ts';
+import type { BalanceReport, FillReport, PositionReport } from '../model/reports.ts';
 import type { Diff, ReconAction, ReconPolicy } from './reconcile.ts';
 
 /** Venue clock uncertainty allowed when venue times are compared with each other, ms. */

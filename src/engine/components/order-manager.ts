@@ -3,11 +3,11 @@
  * ones kept alongside for fast "open orders" reads. Applies order events through the pure
  * `applyOrderEvent` and reports what happened; it never talks to a venue.
  */
-import type { SubmitOrder } from './commands.ts';
-import type { OrderEvent } from './events.ts';
-import { orderIdPrefix, type ClientOrderId, type StrategyId } from './ids.ts';
-import { applyOrderEvent, createOrder, type ApplyOutcome, type Order } from './order.ts';
-import { isOpen } from './order-state.ts';
+import type { SubmitOrder } from '../model/commands.ts';
+import type { OrderEvent } from '../model/events.ts';
+import { orderIdPrefix, type ClientOrderId, type StrategyId } from '../model/ids.ts';
+import { applyOrderEvent, createOrder, type ApplyOutcome, type Order } from '../model/order.ts';
+import { isOpen } from '../model/order-state.ts';
 
 export type ManagerOutcome = ApplyOutcome | { readonly kind: 'unknown' };
 

@@ -6,9 +6,9 @@
  * Money amounts (fees, funding) are exact decimal strings in the account currency, because they are
  * not on any small grid; prices and quantities are grid numbers (see fixed.ts).
  */
-import type { OrderSide } from './commands.ts';
+import type { OrderSide, TradingCommand } from './commands.ts';
 import type { ClientOrderId, StrategyId, Symbol, TradeId, VenueOrderId } from './ids.ts';
-import type { LimitRule } from './risk-gate.ts';
+import type { LimitRule } from './trading.ts';
 
 interface OrderEventBase {
   readonly clientOrderId: ClientOrderId;
@@ -274,3 +274,6 @@ export type EngineEvent =
   | DiffResolved
   | OperatorAction
   | TimerFired;
+
+/** Everything the kernel processes, in order: the event log (and the journal). */
+export type LoggedMessage = TradingCommand | EngineEvent;

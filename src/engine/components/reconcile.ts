@@ -13,10 +13,10 @@
  * A diff that pauses carries a `key` and what adopting the venue's truth would do, so the
  * operator can choose (`decisions`: keys the operator chose to adopt, applied without waiting).
  */
-import { externalOrderId, isOwnOrderId, type ClientOrderId, type Symbol, type TradeId } from './ids.ts';
-import type { Order } from './order.ts';
-import { isOpen } from './order-state.ts';
-import type { BalanceReport, FillReport, FundingReport, OrderStatusReport, PositionReport } from './reports.ts';
+import { externalOrderId, isOwnOrderId, type ClientOrderId, type Symbol, type TradeId } from '../model/ids.ts';
+import type { Order } from '../model/order.ts';
+import { isOpen } from '../model/order-state.ts';
+import type { BalanceReport, FillReport, FundingReport, OrderStatusReport, PositionReport } from '../model/reports.ts';
 import type { Booking } from './booking-log.ts';
 import { reconcileBooks, type Suspect, type VenuePosition } from './reconcile-books.ts';
 

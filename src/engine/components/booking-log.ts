@@ -7,7 +7,7 @@
  * Bounded: the newest `capacity` entries; older ones are never needed (a report is compared within
  * seconds of being taken).
  */
-import type { Fixed } from './fixed.ts';
+import type { Fixed } from '../model/fixed.ts';
 
 export interface Booking {
   readonly symbol: string;

@@ -12,8 +12,8 @@
  * first), so memory stays flat over a long session; percentiles are computed on demand (a few
  * times a second for the UI), not per sample.
  */
-import type { LoggedMessage } from './kernel.ts';
-import type { MarketData } from './market-data.ts';
+import type { LoggedMessage } from '../model/events.ts';
+import type { MarketData } from '../model/market-data.ts';
 
 export interface LatencySummary {
   readonly p50: number;

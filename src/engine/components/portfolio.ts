@@ -5,8 +5,8 @@
  * the portfolio refreshes float mirrors of the touched position, so the per-bar work (marking to
  * market, risk views, strategy reads) never touches bigint arithmetic.
  */
-import { fromNumber, parseFixed, toFloat, toNumber, type Fixed } from './fixed.ts';
-import type { Instrument } from './instrument.ts';
+import { fromNumber, parseFixed, toFloat, toNumber, type Fixed } from '../model/fixed.ts';
+import type { Instrument } from '../model/instrument.ts';
 import {
   adoptBalance,
   adoptPosition,
@@ -18,10 +18,10 @@ import {
   positionOf,
   type Ledger,
   type LedgerFill,
-} from './ledger.ts';
-import type { AccountType } from './risk-gate.ts';
+} from '../model/ledger.ts';
+import type { AccountType, DayStart } from '../model/trading.ts';
 import { BookingLog } from './booking-log.ts';
-import type { PortfolioView, PositionView } from './strategy.ts';
+import type { PortfolioView, PositionView } from '../model/strategy.ts';
 
 /** Per-symbol mirror. Mutable on purpose: it is the engine's cache, never handed out. */
 export interface SymbolBook {
@@ -36,13 +36,6 @@ export interface SymbolBook {
 
 const DAY_MS = 86_400_000;
 
-/** The daily loss limit's reference: equity at the first data point of a UTC day. */
-export interface DayStart {
-  /** Start of the UTC day, epoch ms. */
-  readonly day: number;
-  /** Equity then, account currency. */
-  readonly equity: number;
-}
 
 export class Portfolio implements PortfolioView {
   private ledgerState: Ledger;

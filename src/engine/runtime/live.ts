@@ -7,19 +7,11 @@
  * Timers and deferred drains go through an injected Scheduler, so the engine itself never touches
  * the wall clock or the event loop; tests inject a manual scheduler.
  */
-import type { Bar, MarketData } from './market-data.ts';
-import type { Kernel } from './kernel.ts';
-import type { ExecutionPort, MatchingVenue } from './ports.ts';
+import type { Bar, MarketData } from '../model/market-data.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import type { ExecutionPort, MatchingVenue, Scheduler } from '../ports/index.ts';
 import { stepData } from './step.ts';
-import type { TradingCommand } from './commands.ts';
-
-/** The event loop as the engine sees it (injected; tests drive a manual one). */
-export interface Scheduler {
-  /** Runs `fn` once after `ms` milliseconds; the returned function cancels it. */
-  schedule(fn: () => void, ms: number): () => void;
-  /** Runs fn soon, after the current callback (setImmediate). */
-  defer(fn: () => void): void;
-}
+import type { TradingCommand } from '../model/commands.ts';
 
 /** A venue that may also match against market data (the simulator, in paper mode). */
 export type RuntimeVenue = ExecutionPort & Partial<Pick<MatchingVenue, 'onMarketData'>>;

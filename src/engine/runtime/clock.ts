@@ -4,10 +4,7 @@
  * wall clock is read.
  */
 
-export interface Clock {
-  /** Current time, integer epoch ms UTC. */
-  now(): number;
-}
+import type { Clock } from '../ports/index.ts';
 
 export class SimClock implements Clock {
   private t: number;

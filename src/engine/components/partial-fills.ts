@@ -4,11 +4,11 @@
  * every `afterMs`. The tracker only decides; the kernel sends the cancel or modify, and timers run
  * on the engine's clock, so backtest, paper and live behave alike.
  */
-import type { ClientOrderId } from './ids.ts';
-import { snapPrice, type Instrument } from './instrument.ts';
-import type { Order } from './order.ts';
-import { isOpen } from './order-state.ts';
-import type { PartialFillPolicy } from './strategy.ts';
+import type { ClientOrderId } from '../model/ids.ts';
+import { snapPrice, type Instrument } from '../model/instrument.ts';
+import type { Order } from '../model/order.ts';
+import { isOpen } from '../model/order-state.ts';
+import type { PartialFillPolicy } from '../model/strategy.ts';
 
 /** Names of the engine's own timers for partial-fill policies. */
 export const PARTIAL_TIMER = '__partial:';

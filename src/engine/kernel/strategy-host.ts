@@ -3,12 +3,12 @@
  * their handlers. A handler that throws stops only its own strategy (it is marked faulted and never
  * called again); what that means for its orders is the kernel's decision, through `onFault`.
  */
-import type { TimerFired } from './events.ts';
-import { strategyId as toStrategyId, type StrategyId, type Symbol } from './ids.ts';
-import type { OrderEvent } from './events.ts';
-import type { Order } from './order.ts';
+import type { TimerFired } from '../model/events.ts';
+import { strategyId as toStrategyId, type StrategyId, type Symbol } from '../model/ids.ts';
+import type { OrderEvent } from '../model/events.ts';
+import type { Order } from '../model/order.ts';
 import { TimerHeap } from './queue.ts';
-import type { AnyStrategyDefinition, Params, StrategyHandlers } from './strategy.ts';
+import type { AnyStrategyDefinition, Params, StrategyHandlers } from '../model/strategy.ts';
 import { createStrategyContext, type ContextHost, type StrategySlotInfo } from './strategy-context.ts';
 
 export interface StrategySlot extends StrategySlotInfo {

@@ -4,16 +4,17 @@
  * partial-fill policies and reach the owning strategy. Invalid transitions and duplicate fills
  * are logged as EventIgnored, never applied.
  */
-import type { CancelAllOrders, CancelOrder, ModifyOrder, SubmitOrder } from './commands.ts';
-import type { OrderEvent } from './events.ts';
-import type { ClientOrderId } from './ids.ts';
-import type { LoggedMessage } from './kernel.ts';
-import { leavesQty, type Order } from './order.ts';
-import type { OrderManager } from './order-manager.ts';
-import { PARTIAL_TIMER, PartialFills } from './partial-fills.ts';
-import type { ExecutionPort } from './ports.ts';
-import type { Portfolio, SymbolBook } from './portfolio.ts';
-import { buyingPower, check, checkModify, reducesPosition, type AccountType, type RiskLimits, type RiskView, type TradingState, type Verdict } from './risk-gate.ts';
+import type { CancelAllOrders, CancelOrder, ModifyOrder, SubmitOrder } from '../model/commands.ts';
+import type { OrderEvent } from '../model/events.ts';
+import type { ClientOrderId } from '../model/ids.ts';
+import type { LoggedMessage } from '../model/events.ts';
+import { leavesQty, type Order } from '../model/order.ts';
+import type { OrderManager } from '../components/order-manager.ts';
+import { PARTIAL_TIMER, PartialFills } from '../components/partial-fills.ts';
+import type { ExecutionPort } from '../ports/index.ts';
+import type { Portfolio, SymbolBook } from '../components/portfolio.ts';
+import { buyingPower, check, checkModify, reducesPosition, type RiskLimits, type RiskView, type Verdict } from '../components/risk-gate.ts';
+import type { AccountType, TradingState } from '../model/trading.ts';
 import type { StrategyHost } from './strategy-host.ts';
 
 export interface OrderFlowDeps {

@@ -3,8 +3,8 @@
  * typed arrays (8 bytes per value, no object per row until the bar is delivered), and several
  * feeds merge into one stream ordered by `tsInit`, ties broken by feed order (deterministic).
  */
-import type { Symbol } from './ids.ts';
-import type { Bar, MarketData } from './market-data.ts';
+import type { Symbol } from '../model/ids.ts';
+import type { Bar, MarketData } from '../model/market-data.ts';
 
 /** Column-wise bars of one symbol, ascending by open time. */
 export interface BarSeries {

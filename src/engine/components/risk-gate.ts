@@ -4,17 +4,11 @@
  * that could add exposure (more size, or a limit moved toward the market); a failed check becomes
  * an OrderDenied (OrderModifyDenied) event, an expected outcome, not an exception.
  */
-import type { ModifyOrder, OrderSide, SubmitOrder } from './commands.ts';
-import { onGrid, type Instrument } from './instrument.ts';
-import { leavesQty, type Order } from './order.ts';
+import type { ModifyOrder, OrderSide, SubmitOrder } from '../model/commands.ts';
+import { onGrid, type Instrument } from '../model/instrument.ts';
+import { leavesQty, type Order } from '../model/order.ts';
+import type { AccountType, LimitRule, TradingState } from '../model/trading.ts';
 
-/**
- * active: trade normally; reducing: only orders that shrink a position (pause new entries);
- * halted: nothing goes out.
- */
-export type TradingState = 'active' | 'reducing' | 'halted';
-
-export type AccountType = 'cash' | 'margin';
 
 export interface RiskLimits {
   /** Largest notional of a single order, quote currency. Default: unlimited. */
@@ -49,8 +43,6 @@ export interface RiskView {
   readonly dailyPnl: number;
 }
 
-/** The configured limits an order can breach (as opposed to a rule of the market or the account). */
-export type LimitRule = 'daily-loss' | 'order-notional' | 'position-notional';
 
 export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly rule?: LimitRule };
 

@@ -9,14 +9,16 @@
  */
 import { SimClock } from './clock.ts';
 import type { DataFeed } from './data-feed.ts';
-import type { OrderFilled, StrategyFaulted } from './events.ts';
-import type { Fixed } from './fixed.ts';
-import type { Instrument } from './instrument.ts';
-import { Kernel, type LoggedMessage } from './kernel.ts';
-import type { StrategyRegistration } from './strategy-host.ts';
-import type { MatchingVenue } from './ports.ts';
+import type { OrderFilled, StrategyFaulted } from '../model/events.ts';
+import type { Fixed } from '../model/fixed.ts';
+import type { Instrument } from '../model/instrument.ts';
+import { Kernel } from '../kernel/kernel.ts';
+import type { LoggedMessage } from '../model/events.ts';
+import type { StrategyRegistration } from '../kernel/strategy-host.ts';
+import type { MatchingVenue } from '../ports/index.ts';
 import { stepData } from './step.ts';
-import type { AccountType, RiskLimits } from './risk-gate.ts';
+import type { RiskLimits } from '../components/risk-gate.ts';
+import type { AccountType } from '../model/trading.ts';
 
 export interface BacktestOptions {
   readonly instruments: readonly Instrument[];

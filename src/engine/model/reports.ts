@@ -64,12 +64,3 @@ export interface FundingReport {
   readonly ts: number;
 }
 
-/** What a venue reports for reconciliation. Every method asks the venue (or the simulator) now. */
-export interface VenueReports {
-  openOrders(symbol?: Symbol): Promise<OrderStatusReport[]>;
-  order(symbol: Symbol, id: ClientOrderId): Promise<OrderStatusReport | undefined>;
-  fills(symbol: Symbol, since: number): Promise<FillReport[]>;
-  positions(): Promise<PositionReport[]>;
-  balances(): Promise<BalanceReport[]>;
-  funding(symbol: Symbol, since: number): Promise<FundingReport[]>;
-}

@@ -7,27 +7,26 @@
  * Order of work inside a drain: messages are processed strictly FIFO. Strategy calls (submit,
  * cancel, ...) only enqueue, so a handler never re-enters the kernel.
  */
-import type { TradingCommand } from './commands.ts';
-import type { EngineEvent, FundingPaid, OrderAdopted, ReconciliationDiff, StrategyFaulted, TimerFired, VenueEvent } from './events.ts';
-import { externalOrderId, orderIdPrefix, parseClientOrderId, strategyId as toStrategyId, type ClientOrderId, type StrategyId, type Symbol } from './ids.ts';
-import { ENGINE_STATE_VERSION, ledgerFromJSON, ledgerToJSON, orderFromAdopted, type EngineState } from './engine-state.ts';
-import { formatFixed } from './fixed.ts';
-import type { OrderStatusReport } from './reports.ts';
-import { OrderManager, type OrderManagerOptions } from './order-manager.ts';
-import type { Clock } from './clock.ts';
-import type { Fixed } from './fixed.ts';
-import type { Instrument } from './instrument.ts';
-import type { MarketData } from './market-data.ts';
-import type { ExecutionPort, VenueEventSink } from './ports.ts';
-import { Portfolio, type SymbolBook } from './portfolio.ts';
+import type { TradingCommand } from '../model/commands.ts';
+import type { FundingPaid, LoggedMessage, OrderAdopted, ReconciliationDiff, StrategyFaulted, TimerFired, VenueEvent } from '../model/events.ts';
+import { externalOrderId, orderIdPrefix, parseClientOrderId, strategyId as toStrategyId, type ClientOrderId, type StrategyId, type Symbol } from '../model/ids.ts';
+import { ENGINE_STATE_VERSION, ledgerFromJSON, ledgerToJSON, orderFromAdopted, type EngineState } from '../model/engine-state.ts';
+import { formatFixed } from '../model/fixed.ts';
+import type { OrderStatusReport } from '../model/reports.ts';
+import { OrderManager, type OrderManagerOptions } from '../components/order-manager.ts';
+import type { Clock } from '../ports/index.ts';
+import type { Fixed } from '../model/fixed.ts';
+import type { Instrument } from '../model/instrument.ts';
+import type { MarketData } from '../model/market-data.ts';
+import type { ExecutionPort, VenueEventSink } from '../ports/index.ts';
+import { Portfolio, type SymbolBook } from '../components/portfolio.ts';
 import { MessageQueue } from './queue.ts';
-import { DEFAULT_LIMITS, type AccountType, type RiskLimits, type TradingState } from './risk-gate.ts';
+import { DEFAULT_LIMITS, type RiskLimits } from '../components/risk-gate.ts';
+import type { AccountType, TradingState } from '../model/trading.ts';
 import { StrategyHost, type StrategyRegistration, type StrategySlot } from './strategy-host.ts';
 import { OrderFlow } from './order-flow.ts';
-import { PARTIAL_TIMER } from './partial-fills.ts';
+import { PARTIAL_TIMER } from '../components/partial-fills.ts';
 
-/** Everything the kernel processes, in order: the event log. */
-export type LoggedMessage = TradingCommand | EngineEvent;
 
 type QueueItem = TradingCommand | VenueEvent | TimerFired;
 

@@ -3,9 +3,9 @@
  * venue (simulator; absent in live mode) sees it first, its fills reach strategies, then the data
  * reaches strategies, then whatever they asked for is processed.
  */
-import type { Kernel } from './kernel.ts';
-import type { MarketData } from './market-data.ts';
-import type { MatchingVenue } from './ports.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import type { MarketData } from '../model/market-data.ts';
+import type { MatchingVenue } from '../ports/index.ts';
 
 export function stepData(kernel: Kernel, matcher: MatchingVenue | undefined, d: MarketData): void {
   if (matcher !== undefined) {

@@ -3,15 +3,15 @@
  * state or enqueues a command; nothing here acts on a venue or re-enters the kernel, so a handler
  * always runs to completion before its orders are processed.
  */
-import type { ModifyOrder, SubmitOrder, TradingCommand } from './commands.ts';
-import { PARTIAL_TIMER } from './partial-fills.ts';
-import type { LoggedMessage } from './kernel.ts';
-import type { ClientOrderId, StrategyId, Symbol } from './ids.ts';
-import { snapPrice, snapQty, type Instrument } from './instrument.ts';
-import type { Order } from './order.ts';
-import type { OrderManager } from './order-manager.ts';
-import type { Portfolio } from './portfolio.ts';
-import type { OrderRequest, Params, PartialFillPolicy, StrategyContext } from './strategy.ts';
+import type { ModifyOrder, SubmitOrder, TradingCommand } from '../model/commands.ts';
+import { PARTIAL_TIMER } from '../components/partial-fills.ts';
+import type { LoggedMessage } from '../model/events.ts';
+import type { ClientOrderId, StrategyId, Symbol } from '../model/ids.ts';
+import { snapPrice, snapQty, type Instrument } from '../model/instrument.ts';
+import type { Order } from '../model/order.ts';
+import type { OrderManager } from '../components/order-manager.ts';
+import type { Portfolio } from '../components/portfolio.ts';
+import type { OrderRequest, Params, PartialFillPolicy, StrategyContext } from '../model/strategy.ts';
 
 /** What the context needs from the kernel. */
 export interface ContextHost {

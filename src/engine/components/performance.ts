@@ -7,7 +7,7 @@
  * (crypto trades every day), risk-free rate 0. Max drawdown is the largest fall from a running peak,
  * as a fraction of that peak. A trade is a round trip: from flat (or a flip) back to flat.
  */
-import type { OrderFilled } from './events.ts';
+import type { OrderFilled } from '../model/events.ts';
 import { RollingStats } from './indicators.ts';
 
 const YEAR_MS = 365.25 * 86_400_000;

@@ -5,12 +5,11 @@
  * sequences and the trading state, exactly as they were when the last message was processed.
  */
 import { formatFixed, fromNumber, parseFixed } from './fixed.ts';
-import type { LoggedMessage } from './kernel.ts';
+import type { LoggedMessage } from './events.ts';
 import type { OrderAdopted } from './events.ts';
 import { adoptBalance, adoptPosition, applyFill, applyFunding, createLedger, type Ledger, type Position } from './ledger.ts';
 import { applyOrderEvent, createOrder, type Order } from './order.ts';
-import type { TradingState } from './risk-gate.ts';
-import type { DayStart } from './portfolio.ts';
+import type { DayStart, TradingState } from './trading.ts';
 import { parseClientOrderId, venueOrderId, type ClientOrderId } from './ids.ts';
 
 export const ENGINE_STATE_VERSION = 1;

@@ -5,9 +5,9 @@
  * and a session, against each market, the notional at the last known price. Pure: parameters,
  * instruments and prices in, problems out; the smallest value that trades is computed exactly.
  */
-import { formatFixed, fromNumber, product } from './fixed.ts';
-import { snapQty, type Instrument } from './instrument.ts';
-import type { AnyStrategyDefinition, Params } from './strategy.ts';
+import { formatFixed, fromNumber, product } from '../model/fixed.ts';
+import { snapQty, type Instrument } from '../model/instrument.ts';
+import type { AnyStrategyDefinition, Params } from '../model/strategy.ts';
 
 /** A market to check against, with its last known price (undefined: none yet). */
 export interface SizedMarket {
