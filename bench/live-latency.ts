@@ -10,6 +10,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRng, defineStrategy, Kernel, LiveClock, LiveRuntime, OffsetClock, fromNumber, type ClientOrderId } from '../src/engine/index.ts';
 import { connect } from '../src/exchanges/ccxt/index.ts';
+import { localVenue } from '../src/local-exchange/index.ts';
 import { nodeScheduler } from '../src/cli/node-scheduler.ts';
 import { L2_RECORDED, quantile, startReplayExchange } from './kit.ts';
 
@@ -27,7 +28,7 @@ export async function benchLiveLatency(seconds = 8, targetPerSec = 2000): Promis
   const latencies: number[] = [];
   let measureFrom = Infinity; // after a warm-up second (JIT, first connections)
   const conn = await connect({
-    exchange: 'local', localUrl: url, credentials: { apiKey: 'local', secret: 'local' }, symbols: ['BTCUSDT'],
+    exchange: 'local', local: localVenue(url), credentials: { apiKey: 'local', secret: 'local' }, symbols: ['BTCUSDT'],
     clock: wall, venueClock: clock, scheduler: nodeScheduler, rng: createRng(1), onHalt: (e) => console.error(e.message),
     onRequestOut: (_kind, id) => {
       const t0 = sentAt.get(id as ClientOrderId);

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { BarFeed, createRng, fromNumber, resolveParams, runBacktest, stepOfDecimals, symbol, type BarSeries, type LoggedMessage } from '../src/engine/index.ts';
 import { DEFAULT_MODELS, SimulatedVenue } from '../src/paper/index.ts';
 import { loadCandles, resolveInstrument } from '../src/data/index.ts';
-import { BUNDLED, startLocalExchange } from '../src/exchanges/local/index.ts';
+import { BUNDLED, startLocalExchange } from '../src/local-exchange/index.ts';
 import { JournalWriter, type FsyncPolicy } from '../src/persistence/journal.ts';
 import { openStateDir } from '../src/persistence/state-dir.ts';
 import { restoredState } from '../src/cli/run/restore.ts';

@@ -29,7 +29,8 @@ export { DEFAULT_LIMITS, check, checkModify, modifyAddsExposure, reducesPosition
 export { RollingStats, Sma } from './components/indicators.ts';
 export { maxDrawdown, regimeBreakdown, summarize, type RegimeStats, type Summary } from './components/performance.ts';
 export { checkOrderSizes, marketTerms, smallestTradable, type SizeProblem, type SizedMarket } from './components/order-size.ts';
-export { DEFAULT_POLICY, reconcile, type Diff, type ReconAction, type ReconPolicy, type VenueView } from './components/reconcile.ts';
+export { reconcile, type VenueView } from './components/reconcile.ts';
+export { DEFAULT_POLICY, type Diff, type ReconAction, type ReconPolicy } from './components/reconcile-diffs.ts';
 export { type Suspect, type VenuePosition } from './components/reconcile-books.ts';
 export { FeedLagMonitor, LatencyWindow, OrderLatencyMonitor } from './components/monitors.ts';
 

@@ -17,7 +17,8 @@ import { DEFAULT_FPS, useThrottledSnapshot } from './use-throttled-snapshot.ts';
 import { DEFAULT_FLASH_MS, useFlash } from './use-flash.ts';
 import { useOperator } from './use-operator.ts';
 import { realScheduler, type Scheduler } from './scheduler.ts';
-import { pickDiff, waitingDiffs } from './diff-choice.ts';
+import { pickDiff } from './diff-choice.ts';
+import { waitingDiffs } from '../workstation/diff-order.ts';
 
 export interface AppProps {
   readonly ws: Workstation;

@@ -6,7 +6,7 @@
 import { Box } from 'ink';
 import { keyMap, type KeyMapOptions } from './keys.ts';
 import { Paint } from './Paint.tsx';
-import { wrapWords } from './format.ts';
+import { wrapWords } from '../workstation/format.ts';
 
 const NOTES =
   'y confirms, any other key cancels; then a reason: Enter sends, Esc cancels, empty is refused; it goes to the audit journal. ' +

@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react';
 import { Box } from 'ink';
 import { Paint } from './Paint.tsx';
-import { truncate } from './format.ts';
+import { truncate } from '../workstation/format.ts';
 
 export interface PaneFrameProps {
   readonly title: string;

@@ -9,7 +9,7 @@
  */
 import { Box } from 'ink';
 import type { StatusView, StrategyFault, StrategyState } from '../workstation/model.ts';
-import { fmtClock, fmtDuration, fmtMoney, fmtOffset, fmtSigned } from './format.ts';
+import { fmtClock, fmtDuration, fmtMoney, fmtOffset, fmtSigned } from '../workstation/format.ts';
 import { Line } from './Line.tsx';
 import type { Segment } from './segments.ts';
 import { signTone, type Tone } from './theme.ts';

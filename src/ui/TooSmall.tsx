@@ -5,7 +5,7 @@
 import { Box } from 'ink';
 import { MIN_COLUMNS, MIN_ROWS } from './layout.ts';
 import { Paint } from './Paint.tsx';
-import { truncate } from './format.ts';
+import { truncate } from '../workstation/format.ts';
 
 /** The longest wording that fits `columns`. */
 export function tooSmallMessage(columns: number, rows: number): string {

@@ -7,27 +7,10 @@
  * another diff; when the chosen diff no longer waits (resolved, gone), the first waiting diff is
  * selected; only waiting diffs can be selected.
  */
-import type { DiffChoice, DiffRow, DiffSeverity } from '../workstation/model.ts';
+import type { DiffChoice, DiffRow } from '../workstation/model.ts';
 
 /** What the operator flow needs to know of a waiting diff. */
 export type WaitingDiff = Pick<DiffRow, 'id' | 'kind' | 'symbol' | 'choices'>;
-
-const RANK: Record<DiffSeverity, number> = { critical: 0, warn: 1, info: 2 };
-
-/** True while the diff waits for the operator's choice. */
-export function waits(d: Pick<DiffRow, 'choices'>): boolean {
-  return d.choices.length > 0;
-}
-
-/** Waiting for a choice first, then critical before warnings before info, newest first. */
-export function sortDiffs(diffs: readonly DiffRow[]): DiffRow[] {
-  return [...diffs].sort((a, b) => Number(waits(b)) - Number(waits(a)) || RANK[a.severity] - RANK[b.severity] || b.ts - a.ts);
-}
-
-/** The waiting diffs, in pane order. */
-export function waitingDiffs(diffs: readonly DiffRow[]): DiffRow[] {
-  return sortDiffs(diffs).filter(waits);
-}
 
 /** The selected diff: the chosen one while it still waits, else the first waiting one. */
 export function pickDiff<D extends WaitingDiff>(waiting: readonly D[], chosen: string | undefined): D | undefined {

@@ -14,7 +14,7 @@
 import type { WorkstationSnapshot } from '../workstation/model.ts';
 import type { PaneId } from './panes.ts';
 import { TABLE_CHROME } from './table-fit.ts';
-import { oneLine, wrapWords } from './format.ts';
+import { oneLine, wrapWords } from '../workstation/format.ts';
 
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;

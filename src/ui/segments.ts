@@ -4,7 +4,7 @@
  * important segments are dropped, so the line never wraps. Widths are character counts: every
  * segment is plain text without ANSI codes (color comes from the segment's tone).
  */
-import { truncate } from './format.ts';
+import { truncate } from '../workstation/format.ts';
 import type { Tone } from './theme.ts';
 
 export interface Segment {

@@ -8,7 +8,7 @@
  * Heights: a table takes 3 lines of chrome (top rule, headings, bottom rule) plus one per row;
  * rows beyond the room are summarized as "… N more".
  */
-import { truncate } from './format.ts';
+import { truncate } from '../workstation/format.ts';
 
 export type Align = 'left' | 'right';
 

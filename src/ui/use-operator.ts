@@ -10,7 +10,7 @@ import { useApp, useInput, useStdin, type Key } from 'ink';
 import type { OperatorCommand, Workstation, WorkstationSnapshot } from '../workstation/model.ts';
 import type { Scheduler } from './scheduler.ts';
 import { toKeyPresses } from './keys.ts';
-import { waitingDiffs } from './diff-choice.ts';
+import { waitingDiffs } from '../workstation/diff-order.ts';
 import { initialUi, reduceKey, type EngineFacts, type Effect, type FlashTone, type UiState } from './operator-flow.ts';
 
 export interface OperatorOptions {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { symbol } from '../../src/engine/index.ts';
 import { loadCandles, loadFunding } from '../../src/data/index.ts';
-import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
+import { startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { parityAsync } from '../kit/cli.ts';
 
 const MIN = 60_000;

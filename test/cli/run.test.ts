@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSession } from '../../src/cli/run/session.ts';
 import { buildRunSpec } from '../../src/cli/run/spec.ts';
 import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
-import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
+import { startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { startExchangeChild } from '../../src/cli/demo.ts';
 import { expectClearFailure, parity, parityAsync } from '../kit/cli.ts';
 

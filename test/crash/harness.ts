@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createRng, parseFixed } from '../../src/engine/index.ts';
-import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
+import { startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHURN = join(ROOT, 'test/kit/strategies/churn.ts');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
+import { startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BIN, parityAsync, ROOT } from '../kit/cli.ts';

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
+import { startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { ROOT } from '../kit/cli.ts';
 import { Tmux } from '../kit/tmux.ts';
 

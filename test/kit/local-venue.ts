@@ -1,7 +1,7 @@
 /** The ccxt adapter connected to a local exchange (manual mode): the live path, on loopback. */
 import { createRng, HaltError, LiveClock, type VenueEvent } from '../../src/engine/index.ts';
 import { connect, type CcxtConnection } from '../../src/exchanges/ccxt/index.ts';
-import { startLocalExchange, type LocalExchange, type LocalExchangeOptions } from '../../src/exchanges/local/index.ts';
+import { localVenue as venueAt, startLocalExchange, type LocalExchange, type LocalExchangeOptions } from '../../src/local-exchange/index.ts';
 import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
 
 export interface LocalVenue {
@@ -18,7 +18,7 @@ export async function localVenue(opts: LocalExchangeOptions = {}, symbols: reado
   const halts: HaltError[] = [];
   const conn = await connect({
     exchange: 'local',
-    localUrl: lx.url,
+    local: venueAt(lx.url),
     credentials: { apiKey: 'local', secret: 'local' },
     symbols,
     clock: new LiveClock(),

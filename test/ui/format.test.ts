@@ -14,7 +14,7 @@ import {
   oneLine,
   truncate,
   wrapWords,
-} from '../../src/ui/format.ts';
+} from '../../src/workstation/format.ts';
 
 describe('format', () => {
   it('prices keep a readable number of decimals for their magnitude', () => {

@@ -12,7 +12,7 @@ import { startSession, type Session } from '../../src/cli/run/session.ts';
 import { buildRunSpec } from '../../src/cli/run/spec.ts';
 import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
 import type { Config } from '../../src/config/config.ts';
-import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
+import { startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { handleCtl } from '../../src/cli/run/operations.ts';
 import { wireAlerts } from '../../src/workstation/alert-rules.ts';
 import type { Alert } from '../../src/workstation/alerts.ts';

@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSession, type Session } from '../../src/cli/run/session.ts';
 import { buildRunSpec } from '../../src/cli/run/spec.ts';
 import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
-import { startLocalExchange, type LocalExchange } from '../../src/exchanges/local/index.ts';
+import { startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { readJournal } from '../../src/persistence/journal.ts';
 import type { Config } from '../../src/config/config.ts';
 

@@ -4,8 +4,8 @@
  * strategy faults, then the diffs waiting for a choice with the exact commands to run; the money,
  * the connection, positions, orders and the other diffs follow.
  */
-import { fmtMoney as money, fmtPrice as price, fmtSigned as signed } from '../../ui/format.ts';
-import { waitingDiffs, waits } from '../../ui/diff-choice.ts';
+import { fmtMoney as money, fmtPrice as price, fmtSigned as signed } from '../../workstation/format.ts';
+import { waitingDiffs, waits } from '../../workstation/diff-order.ts';
 import type { DiffChoice, DiffRow, StatusView, WorkstationSnapshot } from '../../workstation/model.ts';
 
 /** How many of the newest other reconciliation diffs `status` shows. */

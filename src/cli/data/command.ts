@@ -6,6 +6,7 @@ import { UserError } from '../errors.ts';
 import { dateFlag, exchangeUrlOption, timeframeFlag } from '../options.ts';
 import { nodeScheduler } from '../node-scheduler.ts';
 import { progressBar } from '../progress.ts';
+import { localVenue } from '../../local-exchange/urls.ts';
 
 interface Flags {
   readonly exchange?: string;
@@ -45,7 +46,7 @@ export function addDataCommand(program: Command): void {
       const credentials = resolveCredentials(f.keyFile, process.env);
       const conn = await connect({
         exchange: f.exchange,
-        ...(f.exchangeUrl === undefined ? {} : { localUrl: f.exchangeUrl }),
+        ...(f.exchangeUrl === undefined ? {} : { local: localVenue(f.exchangeUrl) }),
         ...(credentials === undefined ? {} : { credentials }),
         symbols: [f.symbol],
         clock: new LiveClock(),
@@ -61,12 +62,12 @@ export function addDataCommand(program: Command): void {
         const dir = join(f.out ?? 'data/fetched', f.exchange);
         const tf = f.timeframe ?? '1m';
         const bar = progressBar(`${m.symbol} ${tf}`);
-        const c = await fetchCandles(conn, m, interval, from, to, join(dir, `${m.symbol}-${tf}.csv`), (d, t) => bar.update(d, t));
+        const c = await fetchCandles(conn, m.symbol, interval, from, to, join(dir, `${m.symbol}-${tf}.csv`), (d, t) => bar.update(d, t));
         bar.done();
         process.stdout.write(`${c.file}: ${c.written} candles written${c.resumedFrom === undefined ? '' : ` (resumed after ${new Date(c.resumedFrom).toISOString()})`}\n`);
         if (f.funding === true) {
           const fb = progressBar(`${m.symbol} funding`);
-          const r = await fetchFunding(conn, m, from, to, join(dir, `${m.symbol}-funding.csv`), (d, t) => fb.update(d, t));
+          const r = await fetchFunding(conn, m.symbol, from, to, join(dir, `${m.symbol}-funding.csv`), (d, t) => fb.update(d, t));
           fb.done();
           process.stdout.write(`${r.file}: ${r.written} funding rates written\n`);
         }

@@ -6,9 +6,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CcxtConnection } from '../../exchanges/ccxt/index.ts';
-import { timeframeOf } from '../../exchanges/ccxt/index.ts';
-import type { VenueMarket } from '../../exchanges/ccxt/markets.ts';
+import { candlePage, fundingPage, type CcxtConnection } from '../../exchanges/ccxt/index.ts';
 
 export interface FetchProgress {
   (doneMs: number, totalMs: number): void;
@@ -47,44 +45,38 @@ function ensure(file: string, header: string): void {
   writeFileSync(file, `${header}\n`);
 }
 
-export async function fetchCandles(conn: CcxtConnection, m: VenueMarket, interval: number, from: number, to: number, file: string, progress?: FetchProgress): Promise<FetchResult> {
+export async function fetchCandles(conn: CcxtConnection, symbol: string, interval: number, from: number, to: number, file: string, progress?: FetchProgress): Promise<FetchResult> {
   const last = resumePoint(file, CANDLE_HEADER);
   ensure(file, CANDLE_HEADER);
   let since = last === undefined ? from : Math.max(from, last + interval);
   const end = Math.min(to, conn.requester.now() - interval + 1); // closed candles only
   let written = 0;
   while (since < end) {
-    const rows = await conn.requester.retrying('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), since, 1000));
-    const fresh = rows.filter((k) => (k[0] as number) >= since && (k[0] as number) < end);
+    const rows = await candlePage(conn, symbol, interval, since);
+    const fresh = rows.filter((k) => k.ts >= since && k.ts < end);
     if (fresh.length === 0) break;
-    appendFileSync(file, fresh.map((k) => k.slice(0, 6).join(',')).join('\n') + '\n');
+    appendFileSync(file, fresh.map((k) => `${k.ts},${k.open},${k.high},${k.low},${k.close},${k.volume}`).join('\n') + '\n');
     written += fresh.length;
-    since = (fresh[fresh.length - 1]?.[0] as number) + interval;
+    since = (fresh[fresh.length - 1]?.ts as number) + interval;
     progress?.(since - from, end - from);
   }
   return { file, written, resumedFrom: last };
 }
 
-export async function fetchFunding(conn: CcxtConnection, m: VenueMarket, from: number, to: number, file: string, progress?: FetchProgress): Promise<FetchResult> {
+export async function fetchFunding(conn: CcxtConnection, symbol: string, from: number, to: number, file: string, progress?: FetchProgress): Promise<FetchResult> {
   const last = resumePoint(file, FUNDING_HEADER);
   ensure(file, FUNDING_HEADER);
   let since = last === undefined ? from : Math.max(from, last + 1);
   const end = Math.min(to, conn.requester.now());
   let written = 0;
   while (since < end) {
-    const rows = await conn.requester.retrying('fetchFundingRateHistory', (c) => c.fetchFundingRateHistory(m.ccxtSymbol, since, 1000));
-    const fresh = rows.filter((r) => r.timestamp !== undefined && r.timestamp >= since && r.timestamp < end && r.fundingRate !== undefined);
+    const rows = await fundingPage(conn, symbol, since);
+    const fresh = rows.filter((r) => r.ts >= since && r.ts < end);
     if (fresh.length === 0) break;
-    appendFileSync(file, fresh.map((r) => `${m.symbol},${r.timestamp},${rawRate(r) ?? r.fundingRate}`).join('\n') + '\n');
+    appendFileSync(file, fresh.map((r) => `${symbol},${r.ts},${r.rate}`).join('\n') + '\n');
     written += fresh.length;
-    since = (fresh[fresh.length - 1]?.timestamp as number) + 1;
+    since = (fresh[fresh.length - 1]?.ts as number) + 1;
     progress?.(since - from, end - from);
   }
   return { file, written, resumedFrom: last };
-}
-
-/** The venue's own decimal string for the rate when ccxt kept it (exact), else undefined. */
-function rawRate(r: { info: unknown }): string | undefined {
-  const v = r.info !== null && typeof r.info === 'object' ? (r.info as Record<string, unknown>)['fundingRate'] : undefined;
-  return typeof v === 'string' && /^-?\d+(\.\d+)?(e-?\d+)?$/i.test(v) ? v : undefined;
 }

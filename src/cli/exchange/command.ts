@@ -16,7 +16,7 @@ import {
   type LocalExchangeEvent,
   type LocalExchangeOptions,
   type LocalMarketSource,
-} from '../../exchanges/local/index.ts';
+} from '../../local-exchange/index.ts';
 import { UserError } from '../errors.ts';
 import { collect, numberOption } from '../options.ts';
 
@@ -121,7 +121,7 @@ export function addExchangeCommand(program: Command, io: Partial<ServeIo> = {}):
     .description('serve the local exchange on 127.0.0.1 until Ctrl-C (point ccxt binanceusdm at it, or: parity run --exchange local)')
     .option('--port <n>', 'port on 127.0.0.1 (default: a free one)', numberOption({ min: 0, max: 65535, int: true }))
     .option('--speed <x>', 'virtual seconds per wall second (default 1)', numberOption({ gt: 0, max: 1_000_000 }))
-    .option('--faults <file.json>', 'fault script (format: src/exchanges/local/README.md)')
+    .option('--faults <file.json>', 'fault script (format: src/local-exchange/README.md)')
     .option('--balance <usdt>', 'starting USDT wallet (default 10000)', numberOption({ min: 0 }))
     .option('--market <SYMBOL=file>', 'candle CSV for a symbol (repeatable; default: bundled BTCUSDT 1m and XRPUSDT 5m)', collect)
     .option('--funding <SYMBOL=file>', 'funding-rate CSV for a --market symbol (repeatable)', collect)

@@ -26,6 +26,8 @@ import { connect, LOCAL_DEMO_CREDENTIALS, redactRecord, resolveCredentials, type
 import { requireTradableSizes } from '../size-check.ts';
 import { loadStrategy } from '../strategy-loader.ts';
 import { openStateDir } from '../../persistence/state-dir.ts';
+import { crashpoint } from '../../persistence/crashpoints.ts';
+import { localVenue } from '../../local-exchange/urls.ts';
 import { Reconciler } from '../../workstation/reconciler.ts';
 import { describeMessage } from '../../workstation/describe.ts';
 import { RepeatFilter } from '../../workstation/repeats.ts';
@@ -126,7 +128,7 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
   const onHalt = (e: HaltError): void => halt(e.message);
   const conn = await connect({
     exchange: spec.exchange,
-    ...(spec.exchangeUrl === undefined ? {} : { localUrl: spec.exchangeUrl }),
+    ...(spec.exchangeUrl === undefined ? {} : { local: localVenue(spec.exchangeUrl) }),
     ...(credentials === undefined ? {} : { credentials }),
     symbols: spec.symbols,
     clock: wall,
@@ -134,6 +136,7 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
     scheduler: deps.scheduler,
     rng: rng.fork(),
     onHalt,
+    crashpoint,
     ...(deps.requestTimeoutMs === undefined ? {} : { timeoutMs: deps.requestTimeoutMs }),
   });
   undo.push(() => conn.close());

@@ -24,7 +24,7 @@ import type { Booking } from './booking-log.ts';
 import { abs, formatFixed, fromNumber, parseFixed, type Fixed } from '../model/fixed.ts';
 import type { Symbol } from '../model/ids.ts';
 import type { BalanceReport, FillReport, PositionReport } from '../model/reports.ts';
-import type { Diff, ReconAction, ReconPolicy } from './reconcile.ts';
+import type { Diff, ReconAction, ReconPolicy } from './reconcile-diffs.ts';
 
 /** Venue clock uncertainty allowed when venue times are compared with each other, ms. */
 export const CLOCK_SKEW_MS = 1000;

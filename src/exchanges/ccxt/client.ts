@@ -8,7 +8,6 @@
  */
 import ccxt, { type Balances, type Exchange, type FundingHistory, type MarketInterface, type OHLCV, type Order, type Position, type Ticker, type Trade } from 'ccxt';
 import { HaltError } from '../../engine/index.ts';
-import { localBinanceUsdmUrls, type LocalBinanceUsdmUrls } from '../local/urls.ts';
 
 /** The subset of a ccxt exchange Parity uses. */
 export interface CcxtClient {
@@ -52,17 +51,17 @@ export interface ClientOptions {
   readonly exchange: string;
   readonly apiKey?: string;
   readonly secret?: string;
-  /** For "local": the local exchange's base URL, http://127.0.0.1:PORT. */
-  readonly localUrl?: string;
+  /** For "local": where the local exchange is (its base URL, for messages) and ccxt's URL map for it (injected by the caller). */
+  readonly local?: LocalVenue;
   readonly timeoutMs?: number;
 }
 
 type Ctor = new (config: Record<string, unknown>) => Exchange;
 
-/** ccxt's URL map for a local exchange at `baseUrl` (http://host:port): every key local. */
-export function localUrls(baseUrl: string): LocalBinanceUsdmUrls {
-  const u = new URL(baseUrl);
-  return localBinanceUsdmUrls(u.port === '' ? 80 : Number(u.port), u.hostname); // http's default port has no digits in a URL
+/** A Binance USD-M stand-in on loopback: its base URL and the ccxt `urls` override that points every endpoint at it. */
+export interface LocalVenue {
+  readonly url: string;
+  readonly urls: object;
 }
 
 export function knownExchanges(): readonly string[] {
@@ -86,8 +85,8 @@ export async function createClient(o: ClientOptions): Promise<CcxtClient> {
   if (o.apiKey !== undefined) config['apiKey'] = o.apiKey;
   if (o.secret !== undefined) config['secret'] = o.secret;
   if (o.exchange === 'local') {
-    if (o.localUrl === undefined) throw new HaltError('exchange "local" needs the local exchange URL (--exchange-url http://127.0.0.1:PORT)');
-    config['urls'] = localUrls(o.localUrl);
+    if (o.local === undefined) throw new HaltError('exchange "local" needs the local exchange URL (--exchange-url http://127.0.0.1:PORT)');
+    config['urls'] = o.local.urls;
     // On loopback ccxt does not pick Binance's linear error table by hostname: give it explicitly.
     const probe = new (rest['binanceusdm'] as Ctor)({}) as unknown as { exceptions: { linear?: { exact?: unknown } } };
     config['exceptions'] = { exact: probe.exceptions.linear?.exact ?? {} };

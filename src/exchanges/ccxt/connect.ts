@@ -13,7 +13,7 @@ import {
   type Scheduler,
 } from '../../engine/index.ts';
 import { RateLimiter, type Budget } from '../rate-limiter.ts';
-import { createClient, type CcxtClient } from './client.ts';
+import { createClient, type CcxtClient, type LocalVenue } from './client.ts';
 import type { Credentials } from './credentials.ts';
 import { CcxtMarketData } from './market-data.ts';
 import { indexMarkets, resolveMarket, type MarketIndex, type VenueMarket } from './markets.ts';
@@ -25,7 +25,8 @@ import { CcxtVenue } from './venue.ts';
 
 export interface ConnectOptions {
   readonly exchange: string;
-  readonly localUrl?: string;
+  /** For "local": where the local exchange is and ccxt's URL map for it. */
+  readonly local?: LocalVenue;
   readonly credentials?: Credentials;
   /** Venue ids ("BTCUSDT") or unified symbols. */
   readonly symbols: readonly string[];
@@ -37,6 +38,8 @@ export interface ConnectOptions {
   readonly rng: Rng;
   readonly onHalt: (e: HaltError) => void;
   readonly onRequestOut?: (kind: 'submit' | 'cancel' | 'modify', id: string) => void;
+  /** Named moments for the crash drills (see CcxtVenueOptions.crashpoint). */
+  readonly crashpoint?: (name: 'after-submit-sent') => void;
   /** Per-request timeout (default 10 s). */
   readonly timeoutMs?: number;
 }
@@ -76,7 +79,7 @@ function weightLimit(c: CcxtClient): number {
 export async function connect(o: ConnectOptions): Promise<CcxtConnection> {
   const client = await createClient({
     exchange: o.exchange,
-    ...(o.localUrl === undefined ? {} : { localUrl: o.localUrl }),
+    ...(o.local === undefined ? {} : { local: o.local }),
     ...(o.credentials === undefined ? {} : { apiKey: o.credentials.apiKey, secret: o.credentials.secret }),
     ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
   });
@@ -85,7 +88,7 @@ export async function connect(o: ConnectOptions): Promise<CcxtConnection> {
   try {
     await requester.retrying('loadMarkets', (c) => c.loadMarkets(), 3);
   } catch (err) {
-    const why = err instanceof RetryableError ? `cannot reach ${o.exchange}${o.localUrl === undefined ? '' : ` at ${o.localUrl}`}: ${err.message}` : (err as Error).message;
+    const why = err instanceof RetryableError ? `cannot reach ${o.exchange}${o.local === undefined ? '' : ` at ${o.local.url}`}: ${err.message}` : (err as Error).message;
     await client.close().catch(() => undefined);
     throw new HaltError(`${why}. Nothing was traded.`);
   }
@@ -98,6 +101,7 @@ export async function connect(o: ConnectOptions): Promise<CcxtConnection> {
     markets: index,
     onHalt: o.onHalt,
     ...(o.onRequestOut === undefined ? {} : { onRequestOut: o.onRequestOut }),
+    ...(o.crashpoint === undefined ? {} : { crashpoint: o.crashpoint }),
   });
   const userStream = new UserStream(requester, venue, o.onHalt);
   const reports = new CcxtReports(requester, index, venue.records, settle);

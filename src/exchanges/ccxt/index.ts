@@ -3,6 +3,7 @@ export * from './client.ts';
 export * from './connect.ts';
 export * from './credentials.ts';
 export * from './errors.ts';
+export * from './history.ts';
 export * from './market-data.ts';
 export * from './markets.ts';
 export * from './reports.ts';

@@ -24,7 +24,6 @@ import {
   type VenueEvent,
   type VenueEventSink,
 } from '../../engine/index.ts';
-import { crashpoint } from '../../persistence/crashpoints.ts';
 import { isDuplicateClientId, isOrderNotFound } from './errors.ts';
 import { fetchByClientId } from './fetch-order.ts';
 import type { MarketIndex, VenueMarket } from './markets.ts';
@@ -44,6 +43,8 @@ export interface CcxtVenueOptions {
    * measurements): once per request actually sent, so a retried submit, cancel or modify reports each try.
    */
   readonly onRequestOut?: (kind: 'submit' | 'cancel' | 'modify', id: ClientOrderId) => void;
+  /** Named moments for the crash drills (the shell's crash points); nothing by default. */
+  readonly crashpoint?: (name: 'after-submit-sent') => void;
 }
 
 export class CcxtVenue implements ExecutionPort {
@@ -142,7 +143,7 @@ export class CcxtVenue implements ExecutionPort {
         this.o.onRequestOut?.('submit', cmd.clientOrderId); // when the budget lets it go, not when queued
         return c.createOrder(market.ccxtSymbol, cmd.orderType, cmd.side, cmd.qty, cmd.price, params);
       });
-      crashpoint('after-submit-sent'); // the venue has the order; nothing here knows it yet
+      this.o.crashpoint?.('after-submit-sent'); // the venue has the order; nothing here knows it yet
       await this.applySnapshot(rec, order);
     } catch (err) {
       if (isDuplicateClientId(err)) return this.lookupThenResend(rec, attempt + 1);

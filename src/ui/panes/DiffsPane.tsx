@@ -7,9 +7,9 @@
 import type { DiffRow, DiffSeverity, WorkstationSnapshot } from '../../workstation/model.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
 import { fitTable } from '../table-fit.ts';
-import { fmtClock, oneLine } from '../format.ts';
+import { fmtClock, oneLine } from '../../workstation/format.ts';
 import type { Tone } from '../theme.ts';
-import { sortDiffs, waits } from '../diff-choice.ts';
+import { sortDiffs, waits } from '../../workstation/diff-order.ts';
 import { Empty } from './Empty.tsx';
 import type { PaneProps } from './pane-props.ts';
 

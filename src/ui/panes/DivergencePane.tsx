@@ -6,7 +6,7 @@
 import { Box } from 'ink';
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
-import { fmtBps, fmtFixed, fmtSigned, oneLine, wrapWords } from '../format.ts';
+import { fmtBps, fmtFixed, fmtSigned, oneLine, wrapWords } from '../../workstation/format.ts';
 import { Paint } from '../Paint.tsx';
 import { signTone } from '../theme.ts';
 import { fitTable, TABLE_CHROME } from '../table-fit.ts';

@@ -8,7 +8,7 @@ import { Box } from 'ink';
 import { maxDrawdown } from '../../engine/index.ts';
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { brailleChart } from '../../render/braille-chart.ts';
-import { fmtDayMinute, fmtFixed, fmtMoney, fmtSigned, truncate } from '../format.ts';
+import { fmtDayMinute, fmtFixed, fmtMoney, fmtSigned, truncate } from '../../workstation/format.ts';
 import { Paint } from '../Paint.tsx';
 import { signTone } from '../theme.ts';
 import { Empty } from './Empty.tsx';

@@ -4,7 +4,7 @@
  */
 import { Box } from 'ink';
 import type { EventLevel, WorkstationSnapshot } from '../../workstation/model.ts';
-import { fmtClock, truncate } from '../format.ts';
+import { fmtClock, truncate } from '../../workstation/format.ts';
 import { Paint } from '../Paint.tsx';
 import type { Tone } from '../theme.ts';
 import { Empty } from './Empty.tsx';

@@ -5,7 +5,7 @@
  */
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
-import { fmtClock, fmtDuration, fmtMoney, fmtRate, fmtSigned } from '../format.ts';
+import { fmtClock, fmtDuration, fmtMoney, fmtRate, fmtSigned } from '../../workstation/format.ts';
 import { fitTable } from '../table-fit.ts';
 import { signTone } from '../theme.ts';
 import { Empty } from './Empty.tsx';

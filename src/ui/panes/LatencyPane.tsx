@@ -6,7 +6,7 @@ import { Box } from 'ink';
 import type { LatencyStat, WorkstationSnapshot } from '../../workstation/model.ts';
 import { sparkline } from '../../render/sparkline.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
-import { fmtFixed, fmtMs } from '../format.ts';
+import { fmtFixed, fmtMs } from '../../workstation/format.ts';
 import { fitTable, naturalWidth, TABLE_CHROME } from '../table-fit.ts';
 import { Paint } from '../Paint.tsx';
 import type { PaneProps } from './pane-props.ts';

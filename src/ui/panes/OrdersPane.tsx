@@ -4,7 +4,7 @@
  */
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
-import { fmtDuration, fmtPrice, fmtQty } from '../format.ts';
+import { fmtDuration, fmtPrice, fmtQty } from '../../workstation/format.ts';
 import { fitTable } from '../table-fit.ts';
 import type { Tone } from '../theme.ts';
 import { Empty } from './Empty.tsx';

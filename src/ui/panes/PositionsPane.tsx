@@ -5,7 +5,7 @@
 import { Box } from 'ink';
 import type { WorkstationSnapshot } from '../../workstation/model.ts';
 import { DataTable, type DataColumn } from '../DataTable.tsx';
-import { fmtPrice, fmtQty, fmtSigned } from '../format.ts';
+import { fmtPrice, fmtQty, fmtSigned } from '../../workstation/format.ts';
 import { Paint } from '../Paint.tsx';
 import { signTone } from '../theme.ts';
 import { fitTable, TABLE_CHROME } from '../table-fit.ts';

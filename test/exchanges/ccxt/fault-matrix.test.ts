@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { startSession, type Session } from '../../../src/cli/run/session.ts';
 import { buildRunSpec } from '../../../src/cli/run/spec.ts';
 import { nodeScheduler } from '../../../src/cli/node-scheduler.ts';
-import { startLocalExchange, type FaultScript, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { startLocalExchange, type FaultScript, type LocalExchange } from '../../../src/local-exchange/index.ts';
 import type { OrderFilled } from '../../../src/engine/index.ts';
 
 const CHURN = fileURLToPath(new URL('../../kit/strategies/churn.ts', import.meta.url));

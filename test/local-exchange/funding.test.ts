@@ -4,9 +4,9 @@
  * watchBalance as an ACCOUNT_UPDATE.
  */
 import { describe, expect, it } from 'vitest';
-import { loadCandles, loadFunding } from '../../../src/data/index.ts';
-import { formatFixed, product, symbol } from '../../../src/engine/index.ts';
-import { BUNDLED, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { loadCandles, loadFunding } from '../../src/data/index.ts';
+import { formatFixed, product, symbol } from '../../src/engine/index.ts';
+import { BUNDLED, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { type Client, until, within, withLocalExchange, XRP } from './kit.ts';
 
 const xrp = loadCandles(BUNDLED.xrpusdt5m, symbol('XRPUSDT')).series;

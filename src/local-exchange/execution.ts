@@ -14,7 +14,7 @@
 import type { Level } from './book.ts';
 import { floorTo, fmt, minx, type Fixed } from './decimal.ts';
 import { isOpen, remaining, type Order } from './orders.ts';
-import type { MarketState, PublicTrade, Venue } from './venue.ts';
+import type { ExecutionVenue as Venue, MarketState, PublicTrade } from './venue-types.ts';
 import * as ws from './ws-shapes.ts';
 
 type Side = 'BUY' | 'SELL';

@@ -2,7 +2,7 @@
  * FaultScript: a JSON-able description of what should go wrong in a run (REST latency, error
  * statuses, timeouts, WebSocket drops, user-stream delivery faults, split fills, order rejects,
  * rate-limit settings). Validated from `unknown` with one message per problem naming the field.
- * Semantics and examples: src/exchanges/local/README.md.
+ * Semantics and examples: src/local-exchange/README.md.
  */
 import { z } from 'zod';
 

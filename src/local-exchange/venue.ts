@@ -7,49 +7,16 @@
  */
 import { Account } from './account.ts';
 import { stats24h, intervalMs, INTERVALS, barAt, klinePayload } from './bars.ts';
-import { abs, div, int, mul, type Fixed } from './decimal.ts';
+import { abs, div, int, mul } from './decimal.ts';
 import { err } from './errors.ts';
-import type { LocalExchangeEvent } from './events.ts';
 import { onBookChange, onPublicTrade, settleFunding } from './execution.ts';
-import type { Feed, FeedEvent } from './feed.ts';
-import type { FundingSchedule } from './funding.ts';
-import type { MarketSpec } from './markets.ts';
+import type { FeedEvent } from './feed.ts';
 import { OrderStore, remaining } from './orders.ts';
 import type { AccountView, PositionView } from './shapes.ts';
 import * as ws from './ws-shapes.ts';
+import type { ExecutionVenue, MarketState, MarketTopics, PublicTrade, VenueConfig, VenueSink } from './venue-types.ts';
 
-export type UserEventKind = 'fill' | 'order' | 'account';
-
-export interface VenueSink {
-  /** Does any connection listen to this topic (canonical stream name)? */
-  wants(topic: string): boolean;
-  /** A market message: an object, or an array for `!…@arr` topics. */
-  market(topic: string, msg: object): void;
-  user(msg: Record<string, unknown>, kind: UserEventKind): void;
-  log(e: LocalExchangeEvent): void;
-}
-
-export interface PublicTrade {
-  readonly id: number;
-  readonly ts: number;
-  readonly price: Fixed;
-  readonly qty: Fixed;
-  readonly buyerMaker: boolean;
-}
-
-/** Stream names of one market, built once: publishing asks for them on every feed event. */
-export interface MarketTopics {
-  readonly depth: string;
-  readonly depthN: readonly (readonly [levels: number, topic: string])[];
-  readonly bookTicker: string;
-  readonly trade: string;
-  readonly aggTrade: string;
-  readonly miniTicker: string;
-  readonly ticker: string;
-  readonly markPrice: string;
-  /** The kline streams the market's base interval can serve. */
-  readonly klines: readonly { readonly name: string; readonly topic: string; readonly ms: number }[];
-}
+export type { MarketState, PublicTrade, UserEventKind, VenueConfig, VenueSink } from './venue-types.ts';
 
 function topicsOf(symbol: string, baseInterval: number): MarketTopics {
   const s = symbol.toLowerCase();
@@ -64,32 +31,9 @@ function topicsOf(symbol: string, baseInterval: number): MarketTopics {
   };
 }
 
-export interface MarketState {
-  readonly spec: MarketSpec;
-  readonly topics: MarketTopics;
-  readonly feed: Feed;
-  readonly funding: FundingSchedule;
-  /** Public size our takers used since the book last changed, per side and price. */
-  consumed: { bids: Map<Fixed, Fixed>; asks: Map<Fixed, Fixed> };
-  leverage: number;
-  lastTickerSecond: number;
-  readonly recent: PublicTrade[];
-  ended: boolean;
-}
-
-export interface VenueConfig {
-  readonly markets: readonly { spec: MarketSpec; feed: Feed; funding: FundingSchedule }[];
-  readonly startingBalance: Fixed;
-  readonly leverage: number;
-  readonly fees: { readonly maker: Fixed; readonly taker: Fixed };
-  readonly start: number;
-  /** How many TRADE events one fill becomes (the forced-partial-fill fault); 1 = no split. */
-  readonly splitFill: (symbol: string) => number;
-}
-
 const RECENT = 1000;
 
-export class Venue {
+export class Venue implements ExecutionVenue {
   now: number;
   readonly markets = new Map<string, MarketState>();
   readonly orders = new OrderStore();

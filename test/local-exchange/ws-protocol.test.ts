@@ -5,7 +5,7 @@
  */
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLED, startLocalExchange, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { BUNDLED, startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { until } from './kit.ts';
 
 type Msg = Record<string, unknown>;

@@ -7,7 +7,7 @@
  * value that is reported as a balance or a fill. The arithmetic itself is the engine's
  * (src/engine/fixed.ts, plain functions, not the simulator); only what the engine lacks is here.
  */
-import { ONE, abs, div, divRound, formatFixed, fromNumber, mul, parseFixed, toNumber, type Fixed } from '../../engine/model/fixed.ts';
+import { ONE, abs, div, divRound, formatFixed, fromNumber, mul, parseFixed, toNumber, type Fixed } from '../engine/index.ts';
 
 export type { Fixed };
 /** mul/div round half-even at 1e-18 (exact when the decimals add up to at most 18); toNumber is correctly rounded. */

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { addExchangeCommand } from '../../../src/cli/exchange/command.ts';
-import { BUNDLED } from '../../../src/exchanges/local/index.ts';
+import { addExchangeCommand } from '../../src/cli/exchange/command.ts';
+import { BUNDLED } from '../../src/local-exchange/index.ts';
 import { raw, until } from './kit.ts';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function program(): { p: Command; out: string[]; err: string[]; stop: () => void } {
   const out: string[] = [];
@@ -63,7 +63,7 @@ describe('parity exchange serve', () => {
   });
 
   it('runs as a process and shuts down cleanly on SIGINT', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/exchanges/local/serve-main.ts', 'exchange', 'serve', '--speed', '10'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/local-exchange/serve-main.ts', 'exchange', 'serve', '--speed', '10'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -4,7 +4,7 @@
  * match against the real book.
  */
 import { describe, expect, it } from 'vitest';
-import { BUNDLED, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { BUNDLED, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { BTC, type Client, raw, tick, until, within, withLocalExchange } from './kit.ts';
 
 let lx: LocalExchange;

@@ -33,3 +33,9 @@ export function localBinanceUsdmUrls(port: number, host = '127.0.0.1'): LocalBin
     },
   };
 }
+
+/** The local exchange at `baseUrl` (http://host:port), as the ccxt adapter takes it: the URL and every ccxt endpoint pointed at it. */
+export function localVenue(baseUrl: string): { readonly url: string; readonly urls: LocalBinanceUsdmUrls } {
+  const u = new URL(baseUrl);
+  return { url: baseUrl, urls: localBinanceUsdmUrls(u.port === '' ? 80 : Number(u.port), u.hostname) }; // http's default port has no digits in a URL
+}

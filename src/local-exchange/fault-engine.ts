@@ -4,7 +4,7 @@
  * occurrences, so the same script, seed and traffic give the same faults. `fired` counts what
  * actually happened, by kind, for state() and the operator log.
  */
-import type { Rng } from '../../engine/index.ts';
+import type { Rng } from '../engine/index.ts';
 import type { FaultScript, FaultTrigger, LatencySpec, RestFaultAction } from './faults.ts';
 import type { UserEventKind } from './venue.ts';
 

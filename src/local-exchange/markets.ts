@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { decimalsOf, parseFixed, type Fixed } from './decimal.ts';
 import { isRecord } from './json.ts';
 
-export const EXCHANGE_INFO_FILE = fileURLToPath(new URL('../../../data/binance-usdm-exchange-info-2021-07-22/fapi_v1_exchangeInfo_BTCUSDT_XRPUSDT.json', import.meta.url));
+export const EXCHANGE_INFO_FILE = fileURLToPath(new URL('../../data/binance-usdm-exchange-info-2021-07-22/fapi_v1_exchangeInfo_BTCUSDT_XRPUSDT.json', import.meta.url));
 
 export interface MarketSpec {
   readonly symbol: string;

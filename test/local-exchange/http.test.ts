@@ -3,7 +3,7 @@
  * errors as Binance error JSON (never a crash), weight headers, unserved paths.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signBinanceRequest, startLocalExchange, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { signBinanceRequest, startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { raw } from './kit.ts';
 
 let lx: LocalExchange;

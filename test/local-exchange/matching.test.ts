@@ -4,9 +4,9 @@
  * and determinism (same inputs and seed, same state).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCandles } from '../../../src/data/index.ts';
-import { symbol } from '../../../src/engine/index.ts';
-import { BUNDLED, startLocalExchange, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { loadCandles } from '../../src/data/index.ts';
+import { symbol } from '../../src/engine/index.ts';
+import { BUNDLED, startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { raw } from './kit.ts';
 
 const btc = loadCandles(BUNDLED.btcusdt1m, symbol('BTCUSDT')).series;

@@ -6,7 +6,7 @@
  * as a depth diff with a gapless U/u/pu chain, then prints a DERIVED trade carrying a quarter of
  * the bar's volume. None of the book or trade detail is in the data: only the bar's OHLCV is real.
  */
-import type { BarSeries } from '../../engine/index.ts';
+import type { BarSeries } from '../engine/index.ts';
 import type { BarRow, BarSource } from './bars.ts';
 import { Book, type Level } from './book.ts';
 import { floorTo, fromNumber, maxx, toNumber, type Fixed } from './decimal.ts';

@@ -6,8 +6,8 @@
  * funding.
  */
 import { fileURLToPath } from 'node:url';
-import { loadCandles, loadFunding } from '../../data/index.ts';
-import { symbol } from '../../engine/index.ts';
+import { loadCandles, loadFunding } from '../data/index.ts';
+import { symbol } from '../engine/index.ts';
 import { CandleFeed } from './candle-feed.ts';
 import { parseFixed, type Fixed } from './decimal.ts';
 import type { LocalExchangeEvent } from './events.ts';
@@ -50,7 +50,7 @@ export interface LocalExchangeOptions {
   readonly onEvent?: (e: LocalExchangeEvent) => void;
 }
 
-const DATA = fileURLToPath(new URL('../../../data/', import.meta.url));
+const DATA = fileURLToPath(new URL('../../data/', import.meta.url));
 
 export const BUNDLED = {
   btcusdt1m: `${DATA}binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv`,

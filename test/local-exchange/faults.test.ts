@@ -5,9 +5,9 @@
 import ccxt from 'ccxt';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../../src/engine/index.ts';
-import { latencySampler } from '../../../src/exchanges/local/fault-engine.ts';
-import { parseFaultScript, startLocalExchange, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { createRng } from '../../src/engine/index.ts';
+import { latencySampler } from '../../src/local-exchange/fault-engine.ts';
+import { parseFaultScript, startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { BTC, client, raw, tick, until, within, type Client } from './kit.ts';
 
 let lx: LocalExchange;

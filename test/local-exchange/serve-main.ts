@@ -1,6 +1,6 @@
 /** A tiny `parity` with only the exchange command, for the CLI test to run as a real process. */
 import { Command } from 'commander';
-import { addExchangeCommand } from '../../../src/cli/exchange/command.ts';
+import { addExchangeCommand } from '../../src/cli/exchange/command.ts';
 
 const program = new Command('parity');
 addExchangeCommand(program);

@@ -3,7 +3,7 @@
  * POST returns the live key (extending it) or mints a new one from the seeded RNG; a key lives 60
  * wall-clock minutes after its last keep-alive. Expired or deleted keys lose their connections.
  */
-import type { Rng } from '../../engine/index.ts';
+import type { Rng } from '../engine/index.ts';
 import { err } from './errors.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

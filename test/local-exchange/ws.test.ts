@@ -4,9 +4,9 @@
  * user-data stream reporting orders, fills, balance and positions.
  */
 import { describe, expect, it } from 'vitest';
-import { loadCandles } from '../../../src/data/index.ts';
-import { symbol } from '../../../src/engine/index.ts';
-import { BUNDLED, type LocalExchange } from '../../../src/exchanges/local/index.ts';
+import { loadCandles } from '../../src/data/index.ts';
+import { symbol } from '../../src/engine/index.ts';
+import { BUNDLED, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { BTC, tick, until, within, withLocalExchange, type Client } from './kit.ts';
 
 const btc = loadCandles(BUNDLED.btcusdt1m, symbol('BTCUSDT')).series;

@@ -6,7 +6,7 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRng } from '../../engine/index.ts';
+import { createRng } from '../engine/index.ts';
 import { fromNumber } from './decimal.ts';
 import { illegal } from './errors.ts';
 import type { LocalExchangeEvent } from './events.ts';

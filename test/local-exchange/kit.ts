@@ -1,7 +1,7 @@
 /** Helpers for the local exchange tests: a ccxt client pointed at it, raw signed requests, waiting. */
 import ccxt from 'ccxt';
 import { afterAll, beforeAll } from 'vitest';
-import { localBinanceUsdmUrls, signBinanceRequest, startLocalExchange, type LocalExchange, type LocalExchangeOptions } from '../../../src/exchanges/local/index.ts';
+import { localBinanceUsdmUrls, signBinanceRequest, startLocalExchange, type LocalExchange, type LocalExchangeOptions } from '../../src/local-exchange/index.ts';
 
 export type Client = InstanceType<typeof ccxt.pro.binanceusdm>;
 
