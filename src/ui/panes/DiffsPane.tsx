@@ -21,14 +21,15 @@ const SEV_LABEL: Record<DiffSeverity, string> = { critical: 'CRIT', warn: 'warn'
 const MARK = '>';
 
 // The message says the most: below 28 characters it is kept and the kind column goes instead.
-// The id (with the selection mark) and what was done (or the choices offered) always stay.
+// The id (with the selection mark) and what was done (or the choices offered) always stay; what was
+// done is cut rather than dropped (an operator's resolution carries its reason, up to 60 characters).
 const COLUMNS: readonly DataColumn[] = [
   { key: 'id', priority: 10, tone: (t) => (t.startsWith(MARK) ? 'cyan' : undefined) },
   { key: 'sev', priority: 10, tone: (t) => TONE[t.trim()] },
   { key: 'kind', priority: 4 },
   { key: 'symbol', priority: 7 },
   { key: 'message', priority: 9, flex: true, minWidth: 28 },
-  { key: 'resolution', priority: 8, tone: (t) => (t.startsWith('ASK') ? 'yellow' : undefined) },
+  { key: 'resolution', priority: 8, flex: true, minWidth: 'ASK adopt|flatten'.length, tone: (t) => (t.startsWith('ASK') ? 'yellow' : undefined) },
   { key: 'time', priority: 3 },
 ];
 
