@@ -16,7 +16,6 @@ import { L2_RECORDED, quantile, startReplayExchange } from './kit.ts';
 
 const TRADES_PER_SEC_RECORDED = L2_RECORDED.trades / L2_RECORDED.seconds;
 
-
 export async function benchLiveLatency(seconds = 8, targetPerSec = 2000): Promise<Record<string, number | string>> {
   // The replay starts a little into the recording and bursts are uneven: aim 12% above the target.
   const speed = Math.round((targetPerSec * 1.12) / TRADES_PER_SEC_RECORDED);
@@ -28,8 +27,15 @@ export async function benchLiveLatency(seconds = 8, targetPerSec = 2000): Promis
   const latencies: number[] = [];
   let measureFrom = Infinity; // after a warm-up second (JIT, first connections)
   const conn = await connect({
-    exchange: 'local', local: localVenue(url), credentials: { apiKey: 'local', secret: 'local' }, symbols: ['BTCUSDT'],
-    clock: wall, venueClock: clock, scheduler: nodeScheduler, rng: createRng(1), onHalt: (e) => console.error(e.message),
+    exchange: 'local',
+    local: localVenue(url),
+    credentials: { apiKey: 'local', secret: 'local' },
+    symbols: ['BTCUSDT'],
+    clock: wall,
+    venueClock: clock,
+    scheduler: nodeScheduler,
+    rng: createRng(1),
+    onHalt: (e) => console.error(e.message),
     onRequestOut: (_kind, id) => {
       const t0 = sentAt.get(id as ClientOrderId);
       if (t0 !== undefined && t0 >= measureFrom) latencies.push(performance.now() - t0);

@@ -36,7 +36,17 @@ const BAR = 5 * 60_000;
 /** The bundled bars tiled `copies` times, ending at `endTs` (odd copies reversed: no price jumps at the joins). */
 function tiled(src: BarSeries, copies: number, endTs: number): BarSeries {
   const n = src.length * copies;
-  const out = { symbol: src.symbol, interval: src.interval, length: n, ts: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  const out = {
+    symbol: src.symbol,
+    interval: src.interval,
+    length: n,
+    ts: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
   for (let i = 0; i < n; i++) {
     const c = Math.floor(i / src.length);
     const j = c % 2 === 0 ? i % src.length : src.length - 1 - (i % src.length);
@@ -77,7 +87,7 @@ export function churnMessages(count: number, endTs: number): LoggedMessage[] {
 async function appendAll(dir: string, policy: FsyncPolicy, msgs: readonly LoggedMessage[], n: number): Promise<number> {
   const w = new JournalWriter({ dir, nextSeq: 0, fsync: policy });
   const t0 = performance.now();
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const end = Math.min(n, i + 1000);
     for (; i < end; i++) w.append({ k: 'm', m: msgs[i % msgs.length] });
     await new Promise((r) => setImmediate(r));
@@ -85,7 +95,6 @@ async function appendAll(dir: string, policy: FsyncPolicy, msgs: readonly Logged
   await w.close();
   return performance.now() - t0;
 }
-
 
 export async function benchPersistence(): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = {};
@@ -149,14 +158,18 @@ export async function benchPersistence(): Promise<Record<string, number | string
         const spec = buildRunSpec({ mode, exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 50, feed: 'bars', leverage: 5, stateDir }, {});
         let reconciledAt = 0;
         const t0 = performance.now();
-        const session = await startSession(spec, {
-          log: (r) => {
-            if (r['kind'] === 'reconciled') {
-              reconciledAt = performance.now();
-              diffs = r['diffs'] as number;
-            }
+        const session = await startSession(
+          spec,
+          {
+            log: (r) => {
+              if (r['kind'] === 'reconciled') {
+                reconciledAt = performance.now();
+                diffs = r['diffs'] as number;
+              }
+            },
           },
-        }, { scheduler: nodeScheduler, env: {} });
+          { scheduler: nodeScheduler, env: {} },
+        );
         times.push(reconciledAt - t0);
         await session.stop('bench');
       }

@@ -19,7 +19,12 @@ export const maxOf = (xs: readonly number[]): number => (xs.length === 0 ? NaN :
 /** A terminal as Ink sees it: a TTY of a fixed size; every write really goes to /dev/null. */
 export class FakeTty extends EventEmitter {
   readonly isTTY = true;
-  constructor(readonly columns: number, readonly rows: number, private readonly fd: number, private readonly onWrite: (bytes: number) => void) {
+  constructor(
+    readonly columns: number,
+    readonly rows: number,
+    private readonly fd: number,
+    private readonly onWrite: (bytes: number) => void,
+  ) {
     super();
   }
   write(data: string | Uint8Array, ...rest: unknown[]): boolean {
@@ -40,12 +45,24 @@ export class FakeKeyboard extends EventEmitter {
   read(): string | null {
     return this.chunks.shift() ?? null;
   }
-  setRawMode(): this { return this; }
-  setEncoding(): this { return this; }
-  ref(): this { return this; }
-  unref(): this { return this; }
-  resume(): this { return this; }
-  pause(): this { return this; }
+  setRawMode(): this {
+    return this;
+  }
+  setEncoding(): this {
+    return this;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
+  resume(): this {
+    return this;
+  }
+  pause(): this {
+    return this;
+  }
 }
 
 /** utime + stime of a process in ms (Linux /proc; NaN elsewhere). */
@@ -72,7 +89,14 @@ export function stallShare(h: IntervalHistogram, ms: number): number {
   return total === 0 ? NaN : (stalled / total) * 100;
 }
 
-export interface Counters { trades: number; orders: number; frames: number; bytes: number; recording: boolean; frameLatency: number[] }
+export interface Counters {
+  trades: number;
+  orders: number;
+  frames: number;
+  bytes: number;
+  recording: boolean;
+  frameLatency: number[];
+}
 
 /** What one window measured: event-loop delay (ms), CPU (% of one core), rates per second. */
 export type Figures = Record<string, number>;
@@ -107,4 +131,3 @@ export function openWindow(c: Counters, child: ChildProcess): () => Figures {
     };
   };
 }
-

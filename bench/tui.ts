@@ -61,10 +61,16 @@ interface Rep {
   canceledUnsent: number;
 }
 
-interface Plan { readonly name: string; readonly tty?: { readonly columns: number; readonly rows: number }; readonly flatten?: boolean }
+interface Plan {
+  readonly name: string;
+  readonly tty?: { readonly columns: number; readonly rows: number };
+  readonly flatten?: boolean;
+}
 
-interface Outcome { readonly figures: Figures; readonly reps: Rep[] }
-
+interface Outcome {
+  readonly figures: Figures;
+  readonly reps: Rep[];
+}
 
 async function runSegment(plan: Plan, speed: number, ui: Ui, devNull: number, keyWorker: Worker): Promise<Outcome> {
   const { child, url, t0 } = await startReplayExchange(speed);
@@ -74,7 +80,10 @@ async function runSegment(plan: Plan, speed: number, ui: Ui, devNull: number, ke
   let session: Session | undefined;
   let screen: ReturnType<Ui['renderWorkstation']> | undefined;
   try {
-    const spec = buildRunSpec({ mode: 'live', exchange: 'local', exchangeUrl: url, symbol: ['BTCUSDT'], strategy: STRATEGY, timeframe: '1m', warmup: 0, feed: 'trades', leverage: 20, stateDir: dir }, {});
+    const spec = buildRunSpec(
+      { mode: 'live', exchange: 'local', exchangeUrl: url, symbol: ['BTCUSDT'], strategy: STRATEGY, timeframe: '1m', warmup: 0, feed: 'trades', leverage: 20, stateDir: dir },
+      {},
+    );
     // An empty environment: the local exchange takes its demo keys, never the operator's real ones.
     const s = await startSession(spec, { log: log.write }, { scheduler: nodeScheduler, env: {} });
     session = s;
@@ -249,12 +258,36 @@ export async function benchTui(targetPerSec = 2000, rounds = 2): Promise<Record<
   const lag80 = worstLag['TUI 80x24'] ?? NaN;
   Object.assign(result, {
     'flatten repetitions': reps.length,
-    'flatten ms, median / max: Enter written -> ws.send': ms(span(reps, (r) => r.write, (r) => r.send)),
+    'flatten ms, median / max: Enter written -> ws.send': ms(
+      span(
+        reps,
+        (r) => r.write,
+        (r) => r.send,
+      ),
+    ),
     'flatten ms, median / max: Enter written -> dispatched': ms(fromWrite),
     'flatten ms, median / max: Enter arrived -> dispatched': ms(fromArrive),
-    'flatten ms, median / max: Enter written -> close order sent to the venue': ms(span(reps, (r) => r.write, (r) => r.sent)),
-    'flatten ms, median / max: Enter written -> close order first fill': ms(span(reps, (r) => r.write, (r) => r.fill)),
-    'flatten ms, median / max: Enter written -> verified flat': ms(span(reps, (r) => r.write, (r) => r.verified)),
+    'flatten ms, median / max: Enter written -> close order sent to the venue': ms(
+      span(
+        reps,
+        (r) => r.write,
+        (r) => r.sent,
+      ),
+    ),
+    'flatten ms, median / max: Enter written -> close order first fill': ms(
+      span(
+        reps,
+        (r) => r.write,
+        (r) => r.fill,
+      ),
+    ),
+    'flatten ms, median / max: Enter written -> verified flat': ms(
+      span(
+        reps,
+        (r) => r.write,
+        (r) => r.verified,
+      ),
+    ),
     'flatten: close orders canceled before being sent': reps.reduce((n, r) => n + r.canceledUnsent, 0),
     'flatten: outcome (attempts)': reps.map((r) => `${r.result ?? 'none'} (${r.attempts ?? '?'})`).join(', '),
     [`target: lag p99 < ${LAG_P99_TARGET_MS} ms with the screen (worst round)`]: verdict(lag120 < LAG_P99_TARGET_MS && lag80 < LAG_P99_TARGET_MS, `120x40 ${lag120} ms, 80x24 ${lag80} ms`),

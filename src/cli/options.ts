@@ -38,7 +38,7 @@ export function stepOption(v: string): number {
   return n;
 }
 
-const URL_FORM = 'expected the local exchange\'s base URL, http://127.0.0.1:PORT (the first line `parity exchange serve` prints)';
+const URL_FORM = "expected the local exchange's base URL, http://127.0.0.1:PORT (the first line `parity exchange serve` prints)";
 
 /** `--exchange-url`: an http:// URL with a host (the local exchange speaks plain HTTP and WebSocket on loopback). */
 export function exchangeUrlOption(v: string): string {

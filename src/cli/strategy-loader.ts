@@ -41,9 +41,7 @@ function locate(nameOrPath: string): string {
     }
   }
   const known = availableStrategies();
-  throw new UserError(
-    `unknown strategy "${nameOrPath}". Available: ${known.length > 0 ? known.join(', ') : '(none)'}; a path to a .ts or .js module also works.`,
-  );
+  throw new UserError(`unknown strategy "${nameOrPath}". Available: ${known.length > 0 ? known.join(', ') : '(none)'}; a path to a .ts or .js module also works.`);
 }
 
 export interface LoadedStrategy {

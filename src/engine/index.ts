@@ -5,18 +5,99 @@
  */
 
 // The model: ids, exact numbers, instruments, market data, commands, events, reports, orders, the ledger, the strategy contract.
-export { clientOrderId, externalOrderId, isOwnOrderId, makeClientOrderId, orderIdPrefix, parseClientOrderId, strategyId, symbol, tradeId, venueOrderId, type ClientOrderId, type StrategyId, type Symbol, type TradeId, type VenueOrderId } from './model/ids.ts';
-export { FIXED_DECIMALS, ONE, abs, decimalsOf, div, divRound, formatFixed, formatScaled, fromNumber, mul, parseFixed, product, sign, stepOfDecimals, toFloat, toNumber, type Fixed } from './model/fixed.ts';
+export {
+  clientOrderId,
+  externalOrderId,
+  isOwnOrderId,
+  makeClientOrderId,
+  orderIdPrefix,
+  parseClientOrderId,
+  strategyId,
+  symbol,
+  tradeId,
+  venueOrderId,
+  type ClientOrderId,
+  type StrategyId,
+  type Symbol,
+  type TradeId,
+  type VenueOrderId,
+} from './model/ids.ts';
+export {
+  FIXED_DECIMALS,
+  ONE,
+  abs,
+  decimalsOf,
+  div,
+  divRound,
+  formatFixed,
+  formatScaled,
+  fromNumber,
+  mul,
+  parseFixed,
+  product,
+  sign,
+  stepOfDecimals,
+  toFloat,
+  toNumber,
+  type Fixed,
+} from './model/fixed.ts';
 export { makeInstrument, onGrid, snapPrice, snapQty, splitSymbol, type Instrument, type InstrumentKind, type InstrumentSpec } from './model/instrument.ts';
 export { makeBar, type Aggressor, type Bar, type FundingRateUpdate, type MarketData, type QuoteTick, type TradeTick } from './model/market-data.ts';
 export { type CancelAllOrders, type CancelOrder, type ModifyOrder, type OrderSide, type OrderType, type SubmitOrder, type TimeInForce, type TradingCommand } from './model/commands.ts';
-export { type BalanceAdopted, type DayReference, type DiffResolved, type EngineEvent, type EngineWarning, type EventIgnored, type FundingPaid, type Liquidity, type LoggedMessage, type OperatorAction, type OrderAccepted, type OrderAdopted, type OrderCancelRejected, type OrderCanceled, type OrderDenied, type OrderEvent, type OrderExpired, type OrderFilled, type OrderModifyDenied, type OrderModifyRejected, type OrderPendingCancel, type OrderPendingUpdate, type OrderRejected, type OrderSubmitted, type OrderUpdated, type PositionAdopted, type ReconciliationDiff, type StrategyFaulted, type StrategyLogged, type TimerFired, type TradingStateChanged, type VenueEvent } from './model/events.ts';
+export {
+  type BalanceAdopted,
+  type DayReference,
+  type DiffResolved,
+  type EngineEvent,
+  type EngineWarning,
+  type EventIgnored,
+  type FundingPaid,
+  type Liquidity,
+  type LoggedMessage,
+  type OperatorAction,
+  type OrderAccepted,
+  type OrderAdopted,
+  type OrderCancelRejected,
+  type OrderCanceled,
+  type OrderDenied,
+  type OrderEvent,
+  type OrderExpired,
+  type OrderFilled,
+  type OrderModifyDenied,
+  type OrderModifyRejected,
+  type OrderPendingCancel,
+  type OrderPendingUpdate,
+  type OrderRejected,
+  type OrderSubmitted,
+  type OrderUpdated,
+  type PositionAdopted,
+  type ReconciliationDiff,
+  type StrategyFaulted,
+  type StrategyLogged,
+  type TimerFired,
+  type TradingStateChanged,
+  type VenueEvent,
+} from './model/events.ts';
 export { OPEN_STATUSES, TRANSITIONS, isOpen, transition, type OrderEventKind, type OrderStatus, type TransitionResult } from './model/order-state.ts';
 export { applyOrderEvent, createOrder, leavesQty, roundTo, type ApplyOutcome, type Order } from './model/order.ts';
 export { adoptBalance, adoptPosition, applyFill, applyFunding, avgEntry, cash, createLedger, equity, positionOf, unrealized, type Ledger, type LedgerFill, type Position } from './model/ledger.ts';
 export { type AccountType, type DayStart, type LimitRule, type TradingState } from './model/trading.ts';
 export { Sfc32, createRng, type Rng } from './model/rng.ts';
-export { ParamError, defineStrategy, resolveParams, type AnyStrategyDefinition, type OrderRequest, type ParamValue, type Params, type PartialFillPolicy, type PortfolioView, type PositionView, type StrategyContext, type StrategyDefinition, type StrategyHandlers } from './model/strategy.ts';
+export {
+  ParamError,
+  defineStrategy,
+  resolveParams,
+  type AnyStrategyDefinition,
+  type OrderRequest,
+  type ParamValue,
+  type Params,
+  type PartialFillPolicy,
+  type PortfolioView,
+  type PositionView,
+  type StrategyContext,
+  type StrategyDefinition,
+  type StrategyHandlers,
+} from './model/strategy.ts';
 export { HaltError, OrderRejectedError, ParityError, RetryableError, type ErrorAction } from './model/errors.ts';
 export { type BalanceReport, type FillReport, type FundingReport, type OrderStatusReport, type PositionReport, type ReportedOrderStatus } from './model/reports.ts';
 export { ENGINE_STATE_VERSION, initialState, ledgerFromJSON, ledgerToJSON, orderFromAdopted, replay, type EngineState, type LedgerJSON, type PositionJSON } from './model/engine-state.ts';

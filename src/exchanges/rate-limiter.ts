@@ -124,9 +124,12 @@ export class RateLimiter {
   private arm(ms: number): void {
     if (this.armed) return;
     this.armed = true;
-    this.o.scheduler.schedule(() => {
-      this.armed = false;
-      this.pump();
-    }, Math.max(1, ms));
+    this.o.scheduler.schedule(
+      () => {
+        this.armed = false;
+        this.pump();
+      },
+      Math.max(1, ms),
+    );
   }
 }

@@ -86,7 +86,7 @@ export class Account {
     const p = this.position(f.symbol);
     const signed = f.side === 'BUY' ? f.qty : -f.qty;
     let realized = 0n;
-    if (p.qty === 0n || (p.qty > 0n) === (signed > 0n)) {
+    if (p.qty === 0n || p.qty > 0n === signed > 0n) {
       const size = abs(p.qty) + f.qty;
       p.entry = div(mul(abs(p.qty), p.entry) + mul(f.qty, f.price), size);
       p.qty += signed;
@@ -105,8 +105,17 @@ export class Account {
     this.wallet += realized - fee;
     this.updateTime = f.time;
     const trade: UserTrade = {
-      symbol: f.symbol, id: f.tradeId, orderId: f.orderId, side: f.side, price: f.price, qty: f.qty,
-      realizedPnl: realized, quoteQty: quote, commission: fee, time: f.time, maker: f.maker,
+      symbol: f.symbol,
+      id: f.tradeId,
+      orderId: f.orderId,
+      side: f.side,
+      price: f.price,
+      qty: f.qty,
+      realizedPnl: realized,
+      quoteQty: quote,
+      commission: fee,
+      time: f.time,
+      maker: f.maker,
     };
     this.trades.push(trade);
     if (realized !== 0n) this.record(f.symbol, 'REALIZED_PNL', realized, f.time, String(f.tradeId));

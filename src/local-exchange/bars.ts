@@ -38,9 +38,20 @@ export interface BarSource {
 }
 
 export const INTERVALS: Readonly<Record<string, number>> = {
-  '1m': 60_000, '3m': 180_000, '5m': 300_000, '15m': 900_000, '30m': 1_800_000,
-  '1h': 3_600_000, '2h': 7_200_000, '4h': 14_400_000, '6h': 21_600_000, '8h': 28_800_000,
-  '12h': 43_200_000, '1d': 86_400_000, '3d': 259_200_000, '1w': 604_800_000,
+  '1m': 60_000,
+  '3m': 180_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '2h': 7_200_000,
+  '4h': 14_400_000,
+  '6h': 21_600_000,
+  '8h': 28_800_000,
+  '12h': 43_200_000,
+  '1d': 86_400_000,
+  '3d': 259_200_000,
+  '1w': 604_800_000,
 };
 
 /** Interval in ms of a Binance interval name, if this source can serve it. */
@@ -125,15 +136,42 @@ export interface Formats {
 
 /** A REST klines row (12 fields, Binance order). */
 export function klineRow(b: BarRow, interval: number, f: Formats): unknown[] {
-  return [b.t, fmt(b.o, f.priceDecimals), fmt(b.h, f.priceDecimals), fmt(b.l, f.priceDecimals), fmt(b.c, f.priceDecimals), fmt(b.v, f.qtyDecimals), b.t + interval - 1, b.q.toFixed(8), b.n, fmt(b.tbv, f.qtyDecimals), b.tbq.toFixed(8), '0'];
+  return [
+    b.t,
+    fmt(b.o, f.priceDecimals),
+    fmt(b.h, f.priceDecimals),
+    fmt(b.l, f.priceDecimals),
+    fmt(b.c, f.priceDecimals),
+    fmt(b.v, f.qtyDecimals),
+    b.t + interval - 1,
+    b.q.toFixed(8),
+    b.n,
+    fmt(b.tbv, f.qtyDecimals),
+    b.tbq.toFixed(8),
+    '0',
+  ];
 }
 
 /** The `k` object of a `kline` stream event. */
 export function klinePayload(b: BarRow, interval: number, name: string, symbol: string, closed: boolean, f: Formats): Record<string, unknown> {
   return {
-    t: b.t, T: b.t + interval - 1, s: symbol, i: name, f: b.f, L: b.L,
-    o: fmt(b.o, f.priceDecimals), c: fmt(b.c, f.priceDecimals), h: fmt(b.h, f.priceDecimals), l: fmt(b.l, f.priceDecimals),
-    v: fmt(b.v, f.qtyDecimals), n: b.n, x: closed, q: b.q.toFixed(8), V: fmt(b.tbv, f.qtyDecimals), Q: b.tbq.toFixed(8), B: '0',
+    t: b.t,
+    T: b.t + interval - 1,
+    s: symbol,
+    i: name,
+    f: b.f,
+    L: b.L,
+    o: fmt(b.o, f.priceDecimals),
+    c: fmt(b.c, f.priceDecimals),
+    h: fmt(b.h, f.priceDecimals),
+    l: fmt(b.l, f.priceDecimals),
+    v: fmt(b.v, f.qtyDecimals),
+    n: b.n,
+    x: closed,
+    q: b.q.toFixed(8),
+    V: fmt(b.tbv, f.qtyDecimals),
+    Q: b.tbq.toFixed(8),
+    B: '0',
   };
 }
 

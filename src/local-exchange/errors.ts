@@ -72,11 +72,9 @@ export function err(code: number, msg?: string): BinanceError {
   return new BinanceError(code, msg ?? MESSAGES[code] ?? 'Request rejected.', STATUS[code] ?? 400);
 }
 
-export const mandatory = (name: string): BinanceError =>
-  new BinanceError(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
+export const mandatory = (name: string): BinanceError => new BinanceError(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
 
-export const illegal = (name: string): BinanceError =>
-  new BinanceError(-1100, `Illegal characters found in parameter '${name}'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.`);
+export const illegal = (name: string): BinanceError => new BinanceError(-1100, `Illegal characters found in parameter '${name}'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.`);
 
 export const notRequired = (name: string): BinanceError => new BinanceError(-1106, `Parameter '${name}' sent when not required.`);
 

@@ -123,8 +123,16 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
   const hanging = new Set<ServerResponse>();
   const server = createServer(
     httpHandler({
-      routes: { ...publicRoutes, ...accountRoutes, ...orderRoutes }, faults, outbox, apiKey: r.apiKey, apiSecret: r.apiSecret, wallNow: r.now, pump,
-      ctx: (p) => ({ v: venue, p, info, keys: listenKeys, fees: r.fees, wallNow: r.now() }), counters, hanging,
+      routes: { ...publicRoutes, ...accountRoutes, ...orderRoutes },
+      faults,
+      outbox,
+      apiKey: r.apiKey,
+      apiSecret: r.apiSecret,
+      wallNow: r.now,
+      pump,
+      ctx: (p) => ({ v: venue, p, info, keys: listenKeys, fees: r.fees, wallNow: r.now() }),
+      counters,
+      hanging,
     }),
   );
   server.on('upgrade', (req, socket, head) => {
@@ -165,7 +173,13 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
         pump();
         const spec = venue.marketOrThrow(o.symbol).spec;
         const order = placeOrder(venue, {
-          symbol: o.symbol, side: o.side, type: o.type, timeInForce: 'GTC', quantity: decimal(o.quantity, 'quantity'), reduceOnly: false, origin: 'external',
+          symbol: o.symbol,
+          side: o.side,
+          type: o.type,
+          timeInForce: 'GTC',
+          quantity: decimal(o.quantity, 'quantity'),
+          reduceOnly: false,
+          origin: 'external',
           ...(o.price === undefined ? {} : { price: decimal(o.price, 'price') }),
           ...(o.clientOrderId === undefined ? {} : { clientOrderId: o.clientOrderId }),
         });
@@ -200,4 +214,3 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
     },
   };
 }
-

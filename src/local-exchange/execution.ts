@@ -73,8 +73,17 @@ function pieces(v: Venue, ms: MarketState, qty: Fixed): Fixed[] {
 export function emitOrder(v: Venue, ms: MarketState, o: Order, x: 'NEW' | 'CANCELED' | 'EXPIRED' | 'AMENDMENT'): void {
   v.sink.user(ws.orderTradeUpdate(o, ms.spec, x, v.now), 'order');
   v.sink.log({
-    type: 'order', time: v.now, status: x === 'AMENDMENT' ? 'AMENDED' : x, symbol: o.symbol, orderId: o.orderId, clientOrderId: o.clientOrderId,
-    side: o.side, orderType: o.type, qty: fmt(o.origQty, ms.spec.stepDecimals), price: fmt(o.price, ms.spec.tickDecimals), origin: o.origin,
+    type: 'order',
+    time: v.now,
+    status: x === 'AMENDMENT' ? 'AMENDED' : x,
+    symbol: o.symbol,
+    orderId: o.orderId,
+    clientOrderId: o.clientOrderId,
+    side: o.side,
+    orderType: o.type,
+    qty: fmt(o.origQty, ms.spec.stepDecimals),
+    price: fmt(o.price, ms.spec.tickDecimals),
+    origin: o.origin,
   });
 }
 
@@ -99,7 +108,18 @@ export function execute(v: Venue, ms: MarketState, o: Order, qty: Fixed, price: 
     o.status = o.executedQty >= o.origQty ? 'FILLED' : 'PARTIALLY_FILLED';
     o.updateTime = v.now;
     v.sink.user(ws.orderTradeUpdate(o, ms.spec, 'TRADE', v.now, { qty: q, price, commission: t.commission, tradeId, maker, realizedPnl: t.realizedPnl }), 'fill');
-    v.sink.log({ type: 'fill', time: v.now, symbol: o.symbol, orderId: o.orderId, clientOrderId: o.clientOrderId, side: o.side, qty: fmt(q, ms.spec.stepDecimals), price: fmt(price, ms.spec.tickDecimals), maker, status: o.status });
+    v.sink.log({
+      type: 'fill',
+      time: v.now,
+      symbol: o.symbol,
+      orderId: o.orderId,
+      clientOrderId: o.clientOrderId,
+      side: o.side,
+      qty: fmt(q, ms.spec.stepDecimals),
+      price: fmt(price, ms.spec.tickDecimals),
+      maker,
+      status: o.status,
+    });
     done += q;
     if (q < piece) break;
   }
@@ -109,7 +129,10 @@ export function execute(v: Venue, ms: MarketState, o: Order, qty: Fixed, price: 
 /** After a batch of fills: ACCOUNT_UPDATE, then reduce-only orders with nothing left to reduce expire. */
 export function afterFills(v: Venue, ms: MarketState): void {
   const view = v.positionView(ms);
-  v.sink.user(ws.accountUpdate({ reason: 'ORDER', wallet: v.account.wallet, balanceChange: 0n, positions: [{ position: view.position, spec: ms.spec, unrealized: view.unrealized }] }, v.now), 'account');
+  v.sink.user(
+    ws.accountUpdate({ reason: 'ORDER', wallet: v.account.wallet, balanceChange: 0n, positions: [{ position: view.position, spec: ms.spec, unrealized: view.unrealized }] }, v.now),
+    'account',
+  );
   for (const o of v.orders.open(ms.spec.symbol)) {
     if (o.reduceOnly && closable(v, o.symbol, o.side) === 0n) endOrder(v, ms, o, 'EXPIRED');
   }

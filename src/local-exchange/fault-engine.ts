@@ -164,4 +164,3 @@ export class FaultEngine {
     return r.pieces ?? 3;
   }
 }
-

@@ -91,7 +91,16 @@ const trigger = {
 };
 const action = z.discriminatedUnion('type', [
   z.object({ type: z.literal('latency'), ms: latency }).strict(),
-  z.object({ type: z.literal('status'), status: z.number().int().min(400).max(599), code: z.number().int().optional(), msg: z.string().optional(), retryAfter: z.number().min(0).optional(), process: z.boolean().optional() }).strict(),
+  z
+    .object({
+      type: z.literal('status'),
+      status: z.number().int().min(400).max(599),
+      code: z.number().int().optional(),
+      msg: z.string().optional(),
+      retryAfter: z.number().min(0).optional(),
+      process: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('timeout'), process: z.boolean(), reset: z.boolean().optional() }).strict(),
   z.object({ type: z.literal('reject'), code: z.number().int().max(-1), msg: z.string().optional() }).strict(),
 ]);
@@ -101,8 +110,14 @@ const schema = z
     rest: z.array(z.object({ ...trigger, method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).optional(), path: z.string().startsWith('/').optional(), action }).strict()).optional(),
     ws: z.array(z.object({ ...trigger, stream: z.enum(['market', 'user', 'any']) }).strict()).optional(),
     userStream: z.array(z.object({ ...trigger, action: z.enum(['duplicate', 'drop', 'beforeAck']), events: z.enum(['fills', 'orders', 'account', 'all']).optional() }).strict()).optional(),
-    partialFills: z.object({ ...trigger, pieces: z.number().int().min(2).max(100).optional(), symbols: z.array(z.string()).optional() }).strict().optional(),
-    rateLimit: z.object({ weightPerMinute: z.number().int().min(1).optional(), banAfter429: z.number().int().min(1).optional(), banSeconds: z.number().min(0).optional() }).strict().optional(),
+    partialFills: z
+      .object({ ...trigger, pieces: z.number().int().min(2).max(100).optional(), symbols: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
+    rateLimit: z
+      .object({ weightPerMinute: z.number().int().min(1).optional(), banAfter429: z.number().int().min(1).optional(), banSeconds: z.number().min(0).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

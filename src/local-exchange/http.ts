@@ -80,7 +80,10 @@ export function httpHandler(d: HttpDeps): (req: IncomingMessage, res: ServerResp
       const headers: Record<string, string> = { 'X-MBX-USED-WEIGHT-1M': String(adm.used) };
       if (adm.status !== 200) {
         d.faults.count(adm.status === 429 ? 'rate-limit-429' : 'rate-limit-418', `${method} ${path} (weight ${adm.used})`);
-        const msg = adm.status === 429 ? MESSAGES[-1003] : `Way too much request weight used; IP banned until ${d.wallNow() + adm.retryAfter * 1000}. Please use WebSocket Streams for live updates to avoid bans.`;
+        const msg =
+          adm.status === 429
+            ? MESSAGES[-1003]
+            : `Way too much request weight used; IP banned until ${d.wallNow() + adm.retryAfter * 1000}. Please use WebSocket Streams for live updates to avoid bans.`;
         return send(res, adm.status, { code: -1003, msg }, { ...headers, 'Retry-After': String(adm.retryAfter) });
       }
       const f = d.faults.rest(method, path);

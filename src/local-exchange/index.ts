@@ -7,7 +7,19 @@
 export { startLocalExchange, type LocalExchange, type ExternalOrder } from './exchange.ts';
 export { BUNDLED, DEFAULT_MARKETS, LocalExchangeOptionError, type LocalExchangeOptions, type LocalMarketSource } from './options.ts';
 export { localBinanceUsdmUrls, localVenue, type LocalBinanceUsdmUrls } from './urls.ts';
-export { parseFaultScript, FaultScriptError, type FaultScript, type FaultTrigger, type LatencySpec, type RestFaultAction, type RestFaultRule, type WsDropRule, type UserStreamFaultRule, type PartialFillRule, type RateLimitSettings } from './faults.ts';
+export {
+  parseFaultScript,
+  FaultScriptError,
+  type FaultScript,
+  type FaultTrigger,
+  type LatencySpec,
+  type RestFaultAction,
+  type RestFaultRule,
+  type WsDropRule,
+  type UserStreamFaultRule,
+  type PartialFillRule,
+  type RateLimitSettings,
+} from './faults.ts';
 export type { LocalExchangeEvent } from './events.ts';
 export type { LocalExchangeState, LocalExchangeCounters, LocalOrderState, LocalTradeState, LocalPositionState, LocalIncomeState } from './state.ts';
 export { BinanceError } from './errors.ts';

@@ -161,7 +161,20 @@ export class L2Feed implements Feed {
     this.cur =
       c === undefined
         ? { t: bucket, o: price, h: price, l: price, c: price, v: qty, q: quote, n: 1, tbv: buyerMaker ? 0n : qty, tbq: buyerMaker ? 0 : quote, f: id, L: id }
-        : { t: c.t, o: c.o, h: price > c.h ? price : c.h, l: price < c.l ? price : c.l, c: price, v: c.v + qty, q: c.q + quote, n: c.n + 1, tbv: c.tbv + (buyerMaker ? 0n : qty), tbq: c.tbq + (buyerMaker ? 0 : quote), f: c.f, L: id };
+        : {
+            t: c.t,
+            o: c.o,
+            h: price > c.h ? price : c.h,
+            l: price < c.l ? price : c.l,
+            c: price,
+            v: c.v + qty,
+            q: c.q + quote,
+            n: c.n + 1,
+            tbv: c.tbv + (buyerMaker ? 0n : qty),
+            tbq: c.tbq + (buyerMaker ? 0 : quote),
+            f: c.f,
+            L: id,
+          };
     events.push({ kind: 'trade', ts, id, price, qty, buyerMaker, raw });
     events.push({ kind: 'bar', ts, barTime: bucket, closed: false });
     return events;

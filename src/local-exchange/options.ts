@@ -18,8 +18,7 @@ import { L2Feed } from './l2-feed.ts';
 import type { ExchangeInfoFile, MarketSpec } from './markets.ts';
 
 export type LocalMarketSource =
-  | { readonly kind: 'candles'; readonly symbol: string; readonly file: string; readonly fundingFile?: string }
-  | { readonly kind: 'l2'; readonly symbol: string; readonly file: string };
+  { readonly kind: 'candles'; readonly symbol: string; readonly file: string; readonly fundingFile?: string } | { readonly kind: 'l2'; readonly symbol: string; readonly file: string };
 
 export interface LocalExchangeOptions {
   /** 0 or undefined: a random free port. The host is always 127.0.0.1. */
@@ -117,7 +116,20 @@ export function resolveOptions(o: LocalExchangeOptions): Resolved {
   check(apiKey !== '' && apiSecret !== '', 'apiKey/apiSecret', 'non-empty strings', '');
   const seed = o.seed ?? 1;
   check(Number.isInteger(seed), 'seed', 'a whole number', o.seed);
-  return { port, speed, mode, markets, warmupBars, apiKey, apiSecret, startingBalance: fixed(bal), leverage, fees: { maker: fixed(fees.maker), taker: fixed(fees.taker) }, seed, now: o.now ?? Date.now };
+  return {
+    port,
+    speed,
+    mode,
+    markets,
+    warmupBars,
+    apiKey,
+    apiSecret,
+    startingBalance: fixed(bal),
+    leverage,
+    fees: { maker: fixed(fees.maker), taker: fixed(fees.taker) },
+    seed,
+    now: o.now ?? Date.now,
+  };
 }
 
 export interface LoadedMarket {

@@ -75,9 +75,22 @@ export function placeOrder(v: Venue, req: NewOrder): Order {
   if (need > 0n && need > v.accountView().available) throw err(-2019);
 
   const o: Order = {
-    orderId: v.orders.newOrderId(), clientOrderId: coid, symbol: req.symbol, side: req.side, type: req.type,
-    timeInForce: req.type === 'MARKET' ? 'GTC' : req.timeInForce, price: limit ?? 0n, origQty: req.quantity,
-    executedQty: 0n, cumQuote: 0n, status: 'NEW', reduceOnly: req.reduceOnly, time: v.now, updateTime: v.now, queueAhead: 0n, origin: req.origin,
+    orderId: v.orders.newOrderId(),
+    clientOrderId: coid,
+    symbol: req.symbol,
+    side: req.side,
+    type: req.type,
+    timeInForce: req.type === 'MARKET' ? 'GTC' : req.timeInForce,
+    price: limit ?? 0n,
+    origQty: req.quantity,
+    executedQty: 0n,
+    cumQuote: 0n,
+    status: 'NEW',
+    reduceOnly: req.reduceOnly,
+    time: v.now,
+    updateTime: v.now,
+    queueAhead: 0n,
+    origin: req.origin,
   };
   v.orders.add(o);
   emitOrder(v, ms, o, 'NEW');

@@ -22,9 +22,26 @@ export function weightOf(method: string, path: string, p: Params): number {
   const noSymbol = p.str('symbol') === undefined;
   switch (`${method} ${path}`) {
     case 'GET /fapi/v1/depth':
-      return byLimit(limit(), [[50, 2], [100, 5], [500, 10], [1000, 20]], 2);
+      return byLimit(
+        limit(),
+        [
+          [50, 2],
+          [100, 5],
+          [500, 10],
+          [1000, 20],
+        ],
+        2,
+      );
     case 'GET /fapi/v1/klines':
-      return byLimit(limit() ?? 500, [[99, 1], [499, 2], [1000, 5]], 5);
+      return byLimit(
+        limit() ?? 500,
+        [
+          [99, 1],
+          [499, 2],
+          [1000, 5],
+        ],
+        5,
+      );
     case 'GET /fapi/v1/ticker/24hr':
       return noSymbol ? 40 : 1;
     case 'GET /fapi/v1/ticker/bookTicker':

@@ -20,10 +20,22 @@ const positionRisk = (v2: boolean): RouteTable[string] => ({
         // v2 shape: nautilus-rust-docs/futures/http_json/position_risk.json
         const pick = (k: string): unknown => row[k];
         return {
-          symbol: pick('symbol'), positionAmt: pick('positionAmt'), entryPrice: pick('entryPrice'), markPrice: pick('markPrice'),
-          unRealizedProfit: pick('unRealizedProfit'), liquidationPrice: pick('liquidationPrice'), leverage: String(ms.leverage),
-          maxNotionalValue: '1000000000', marginType: 'cross', isolatedMargin: pick('isolatedMargin'), isAutoAddMargin: 'false',
-          positionSide: 'BOTH', notional: pick('notional'), isolatedWallet: '0', updateTime: pick('updateTime'), breakEvenPrice: pick('breakEvenPrice'),
+          symbol: pick('symbol'),
+          positionAmt: pick('positionAmt'),
+          entryPrice: pick('entryPrice'),
+          markPrice: pick('markPrice'),
+          unRealizedProfit: pick('unRealizedProfit'),
+          liquidationPrice: pick('liquidationPrice'),
+          leverage: String(ms.leverage),
+          maxNotionalValue: '1000000000',
+          marginType: 'cross',
+          isolatedMargin: pick('isolatedMargin'),
+          isAutoAddMargin: 'false',
+          positionSide: 'BOTH',
+          notional: pick('notional'),
+          isolatedWallet: '0',
+          updateTime: pick('updateTime'),
+          breakEvenPrice: pick('breakEvenPrice'),
         };
       }),
 });

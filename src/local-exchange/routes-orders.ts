@@ -53,7 +53,13 @@ function newOrder(c: Ctx): Record<string, unknown> {
   if (resp !== undefined && resp !== 'ACK' && resp !== 'RESULT') throw err(-1136, 'Invalid newOrderRespType');
   const clientOrderId = c.p.str('newClientOrderId');
   const o = placeOrder(c.v, {
-    symbol: ms.spec.symbol, side, type: type as OrderType, timeInForce: tif, quantity, reduceOnly: c.p.bool('reduceOnly') ?? false, origin: 'api',
+    symbol: ms.spec.symbol,
+    side,
+    type: type as OrderType,
+    timeInForce: tif,
+    quantity,
+    reduceOnly: c.p.bool('reduceOnly') ?? false,
+    origin: 'api',
     ...(price === undefined ? {} : { price }),
     ...(clientOrderId === undefined ? {} : { clientOrderId }),
   });

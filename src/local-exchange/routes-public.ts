@@ -38,18 +38,36 @@ function ticker24Json(c: Ctx, ms: MarketState): Record<string, unknown> {
   const p = ms.spec.tickDecimals;
   const last = ms.recent[ms.recent.length - 1];
   return {
-    symbol: ms.spec.symbol, priceChange: f.change, priceChangePercent: f.percent, weightedAvgPrice: f.weighted,
-    lastPrice: fmt(s.last, p), lastQty: fmt(last?.qty ?? 0n, ms.spec.stepDecimals), openPrice: fmt(s.open, p), highPrice: fmt(s.high, p),
-    lowPrice: fmt(s.low, p), volume: fmt(s.volume, ms.spec.stepDecimals), quoteVolume: s.quoteVolume.toFixed(8),
-    openTime: s.openTime, closeTime: now, firstId: s.firstId, lastId: s.lastId, count: s.count,
+    symbol: ms.spec.symbol,
+    priceChange: f.change,
+    priceChangePercent: f.percent,
+    weightedAvgPrice: f.weighted,
+    lastPrice: fmt(s.last, p),
+    lastQty: fmt(last?.qty ?? 0n, ms.spec.stepDecimals),
+    openPrice: fmt(s.open, p),
+    highPrice: fmt(s.high, p),
+    lowPrice: fmt(s.low, p),
+    volume: fmt(s.volume, ms.spec.stepDecimals),
+    quoteVolume: s.quoteVolume.toFixed(8),
+    openTime: s.openTime,
+    closeTime: now,
+    firstId: s.firstId,
+    lastId: s.lastId,
+    count: s.count,
   };
 }
 
 function premiumJson(c: Ctx, ms: MarketState): Record<string, unknown> {
   const mark = fmt(ms.feed.lastPrice(), 8);
   return {
-    symbol: ms.spec.symbol, markPrice: mark, indexPrice: mark, estimatedSettlePrice: mark,
-    lastFundingRate: fmt(ms.funding.rate(), 8), nextFundingTime: ms.funding.nextFundingTime(c.v.now), interestRate: '0.00010000', time: c.v.now,
+    symbol: ms.spec.symbol,
+    markPrice: mark,
+    indexPrice: mark,
+    estimatedSettlePrice: mark,
+    lastFundingRate: fmt(ms.funding.rate(), 8),
+    nextFundingTime: ms.funding.nextFundingTime(c.v.now),
+    interestRate: '0.00010000',
+    time: c.v.now,
   };
 }
 
@@ -58,7 +76,11 @@ const one = <T>(c: Ctx, rows: T[]): T | T[] => (c.p.str('symbol') === undefined 
 /** v1 and v2 ticker/price answer alike. */
 const tickerPrice: RouteTable[string] = {
   auth: 'none',
-  handle: (c) => one(c, marketsParam(c).map((ms) => ({ symbol: ms.spec.symbol, price: fmt(ms.feed.lastPrice(), ms.spec.tickDecimals), time: c.v.now }))),
+  handle: (c) =>
+    one(
+      c,
+      marketsParam(c).map((ms) => ({ symbol: ms.spec.symbol, price: fmt(ms.feed.lastPrice(), ms.spec.tickDecimals), time: c.v.now })),
+    ),
 };
 
 export const publicRoutes: RouteTable = {
@@ -92,7 +114,14 @@ export const publicRoutes: RouteTable = {
       return rows.map((b) => klineRow(b, I, { priceDecimals: ms.spec.tickDecimals, qtyDecimals: ms.spec.stepDecimals }));
     },
   },
-  'GET /fapi/v1/ticker/24hr': { auth: 'none', handle: (c) => one(c, marketsParam(c).map((ms) => ticker24Json(c, ms))) },
+  'GET /fapi/v1/ticker/24hr': {
+    auth: 'none',
+    handle: (c) =>
+      one(
+        c,
+        marketsParam(c).map((ms) => ticker24Json(c, ms)),
+      ),
+  },
   'GET /fapi/v1/ticker/bookTicker': {
     auth: 'none',
     handle: (c) =>
@@ -106,7 +135,14 @@ export const publicRoutes: RouteTable = {
   },
   'GET /fapi/v1/ticker/price': tickerPrice,
   'GET /fapi/v2/ticker/price': tickerPrice,
-  'GET /fapi/v1/premiumIndex': { auth: 'none', handle: (c) => one(c, marketsParam(c).map((ms) => premiumJson(c, ms))) },
+  'GET /fapi/v1/premiumIndex': {
+    auth: 'none',
+    handle: (c) =>
+      one(
+        c,
+        marketsParam(c).map((ms) => premiumJson(c, ms)),
+      ),
+  },
   'GET /fapi/v1/fundingRate': {
     auth: 'none',
     handle: (c) => {
@@ -121,8 +157,12 @@ export const publicRoutes: RouteTable = {
       const ms = marketParam(c);
       const limit = c.p.int('limit', { min: 1, max: 1000 }) ?? 500;
       return ms.recent.slice(-limit).map((t) => ({
-        id: t.id, price: fmt(t.price, ms.spec.tickDecimals), qty: fmt(t.qty, ms.spec.stepDecimals),
-        quoteQty: fmt((t.price * t.qty) / 10n ** 18n, ms.spec.tickDecimals), time: t.ts, isBuyerMaker: t.buyerMaker,
+        id: t.id,
+        price: fmt(t.price, ms.spec.tickDecimals),
+        qty: fmt(t.qty, ms.spec.stepDecimals),
+        quoteQty: fmt((t.price * t.qty) / 10n ** 18n, ms.spec.tickDecimals),
+        time: t.ts,
+        isBuyerMaker: t.buyerMaker,
       }));
     },
   },

@@ -89,7 +89,11 @@ export interface LocalExchangeState {
   readonly connections: { readonly market: number; readonly user: number };
 }
 
-export function snapshot(v: Venue, counters: Omit<LocalExchangeCounters, 'ordersByClientOrderId' | 'placementsByClientOrderId'>, ws: { streams: Record<string, number>; market: number; user: number }): LocalExchangeState {
+export function snapshot(
+  v: Venue,
+  counters: Omit<LocalExchangeCounters, 'ordersByClientOrderId' | 'placementsByClientOrderId'>,
+  ws: { streams: Record<string, number>; market: number; user: number },
+): LocalExchangeState {
   const spec = (s: string) => v.market(s)?.spec;
   const p = (s: string): number => spec(s)?.tickDecimals ?? 0;
   const q = (s: string): number => spec(s)?.stepDecimals ?? 0;
@@ -97,17 +101,42 @@ export function snapshot(v: Venue, counters: Omit<LocalExchangeCounters, 'orders
   return {
     time: v.now,
     orders: v.orders.list().map((o) => ({
-      orderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, timeInForce: o.timeInForce, status: o.status,
-      price: fmt(o.price, p(o.symbol)), origQty: fmt(o.origQty, q(o.symbol)), executedQty: fmt(o.executedQty, q(o.symbol)), cumQuote: fmt(o.cumQuote),
-      reduceOnly: o.reduceOnly, time: o.time, updateTime: o.updateTime, origin: o.origin,
+      orderId: o.orderId,
+      clientOrderId: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      timeInForce: o.timeInForce,
+      status: o.status,
+      price: fmt(o.price, p(o.symbol)),
+      origQty: fmt(o.origQty, q(o.symbol)),
+      executedQty: fmt(o.executedQty, q(o.symbol)),
+      cumQuote: fmt(o.cumQuote),
+      reduceOnly: o.reduceOnly,
+      time: o.time,
+      updateTime: o.updateTime,
+      origin: o.origin,
     })),
     trades: v.account.trades.map((t) => ({
-      id: t.id, orderId: t.orderId, symbol: t.symbol, side: t.side, price: fmt(t.price, p(t.symbol)), qty: fmt(t.qty, q(t.symbol)),
-      commission: fmt(t.commission), realizedPnl: fmt(t.realizedPnl), maker: t.maker, time: t.time,
+      id: t.id,
+      orderId: t.orderId,
+      symbol: t.symbol,
+      side: t.side,
+      price: fmt(t.price, p(t.symbol)),
+      qty: fmt(t.qty, q(t.symbol)),
+      commission: fmt(t.commission),
+      realizedPnl: fmt(t.realizedPnl),
+      maker: t.maker,
+      time: t.time,
     })),
     positions: a.positions.map((pv) => ({
-      symbol: pv.position.symbol, qty: fmt(pv.position.qty, pv.spec.stepDecimals), entryPrice: fmtAvg(pv.position.entry), realizedPnl: fmt(pv.position.realized),
-      markPrice: fmt(pv.mark, pv.spec.tickDecimals), unrealizedPnl: fmt(pv.unrealized), leverage: pv.leverage,
+      symbol: pv.position.symbol,
+      qty: fmt(pv.position.qty, pv.spec.stepDecimals),
+      entryPrice: fmtAvg(pv.position.entry),
+      realizedPnl: fmt(pv.position.realized),
+      markPrice: fmt(pv.mark, pv.spec.tickDecimals),
+      unrealizedPnl: fmt(pv.unrealized),
+      leverage: pv.leverage,
     })),
     balances: [{ asset: 'USDT', walletBalance: fmt(a.wallet), unrealizedProfit: fmt(a.unrealized), marginBalance: fmt(a.wallet + a.unrealized), availableBalance: fmt(a.available) }],
     income: v.account.income.map((r) => ({ symbol: r.symbol, incomeType: r.incomeType, income: fmt(r.income), time: r.time, tranId: r.tranId, tradeId: r.tradeId })),

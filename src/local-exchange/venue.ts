@@ -26,8 +26,15 @@ function topicsOf(symbol: string, baseInterval: number): MarketTopics {
     if (ms !== undefined) klines.push({ name, topic: `${s}@kline_${name}`, ms });
   }
   return {
-    depth: `${s}@depth`, depthN: [5, 10, 20].map((n) => [n, `${s}@depth${n}`] as const), bookTicker: `${s}@bookTicker`, trade: `${s}@trade`,
-    aggTrade: `${s}@aggTrade`, miniTicker: `${s}@miniTicker`, ticker: `${s}@ticker`, markPrice: `${s}@markPrice`, klines,
+    depth: `${s}@depth`,
+    depthN: [5, 10, 20].map((n) => [n, `${s}@depth${n}`] as const),
+    bookTicker: `${s}@bookTicker`,
+    trade: `${s}@trade`,
+    aggTrade: `${s}@aggTrade`,
+    miniTicker: `${s}@miniTicker`,
+    ticker: `${s}@ticker`,
+    markPrice: `${s}@markPrice`,
+    klines,
   };
 }
 
@@ -48,7 +55,15 @@ export class Venue implements ExecutionVenue {
     this.account = new Account(cfg.startingBalance, cfg.start);
     for (const m of cfg.markets) {
       m.funding.skipThrough(cfg.start - 1);
-      this.markets.set(m.spec.symbol, { ...m, topics: topicsOf(m.spec.symbol, m.feed.bars.interval), consumed: { bids: new Map(), asks: new Map() }, leverage: cfg.leverage, lastTickerSecond: -1, recent: [], ended: false });
+      this.markets.set(m.spec.symbol, {
+        ...m,
+        topics: topicsOf(m.spec.symbol, m.feed.bars.interval),
+        consumed: { bids: new Map(), asks: new Map() },
+        leverage: cfg.leverage,
+        lastTickerSecond: -1,
+        recent: [],
+        ended: false,
+      });
     }
   }
 
@@ -189,9 +204,17 @@ export class Venue implements ExecutionVenue {
       if (!o.reduceOnly) ooim += div(n, lev);
     }
     return {
-      position: p, spec: ms.spec, mark, unrealized: this.account.unrealized(ms.spec.symbol, mark), notional,
-      initialMargin: div(abs(notional), lev), maintMargin: mul(abs(notional), ms.spec.maintMarginRatio),
-      openOrderInitialMargin: ooim, leverage: ms.leverage, bidNotional: bid, askNotional: ask,
+      position: p,
+      spec: ms.spec,
+      mark,
+      unrealized: this.account.unrealized(ms.spec.symbol, mark),
+      notional,
+      initialMargin: div(abs(notional), lev),
+      maintMargin: mul(abs(notional), ms.spec.maintMarginRatio),
+      openOrderInitialMargin: ooim,
+      leverage: ms.leverage,
+      bidNotional: bid,
+      askNotional: ask,
     };
   }
 
@@ -208,7 +231,16 @@ export class Venue implements ExecutionVenue {
       mm += v.maintMargin;
     }
     const a = this.account;
-    return { wallet: a.wallet, unrealized, positionInitialMargin: pim, openOrderInitialMargin: ooim, maintMargin: mm, available: a.wallet + unrealized - pim - ooim, updateTime: a.updateTime, positions };
+    return {
+      wallet: a.wallet,
+      unrealized,
+      positionInitialMargin: pim,
+      openOrderInitialMargin: ooim,
+      maintMargin: mm,
+      available: a.wallet + unrealized - pim - ooim,
+      updateTime: a.updateTime,
+      positions,
+    };
   }
 
   /** Open orders and positions exist for this symbol (v3 positionRisk lists only those). */

@@ -24,16 +24,7 @@ export function pathBuffer(): Mutable<PathPoint>[] {
  * Writes a bar's path into `out`: the previous close at the open time (a gap of zero duration),
  * then open, the nearer extreme, the farther extreme and the close. Segments are out[i] -> out[i+1].
  */
-export function barPath(
-  out: Mutable<PathPoint>[],
-  prevClose: number,
-  tsOpen: number,
-  interval: number,
-  open: number,
-  high: number,
-  low: number,
-  close: number,
-): readonly PathPoint[] {
+export function barPath(out: Mutable<PathPoint>[], prevClose: number, tsOpen: number, interval: number, open: number, high: number, low: number, close: number): readonly PathPoint[] {
   const highFirst = high - open < open - low;
   // Plain assignments, no helper closure: this runs for every bar with orders working.
   const p0 = out[0] as Mutable<PathPoint>;

@@ -88,7 +88,7 @@ export function matchTrade(m: Market, t: TradeTick, hooks: MatchHooks): void {
   let remaining = t.qty;
   // Resting orders are kept in arrival order, which is time priority at a price. A fill may take
   // the order out of the list: then the next one has moved into its place.
-  for (let i = 0; i < m.resting.length; ) {
+  for (let i = 0; i < m.resting.length;) {
     const r = m.resting[i] as SimOrder;
     if (r.activeFrom <= t.tsEvent) {
       const through = r.side === 'buy' ? t.price < r.price : t.price > r.price;
@@ -119,7 +119,7 @@ export function matchQuote(m: Market, q: QuoteTick, hooks: MatchHooks): void {
   if (Number.isNaN(m.last)) m.last = (q.bid + q.ask) / 2;
   m.lastT = Math.max(m.lastT, q.tsEvent);
   // A quote on the other side at or through a resting limit means an incoming order matched it.
-  for (let i = 0; i < m.resting.length; ) {
+  for (let i = 0; i < m.resting.length;) {
     const r = m.resting[i] as SimOrder;
     if (r.activeFrom <= q.tsEvent && (r.side === 'buy' ? q.ask <= r.price : q.bid >= r.price)) hooks.fillResting(m, r, leaves(m, r), q.tsEvent);
     if (m.resting[i] === r) i++;

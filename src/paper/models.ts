@@ -71,15 +71,7 @@ export interface SlippageModel {
  * Adverse price move (quote currency, >= 0) for a taker fill of `qty` at reference `price`:
  * half the spread (unless the reference is already the bid/ask), fixed slippage and impact.
  */
-export function takerSlippage(
-  m: Pick<VenueModels, 'spread' | 'slippage'>,
-  tickSize: number,
-  price: number,
-  qty: number,
-  sigma: number,
-  volume: number,
-  atTouch: boolean,
-): number {
+export function takerSlippage(m: Pick<VenueModels, 'spread' | 'slippage'>, tickSize: number, price: number, qty: number, sigma: number, volume: number, atTouch: boolean): number {
   let frac = m.slippage.fixedBps / 10_000;
   if (m.slippage.impact > 0 && sigma > 0) frac += m.slippage.impact * sigma * Math.sqrt(volume > 0 ? qty / volume : 1);
   let move = price * frac;

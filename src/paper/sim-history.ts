@@ -4,17 +4,7 @@
  * funding since). Fed from the venue's own events, in order. Closed orders and fills are kept up
  * to a bound (the most recent ones), so long backtests do not grow without limit.
  */
-import type {
-  ClientOrderId,
-  FillReport,
-  FundingPaid,
-  FundingReport,
-  OrderStatusReport,
-  OrderType,
-  ReportedOrderStatus,
-  Symbol,
-  VenueEvent,
-} from '../engine/index.ts';
+import type { ClientOrderId, FillReport, FundingPaid, FundingReport, OrderStatusReport, OrderType, ReportedOrderStatus, Symbol, VenueEvent } from '../engine/index.ts';
 import type { SimOrder } from './market-state.ts';
 
 type MutableReport = { -readonly [K in keyof OrderStatusReport]: OrderStatusReport[K] };
@@ -127,4 +117,3 @@ export class SimHistory {
     if (this.closed.length > KEEP_CLOSED) this.orders.delete(this.closed.shift() as ClientOrderId);
   }
 }
-

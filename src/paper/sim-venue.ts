@@ -302,4 +302,3 @@ export class SimulatedVenue implements MatchingVenue, VenueReports {
     this.sink(e);
   }
 }
-

@@ -30,14 +30,7 @@ function grossExposure(markets: Iterable<Market>, account: SimAccount): number {
 }
 
 /** Why the venue rejects `cmd` arriving when the market trades at `price`, or undefined to accept it. */
-export function rejectReason(
-  m: Market,
-  cmd: SubmitOrder,
-  price: number,
-  account: SimAccount,
-  markets: ReadonlyMap<string, Market>,
-  models: VenueModels,
-): string | undefined {
+export function rejectReason(m: Market, cmd: SubmitOrder, price: number, account: SimAccount, markets: ReadonlyMap<string, Market>, models: VenueModels): string | undefined {
   const inst = m.inst;
   if (!(cmd.qty >= inst.minQty) || !onGrid(cmd.qty, inst.lotSize)) return `Invalid quantity ${cmd.qty} (lot ${inst.lotSize}, min ${inst.minQty}).`;
   if (cmd.qty > inst.maxQty) return `Quantity greater than max quantity ${inst.maxQty}.`;

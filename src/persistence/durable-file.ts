@@ -19,7 +19,7 @@ export function syncDir(dir: string): void {
 }
 
 function writeAll(fd: number, bytes: Uint8Array, from: number, to: number): void {
-  for (let at = from; at < to; ) at += writeSync(fd, bytes, at, to - at);
+  for (let at = from; at < to;) at += writeSync(fd, bytes, at, to - at);
 }
 
 export interface WriteFileAtomicOptions {

@@ -102,7 +102,9 @@ export function readJournal<E>(dir: string): ReadResult<E> {
         break;
       }
       if (!d.ok) {
-        throw new JournalError(`${seg.file} line ${lineNo} is damaged (${d.reason}). Nothing was changed. The lines before it are intact; move the file aside (or restore it from a backup) and start again: the venue's state will be reconciled.`);
+        throw new JournalError(
+          `${seg.file} line ${lineNo} is damaged (${d.reason}). Nothing was changed. The lines before it are intact; move the file aside (or restore it from a backup) and start again: the venue's state will be reconciled.`,
+        );
       }
       lines.push(d.line);
       start = end + 1;

@@ -217,7 +217,15 @@ export function openStateDir(dir: string, o: StateDirOptions = {}): StateDir {
     return {
       dir,
       journal,
-      recovered: { snapshot: snap, messages, lastTs, notes, reserved, crashed: read.lines.length > 0 && (read.lines[read.lines.length - 1] as JournalLine<JournalEntry>).entry.k !== 'stop', rebuilt: rebuilt !== undefined },
+      recovered: {
+        snapshot: snap,
+        messages,
+        lastTs,
+        notes,
+        reserved,
+        crashed: read.lines.length > 0 && (read.lines[read.lines.length - 1] as JournalLine<JournalEntry>).entry.k !== 'stop',
+        rebuilt: rebuilt !== undefined,
+      },
       reserveIds(strategy: string, upTo: number): void {
         reservations[strategy] = upTo;
         writeFileAtomic(idsFile, JSON.stringify(reservations));

@@ -60,17 +60,9 @@ export function DataTable({ table: fitted, width, noun = 'rows' }: DataTableProp
   return (
     <Box flexDirection="column" width={width}>
       <ToneContext.Provider value={fitted.columns}>
-        <DenseTable
-          data={fitted.rows.map((r) => ({ ...r }))}
-          columns={spec}
-          header={HeadingCell}
-          skeleton={RuleCell}
-          cell={DataCell}
-        />
+        <DenseTable data={fitted.rows.map((r) => ({ ...r }))} columns={spec} header={HeadingCell} skeleton={RuleCell} cell={DataCell} />
       </ToneContext.Provider>
-      {fitted.hidden > 0 ? (
-        <Paint tone="gray">{`… ${fitted.hidden} more ${noun} (a taller terminal shows more)`}</Paint>
-      ) : null}
+      {fitted.hidden > 0 ? <Paint tone="gray">{`… ${fitted.hidden} more ${noun} (a taller terminal shows more)`}</Paint> : null}
     </Box>
   );
 }

@@ -9,11 +9,19 @@ import type { Segment } from './segments.ts';
 
 /** The help bar segments for the current UI state. */
 export function helpSegments(ui: UiState, keys: KeyMapOptions): Segment[] {
-  const pairs = (xs: readonly (readonly [string, string])[]): Segment[] =>
-    xs.flatMap(([k, label], i) => [{ text: `${k} ${label}`, priority: 10 - i }]);
+  const pairs = (xs: readonly (readonly [string, string])[]): Segment[] => xs.flatMap(([k, label], i) => [{ text: `${k} ${label}`, priority: 10 - i }]);
   if (ui.exiting) return [{ text: 'quitting…', tone: 'yellow' }];
-  if (ui.prompt?.kind === 'confirm') return pairs([['y', 'confirm'], ['any other key', 'cancel']]);
-  if (ui.prompt?.kind === 'reason') return pairs([['Enter', 'send'], ['Esc', 'cancel'], ['Backspace', 'erase']]);
+  if (ui.prompt?.kind === 'confirm')
+    return pairs([
+      ['y', 'confirm'],
+      ['any other key', 'cancel'],
+    ]);
+  if (ui.prompt?.kind === 'reason')
+    return pairs([
+      ['Enter', 'send'],
+      ['Esc', 'cancel'],
+      ['Backspace', 'erase'],
+    ]);
   if (ui.help) return pairs([['Esc or ?', 'close help']]);
   return keyMap(keys).map((k) => ({ text: `${k.keys} ${k.short}`, priority: k.priority }));
 }

@@ -32,12 +32,7 @@ function promptSegments(p: Prompt, width: number): Segment[] {
 }
 
 export function MessageLine({ prompt, flash, width }: { prompt: Prompt | undefined; flash: Flash | undefined; width: number }) {
-  const left: Segment[] =
-    prompt !== undefined
-      ? promptSegments(prompt, width)
-      : flash !== undefined
-        ? [{ text: flash.text, tone: FLASH_TONE[flash.tone], flex: true, minWidth: 10 }]
-        : [];
+  const left: Segment[] = prompt !== undefined ? promptSegments(prompt, width) : flash !== undefined ? [{ text: flash.text, tone: FLASH_TONE[flash.tone], flex: true, minWidth: 10 }] : [];
   return (
     <Box width={width} height={1}>
       <Line left={left} width={width} gap={1} />

@@ -42,4 +42,3 @@ export function Paint({ tone, bold, inverse, children }: PaintProps) {
     </Text>
   );
 }
-

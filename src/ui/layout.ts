@@ -99,9 +99,7 @@ export function paneNeed(id: PaneId, s: WorkstationSnapshot, width: number): Pan
       return { id, min: 1 + TABLE_CHROME + 4, want: 1 + TABLE_CHROME + 4 + 1 };
     case 'divergence': {
       const note = wrapWords(`note: ${oneLine(s.divergence.note)}`, width).length;
-      return s.divergence.available
-        ? { id, min: 1 + TABLE_CHROME + 4, want: 1 + TABLE_CHROME + 4 + note }
-        : { id, min: 2, want: 1 + note };
+      return s.divergence.available ? { id, min: 1 + TABLE_CHROME + 4, want: 1 + TABLE_CHROME + 4 + note } : { id, min: 2, want: 1 + note };
     }
     case 'equity':
       return { id, min: 6, want: 14, flex: true };

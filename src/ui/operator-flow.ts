@@ -51,9 +51,7 @@ export interface UiState {
 export type FlashTone = 'info' | 'ok' | 'error';
 
 export type Effect =
-  | { readonly type: 'send'; readonly cmd: OperatorCommand }
-  | { readonly type: 'quit'; readonly cmd: OperatorCommand }
-  | { readonly type: 'flash'; readonly text: string; readonly tone: FlashTone };
+  { readonly type: 'send'; readonly cmd: OperatorCommand } | { readonly type: 'quit'; readonly cmd: OperatorCommand } | { readonly type: 'flash'; readonly text: string; readonly tone: FlashTone };
 
 /** What the reducer needs to know about the engine, from the latest snapshot. */
 export interface EngineFacts {

@@ -26,8 +26,7 @@ export interface FittedLine {
   readonly pad: number;
 }
 
-const lengthOf = (segs: readonly Segment[], gap: number): number =>
-  segs.reduce((a, s) => a + s.text.length, 0) + Math.max(0, segs.length - 1) * gap;
+const lengthOf = (segs: readonly Segment[], gap: number): number => segs.reduce((a, s) => a + s.text.length, 0) + Math.max(0, segs.length - 1) * gap;
 
 function shorten(s: Segment, to: number): Segment {
   if (s.text.length <= to) return s;

@@ -59,12 +59,7 @@ export function naturalWidth(columns: readonly ColumnSpec[], rows: readonly Tabl
  * The columns and rows to draw so the table is at most `maxWidth` wide and at most `maxLines`
  * lines tall (chrome included; one line is kept for the "more" note when rows are hidden).
  */
-export function fitTable<C extends ColumnSpec>(
-  columns: readonly C[],
-  rows: readonly TableRow[],
-  maxWidth: number,
-  maxLines: number = Number.POSITIVE_INFINITY,
-): FittedTable<C> {
+export function fitTable<C extends ColumnSpec>(columns: readonly C[], rows: readonly TableRow[], maxWidth: number, maxLines: number = Number.POSITIVE_INFINITY): FittedTable<C> {
   const room = Math.max(0, maxLines - TABLE_CHROME);
   const shown = rows.length <= room ? rows : rows.slice(0, Math.max(0, room - 1));
   let cols = [...columns];

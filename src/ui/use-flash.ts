@@ -14,10 +14,7 @@ export interface Flash {
 /** How long a message stays, ms. */
 export const DEFAULT_FLASH_MS = 5000;
 
-export function useFlash(
-  ms: number = DEFAULT_FLASH_MS,
-  scheduler: Scheduler = realScheduler,
-): { readonly flash: Flash | undefined; readonly show: (text: string, tone: FlashTone) => void } {
+export function useFlash(ms: number = DEFAULT_FLASH_MS, scheduler: Scheduler = realScheduler): { readonly flash: Flash | undefined; readonly show: (text: string, tone: FlashTone) => void } {
   const [flash, setFlash] = useState<Flash | undefined>(undefined);
   const cancel = useRef<(() => void) | undefined>(undefined);
   // A reply that arrives after the app is gone must not start a timer that keeps the process up.

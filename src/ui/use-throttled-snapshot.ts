@@ -13,11 +13,7 @@ import { realScheduler, type Scheduler } from './scheduler.ts';
 /** Default re-render rate, frames per second. */
 export const DEFAULT_FPS = 4;
 
-export function useThrottledSnapshot(
-  ws: Workstation,
-  fps: number = DEFAULT_FPS,
-  scheduler: Scheduler = realScheduler,
-): WorkstationSnapshot {
+export function useThrottledSnapshot(ws: Workstation, fps: number = DEFAULT_FPS, scheduler: Scheduler = realScheduler): WorkstationSnapshot {
   const [snap, setSnap] = useState(() => ws.snapshot());
   useEffect(() => {
     const interval = fps > 0 ? 1000 / fps : 0;

@@ -25,7 +25,12 @@ export function wireAlerts(tap: SessionTap, alerter: Alerter, crashRecovery?: st
         if (m.state === 'halted' && m.reason !== 'warming up on history') alerter.send({ kind: 'halt', severity: 'critical', message: `trading halted: ${m.reason}` });
         return;
       case 'StrategyFaulted':
-        alerter.send({ kind: 'strategy-fault', severity: 'critical', message: `strategy ${m.strategyId} stopped: its ${m.handler} threw "${m.message}"; its orders were canceled and its positions are left as they are (flatten them from the workstation or parity ctl flatten)`, details: { strategy: m.strategyId, handler: m.handler } });
+        alerter.send({
+          kind: 'strategy-fault',
+          severity: 'critical',
+          message: `strategy ${m.strategyId} stopped: its ${m.handler} threw "${m.message}"; its orders were canceled and its positions are left as they are (flatten them from the workstation or parity ctl flatten)`,
+          details: { strategy: m.strategyId, handler: m.handler },
+        });
         return;
       case 'ReconciliationDiff':
         alerter.send({ kind: 'diff', severity: m.severity, message: m.message, details: { diff: m.kind, symbol: m.symbol, resolution: m.resolution } });

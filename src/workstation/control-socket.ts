@@ -62,8 +62,7 @@ function checkPathLength(path: string): void {
   const n = Buffer.byteLength(path);
   if (n > MAX_SOCKET_PATH_BYTES) {
     throw new CtlError(
-      `the control socket path ${path} is ${n} bytes, over the ${MAX_SOCKET_PATH_BYTES}-byte limit of Unix socket paths; ` +
-        'use a shorter --state-dir (e.g. /var/lib/parity, or a relative path)',
+      `the control socket path ${path} is ${n} bytes, over the ${MAX_SOCKET_PATH_BYTES}-byte limit of Unix socket paths; ` + 'use a shorter --state-dir (e.g. /var/lib/parity, or a relative path)',
     );
   }
 }
@@ -245,8 +244,7 @@ export async function startControlServer(o: {
 
 function notRunning(stateDir: string, path: string): CtlError {
   return new CtlError(
-    `no Parity is running with state directory ${stateDir} (no control socket at ${path}); ` +
-      'start one with: parity run --no-ui ..., or point --state-dir at the directory the running one uses',
+    `no Parity is running with state directory ${stateDir} (no control socket at ${path}); ` + 'start one with: parity run --no-ui ..., or point --state-dir at the directory the running one uses',
   );
 }
 

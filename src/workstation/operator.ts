@@ -99,7 +99,11 @@ export class OperatorDesk {
         return this.flatten(cmd.reason);
       case 'reconcile': {
         const r = await this.o.reconcile();
-        return { ok: !r.paused, message: r.diffs.length === 0 ? 'reconciled: engine and venue agree' : `reconciled: ${r.diffs.length} difference${r.diffs.length === 1 ? '' : 's'}${r.paused ? ', trading paused' : ', resolved'}` };
+        return {
+          ok: !r.paused,
+          message:
+            r.diffs.length === 0 ? 'reconciled: engine and venue agree' : `reconciled: ${r.diffs.length} difference${r.diffs.length === 1 ? '' : 's'}${r.paused ? ', trading paused' : ', resolved'}`,
+        };
       }
       case 'resolve':
         return this.resolve(cmd.diffId, cmd.choice, cmd.reason);
@@ -156,7 +160,12 @@ export class OperatorDesk {
     if (!result.ok) return result;
     const left = this.o.diffs.waiting().length;
     const st = this.o.status();
-    const after = left > 0 ? `; ${left} more difference${left === 1 ? '' : 's'} wait${left === 1 ? 's' : ''} for a choice` : st.state === 'RUNNING' ? '' : `; trading stays ${st.state} until you resume (p then y, or parity ctl resume --confirm)`;
+    const after =
+      left > 0
+        ? `; ${left} more difference${left === 1 ? '' : 's'} wait${left === 1 ? 's' : ''} for a choice`
+        : st.state === 'RUNNING'
+          ? ''
+          : `; trading stays ${st.state} until you resume (p then y, or parity ctl resume --confirm)`;
     return { ok: true, message: `${result.message}${after}` };
   }
 
@@ -238,7 +247,14 @@ export class OperatorDesk {
       }
       if (attempt >= attempts) {
         const what = left.map((p) => `${p.symbol} ${p.qty}`).join(', ');
-        this.o.log({ kind: 'flatten', result: 'not flat', attempts: attempt, positions: Object.fromEntries(left.map((p) => [p.symbol, p.qty])), openOrders: open, message: `NOT flat after ${attempt} attempts: ${what || 'no position'}; ${open} open order${open === 1 ? '' : 's'}` });
+        this.o.log({
+          kind: 'flatten',
+          result: 'not flat',
+          attempts: attempt,
+          positions: Object.fromEntries(left.map((p) => [p.symbol, p.qty])),
+          openOrders: open,
+          message: `NOT flat after ${attempt} attempts: ${what || 'no position'}; ${open} open order${open === 1 ? '' : 's'}`,
+        });
         return;
       }
       if (open > 0) this.cancelAll(symbols);

@@ -131,7 +131,8 @@ export class Reconciler {
   async adopt(id: string, reason: string): Promise<{ ok: boolean; message: string }> {
     const d = this.awaiting.get(id);
     if (d === undefined) return { ok: false, message: `no difference ${id} waits for a choice (resolved already, or a wrong id: parity ctl status lists them). Nothing was changed.` };
-    if (!d.choices.includes('adopt')) return { ok: false, message: `difference ${id} (${d.kind}) cannot be adopted: the venue reports nothing to take; flatten ${d.symbol ?? 'the account'} instead. Nothing was changed.` };
+    if (!d.choices.includes('adopt'))
+      return { ok: false, message: `difference ${id} (${d.kind}) cannot be adopted: the venue reports nothing to take; flatten ${d.symbol ?? 'the account'} instead. Nothing was changed.` };
     await this.adoptFor(d.key);
     this.resolved(id, `adopted by the operator: ${reason}`);
     return { ok: true, message: `difference ${id} resolved: the venue's ${d.kind === 'balance_mismatch' ? 'balance' : d.kind === 'order_unknown' ? 'order' : 'position'} was taken` };
@@ -247,7 +248,15 @@ export class Reconciler {
       k.recordDiff({ id, kind: d.kind, severity: d.severity, ...(d.symbol === undefined ? {} : { symbol: d.symbol }), message: d.message, resolution: d.resolution, key: d.key, choices });
       return true;
     }
-    k.recordDiff({ id, kind: d.kind, severity: d.severity, ...(d.symbol === undefined ? {} : { symbol: d.symbol }), message: d.message, resolution: d.resolution, ...(d.key === undefined ? {} : { key: d.key }) });
+    k.recordDiff({
+      id,
+      kind: d.kind,
+      severity: d.severity,
+      ...(d.symbol === undefined ? {} : { symbol: d.symbol }),
+      message: d.message,
+      resolution: d.resolution,
+      ...(d.key === undefined ? {} : { key: d.key }),
+    });
     return true;
   }
 
@@ -308,7 +317,20 @@ export class Reconciler {
         }
         case 'apply-fill': {
           const f = a.fill;
-          k.applyVenueEvent({ type: 'OrderFilled', clientOrderId: f.clientOrderId, symbol: f.symbol, venueOrderId: f.venueOrderId, tradeId: f.tradeId, side: f.side, lastQty: f.qty, lastPx: f.price, fee: f.fee, liquidity: f.liquidity, tsEvent: f.ts, tsInit: now });
+          k.applyVenueEvent({
+            type: 'OrderFilled',
+            clientOrderId: f.clientOrderId,
+            symbol: f.symbol,
+            venueOrderId: f.venueOrderId,
+            tradeId: f.tradeId,
+            side: f.side,
+            lastQty: f.qty,
+            lastPx: f.price,
+            fee: f.fee,
+            liquidity: f.liquidity,
+            tsEvent: f.ts,
+            tsInit: now,
+          });
           break;
         }
         case 'close-order': {
@@ -325,7 +347,17 @@ export class Reconciler {
           k.adoptBalance(a.balance);
           break;
         case 'book-funding':
-          k.applyVenueEvent({ type: 'FundingPaid', id: a.report.id, symbol: a.report.symbol, amount: a.report.amount, rate: 0, markPrice: 0, positionQty: k.portfolio.position(a.report.symbol).qty, tsEvent: a.report.ts, tsInit: now });
+          k.applyVenueEvent({
+            type: 'FundingPaid',
+            id: a.report.id,
+            symbol: a.report.symbol,
+            amount: a.report.amount,
+            rate: 0,
+            markPrice: 0,
+            positionQty: k.portfolio.position(a.report.symbol).qty,
+            tsEvent: a.report.ts,
+            tsInit: now,
+          });
           break;
         case 'pause':
           paused = true;

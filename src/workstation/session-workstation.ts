@@ -11,7 +11,20 @@ import { describeMessage, type LogLevel } from './describe.ts';
 import type { ShadowBacktest } from './divergence.ts';
 import { RepeatFilter } from './repeats.ts';
 import { SlippageTally } from './divergence.ts';
-import { setByOperator, type CommandResult, type DiffRow, type EventLevel, type EventRow, type LatencyStat, type OperatorCommand, type RunMode, type StrategyFault, type StrategyState, type Workstation, type WorkstationSnapshot } from './model.ts';
+import {
+  setByOperator,
+  type CommandResult,
+  type DiffRow,
+  type EventLevel,
+  type EventRow,
+  type LatencyStat,
+  type OperatorCommand,
+  type RunMode,
+  type StrategyFault,
+  type StrategyState,
+  type Workstation,
+  type WorkstationSnapshot,
+} from './model.ts';
 import type { OperatorDesk } from './operator.ts';
 
 /** What the workstation needs from a running session. */
@@ -126,7 +139,12 @@ export class SessionWorkstation implements Workstation {
     s.onMessage((m) => {
       this.latency.onMessage(m);
       this.slip.onMessage(m);
-      if (m.type === 'ReconciliationDiff') this.push(this.diffs, { id: m.id ?? `d${++this.diffSeq}`, kind: m.kind, severity: m.severity, symbol: m.symbol, message: m.message, resolution: m.resolution, ts: m.tsInit, choices: m.choices ?? [] }, MAX_DIFFS);
+      if (m.type === 'ReconciliationDiff')
+        this.push(
+          this.diffs,
+          { id: m.id ?? `d${++this.diffSeq}`, kind: m.kind, severity: m.severity, symbol: m.symbol, message: m.message, resolution: m.resolution, ts: m.tsInit, choices: m.choices ?? [] },
+          MAX_DIFFS,
+        );
       if (m.type === 'DiffResolved') {
         const i = this.diffs.findIndex((d) => d.id === m.id);
         const row = this.diffs[i];
@@ -205,7 +223,17 @@ export class SessionWorkstation implements Workstation {
         now,
       },
       positions,
-      orders: k.orders.open().map((o) => ({ id: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.orderType, qty: o.qty, filled: o.filledQty, price: o.price, status: o.status, ageMs: Math.max(0, now - o.tsInit) })),
+      orders: k.orders.open().map((o) => ({
+        id: o.clientOrderId,
+        symbol: o.symbol,
+        side: o.side,
+        type: o.orderType,
+        qty: o.qty,
+        filled: o.filledQty,
+        price: o.price,
+        status: o.status,
+        ageMs: Math.max(0, now - o.tsInit),
+      })),
       diffs: [...this.diffs],
       funding: symbols.map((symbol) => {
         const next = s.fundingOutlook(symbol);

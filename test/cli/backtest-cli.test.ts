@@ -64,8 +64,18 @@ describe('parity backtest (the real binary)', () => {
 
   it('runs a perpetual with funding and reports what was paid', () => {
     const r = parity([
-      'backtest', '--data', 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-5m-2021-11.csv', '--funding', 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-funding-8h.csv',
-      '--strategy', 'sma-cross', '--param', 'size=1000', '--from', '2021-11-18', '--json',
+      'backtest',
+      '--data',
+      'data/binance-xrpusdt-perp-2021-11/XRPUSDT-5m-2021-11.csv',
+      '--funding',
+      'data/binance-xrpusdt-perp-2021-11/XRPUSDT-funding-8h.csv',
+      '--strategy',
+      'sma-cross',
+      '--param',
+      'size=1000',
+      '--from',
+      '2021-11-18',
+      '--json',
     ]);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as { market: string; totalFunding: number; fills: unknown[] };
@@ -101,14 +111,20 @@ describe('parity backtest: bad input gets one clear message and a non-zero exit'
 
   it('a strategy whose create() throws: one message naming it and the first line of what it threw', () => {
     const r = parity(['backtest', '--strategy', 'test/kit/strategies/broken-create.ts', ...RANGE]);
-    expectClearFailure(r, /^parity: strategy broken-create failed while being created: cannot open model\.bin: no such file\nIt never ran, so nothing was traded\. Fix the strategy .* and run again\.\n$/);
+    expectClearFailure(
+      r,
+      /^parity: strategy broken-create failed while being created: cannot open model\.bin: no such file\nIt never ran, so nothing was traded\. Fix the strategy .* and run again\.\n$/,
+    );
     expect(r.code).toBe(1);
   });
 
   it('a size that cannot trade on the market: names the parameter and the smallest size that trades', () => {
     const xrpPerp = ['backtest', '--data', 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-5m-2021-11.csv', '--market', 'perp', '--from', '2021-11-18'];
     const r = parity(xrpPerp); // sma-cross's default size, 0.01 XRP
-    expectClearFailure(r, /^parity: strategy sma-cross cannot trade with size=0\.01: XRPUSDT trades in lots of 0\.1 with a minimum notional of 5 USDT at 1\.\d+, and 0\.01 rounds to 0, so every order would be denied\. Nothing was traded\. Pass --param size=\d+(\.\d)? or more\.\n$/);
+    expectClearFailure(
+      r,
+      /^parity: strategy sma-cross cannot trade with size=0\.01: XRPUSDT trades in lots of 0\.1 with a minimum notional of 5 USDT at 1\.\d+, and 0\.01 rounds to 0, so every order would be denied\. Nothing was traded\. Pass --param size=\d+(\.\d)? or more\.\n$/,
+    );
     const smallest = /--param size=([\d.]+)/.exec(r.stderr)?.[1] as string;
     const ok = parity([...xrpPerp, '--param', `size=${smallest}`, '--json']);
     expect(ok.code).toBe(0);

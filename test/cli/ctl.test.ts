@@ -109,7 +109,10 @@ describe('parity ctl', () => {
     expect((await ctl('pause', '--state-dir', dir, '--reason', 'CPI print')).sent).toEqual([{ cmd: 'pause', reason: 'CPI print' }]);
     seen.length = 0;
     const actions = ['resume', 'flatten', 'halt'];
-    const runs = await Promise.all([...actions.map((a) => parityAsync(['ctl', a, '--state-dir', dir], { cwd: dir })), parityAsync(['ctl', 'pause', '--state-dir', dir, '--reason', ' '], { cwd: dir })]);
+    const runs = await Promise.all([
+      ...actions.map((a) => parityAsync(['ctl', a, '--state-dir', dir], { cwd: dir })),
+      parityAsync(['ctl', 'pause', '--state-dir', dir, '--reason', ' '], { cwd: dir }),
+    ]);
     actions.forEach((action, i) => {
       expect(runs[i]?.code, action).toBe(2);
       expect(runs[i]?.stderr).toBe(`parity: parity ctl ${action} needs a reason for the audit journal: pass --reason "<why>", e.g. parity ctl ${action} --reason "funding spike"\n`);
@@ -146,9 +149,12 @@ describe('parity ctl', () => {
     expect(flat.sent).toEqual([{ cmd: 'resolve', diffId: 'd5', choice: 'flatten', reason: 'not ours' }]);
     seen.length = 0;
     const usage: [string[], string][] = [
-      [['resolve', 'd2', '--reason', 'x'], 'parity ctl resolve needs exactly one of --adopt (take the venue\'s truth) or --flatten (close the symbol out)'],
-      [['resolve', 'd2', '--adopt', '--flatten', '--reason', 'x'], 'parity ctl resolve needs exactly one of --adopt (take the venue\'s truth) or --flatten (close the symbol out)'],
-      [['resolve', '--adopt', '--reason', 'x'], 'parity ctl resolve needs the id of the diff: parity ctl status lists those waiting for a choice, e.g. parity ctl resolve d3 --adopt --reason "venue is right"'],
+      [['resolve', 'd2', '--reason', 'x'], "parity ctl resolve needs exactly one of --adopt (take the venue's truth) or --flatten (close the symbol out)"],
+      [['resolve', 'd2', '--adopt', '--flatten', '--reason', 'x'], "parity ctl resolve needs exactly one of --adopt (take the venue's truth) or --flatten (close the symbol out)"],
+      [
+        ['resolve', '--adopt', '--reason', 'x'],
+        'parity ctl resolve needs the id of the diff: parity ctl status lists those waiting for a choice, e.g. parity ctl resolve d3 --adopt --reason "venue is right"',
+      ],
       [['resolve', 'd2', '--adopt'], 'parity ctl resolve needs a reason for the audit journal: pass --reason "<why>", e.g. parity ctl resolve d2 --adopt --reason "venue is right"'],
       [['halt', 'd2', '--reason', 'x'], 'parity ctl halt takes no diff id ("d2" given); only resolve does; nothing was sent'],
       [['flatten', '--adopt', '--reason', 'x'], '--adopt and --flatten are for parity ctl resolve <diff-id> only; nothing was sent'],

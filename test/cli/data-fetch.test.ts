@@ -55,7 +55,25 @@ describe('parity data fetch (against the local exchange)', () => {
 
   it('fetches the funding-rate history of a perpetual', async () => {
     const dir = join(out, 'three');
-    const r = await parityAsync(['data', 'fetch', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--from', String(start - 40 * 86_400_000), '--to', String(start), '--out', dir, '--funding']);
+    const r = await parityAsync([
+      'data',
+      'fetch',
+      '--exchange',
+      'local',
+      '--exchange-url',
+      lx.url,
+      '--symbol',
+      'XRPUSDT',
+      '--timeframe',
+      '5m',
+      '--from',
+      String(start - 40 * 86_400_000),
+      '--to',
+      String(start),
+      '--out',
+      dir,
+      '--funding',
+    ]);
     expect(r.stderr).toBe('');
     const rates = loadFunding(join(dir, 'local', 'XRPUSDT-funding.csv'), symbol('XRPUSDT'));
     expect(rates.length).toBeGreaterThan(0);

@@ -39,7 +39,10 @@ describe('parity run: bad input gets a clear message', () => {
   });
 
   it('keys the exchange refuses (401): nothing is traded', async () => {
-    const r = await parityAsync(['run', '--no-ui', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'BTCUSDT'], { env: { PARITY_API_KEY: 'wrong-key', PARITY_API_SECRET: 'wrong-secret' } });
+    const r = await parityAsync(
+      ['run', '--no-ui', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'BTCUSDT'],
+      { env: { PARITY_API_KEY: 'wrong-key', PARITY_API_SECRET: 'wrong-secret' } },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the venue refused the API key/);
     expect(r.stderr + r.stdout).not.toMatch(/wrong-secret/);
@@ -52,14 +55,43 @@ describe('parity run: bad input gets a clear message', () => {
     const f = join(mkdtempSync(join(tmpdir(), 'parity-key-')), 'keys.json');
     writeFileSync(f, JSON.stringify({ apiKey: 'a', secret: 'b' }));
     chmodSync(f, 0o644);
-    const r = parity(['run', '--no-ui', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-run-')), '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'BTCUSDT', '--key-file', f]);
+    const r = parity([
+      'run',
+      '--no-ui',
+      '--state-dir',
+      mkdtempSync(join(tmpdir(), 'parity-run-')),
+      '--mode',
+      'live',
+      '--exchange',
+      'local',
+      '--exchange-url',
+      lx.url,
+      '--symbol',
+      'BTCUSDT',
+      '--key-file',
+      f,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/readable by others \(mode 644\); run: chmod 600/);
   });
 
   it('insufficient margin and below-minimum orders are refused one by one; the session keeps running', async () => {
     const records: Record<string, unknown>[] = [];
-    const spec = buildRunSpec({ stateDir: mkdtempSync(join(tmpdir(), 'parity-run-')), mode: 'live', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: OVERSIZE, timeframe: '5m', warmup: 0, feed: 'bars', leverage: 125 }, {});
+    const spec = buildRunSpec(
+      {
+        stateDir: mkdtempSync(join(tmpdir(), 'parity-run-')),
+        mode: 'live',
+        exchange: 'local',
+        exchangeUrl: lx.url,
+        symbol: ['XRPUSDT'],
+        strategy: OVERSIZE,
+        timeframe: '5m',
+        warmup: 0,
+        feed: 'bars',
+        leverage: 125,
+      },
+      {},
+    );
     const s = await startSession(spec, { log: (r) => records.push(r) }, { scheduler: nodeScheduler, env: {} });
     try {
       await settle(150);
@@ -85,7 +117,10 @@ describe('parity run: a start that cannot go on stops with one message and leave
 
   it('an --exchange-url that is not an http:// URL is refused at once, showing the form expected', () => {
     const dir = freshDir();
-    expectClearFailure(parity(args(dir, '127.0.0.1:9', '--symbol', 'BTCUSDT')), /argument '127\.0\.0\.1:9' is invalid\. not a URL: it needs the scheme, as in http:\/\/127\.0\.0\.1:9; expected .*http:\/\/127\.0\.0\.1:PORT/);
+    expectClearFailure(
+      parity(args(dir, '127.0.0.1:9', '--symbol', 'BTCUSDT')),
+      /argument '127\.0\.0\.1:9' is invalid\. not a URL: it needs the scheme, as in http:\/\/127\.0\.0\.1:9; expected .*http:\/\/127\.0\.0\.1:PORT/,
+    );
     expectClearFailure(parity(args(dir, 'ftp://127.0.0.1:9', '--symbol', 'BTCUSDT')), /argument 'ftp:\/\/127\.0\.0\.1:9' is invalid\. ftp is not http; expected .*http:\/\/127\.0\.0\.1:PORT/);
     expectClearFailure(parity(args(dir, 'not a url', '--symbol', 'BTCUSDT')), /argument 'not a url' is invalid\. not a URL; expected .*http:\/\/127\.0\.0\.1:PORT/);
     expect(readdirSync(dir)).toEqual([]);
@@ -96,7 +131,10 @@ describe('parity run: a start that cannot go on stops with one message and leave
     try {
       const dir = freshDir();
       const r = await parityAsync(args(dir, url, '--symbol', 'XRPUSDT')); // the default timeframe, 1m
-      expectClearFailure(r, /^parity: the venue does not serve 1m bars for XRPUSDT \(it answered: Invalid interval\.\); it serves 5m, 15m, 30m, 1h, .*\. Nothing was traded\. Pass --timeframe 5m \(or another it serves\)\.\n$/);
+      expectClearFailure(
+        r,
+        /^parity: the venue does not serve 1m bars for XRPUSDT \(it answered: Invalid interval\.\); it serves 5m, 15m, 30m, 1h, .*\. Nothing was traded\. Pass --timeframe 5m \(or another it serves\)\.\n$/,
+      );
       expect(r.code).toBe(1);
       expect(readdirSync(dir)).toEqual([]); // nothing journaled, the lock released
     } finally {
@@ -104,10 +142,13 @@ describe('parity run: a start that cannot go on stops with one message and leave
     }
   });
 
-  it("a strategy whose create() throws: one message naming it and the first line of what it threw", async () => {
+  it('a strategy whose create() throws: one message naming it and the first line of what it threw', async () => {
     const dir = freshDir();
     const r = await parityAsync(args(dir, lx.url, '--symbol', 'BTCUSDT', '--strategy', 'test/kit/strategies/broken-create.ts', '--warmup', '0'));
-    expectClearFailure(r, /^parity: strategy broken-create failed while being created: cannot open model\.bin: no such file\nIt never ran, so nothing was traded\. Fix the strategy .* and run again\.\n$/);
+    expectClearFailure(
+      r,
+      /^parity: strategy broken-create failed while being created: cannot open model\.bin: no such file\nIt never ran, so nothing was traded\. Fix the strategy .* and run again\.\n$/,
+    );
     expect(r.code).toBe(1);
     expect(existsSync(join(dir, 'parity.lock'))).toBe(false);
     // The journal says the start ended: the next start is not taken for a restart after a crash.
@@ -120,7 +161,10 @@ describe('parity run: a start that cannot go on stops with one message and leave
   it('a size that cannot trade on the market: names the parameter and the smallest size that trades', async () => {
     const dir = freshDir();
     const r = await parityAsync(args(dir, lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--duration', '20')); // sma-cross's default size, 0.01 XRP
-    expectClearFailure(r, /^parity: strategy sma-cross cannot trade with size=0\.01: XRPUSDT trades in lots of 0\.1 with a minimum notional of 5 USDT at \d\.\d+, and 0\.01 rounds to 0, so every order would be denied\. Nothing was traded\. Pass --param size=\d+(\.\d)? or more\.\n$/);
+    expectClearFailure(
+      r,
+      /^parity: strategy sma-cross cannot trade with size=0\.01: XRPUSDT trades in lots of 0\.1 with a minimum notional of 5 USDT at \d\.\d+, and 0\.01 rounds to 0, so every order would be denied\. Nothing was traded\. Pass --param size=\d+(\.\d)? or more\.\n$/,
+    );
     expect(r.code).toBe(2);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -130,7 +174,21 @@ describe('parity run --mode paper', () => {
   it('trades the live feed on the simulated venue: fills happen, the exchange sees no order', async () => {
     const CHURN = fileURLToPath(new URL('../kit/strategies/churn.ts', import.meta.url));
     const records: Record<string, unknown>[] = [];
-    const spec = buildRunSpec({ stateDir: mkdtempSync(join(tmpdir(), 'parity-run-')), mode: 'paper', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 5, feed: 'bars,quotes', latency: '0' }, {});
+    const spec = buildRunSpec(
+      {
+        stateDir: mkdtempSync(join(tmpdir(), 'parity-run-')),
+        mode: 'paper',
+        exchange: 'local',
+        exchangeUrl: lx.url,
+        symbol: ['XRPUSDT'],
+        strategy: CHURN,
+        timeframe: '5m',
+        warmup: 5,
+        feed: 'bars,quotes',
+        latency: '0',
+      },
+      {},
+    );
     const s = await startSession(spec, { log: (r) => records.push(r) }, { scheduler: nodeScheduler, env: {} });
     try {
       const before = lx.state().orders.length;

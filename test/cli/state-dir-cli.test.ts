@@ -26,7 +26,32 @@ beforeAll(async () => {
 });
 afterAll(async () => lx.close());
 
-const runArgs = (stateDir: string): string[] => ['run', '--no-ui', '--mode', 'paper', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', CHURN, '--warmup', '5', '--feed', 'bars', '--latency', '0', '--state-dir', stateDir, '--duration', '1'];
+const runArgs = (stateDir: string): string[] => [
+  'run',
+  '--no-ui',
+  '--mode',
+  'paper',
+  '--exchange',
+  'local',
+  '--exchange-url',
+  lx.url,
+  '--symbol',
+  'XRPUSDT',
+  '--timeframe',
+  '5m',
+  '--strategy',
+  CHURN,
+  '--warmup',
+  '5',
+  '--feed',
+  'bars',
+  '--latency',
+  '0',
+  '--state-dir',
+  stateDir,
+  '--duration',
+  '1',
+];
 
 /** A state directory with real history: a paper session that traded a few bars, then stopped (final snapshot). */
 async function tradedStateDir(mode: 'paper' | 'live' = 'paper', snapshots = false): Promise<string> {
@@ -44,7 +69,11 @@ async function tradedStateDir(mode: 'paper' | 'live' = 'paper', snapshots = fals
 }
 
 function contents(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
 }
 
 const records = (stdout: string): Record<string, unknown>[] =>
@@ -122,7 +151,9 @@ describe('parity run: damage it can recover from is handled and said', () => {
     const before = contents(dir);
     const r = await parityAsync(runArgs(dir));
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/^parity: the state in .* cannot be rebuilt: there is no usable snapshot .* the journal starts at entry \d+: the history before it is gone\. Nothing was changed\..*--rebuild-from-venue/);
+    expect(r.stderr).toMatch(
+      /^parity: the state in .* cannot be rebuilt: there is no usable snapshot .* the journal starts at entry \d+: the history before it is gone\. Nothing was changed\..*--rebuild-from-venue/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(contents(dir)).toEqual(before);
     const paper = await parityAsync([...runArgs(dir), '--rebuild-from-venue']);
@@ -131,7 +162,7 @@ describe('parity run: damage it can recover from is handled and said', () => {
     expect(contents(dir)).toEqual(before);
   });
 
-  it('--rebuild-from-venue on a live account: the old state set aside, the venue\'s books taken and said, trading resumes', async () => {
+  it("--rebuild-from-venue on a live account: the old state set aside, the venue's books taken and said, trading resumes", async () => {
     const dir = await tradedStateDir('live', true);
     const live = (extra: string[] = []): string[] => [...runArgs(dir).map((a) => (a === 'paper' ? 'live' : a)), ...extra];
     rmSync(join(dir, 'snapshot.json'));
@@ -141,7 +172,12 @@ describe('parity run: damage it can recover from is handled and said', () => {
     const r = await parityAsync(live(['--rebuild-from-venue']));
     expect(r.code).toBe(0);
     const recs = records(r.stdout);
-    expect(recs.filter((x) => x['kind'] === 'recovery').map((x) => String(x['message'])).join('\n')).toMatch(/rebuilt from the venue \(--rebuild-from-venue\).*moved to .*aside-\d+/);
+    expect(
+      recs
+        .filter((x) => x['kind'] === 'recovery')
+        .map((x) => String(x['message']))
+        .join('\n'),
+    ).toMatch(/rebuilt from the venue \(--rebuild-from-venue\).*moved to .*aside-\d+/);
     expect((recs.find((x) => x['kind'] === 'reconciled')?.['positions'] as Record<string, unknown>)['XRPUSDT']).toBe(venueQty);
     expect(recs.filter((x) => x['kind'] === 'diff' && x['diff'] === 'position_mismatch')).toEqual([]);
     expect(readdirSync(dir).some((f) => f.startsWith('aside-'))).toBe(true);
@@ -158,7 +194,12 @@ describe('parity run: damage it can recover from is handled and said', () => {
     const r = await parityAsync(runArgs(dir));
     expect(r.code).toBe(0);
     const recs = records(r.stdout);
-    expect(recs.filter((x) => x['kind'] === 'recovery').map((x) => x['message']).join('\n')).toMatch(/snapshot unusable \(.*snapshot\.json does not parse/);
+    expect(
+      recs
+        .filter((x) => x['kind'] === 'recovery')
+        .map((x) => x['message'])
+        .join('\n'),
+    ).toMatch(/snapshot unusable \(.*snapshot\.json does not parse/);
     const reconciled = recs.find((x) => x['kind'] === 'reconciled');
     expect((reconciled?.['positions'] as Record<string, unknown>)['XRPUSDT']).toBe(positionBefore);
     const aside = readdirSync(dir).filter((f) => f.startsWith('snapshot.unusable-'));
@@ -171,7 +212,12 @@ describe('parity run: damage it can recover from is handled and said', () => {
  * and rejects (with stderr) if the process exits first. Waiting on the session's own lines, however
  * long a loaded machine takes to get there, instead of on a fixed time.
  */
-function session(args: readonly string[]): { child: ReturnType<typeof spawn>; lines: Record<string, unknown>[]; record(kind: string): Promise<Record<string, unknown>>; exited: Promise<number | null> } {
+function session(args: readonly string[]): {
+  child: ReturnType<typeof spawn>;
+  lines: Record<string, unknown>[];
+  record(kind: string): Promise<Record<string, unknown>>;
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
   const lines: Record<string, unknown>[] = [];
   const waiting: { kind: string; resolve: (r: Record<string, unknown>) => void }[] = [];
@@ -199,7 +245,9 @@ describe('parity run: signals', () => {
     'SIGTERM stops a %s session cleanly: final snapshot, "stopped" logged, exit 0',
     async (mode) => {
       const dir = mkdtempSync(join(tmpdir(), 'parity-sd-term-'));
-      const args = runArgs(dir).slice(0, -2).map((a) => (a === 'paper' ? mode : a)); // no --duration
+      const args = runArgs(dir)
+        .slice(0, -2)
+        .map((a) => (a === 'paper' ? mode : a)); // no --duration
       const s = session(args);
       try {
         await s.record('reconciled');

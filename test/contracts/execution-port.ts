@@ -4,16 +4,7 @@
  * move its market forward and collect what the venue reports.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  clientOrderId,
-  strategyId,
-  type ClientOrderId,
-  type ExecutionPort,
-  type Instrument,
-  type SubmitOrder,
-  type VenueEvent,
-  type VenueReports,
-} from '../../src/engine/index.ts';
+import { clientOrderId, strategyId, type ClientOrderId, type ExecutionPort, type Instrument, type SubmitOrder, type VenueEvent, type VenueReports } from '../../src/engine/index.ts';
 
 export interface ContractHarness {
   readonly venue: ExecutionPort & VenueReports;
@@ -60,8 +51,7 @@ async function until(h: ContractHarness, what: string, ok: () => boolean, steps 
   if (!ok()) throw new Error(`timed out waiting for: ${what}; events: ${h.events.map((e) => e.type).join(', ')}`);
 }
 
-const of = (h: ContractHarness, id: ClientOrderId, type: VenueEvent['type']): VenueEvent[] =>
-  h.events.filter((e) => e.type === type && 'clientOrderId' in e && e.clientOrderId === id);
+const of = (h: ContractHarness, id: ClientOrderId, type: VenueEvent['type']): VenueEvent[] => h.events.filter((e) => e.type === type && 'clientOrderId' in e && e.clientOrderId === id);
 
 const tick = (h: ContractHarness, x: number, side: 'buy' | 'sell'): number => {
   const t = h.instrument.tickSize;
@@ -77,7 +67,11 @@ export function executionPortContract(name: string, make: HarnessFactory): void 
         const before = (await h.venue.balances())[0];
         const o = order(h, {});
         h.venue.submit(o);
-        await until(h, 'the fill', () => of(h, o.clientOrderId, 'OrderFilled').length > 0 && (of(h, o.clientOrderId, 'OrderFilled') as { lastQty: number }[]).reduce((s, f) => s + f.lastQty, 0) >= o.qty - 1e-12);
+        await until(
+          h,
+          'the fill',
+          () => of(h, o.clientOrderId, 'OrderFilled').length > 0 && (of(h, o.clientOrderId, 'OrderFilled') as { lastQty: number }[]).reduce((s, f) => s + f.lastQty, 0) >= o.qty - 1e-12,
+        );
         const fills = of(h, o.clientOrderId, 'OrderFilled') as Extract<VenueEvent, { type: 'OrderFilled' }>[];
         expect(of(h, o.clientOrderId, 'OrderAccepted').length).toBeGreaterThan(0);
         expect(new Set(fills.map((f) => f.tradeId)).size).toBe(fills.length);
@@ -92,7 +86,12 @@ export function executionPortContract(name: string, make: HarnessFactory): void 
         const after = (await h.venue.balances())[0];
         expect(Number(after?.total)).toBeLessThan(Number(before?.total) + 1e-9); // fees were paid
         const reported = await h.venue.fills(h.instrument.symbol, 0);
-        expect(reported.filter((f) => f.clientOrderId === o.clientOrderId).map((f) => f.tradeId).sort()).toEqual(fills.map((f) => f.tradeId).sort());
+        expect(
+          reported
+            .filter((f) => f.clientOrderId === o.clientOrderId)
+            .map((f) => f.tradeId)
+            .sort(),
+        ).toEqual(fills.map((f) => f.tradeId).sort());
       } finally {
         await h.close();
       }
@@ -144,7 +143,12 @@ export function executionPortContract(name: string, make: HarnessFactory): void 
         const o = order(h, { orderType: 'limit', price: tick(h, h.price() * 0.97, 'buy'), timeInForce: 'gtc' });
         h.venue.submit(o);
         h.venue.submit(o);
-        await until(h, 'both answers', () => of(h, o.clientOrderId, 'OrderAccepted').length + of(h, o.clientOrderId, 'OrderRejected').length >= 2 || of(h, o.clientOrderId, 'OrderAccepted').length >= 1, 10);
+        await until(
+          h,
+          'both answers',
+          () => of(h, o.clientOrderId, 'OrderAccepted').length + of(h, o.clientOrderId, 'OrderRejected').length >= 2 || of(h, o.clientOrderId, 'OrderAccepted').length >= 1,
+          10,
+        );
         for (let i = 0; i < 3; i++) await h.step();
         const open = (await h.venue.openOrders(h.instrument.symbol)).filter((x) => x.clientOrderId === o.clientOrderId);
         expect(open).toHaveLength(1);

@@ -41,7 +41,33 @@ interface Child {
 }
 
 function startChild(lx: LocalExchange, stateDir: string, config: string, crashAt: string | undefined): Child {
-  const args = ['bin/parity.js', 'run', '--no-ui', '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', CHURN, '--warmup', '5', '--feed', 'bars', '--state-dir', stateDir, '--config', config, '--leverage', '5'];
+  const args = [
+    'bin/parity.js',
+    'run',
+    '--no-ui',
+    '--mode',
+    'live',
+    '--exchange',
+    'local',
+    '--exchange-url',
+    lx.url,
+    '--symbol',
+    'XRPUSDT',
+    '--timeframe',
+    '5m',
+    '--strategy',
+    CHURN,
+    '--warmup',
+    '5',
+    '--feed',
+    'bars',
+    '--state-dir',
+    stateDir,
+    '--config',
+    config,
+    '--leverage',
+    '5',
+  ];
   const env = { ...process.env, NO_COLOR: '1', ...(crashAt === undefined ? {} : { PARITY_CRASH_AT: crashAt }) };
   const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const records: Record<string, unknown>[] = [];
@@ -63,7 +89,8 @@ async function waitFor(c: Child, kind: string, ms: number): Promise<Record<strin
   for (;;) {
     const r = c.records.find((x) => x['kind'] === kind);
     if (r !== undefined) return r;
-    if (c.proc.exitCode !== null || Date.now() > end) throw new Error(`no "${kind}" from the session (exit ${c.proc.exitCode}); last lines: ${JSON.stringify(c.records.slice(-3))}; stderr: ${c.stderr.join('').slice(-500)}`);
+    if (c.proc.exitCode !== null || Date.now() > end)
+      throw new Error(`no "${kind}" from the session (exit ${c.proc.exitCode}); last lines: ${JSON.stringify(c.records.slice(-3))}; stderr: ${c.stderr.join('').slice(-500)}`);
     await sleep(20);
   }
 }
@@ -75,7 +102,10 @@ function check(lx: LocalExchange, rec: Record<string, unknown>): string[] {
   const pos = Number(st.positions.find((p) => p.symbol === 'XRPUSDT')?.qty ?? '0');
   const mine = Number((rec['positions'] as Record<string, number>)['XRPUSDT'] ?? 0);
   if (Math.abs(pos - mine) > 1e-9) problems.push(`position ${mine} vs exchange ${pos}`);
-  const open = st.orders.filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED').map((o) => o.clientOrderId).sort();
+  const open = st.orders
+    .filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED')
+    .map((o) => o.clientOrderId)
+    .sort();
   const myOpen = [...(rec['openOrders'] as string[])].sort();
   if (JSON.stringify(open) !== JSON.stringify(myOpen)) problems.push(`open orders ${JSON.stringify(myOpen)} vs exchange ${JSON.stringify(open)}`);
   const wallet = st.balances.find((b) => b.asset === 'USDT')?.walletBalance ?? '0';

@@ -36,7 +36,30 @@ interface Headless {
 }
 
 function runHeadless(stateDir: string, opts: { env?: NodeJS.ProcessEnv; ex?: LocalExchange; strategy?: string; config?: string } = {}): Headless {
-  const args = ['run', '--no-ui', '--mode', 'live', '--exchange', 'local', '--exchange-url', (opts.ex ?? lx).url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--strategy', `test/kit/strategies/${opts.strategy ?? 'holder'}.ts`, '--warmup', '0', '--feed', 'bars', '--leverage', '5', '--state-dir', stateDir];
+  const args = [
+    'run',
+    '--no-ui',
+    '--mode',
+    'live',
+    '--exchange',
+    'local',
+    '--exchange-url',
+    (opts.ex ?? lx).url,
+    '--symbol',
+    'XRPUSDT',
+    '--timeframe',
+    '5m',
+    '--strategy',
+    `test/kit/strategies/${opts.strategy ?? 'holder'}.ts`,
+    '--warmup',
+    '0',
+    '--feed',
+    'bars',
+    '--leverage',
+    '5',
+    '--state-dir',
+    stateDir,
+  ];
   if (opts.config !== undefined) args.push('--config', opts.config);
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   const logs: Record<string, unknown>[] = [];
@@ -107,11 +130,7 @@ describe('parity run --no-ui, driven by parity ctl', () => {
 
       const halt = await parityAsync(['ctl', 'halt', '--reason', 'done for today', '--state-dir', stateDir]);
       expect(halt.stdout).toMatch(/halted/);
-      expect(auditTrail(logs)).toEqual([
-        'pause/ctl/operator pause via ctl',
-        'flatten/ctl/risk off',
-        'halt/ctl/done for today',
-      ]);
+      expect(auditTrail(logs)).toEqual(['pause/ctl/operator pause via ctl', 'flatten/ctl/risk off', 'halt/ctl/done for today']);
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -241,7 +260,12 @@ describe('operator drills, headless (parity ctl), checked at the exchange', () =
     await until(() => s.logs.some((l) => l['kind'] === 'flatten'), 'the flatten result');
     expect(s.logs.find((l) => l['kind'] === 'flatten')).toMatchObject({ result: 'flat' });
     expect(venueOpenOrders(ex)).toBe(0);
-    expect(ex.state().trades.filter((t) => t.side === 'SELL').map((t) => t.qty)).toEqual(['100.0']);
+    expect(
+      ex
+        .state()
+        .trades.filter((t) => t.side === 'SELL')
+        .map((t) => t.qty),
+    ).toEqual(['100.0']);
     const after = JSON.parse((await ctl(stateDir, 'status', '--json')).stdout) as { status: { status: { state: string }; diffs: { id: string; choices: string[]; resolution: string }[] } };
     expect(after.status.status.state).toBe('PAUSED');
     expect(after.status.diffs.find((d) => d.id === id)).toMatchObject({ choices: [], resolution: 'flattened by the operator: not ours' });

@@ -76,7 +76,12 @@ describe('the workstation in a terminal (tmux, 80x24)', () => {
     await t.waitFor(/PAUSED/);
     const before = ex.state().orders.length;
     await bars(ex, 4);
-    expect(ex.state().orders.slice(before).filter((o) => o.side === 'BUY')).toEqual([]);
+    expect(
+      ex
+        .state()
+        .orders.slice(before)
+        .filter((o) => o.side === 'BUY'),
+    ).toEqual([]);
     t.keys('q');
     if (venuePosition(ex) !== 0) {
       await t.waitFor(/QUIT with 1 position still open/);
@@ -154,7 +159,12 @@ describe('the workstation in a terminal (tmux, 80x24)', () => {
     // At the exchange the order is untouched and the position kept; the pause canceled the holder's resting entry.
     expect(venueOrder(ex, MANUAL_ORDER)).toMatchObject({ status: 'NEW', executedQty: '0.0' });
     expect(venuePosition(ex)).toBe(100);
-    expect(ex.state().orders.filter(isOpen).map((o) => o.clientOrderId)).toEqual([MANUAL_ORDER]);
+    expect(
+      ex
+        .state()
+        .orders.filter(isOpen)
+        .map((o) => o.clientOrderId),
+    ).toEqual([MANUAL_ORDER]);
     // Adopted: looking again finds nothing; and the state the engine set needs a confirmed resume.
     t.keys('r');
     await t.waitFor(/reconciled: engine and venue agree/);

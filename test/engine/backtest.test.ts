@@ -19,7 +19,14 @@ import meanReversion from '../../strategies/mean-reversion.ts';
 
 const btc = loadCandles('data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', symbol('BTCUSDT')).series;
 
-function run(opts: { series: BarSeries[]; instruments: Instrument[]; models?: VenueModels; seed?: number; strategy?: Parameters<typeof runBacktest>[0]['strategies'][number]['definition']; range?: [number, number] }) {
+function run(opts: {
+  series: BarSeries[];
+  instruments: Instrument[];
+  models?: VenueModels;
+  seed?: number;
+  strategy?: Parameters<typeof runBacktest>[0]['strategies'][number]['definition'];
+  range?: [number, number];
+}) {
   const log: LoggedMessage[] = [];
   const cash = fromNumber(100_000);
   const models = opts.models ?? DEFAULT_MODELS;
@@ -102,7 +109,15 @@ describe('backtest runtime', () => {
   });
 
   it('stops at the first strategy fault and reports it', () => {
-    const bad = defineStrategy({ name: 'bad', params: {}, create: () => ({ onBar: () => { throw new Error('nope'); } }) });
+    const bad = defineStrategy({
+      name: 'bad',
+      params: {},
+      create: () => ({
+        onBar: () => {
+          throw new Error('nope');
+        },
+      }),
+    });
     const out = run({ series: [btc], instruments: [inst], strategy: bad, range });
     expect(out.result.fault).toMatchObject({ handler: 'onBar', message: 'nope' });
     expect(out.result.steps).toBe(1);

@@ -51,7 +51,20 @@ function engine(restore?: EngineState) {
   const buyFilled = (qty: number, px: number): ClientOrderId => {
     const id = (ctx as StrategyContext).submit({ symbol: BTC.symbol, side: 'buy', qty });
     kernel.drain();
-    kernel.venueSink({ type: 'OrderFilled', clientOrderId: id, symbol: BTC.symbol, venueOrderId: venueOrderId(id), tradeId: tradeId(`t-${id}`), side: 'buy', lastQty: qty, lastPx: px, fee: '0', liquidity: 'taker', tsEvent: clock.now(), tsInit: clock.now() });
+    kernel.venueSink({
+      type: 'OrderFilled',
+      clientOrderId: id,
+      symbol: BTC.symbol,
+      venueOrderId: venueOrderId(id),
+      tradeId: tradeId(`t-${id}`),
+      side: 'buy',
+      lastQty: qty,
+      lastPx: px,
+      fee: '0',
+      liquidity: 'taker',
+      tsEvent: clock.now(),
+      tsInit: clock.now(),
+    });
     kernel.drain();
     return id;
   };

@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clientOrderId,
-  defineStrategy,
-  fromNumber,
-  Kernel,
-  makeBar,
-  SimClock,
-  tradeId,
-  venueOrderId,
-  type ClientOrderId,
-  type LoggedMessage,
-  type StrategyContext,
-} from '../../src/engine/index.ts';
+import { clientOrderId, defineStrategy, fromNumber, Kernel, makeBar, SimClock, tradeId, venueOrderId, type ClientOrderId, type LoggedMessage, type StrategyContext } from '../../src/engine/index.ts';
 import { BTC, RecordingVenue } from '../kit/factories.ts';
 
 function setup(create: (ctx: StrategyContext) => Record<string, unknown>) {
@@ -64,7 +52,20 @@ describe('kernel', () => {
     expect(t.venue.received[0]).toMatchObject({ type: 'SubmitOrder', qty: 0.01234, orderType: 'market', timeInForce: 'ioc' });
     const cid = id as ClientOrderId;
     t.kernel.venueSink({ type: 'OrderAccepted', clientOrderId: cid, symbol: BTC.symbol, venueOrderId: venueOrderId('9'), tsEvent: 1, tsInit: 1 });
-    const fill = { type: 'OrderFilled' as const, clientOrderId: cid, symbol: BTC.symbol, venueOrderId: venueOrderId('9'), tradeId: tradeId('a'), side: 'buy' as const, lastQty: 0.01234, lastPx: 100_000, fee: '0.4936', liquidity: 'taker' as const, tsEvent: 2, tsInit: 2 };
+    const fill = {
+      type: 'OrderFilled' as const,
+      clientOrderId: cid,
+      symbol: BTC.symbol,
+      venueOrderId: venueOrderId('9'),
+      tradeId: tradeId('a'),
+      side: 'buy' as const,
+      lastQty: 0.01234,
+      lastPx: 100_000,
+      fee: '0.4936',
+      liquidity: 'taker' as const,
+      tsEvent: 2,
+      tsInit: 2,
+    };
     t.kernel.venueSink(fill);
     t.kernel.venueSink(fill); // duplicate delivery
     t.kernel.drain();
@@ -144,7 +145,20 @@ describe('kernel', () => {
     t.kernel.drain();
     expect(t.kernel.orders.get(b)?.status).toBe('pending_cancel');
     // The fill raced the cancel: the venue rejects the cancel, the fill is booked.
-    t.kernel.venueSink({ type: 'OrderFilled', clientOrderId: b, symbol: BTC.symbol, venueOrderId: venueOrderId('2'), tradeId: tradeId('x'), side: 'buy', lastQty: 0.01, lastPx: 91_000, fee: '0', liquidity: 'maker', tsEvent: 5, tsInit: 5 });
+    t.kernel.venueSink({
+      type: 'OrderFilled',
+      clientOrderId: b,
+      symbol: BTC.symbol,
+      venueOrderId: venueOrderId('2'),
+      tradeId: tradeId('x'),
+      side: 'buy',
+      lastQty: 0.01,
+      lastPx: 91_000,
+      fee: '0',
+      liquidity: 'maker',
+      tsEvent: 5,
+      tsInit: 5,
+    });
     t.kernel.venueSink({ type: 'OrderCancelRejected', clientOrderId: b, symbol: BTC.symbol, reason: 'Unknown order sent.', tsEvent: 6, tsInit: 6 });
     t.kernel.venueSink({ type: 'OrderCanceled', clientOrderId: a, symbol: BTC.symbol, tsEvent: 6, tsInit: 6 });
     t.kernel.drain();
@@ -199,7 +213,7 @@ describe('kernel', () => {
     expect(fired).toEqual(['a@60000', 'b@120000']);
   });
 
-  it('moves a timer set again, and keeps the engine\'s timer names out of a strategy\'s reach', () => {
+  it("moves a timer set again, and keeps the engine's timer names out of a strategy's reach", () => {
     const fired: string[] = [];
     let refused = '';
     const t = setup((ctx) => ({

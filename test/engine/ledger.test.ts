@@ -84,25 +84,33 @@ describe('ledger', () => {
   // Duplicated and reordered delivery, through the engine's fill path: the order dedups by trade id,
   // the ledger books what the order accepted.
   it('duplicate or reordered fill delivery never changes the result', () => {
-    const orderFillsArb = fc
-      .array(fc.record({ px: fc.integer({ min: 9000, max: 11000 }), q: fc.integer({ min: 1, max: 50 }) }), { minLength: 1, maxLength: 12 })
-      .chain((parts) =>
-        fc.record({
-          parts: fc.constant(parts),
-          side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
-          delivery: fc.array(fc.nat({ max: parts.length - 1 }), { maxLength: parts.length * 2 }),
-          order: fc.shuffledSubarray(
-            parts.map((_, i) => i),
-            { minLength: parts.length, maxLength: parts.length },
-          ),
-        }),
-      );
+    const orderFillsArb = fc.array(fc.record({ px: fc.integer({ min: 9000, max: 11000 }), q: fc.integer({ min: 1, max: 50 }) }), { minLength: 1, maxLength: 12 }).chain((parts) =>
+      fc.record({
+        parts: fc.constant(parts),
+        side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
+        delivery: fc.array(fc.nat({ max: parts.length - 1 }), { maxLength: parts.length * 2 }),
+        order: fc.shuffledSubarray(
+          parts.map((_, i) => i),
+          { minLength: parts.length, maxLength: parts.length },
+        ),
+      }),
+    );
     fc.assert(
       fc.property(orderFillsArb, fc.record({ q: fc.integer({ min: 0, max: 400 }), px: fc.integer({ min: 9000, max: 11000 }) }), ({ parts, side, delivery, order }, prior) => {
         const total = parts.reduce((n, p) => n + p.q, 0) / 100;
         const events: OrderFilled[] = parts.map((p, i) => ({
-          type: 'OrderFilled', clientOrderId: clientOrderId('P-s-1'), symbol: symbol('X'), venueOrderId: venueOrderId('v'),
-          tradeId: tradeId(`t${i}`), side, lastQty: p.q / 100, lastPx: p.px / 10, fee: String((p.q * p.px) / 1e7), liquidity: 'taker', tsEvent: i, tsInit: i,
+          type: 'OrderFilled',
+          clientOrderId: clientOrderId('P-s-1'),
+          symbol: symbol('X'),
+          venueOrderId: venueOrderId('v'),
+          tradeId: tradeId(`t${i}`),
+          side,
+          lastQty: p.q / 100,
+          lastPx: p.px / 10,
+          fee: String((p.q * p.px) / 1e7),
+          liquidity: 'taker',
+          tsEvent: i,
+          tsInit: i,
         }));
         const start = applyFill(createLedger('USDT', START), { symbol: 'X', side: 'buy', price: prior.px / 10, qty: prior.q / 100 || 0.01, fee: '0' });
         const run = (seq: readonly OrderFilled[]): { ledger: Ledger; order: Order } => {

@@ -33,7 +33,17 @@ describe('LatencyWindow', () => {
 describe('OrderLatencyMonitor', () => {
   it('times submit->ack, ack->first fill and cancel->ack per order', () => {
     const m = new OrderLatencyMonitor();
-    for (const e of [ev('OrderSubmitted', 'a', 100), ev('OrderSubmitted', 'b', 105), ev('OrderAccepted', 'a', 130), ev('OrderAccepted', 'b', 110), ev('OrderFilled', 'a', 180), ev('OrderFilled', 'a', 400), ev('OrderPendingCancel', 'b', 500), ev('OrderCanceled', 'b', 520)]) m.onMessage(e);
+    for (const e of [
+      ev('OrderSubmitted', 'a', 100),
+      ev('OrderSubmitted', 'b', 105),
+      ev('OrderAccepted', 'a', 130),
+      ev('OrderAccepted', 'b', 110),
+      ev('OrderFilled', 'a', 180),
+      ev('OrderFilled', 'a', 400),
+      ev('OrderPendingCancel', 'b', 500),
+      ev('OrderCanceled', 'b', 520),
+    ])
+      m.onMessage(e);
     expect(m.submitToAck.summary().recent).toEqual([30, 5]);
     expect(m.ackToFill.summary().recent).toEqual([50]); // the second fill is not a new leg
     expect(m.cancelToAck.summary().recent).toEqual([20]);

@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { check, checkOrderSizes, defineStrategy, makeInstrument, marketTerms, smallestTradable, snapQty, symbol, type AnyStrategyDefinition, type Instrument, type SubmitOrder } from '../../src/engine/index.ts';
+import {
+  check,
+  checkOrderSizes,
+  defineStrategy,
+  makeInstrument,
+  marketTerms,
+  smallestTradable,
+  snapQty,
+  symbol,
+  type AnyStrategyDefinition,
+  type Instrument,
+  type SubmitOrder,
+} from '../../src/engine/index.ts';
 
 const XRP = makeInstrument({ symbol: symbol('XRPUSDT'), tickSize: 0.0001, lotSize: 0.1, minQty: 0.1, minNotional: 5 });
 const BTC = makeInstrument({ symbol: symbol('BTCUSDT'), tickSize: 0.01, lotSize: 0.001, minQty: 0.01, minNotional: 5 });
@@ -9,7 +21,19 @@ const def = (params: Record<string, number | string>, sizeParams?: string[]): An
 
 /** Would the risk gate let a market buy of `qty` through at `price` (everything else allowed)? */
 function gateAllows(inst: Instrument, qty: number, price: number): boolean {
-  const cmd = { type: 'SubmitOrder', clientOrderId: 'c', strategyId: 's', symbol: inst.symbol, side: 'buy', orderType: 'market', qty, timeInForce: 'ioc', reduceOnly: false, postOnly: false, tsInit: 0 } as unknown as SubmitOrder;
+  const cmd = {
+    type: 'SubmitOrder',
+    clientOrderId: 'c',
+    strategyId: 's',
+    symbol: inst.symbol,
+    side: 'buy',
+    orderType: 'market',
+    qty,
+    timeInForce: 'ioc',
+    reduceOnly: false,
+    postOnly: false,
+    tsInit: 0,
+  } as unknown as SubmitOrder;
   const view = { tradingState: 'active', instrument: inst, position: 0, referencePrice: price, dailyPnl: 0, accountType: 'margin', buyingPower: 1e12, openOrders: 0 };
   return check(cmd, view as Parameters<typeof check>[1]).ok;
 }
@@ -36,14 +60,22 @@ describe('order sizes checked at start', () => {
 
   it('checks the numeric parameters named size or qty, and those declared as sizes', () => {
     const markets = [{ instrument: XRP, price: 1.05 }];
-    expect(checkOrderSizes(def({ size: 0.01, qty: 10, tiny: 0.01, label: 'x' }), { size: 0.01, qty: 10, tiny: 0.01, label: 'x' }, markets).map((p) => [p.param, p.snapped, p.smallest])).toEqual([['size', 0, 4.8]]);
+    expect(checkOrderSizes(def({ size: 0.01, qty: 10, tiny: 0.01, label: 'x' }), { size: 0.01, qty: 10, tiny: 0.01, label: 'x' }, markets).map((p) => [p.param, p.snapped, p.smallest])).toEqual([
+      ['size', 0, 4.8],
+    ]);
     expect(checkOrderSizes(def({ lots: 1 }, ['lots']), { lots: 1 }, markets).map((p) => p.param)).toEqual(['lots']);
     expect(checkOrderSizes(def({ size: 5 }), { size: 5 }, markets)).toEqual([]);
   });
 
   it('one problem per market a size cannot trade on', () => {
-    const markets = [{ instrument: XRP, price: 1.05 }, { instrument: BTC, price: 60_000 }];
-    expect(checkOrderSizes(def({ size: 0.005 }), { size: 0.005 }, markets).map((p) => [p.market.instrument.symbol, p.snapped])).toEqual([['XRPUSDT', 0], ['BTCUSDT', 0.005]]);
+    const markets = [
+      { instrument: XRP, price: 1.05 },
+      { instrument: BTC, price: 60_000 },
+    ];
+    expect(checkOrderSizes(def({ size: 0.005 }), { size: 0.005 }, markets).map((p) => [p.market.instrument.symbol, p.snapped])).toEqual([
+      ['XRPUSDT', 0],
+      ['BTCUSDT', 0.005],
+    ]);
     expect(checkOrderSizes(def({ size: 0.05 }), { size: 0.05 }, markets).map((p) => p.market.instrument.symbol)).toEqual(['XRPUSDT']);
   });
 

@@ -18,8 +18,20 @@ import {
 import { submit } from '../kit/factories.ts';
 
 const ALL_KINDS = Object.keys({
-  Denied: 0, Submitted: 0, Accepted: 0, Rejected: 0, PendingCancel: 0, PendingUpdate: 0, CancelRejected: 0,
-  ModifyRejected: 0, ModifyDenied: 0, Updated: 0, Canceled: 0, Expired: 0, PartiallyFilled: 0, Filled: 0,
+  Denied: 0,
+  Submitted: 0,
+  Accepted: 0,
+  Rejected: 0,
+  PendingCancel: 0,
+  PendingUpdate: 0,
+  CancelRejected: 0,
+  ModifyRejected: 0,
+  ModifyDenied: 0,
+  Updated: 0,
+  Canceled: 0,
+  Expired: 0,
+  PartiallyFilled: 0,
+  Filled: 0,
 }) as OrderEventKind[];
 
 /** Statuses reachable from 'initialized' by walking the table. */
@@ -46,30 +58,49 @@ const sym = symbol('BTCUSDT');
 
 /** An arbitrary order event for the test order; fills use a small pool of trade ids so duplicates happen. */
 const eventArb: fc.Arbitrary<OrderEvent> = fc.oneof(
-  fc.constantFrom<OrderEvent['type']>(
-    'OrderDenied', 'OrderSubmitted', 'OrderAccepted', 'OrderRejected', 'OrderPendingCancel', 'OrderPendingUpdate',
-    'OrderCancelRejected', 'OrderModifyRejected', 'OrderModifyDenied', 'OrderCanceled', 'OrderExpired',
-  ).map((type): OrderEvent => {
-    const base = { clientOrderId: id, symbol: sym, tsEvent: 1, tsInit: 1 };
-    switch (type) {
-      case 'OrderAccepted':
-        return { ...base, type, venueOrderId: venueOrderId('v1') };
-      case 'OrderDenied':
-      case 'OrderRejected':
-      case 'OrderCancelRejected':
-      case 'OrderModifyRejected':
-      case 'OrderModifyDenied':
-        return { ...base, type, reason: 'r' };
-      default:
-        return { ...base, type } as OrderEvent;
-    }
-  }),
-  fc.record({ q: fc.integer({ min: 1, max: 6 }), t: fc.integer({ min: 1, max: 8 }) }).map(
-    ({ q, t }): OrderEvent => ({
-      type: 'OrderFilled', clientOrderId: id, symbol: sym, venueOrderId: venueOrderId('v1'), tradeId: tradeId(`t${t}`),
-      side: 'buy', lastQty: q / 10, lastPx: 100, fee: '0.01', liquidity: 'maker', tsEvent: 2, tsInit: 2,
+  fc
+    .constantFrom<OrderEvent['type']>(
+      'OrderDenied',
+      'OrderSubmitted',
+      'OrderAccepted',
+      'OrderRejected',
+      'OrderPendingCancel',
+      'OrderPendingUpdate',
+      'OrderCancelRejected',
+      'OrderModifyRejected',
+      'OrderModifyDenied',
+      'OrderCanceled',
+      'OrderExpired',
+    )
+    .map((type): OrderEvent => {
+      const base = { clientOrderId: id, symbol: sym, tsEvent: 1, tsInit: 1 };
+      switch (type) {
+        case 'OrderAccepted':
+          return { ...base, type, venueOrderId: venueOrderId('v1') };
+        case 'OrderDenied':
+        case 'OrderRejected':
+        case 'OrderCancelRejected':
+        case 'OrderModifyRejected':
+        case 'OrderModifyDenied':
+          return { ...base, type, reason: 'r' };
+        default:
+          return { ...base, type } as OrderEvent;
+      }
     }),
-  ),
+  fc.record({ q: fc.integer({ min: 1, max: 6 }), t: fc.integer({ min: 1, max: 8 }) }).map(({ q, t }): OrderEvent => ({
+    type: 'OrderFilled',
+    clientOrderId: id,
+    symbol: sym,
+    venueOrderId: venueOrderId('v1'),
+    tradeId: tradeId(`t${t}`),
+    side: 'buy',
+    lastQty: q / 10,
+    lastPx: 100,
+    fee: '0.01',
+    liquidity: 'maker',
+    tsEvent: 2,
+    tsInit: 2,
+  })),
   fc.integer({ min: 1, max: 20 }).map((q): OrderEvent => ({ type: 'OrderUpdated', clientOrderId: id, symbol: sym, qty: q / 10, price: 101, tsEvent: 3, tsInit: 3 })),
 );
 

@@ -66,10 +66,34 @@ const truthArb: fc.Arbitrary<Truth> = fc
         filled += l;
         const qty = l / 1000;
         const price = g.px / 10;
-        out.fills.push({ venueOrderId: vid, clientOrderId: cid, tradeId: tradeId(`${i}-${j}`), symbol: SYM, side: g.side, qty, price, fee: formatFixed(fromNumber(qty * price * 0.0004 > 0 ? Number((qty * price * 0.0004).toFixed(8)) : 0)), liquidity: 'taker', ts: t++ });
+        out.fills.push({
+          venueOrderId: vid,
+          clientOrderId: cid,
+          tradeId: tradeId(`${i}-${j}`),
+          symbol: SYM,
+          side: g.side,
+          qty,
+          price,
+          fee: formatFixed(fromNumber(qty * price * 0.0004 > 0 ? Number((qty * price * 0.0004).toFixed(8)) : 0)),
+          liquidity: 'taker',
+          ts: t++,
+        });
       }
       const status = filled === g.lots ? 'filled' : g.end;
-      out.orders.push({ venueOrderId: vid, clientOrderId: cid, symbol: SYM, side: g.side, orderType: 'limit', qty: g.lots / 1000, price: g.px / 10, filledQty: filled / 1000, avgPx: 0, status, reduceOnly: false, tsLast: t++ });
+      out.orders.push({
+        venueOrderId: vid,
+        clientOrderId: cid,
+        symbol: SYM,
+        side: g.side,
+        orderType: 'limit',
+        qty: g.lots / 1000,
+        price: g.px / 10,
+        filledQty: filled / 1000,
+        avgPx: 0,
+        status,
+        reduceOnly: false,
+        tsLast: t++,
+      });
     });
     funding.forEach((f, i) => out.funding.push({ id: `f${i}`, symbol: SYM, amount: formatFixed(fromNumber(f / 1000)), ts: t++ }));
     return out;
@@ -137,18 +161,67 @@ describe('reconciliation', () => {
         const ours = truth.orders.filter((o) => o.clientOrderId?.startsWith('P-'));
         for (const o of ours) {
           if (rng() < 0.3) continue; // lost in a crash before it was journaled
-          kernel.command({ type: 'SubmitOrder', strategyId: strategyId('s'), clientOrderId: o.clientOrderId as never, symbol: SYM, side: o.side, orderType: 'limit', qty: o.qty, price: o.price as number, timeInForce: 'gtc', postOnly: false, reduceOnly: false, tsInit: 0 });
-          kernel.orders.create({ type: 'SubmitOrder', strategyId: strategyId('s'), clientOrderId: o.clientOrderId as never, symbol: SYM, side: o.side, orderType: 'limit', qty: o.qty, price: o.price as number, timeInForce: 'gtc', postOnly: false, reduceOnly: false, tsInit: 0 }, 3);
+          kernel.command({
+            type: 'SubmitOrder',
+            strategyId: strategyId('s'),
+            clientOrderId: o.clientOrderId as never,
+            symbol: SYM,
+            side: o.side,
+            orderType: 'limit',
+            qty: o.qty,
+            price: o.price as number,
+            timeInForce: 'gtc',
+            postOnly: false,
+            reduceOnly: false,
+            tsInit: 0,
+          });
+          kernel.orders.create(
+            {
+              type: 'SubmitOrder',
+              strategyId: strategyId('s'),
+              clientOrderId: o.clientOrderId as never,
+              symbol: SYM,
+              side: o.side,
+              orderType: 'limit',
+              qty: o.qty,
+              price: o.price as number,
+              timeInForce: 'gtc',
+              postOnly: false,
+              reduceOnly: false,
+              tsInit: 0,
+            },
+            3,
+          );
         }
         kernel.drain();
         const seenEvents = picks.map((p) => truth.fills[p % Math.max(1, truth.fills.length)]).filter((f): f is FillReport => f !== undefined);
         for (const f of seenEvents) {
           if (kernel.orders.get(f.clientOrderId as never) === undefined) continue;
           kernel.applyVenueEvent({ type: 'OrderAccepted', clientOrderId: f.clientOrderId as never, symbol: SYM, venueOrderId: f.venueOrderId, tsEvent: 1, tsInit: 1 });
-          kernel.applyVenueEvent({ type: 'OrderFilled', clientOrderId: f.clientOrderId as never, symbol: SYM, venueOrderId: f.venueOrderId, tradeId: f.tradeId, side: f.side, lastQty: f.qty, lastPx: f.price, fee: f.fee, liquidity: 'taker', tsEvent: f.ts, tsInit: f.ts });
+          kernel.applyVenueEvent({
+            type: 'OrderFilled',
+            clientOrderId: f.clientOrderId as never,
+            symbol: SYM,
+            venueOrderId: f.venueOrderId,
+            tradeId: f.tradeId,
+            side: f.side,
+            lastQty: f.qty,
+            lastPx: f.price,
+            fee: f.fee,
+            liquidity: 'taker',
+            tsEvent: f.ts,
+            tsInit: f.ts,
+          });
         }
         kernel.drain();
-        const rec = new Reconciler({ kernel, reports: reportsOf(truth, rng, clock), symbols: [SYM], scheduler: sched, confirmMs: 0, policy: { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 0, inFlightGraceMs: 0 } });
+        const rec = new Reconciler({
+          kernel,
+          reports: reportsOf(truth, rng, clock),
+          symbols: [SYM],
+          scheduler: sched,
+          confirmMs: 0,
+          policy: { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 0, inFlightGraceMs: 0 },
+        });
         rec.setFillsHorizon(0);
         // Past the longest delay, plus passes for what the late reports change (positions, then the balance).
         for (let i = 0; i < MAX_DELAY + 4; i++) await rec.run('full');
@@ -156,7 +229,10 @@ describe('reconciliation', () => {
         const books = venueBooks(truth);
         const open = (s: readonly { clientOrderId?: string | undefined; status: string }[]) => new Set(s.map((o) => o.clientOrderId));
         expect(open(kernel.orders.open())).toEqual(open(truth.orders.filter((o) => o.status === 'open')));
-        const booked = kernel.orders.list().flatMap((o) => o.tradeIds).sort();
+        const booked = kernel.orders
+          .list()
+          .flatMap((o) => o.tradeIds)
+          .sort();
         expect(booked).toEqual(truth.fills.map((f) => f.tradeId).sort());
         expect(kernel.portfolio.position(SYM).qty).toBeCloseTo(books.positions[0]?.qty ?? 0, 9);
         expect(formatFixed(kernel.portfolio.ledger.balance)).toBe(books.balance.total);
@@ -178,7 +254,7 @@ describe('reconciliation', () => {
     expect(r.actions).toMatchObject([{ type: 'pause', reason: expect.stringMatching(/0.01 here, 0 at the venue/) }]);
   });
 
-  it('compares balances as exact decimals: a gap below a float\'s resolution is still seen', () => {
+  it("compares balances as exact decimals: a gap below a float's resolution is still seen", () => {
     const local = { orders: [], positions: {}, balance: '10000.6556292', fundingIds: new Set<string>(), lot: () => 0.001, now: 0 };
     const venue = { openOrders: [], statuses: new Map(), fills: [], positions: [], balance: { currency: 'USDT', total: '10000.655629200000004444', free: '0' }, funding: [] };
     const policy = { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 0, inFlightGraceMs: 0 } as const;
@@ -195,12 +271,31 @@ export { symbol };
 
 describe('reconciliation compares like with like', () => {
   const policy = { unknownOrder: 'adopt', position: 'adopt', balance: 'adopt', balanceTolerance: 0, inFlightGraceMs: 0 } as const;
-  const fill = (id: string, side: 'buy' | 'sell', qty: number, ts: number): FillReport => ({ venueOrderId: venueOrderId('9'), clientOrderId: clientOrderId('P-s-1'), tradeId: tradeId(id), symbol: SYM, side, qty, price: 100_000, fee: '0', liquidity: 'taker', ts });
+  const fill = (id: string, side: 'buy' | 'sell', qty: number, ts: number): FillReport => ({
+    venueOrderId: venueOrderId('9'),
+    clientOrderId: clientOrderId('P-s-1'),
+    tradeId: tradeId(id),
+    symbol: SYM,
+    side,
+    qty,
+    price: 100_000,
+    fee: '0',
+    liquidity: 'taker',
+    ts,
+  });
   const booking = (id: string, qty: number, at: number, ts = at) => ({ symbol: SYM, ts, at, qty, balance: 0n, key: `9/${id}` });
   const base = { orders: [] as Order[], balance: '10000', fundingIds: new Set<string>(), lot: () => 0.001, now: 5000 };
   /** Our order 9, with these fills booked. */
   const ours = (...trades: string[]): Order[] => [{ ...createOrderForTest(), qty: 10, venueOrderId: venueOrderId('9'), filledQty: 0.01, tradeIds: trades.map((t) => tradeId(t)), status: 'filled' }];
-  const venue = (qty: number, fills: FillReport[], ts = 4000) => ({ openOrders: [], statuses: new Map(), fills, positions: [{ symbol: SYM, qty, entryPrice: 100_000, ts }], balance: undefined, funding: [], booksAsOf: { sent: 5000, received: 5200 } });
+  const venue = (qty: number, fills: FillReport[], ts = 4000) => ({
+    openOrders: [],
+    statuses: new Map(),
+    fills,
+    positions: [{ symbol: SYM, qty, entryPrice: 100_000, ts }],
+    balance: undefined,
+    funding: [],
+    booksAsOf: { sent: 5000, received: 5200 },
+  });
 
   it('a fill the stream brought after the venue was asked is not a difference: the venue took its figure before it', () => {
     // 0.02 booked long ago, then 0.01 more while the position request was on its way.
@@ -222,7 +317,7 @@ describe('reconciliation compares like with like', () => {
     expect(second.actions).toEqual([{ type: 'adopt-position', symbol: SYM, qty: 0.04, entryPrice: 100_000 }]);
   });
 
-  it('a position report the venue\'s own fills contradict (gone with no trade to close it) is never adopted; the operator decides after repeats', () => {
+  it("a position report the venue's own fills contradict (gone with no trade to close it) is never adopted; the operator decides after repeats", () => {
     const local = { ...base, orders: ours('a'), positions: { [SYM]: 0.5 }, bookings: [booking('a', 0.5, 1000)] };
     const fills = [fill('a', 'buy', 0.5, 1000)];
     // The venue agreed once: 0.5, consistent with its fill.
@@ -249,7 +344,20 @@ describe('reconciliation compares like with like', () => {
 
   it('a status report showing less filled than we booked is late, not a critical diff, when the venue lists every fill we booked', () => {
     const order = { ...createOrderForTest(), venueOrderId: venueOrderId('9'), filledQty: 0.02, tradeIds: [tradeId('a'), tradeId('b')], status: 'partially_filled' as const };
-    const status: OrderStatusReport = { venueOrderId: venueOrderId('9'), clientOrderId: clientOrderId('P-s-1'), symbol: SYM, side: 'buy', orderType: 'limit', qty: 0.05, price: 100_000, filledQty: 0.01, avgPx: 100_000, status: 'open', reduceOnly: false, tsLast: 900 };
+    const status: OrderStatusReport = {
+      venueOrderId: venueOrderId('9'),
+      clientOrderId: clientOrderId('P-s-1'),
+      symbol: SYM,
+      side: 'buy',
+      orderType: 'limit',
+      qty: 0.05,
+      price: 100_000,
+      filledQty: 0.01,
+      avgPx: 100_000,
+      status: 'open',
+      reduceOnly: false,
+      tsLast: 900,
+    };
     const local = { ...base, orders: [order], positions: { [SYM]: 0.02 } };
     const listed = reconcile(local, { ...venue(0.02, [fill('a', 'buy', 0.01, 800), fill('b', 'buy', 0.01, 950)], 950), openOrders: [status] }, policy);
     expect(listed.diffs.filter((d) => d.kind === 'fills_excess')).toEqual([]);
@@ -259,5 +367,23 @@ describe('reconciliation compares like with like', () => {
 });
 
 function createOrderForTest() {
-  return { ...createOrder({ type: 'SubmitOrder', strategyId: strategyId('s'), clientOrderId: clientOrderId('P-s-1'), symbol: SYM, side: 'buy', orderType: 'limit', qty: 0.05, price: 100_000, timeInForce: 'gtc', postOnly: false, reduceOnly: false, tsInit: 0 }, 3) };
+  return {
+    ...createOrder(
+      {
+        type: 'SubmitOrder',
+        strategyId: strategyId('s'),
+        clientOrderId: clientOrderId('P-s-1'),
+        symbol: SYM,
+        side: 'buy',
+        orderType: 'limit',
+        qty: 0.05,
+        price: 100_000,
+        timeInForce: 'gtc',
+        postOnly: false,
+        reduceOnly: false,
+        tsInit: 0,
+      },
+      3,
+    ),
+  };
 }

@@ -1,6 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { check, checkModify, clientOrderId, createOrder, DEFAULT_LIMITS, modifyAddsExposure, strategyId, symbol, type ModifyOrder, type Order, type RiskView, type TradingState } from '../../src/engine/index.ts';
+import {
+  check,
+  checkModify,
+  clientOrderId,
+  createOrder,
+  DEFAULT_LIMITS,
+  modifyAddsExposure,
+  strategyId,
+  symbol,
+  type ModifyOrder,
+  type Order,
+  type RiskView,
+  type TradingState,
+} from '../../src/engine/index.ts';
 import { BTC, marketOrder, submit } from '../kit/factories.ts';
 
 const view = (over: Partial<RiskView> = {}): RiskView => ({
@@ -71,7 +84,14 @@ describe('risk gate', () => {
 
 describe('risk gate for modifies', () => {
   const resting = (over: Partial<Order> = {}): Order => ({ ...createOrder(submit({ qty: 0.01, price: 99_000 }), 5), status: 'accepted', ...over });
-  const modify = (over: Partial<ModifyOrder>): ModifyOrder => ({ type: 'ModifyOrder', strategyId: strategyId('s'), clientOrderId: clientOrderId('P-s-1'), symbol: symbol('BTCUSDT'), tsInit: 0, ...over });
+  const modify = (over: Partial<ModifyOrder>): ModifyOrder => ({
+    type: 'ModifyOrder',
+    strategyId: strategyId('s'),
+    clientOrderId: clientOrderId('P-s-1'),
+    symbol: symbol('BTCUSDT'),
+    tsInit: 0,
+    ...over,
+  });
 
   it('a modify that adds size or moves toward the market is checked as the order it would become', () => {
     expect(modifyAddsExposure(resting(), 0.02, 99_000)).toBe(true);

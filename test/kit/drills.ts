@@ -97,7 +97,9 @@ export async function pauseWhileResting(lx: LocalExchange, events: readonly Loca
   const bars = await klines(lx);
   const levels = [
     ...moves().map((e) => ({ price: Number(e.price), from: pausedAt })),
-    ...bids(s.logs()).slice(0, -1).map((b) => ({ price: b.price, from: Math.max(pausedAt, b.bar + BAR) })),
+    ...bids(s.logs())
+      .slice(0, -1)
+      .map((b) => ({ price: b.price, from: Math.max(pausedAt, b.bar + BAR) })),
   ];
   const missed = levels.filter((l) => !bars.some((b) => b.open >= l.from && b.low < l.price));
   expect(missed).toEqual([]);

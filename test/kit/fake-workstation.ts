@@ -5,13 +5,7 @@
  * orders, a critical reconciliation diff, funding, latency samples, a divergence report, an equity
  * curve and an event log with audit entries. Deterministic: no clock, no randomness.
  */
-import type {
-  CommandResult,
-  OperatorCommand,
-  StatusView,
-  Workstation,
-  WorkstationSnapshot,
-} from '../../src/workstation/model.ts';
+import type { CommandResult, OperatorCommand, StatusView, Workstation, WorkstationSnapshot } from '../../src/workstation/model.ts';
 
 /** Engine time of the sample: 2024-12-12 13:41:07 UTC. */
 export const SAMPLE_NOW = Date.UTC(2024, 11, 12, 13, 41, 7);
@@ -59,7 +53,16 @@ export function sampleSnapshot(): WorkstationSnapshot {
     ],
     diffs: [
       { id: 'd1', kind: 'unknown-order', severity: 'warn', symbol: 'BTCUSDT', message: 'venue order 8389765 is not in the local books', resolution: 'adopted', ts: SAMPLE_NOW - 300_000, choices: [] },
-      { id: 'd2', kind: 'position-mismatch', severity: 'critical', symbol: 'XRPUSDT', message: 'venue shows -2,000 XRPUSDT, local books -1,500', resolution: 'pausing', ts: SAMPLE_NOW - 60_000, choices: ['adopt', 'flatten'] },
+      {
+        id: 'd2',
+        kind: 'position-mismatch',
+        severity: 'critical',
+        symbol: 'XRPUSDT',
+        message: 'venue shows -2,000 XRPUSDT, local books -1,500',
+        resolution: 'pausing',
+        ts: SAMPLE_NOW - 60_000,
+        choices: ['adopt', 'flatten'],
+      },
       { id: 'd3', kind: 'fee-drift', severity: 'info', symbol: undefined, message: 'taker fee 0.0500% vs configured 0.0400%', resolution: 'noted', ts: SAMPLE_NOW - 900_000, choices: [] },
     ],
     funding: [

@@ -26,7 +26,6 @@ export interface Receiver {
   waitFor(pred: (d: readonly string[]) => boolean, ms?: number): Promise<void>;
 }
 
-
 export async function receiver(cleanup: (() => void)[]): Promise<Receiver> {
   const dir = mkdtempSync(join(tmpdir(), 'parity-notify-'));
   const path = join(dir, 'notify.sock');
@@ -44,11 +43,10 @@ export async function receiver(cleanup: (() => void)[]): Promise<Receiver> {
     path,
     datagrams,
     async waitFor(pred, ms = 5000): Promise<void> {
-      for (const end = Date.now() + ms; !pred(datagrams); ) {
+      for (const end = Date.now() + ms; !pred(datagrams);) {
         if (Date.now() > end) throw new Error(`timed out; received: ${JSON.stringify(datagrams)}`);
         await settle(20);
       }
     },
   };
 }
-

@@ -11,7 +11,9 @@ export class Tmux {
   private readonly name = 'parity';
 
   constructor(command: string, cols: number, rows: number, env: Record<string, string> = {}) {
-    const exports = Object.entries(env).map(([k, v]) => `export ${k}='${v.replace(/'/g, "'\\''")}'; `).join('');
+    const exports = Object.entries(env)
+      .map(([k, v]) => `export ${k}='${v.replace(/'/g, "'\\''")}'; `)
+      .join('');
     // remain-on-exit keeps the pane (and its last screen) after the program ends.
     // The exit status is printed after the program, for exitStatus() to read off the screen.
     this.tmux(['new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), `${exports}${command}; echo "[exit $?]"`]);

@@ -1,15 +1,5 @@
 /** A simulated venue under test: its clock, its events, and helpers to feed it bars. */
-import {
-  clientOrderId,
-  createRng,
-  fromNumber,
-  makeBar,
-  SimClock,
-  strategyId,
-  type Instrument,
-  type SubmitOrder,
-  type VenueEvent,
-} from '../../src/engine/index.ts';
+import { clientOrderId, createRng, fromNumber, makeBar, SimClock, strategyId, type Instrument, type SubmitOrder, type VenueEvent } from '../../src/engine/index.ts';
 import { DEFAULT_MODELS, FRICTIONLESS, SimulatedVenue, type VenueModels } from '../../src/paper/index.ts';
 
 export const MIN = 60_000;

@@ -59,7 +59,9 @@ describe('parity exchange serve', () => {
     expect(t.err.join('')).toMatch(/--speed/);
     const dir = mkdtempSync(join(tmpdir(), 'lx-'));
     writeFileSync(join(dir, 'f.json'), JSON.stringify({ rest: [{ action: { type: 'explode' } }] }));
-    await expect(program().p.parseAsync(['node', 'parity', 'exchange', 'serve', '--faults', join(dir, 'f.json')])).rejects.toThrow(/--faults .*f\.json: invalid fault script:\n {2}faults\.rest\[0\]\.action/);
+    await expect(program().p.parseAsync(['node', 'parity', 'exchange', 'serve', '--faults', join(dir, 'f.json')])).rejects.toThrow(
+      /--faults .*f\.json: invalid fault script:\n {2}faults\.rest\[0\]\.action/,
+    );
   });
 
   it('runs as a process and shuts down cleanly on SIGINT', async () => {

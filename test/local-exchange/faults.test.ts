@@ -93,7 +93,12 @@ describe('REST faults', () => {
   });
 
   it('418 and 5xx by path and method', async () => {
-    lx.setFaults({ rest: [{ method: 'GET', path: '/fapi/v1/ticker/*', nth: [1], action: { type: 'status', status: 418 } }, { method: 'GET', path: '/fapi/v1/premiumIndex', action: { type: 'status', status: 502 } }] });
+    lx.setFaults({
+      rest: [
+        { method: 'GET', path: '/fapi/v1/ticker/*', nth: [1], action: { type: 'status', status: 418 } },
+        { method: 'GET', path: '/fapi/v1/premiumIndex', action: { type: 'status', status: 502 } },
+      ],
+    });
     await expect(ex.fetchTicker(BTC)).rejects.toBeInstanceOf(ccxt.DDoSProtection);
     await expect(ex.fetchTicker(BTC)).resolves.toMatchObject({ symbol: BTC });
     const r = await raw(lx, 'GET', '/fapi/v1/premiumIndex', { symbol: 'BTCUSDT' });
@@ -114,7 +119,12 @@ describe('REST faults', () => {
   });
 
   it('timeout without processing (hang or reset): no order, the retry goes through', async () => {
-    lx.setFaults({ rest: [{ method: 'POST', path: '/fapi/v1/order', nth: [1], action: { type: 'timeout', process: false } }, { method: 'POST', path: '/fapi/v1/order', nth: [2], action: { type: 'timeout', process: false, reset: true } }] });
+    lx.setFaults({
+      rest: [
+        { method: 'POST', path: '/fapi/v1/order', nth: [1], action: { type: 'timeout', process: false } },
+        { method: 'POST', path: '/fapi/v1/order', nth: [2], action: { type: 'timeout', process: false, reset: true } },
+      ],
+    });
     await expect(ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'lost-1' })).rejects.toBeInstanceOf(ccxt.RequestTimeout);
     await expect(ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'lost-1' })).rejects.toBeInstanceOf(ccxt.NetworkError);
     expect(lx.state().counters.ordersByClientOrderId['lost-1']).toBeUndefined();
@@ -126,7 +136,12 @@ describe('REST faults', () => {
   });
 
   it('order rejects: scripted codes, and by probability from the seeded RNG', async () => {
-    lx.setFaults({ rest: [{ method: 'POST', path: '/fapi/v1/order', nth: [1], action: { type: 'reject', code: -2019 } }, { method: 'POST', path: '/fapi/v1/order', nth: [2], action: { type: 'reject', code: -2010, msg: 'Account has insufficient balance for requested action.' } }] });
+    lx.setFaults({
+      rest: [
+        { method: 'POST', path: '/fapi/v1/order', nth: [1], action: { type: 'reject', code: -2019 } },
+        { method: 'POST', path: '/fapi/v1/order', nth: [2], action: { type: 'reject', code: -2010, msg: 'Account has insufficient balance for requested action.' } },
+      ],
+    });
     await expect(ex.createOrder(BTC, 'market', 'sell', 0.01)).rejects.toBeInstanceOf(ccxt.InsufficientFunds);
     await expect(ex.createOrder(BTC, 'market', 'sell', 0.01)).rejects.toBeInstanceOf(ccxt.InsufficientFunds);
     lx.setFaults({ rest: [{ method: 'POST', path: '/fapi/v1/order', probability: 0.5, action: { type: 'reject', code: -2010 } }] });

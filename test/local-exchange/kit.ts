@@ -48,7 +48,13 @@ export interface RawResponse {
 }
 
 /** A raw request; `signed` adds timestamp, recvWindow and the signature the way ccxt does. */
-export async function raw(lx: LocalExchange, method: string, path: string, params: Record<string, string> = {}, o: { signed?: boolean; apiKey?: string; secret?: string; timestamp?: number } = {}): Promise<RawResponse> {
+export async function raw(
+  lx: LocalExchange,
+  method: string,
+  path: string,
+  params: Record<string, string> = {},
+  o: { signed?: boolean; apiKey?: string; secret?: string; timestamp?: number } = {},
+): Promise<RawResponse> {
   let query = new URLSearchParams(params).toString();
   const headers: Record<string, string> = {};
   if (o.signed === true) {

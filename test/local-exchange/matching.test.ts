@@ -39,7 +39,12 @@ describe('matching', () => {
     const o = lx.state().orders.find((x) => x.orderId === id);
     expect(o?.status).toBe('PARTIALLY_FILLED');
     expect(Number(o?.executedQty)).toBeCloseTo(printed, 9);
-    expect(lx.state().trades.filter((t) => t.orderId === id).every((t) => t.maker && Number(t.price) === low)).toBe(true);
+    expect(
+      lx
+        .state()
+        .trades.filter((t) => t.orderId === id)
+        .every((t) => t.maker && Number(t.price) === low),
+    ).toBe(true);
     await raw(lx, 'DELETE', '/fapi/v1/allOpenOrders', { symbol: 'BTCUSDT' }, { signed: true });
   });
 
@@ -69,7 +74,10 @@ describe('matching', () => {
     const size = Number(pos?.qty);
     expect(size).toBeGreaterThan(0);
     const ask = Number((await depth()).asks[0]?.[0]);
-    const tp = (await order({ side: 'SELL', type: 'LIMIT', timeInForce: 'GTC', quantity: (size + 1).toFixed(3), price: (ask + 100).toFixed(2), reduceOnly: 'true' })).json as { orderId: number; status: string };
+    const tp = (await order({ side: 'SELL', type: 'LIMIT', timeInForce: 'GTC', quantity: (size + 1).toFixed(3), price: (ask + 100).toFixed(2), reduceOnly: 'true' })).json as {
+      orderId: number;
+      status: string;
+    };
     expect(tp.status).toBe('NEW');
     lx.external.closePosition('BTCUSDT');
     expect(lx.state().orders.find((o) => o.orderId === tp.orderId)?.status).toBe('EXPIRED');
@@ -78,7 +86,13 @@ describe('matching', () => {
 
   it('is deterministic: same data, seed and commands give the same state', async () => {
     const run = async (): Promise<unknown> => {
-      const x = await startLocalExchange({ mode: 'manual', startTime: START, seed: 5, faults: { partialFills: { probability: 0.5 } }, markets: [{ kind: 'candles', symbol: 'BTCUSDT', file: BUNDLED.btcusdt1m }] });
+      const x = await startLocalExchange({
+        mode: 'manual',
+        startTime: START,
+        seed: 5,
+        faults: { partialFills: { probability: 0.5 } },
+        markets: [{ kind: 'candles', symbol: 'BTCUSDT', file: BUNDLED.btcusdt1m }],
+      });
       try {
         x.external.placeOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.05, clientOrderId: 'a' });
         x.external.placeOrder({ symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', quantity: 0.02, price: (btc.high[WARMUP + 3] as number) - 0.01, clientOrderId: 'b' });

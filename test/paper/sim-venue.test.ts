@@ -152,10 +152,7 @@ describe('simulated venue: rules and account', () => {
     t.venue.submit(t.order({ qty: 11 }));
     t.venue.submit(t.order({ side: 'sell', qty: 1 }));
     t.bar(1, 100, 101, 99, 100);
-    expect(t.of('OrderRejected').map((r) => r.reason)).toEqual([
-      'Account has insufficient balance for requested action.',
-      'Account has insufficient balance for requested action.',
-    ]);
+    expect(t.of('OrderRejected').map((r) => r.reason)).toEqual(['Account has insufficient balance for requested action.', 'Account has insufficient balance for requested action.']);
   });
 
   it('reduce-only orders may not open or grow a position', () => {

@@ -46,29 +46,33 @@ function faultyFile(write: (fh: FileHandle, data: string) => Promise<unknown>): 
 describe('journal writer', () => {
   it('a roll never loses or refuses an entry appended while it runs (appends keep coming, as in a session)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean()), { minLength: 5, maxLength: 60 }), fc.constantFrom('group' as const, 'always' as const, 'none' as const), async (steps, fsync) => {
-        const dir = fresh();
-        const w = new JournalWriter({ dir, nextSeq: 0, fsync, groupMs: 0 });
-        const errors: string[] = [];
-        const sink = w.sink((e) => errors.push(e.message));
-        const rolls: Promise<void>[] = [];
-        let n = 0;
-        for (const [appends, roll] of steps) {
-          for (let i = 0; i < appends; i++) sink({ n: n++ });
-          if (roll) rolls.push(w.roll());
-          // Appends land at every phase of a roll: before its flush ends, while the old file closes, after.
-          await tick();
-        }
-        await Promise.all(rolls);
-        await w.close();
-        expect(errors).toEqual([]);
-        expect(w.error).toBeUndefined();
-        const r = readJournal<{ n: number }>(dir);
-        expect(r.tornTail).toBeNull();
-        expect(r.lines.map((l) => l.entry.n)).toEqual([...Array(n).keys()]);
-        expectSegmentsConsistent(dir, n);
-        rmSync(dir, { recursive: true });
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean()), { minLength: 5, maxLength: 60 }),
+        fc.constantFrom('group' as const, 'always' as const, 'none' as const),
+        async (steps, fsync) => {
+          const dir = fresh();
+          const w = new JournalWriter({ dir, nextSeq: 0, fsync, groupMs: 0 });
+          const errors: string[] = [];
+          const sink = w.sink((e) => errors.push(e.message));
+          const rolls: Promise<void>[] = [];
+          let n = 0;
+          for (const [appends, roll] of steps) {
+            for (let i = 0; i < appends; i++) sink({ n: n++ });
+            if (roll) rolls.push(w.roll());
+            // Appends land at every phase of a roll: before its flush ends, while the old file closes, after.
+            await tick();
+          }
+          await Promise.all(rolls);
+          await w.close();
+          expect(errors).toEqual([]);
+          expect(w.error).toBeUndefined();
+          const r = readJournal<{ n: number }>(dir);
+          expect(r.tornTail).toBeNull();
+          expect(r.lines.map((l) => l.entry.n)).toEqual([...Array(n).keys()]);
+          expectSegmentsConsistent(dir, n);
+          rmSync(dir, { recursive: true });
+        },
+      ),
       { numRuns: 60 },
     );
   });

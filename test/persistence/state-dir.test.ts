@@ -129,7 +129,10 @@ describe('state directory', () => {
     a.journal.append({ k: 'm', m: msg(3) });
     await a.journal.flush();
     // crash: no close(); the lock stays behind with a dead pid, and a half-written line
-    const seg = readdirSync(dir).filter((f) => f.startsWith('journal-')).sort().pop() as string;
+    const seg = readdirSync(dir)
+      .filter((f) => f.startsWith('journal-'))
+      .sort()
+      .pop() as string;
     appendFileSync(join(dir, seg), '{"v":1,"s":4,"c":"0000');
     writeFileSync(join(dir, 'parity.lock'), '999999');
     const b = openStateDir(dir);
@@ -154,7 +157,10 @@ describe('state directory', () => {
     rmSync(join(dir, 'snapshot.json'));
     writeFileSync(join(dir, 'snapshot.prev.json'), 'garbage');
     const before = readdirSync(dir).sort();
-    expectStateError(() => openStateDir(dir), /cannot be rebuilt: there is no usable snapshot .*the journal starts at entry 2: the history before it is gone\. Nothing was changed\. .*--rebuild-from-venue/);
+    expectStateError(
+      () => openStateDir(dir),
+      /cannot be rebuilt: there is no usable snapshot .*the journal starts at entry 2: the history before it is gone\. Nothing was changed\. .*--rebuild-from-venue/,
+    );
     expect(readdirSync(dir).sort()).toEqual(before);
     const b = openStateDir(dir, { rebuildFromVenue: true });
     expect(b.recovered.snapshot).toBeNull();

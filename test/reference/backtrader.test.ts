@@ -23,8 +23,30 @@ const ref = JSON.parse(readFileSync('test/fixtures/reference/backtrader-sma-cros
 };
 
 describe('sma-cross reproduces backtrader fill by fill', () => {
-  const r = parity(['backtest', '--strategy', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', '--param', 'size=0.01', '--cash', '10000',
-    '--fee-bps', '4', '--slippage-bps', '0', '--spread-ticks', '0', '--impact', '0', '--latency', '0', '--json']);
+  const r = parity([
+    'backtest',
+    '--strategy',
+    'sma-cross',
+    '--param',
+    'fast=10',
+    '--param',
+    'slow=30',
+    '--param',
+    'size=0.01',
+    '--cash',
+    '10000',
+    '--fee-bps',
+    '4',
+    '--slippage-bps',
+    '0',
+    '--spread-ticks',
+    '0',
+    '--impact',
+    '0',
+    '--latency',
+    '0',
+    '--json',
+  ]);
   const out = JSON.parse(r.stdout) as { fills: (Fill & { feeExact: string })[]; finalEquity: number; totalFees: number };
 
   it('has the same fills: times, sides, prices, sizes', () => {

@@ -42,7 +42,11 @@ describe('color', () => {
     expect(m.raw()).toMatch(COLOR);
     await m.press('7');
     // The chart's lines are colored through Ink (green: equity went up).
-    const chartLine = m.raw().split('\n').find((l) => /[\u2801-\u28ff]/.test(l)) ?? '';
+    const chartLine =
+      m
+        .raw()
+        .split('\n')
+        .find((l) => /[\u2801-\u28ff]/.test(l)) ?? '';
     expect(chartLine).toMatch(/\u001b\[32m/);
   });
 

@@ -49,7 +49,10 @@ describe('the Diffs pane offers a choice on a waiting diff', () => {
     const { m } = await start();
     await m.press('3');
     expect(m.frame()).toContain('3 Reconciliation · 2 waiting for you · 1 critical · 2 warn · 1 info');
-    const ids = m.lines().filter((l) => /^│ [> ]d\d/.test(l)).map((l) => l.slice(3, 5));
+    const ids = m
+      .lines()
+      .filter((l) => /^│ [> ]d\d/.test(l))
+      .map((l) => l.slice(3, 5));
     expect(ids).toEqual(['d2', 'd5', 'd1', 'd3']);
     expect(rowOf(m, 'd2')).toMatch(/^│ >d2 │ CRIT │ XRPUSDT │ .* │ ASK adopt\|flatten │$/);
     expect(rowOf(m, 'd5')).toMatch(/^│  d5 │ warn │ BTCUSDT │ .* │ ASK flatten +│$/);
@@ -92,7 +95,10 @@ describe('the Diffs pane offers a choice on a waiting diff', () => {
     const d9: DiffRow = { ...d5, id: 'd9', severity: 'critical', symbol: 'ETHUSDT', ts: SAMPLE_NOW, choices: ['adopt', 'flatten'] };
     ws.update((s) => ({ ...s, diffs: [...s.diffs, d9] }));
     await tick(300);
-    const ids = m.lines().filter((l) => /^│ [> ]d\d/.test(l)).map((l) => l.slice(2, 5));
+    const ids = m
+      .lines()
+      .filter((l) => /^│ [> ]d\d/.test(l))
+      .map((l) => l.slice(2, 5));
     expect(ids.slice(0, 3)).toEqual([' d9', ' d2', '>d5']);
     await m.press('x', 'y', 'still ours\r');
     expect(ws.sent).toEqual([{ type: 'resolve', diffId: 'd5', choice: 'flatten', reason: 'still ours' }]);

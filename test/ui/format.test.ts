@@ -1,20 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fmtBps,
-  fmtClock,
-  fmtDuration,
-  fmtFixed,
-  fmtMoney,
-  fmtMs,
-  fmtOffset,
-  fmtPrice,
-  fmtQty,
-  fmtRate,
-  fmtSigned,
-  oneLine,
-  truncate,
-  wrapWords,
-} from '../../src/workstation/format.ts';
+import { fmtBps, fmtClock, fmtDuration, fmtFixed, fmtMoney, fmtMs, fmtOffset, fmtPrice, fmtQty, fmtRate, fmtSigned, oneLine, truncate, wrapWords } from '../../src/workstation/format.ts';
 
 describe('format', () => {
   it('prices keep a readable number of decimals for their magnitude', () => {

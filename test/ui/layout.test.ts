@@ -30,9 +30,7 @@ describe('planLayout', () => {
     const l = planLayout({ columns: 120, rows: 40 }, snap, 'positions');
     expect(l.kind).toBe('grid');
     if (l.kind !== 'grid') return;
-    expect(l.columns.flatMap((c) => c.panes.map((p) => p.id)).sort()).toEqual(
-      ['diffs', 'divergence', 'equity', 'events', 'funding', 'latency', 'orders', 'positions'],
-    );
+    expect(l.columns.flatMap((c) => c.panes.map((p) => p.id)).sort()).toEqual(['diffs', 'divergence', 'equity', 'events', 'funding', 'latency', 'orders', 'positions']);
     expect(l.columns.reduce((a, c) => a + c.width, 0) + 1).toBe(120);
     for (const c of l.columns) {
       expect(c.panes.reduce((a, p) => a + p.height, 0)).toBe(l.bodyHeight);

@@ -36,12 +36,12 @@ describe('reduceKey', () => {
     expect(r.effects).toEqual([{ type: 'send', cmd: { type: 'pause', reason: 'operator pause' } }]);
   });
 
-  it('p resumes at once after the operator\'s own pause, unconfirmed', () => {
+  it("p resumes at once after the operator's own pause, unconfirmed", () => {
     const r = run([ch('p')], { ...running, state: 'PAUSED', stateReason: 'operator pause' });
     expect(r.effects).toEqual([{ type: 'send', cmd: { type: 'resume', reason: 'operator resume' } }]);
   });
 
-  it('p after a halt, even the operator\'s own, asks y naming the state and its reason, then a reason; sends a confirmed resume', () => {
+  it("p after a halt, even the operator's own, asks y naming the state and its reason, then a reason; sends a confirmed resume", () => {
     const halted: EngineFacts = { ...running, state: 'HALTED', stateReason: 'operator halt: news' };
     const asked = run([ch('p')], halted);
     expect(asked.effects).toEqual([]);
@@ -68,7 +68,10 @@ describe('reduceKey', () => {
   });
 
   it('f and h need y, then a non-empty reason', () => {
-    for (const [key, type] of [['f', 'flatten'], ['h', 'halt']] as const) {
+    for (const [key, type] of [
+      ['f', 'flatten'],
+      ['h', 'halt'],
+    ] as const) {
       const confirm = run([ch(key)]);
       expect(confirm.ui.prompt).toMatchObject({ kind: 'confirm', action: { type } });
       expect(confirm.effects).toEqual([]);
@@ -172,7 +175,16 @@ describe('reduceKey: a choice on a diff', () => {
 
   it('j/k and the arrows move the selection among the waiting diffs (clamped at the ends); x flattens the selected one', () => {
     expect(run([ch('j')], asking, onDiffs).ui.diff).toBe('d5');
-    expect(run([{ kind: 'move', step: 1 }, { kind: 'move', step: 1 }], asking, onDiffs).ui.diff).toBe('d5');
+    expect(
+      run(
+        [
+          { kind: 'move', step: 1 },
+          { kind: 'move', step: 1 },
+        ],
+        asking,
+        onDiffs,
+      ).ui.diff,
+    ).toBe('d5');
     expect(run([ch('j'), ch('k'), ch('k')], asking, onDiffs).ui.diff).toBe('d2');
     const asked = run([ch('j'), ch('x')], asking, onDiffs);
     expect(asked.ui.prompt).toMatchObject({ kind: 'confirm', question: 'FLATTEN BTCUSDT for d5: cancel its orders and close it at market?' });

@@ -46,7 +46,16 @@ function extremeSnapshot(): WorkstationSnapshot {
       equity: 123_456_789_012.34,
       dailyPnl: -98_765_432.1,
     },
-    positions: Array.from({ length: 30 }, (_, i) => ({ ...pos, symbol: `SYM${i}USDTPERPETUAL`, qty: -123_456_789.123456, entry: 123_456_789.1, mark: 0.00001234, unrealized: -1e12, realized: 9.99e11, funding: -123_456_789 })),
+    positions: Array.from({ length: 30 }, (_, i) => ({
+      ...pos,
+      symbol: `SYM${i}USDTPERPETUAL`,
+      qty: -123_456_789.123456,
+      entry: 123_456_789.1,
+      mark: 0.00001234,
+      unrealized: -1e12,
+      realized: 9.99e11,
+      funding: -123_456_789,
+    })),
     orders: Array.from({ length: 50 }, (_, i) => ({ ...order, id: `P-some-very-long-client-order-id-${i}-${'x'.repeat(40)}`, qty: 123_456_789.123456, status: 'partially_filled_and_pending_cancel' })),
     diffs: Array.from({ length: 20 }, (_, i) => ({
       ...diff,
@@ -56,11 +65,20 @@ function extremeSnapshot(): WorkstationSnapshot {
       resolution: 'pending operator decision',
       choices: i % 2 === 0 ? (['adopt', 'flatten'] as const) : [],
     })),
-    funding: Array.from({ length: 20 }, (_, i) => ({ symbol: `SYM${i}USDT`, total: -123_456_789.12, nextTime: i % 2 === 0 ? undefined : s.status.now + 1e10, nextRate: i % 3 === 0 ? undefined : -0.123456 })),
+    funding: Array.from({ length: 20 }, (_, i) => ({
+      symbol: `SYM${i}USDT`,
+      total: -123_456_789.12,
+      nextTime: i % 2 === 0 ? undefined : s.status.now + 1e10,
+      nextRate: i % 3 === 0 ? undefined : -0.123456,
+    })),
     latency: { submitToAck: lat, ackToFill: lat, cancelToAck: { p50: 0, p90: 0, p99: 0, count: 0, recent: [] }, feedLag: lat },
     divergence: { ...s.divergence, liveFills: 123_456_789, backtestFills: 987_654_321, livePnl: -1e11, backtestPnl: 1e11, note: 'a very long note '.repeat(30) },
     equity: { times: s.equity.times, values: s.equity.values.map((v) => v * 1e7) },
-    events: Array.from({ length: 200 }, (_, i) => ({ ts: s.status.now - i, level: (['info', 'warn', 'error', 'audit'] as const)[i % 4] ?? 'info', text: `event ${i} ${'with a very long text and a\nnewline '.repeat(5)}` })),
+    events: Array.from({ length: 200 }, (_, i) => ({
+      ts: s.status.now - i,
+      level: (['info', 'warn', 'error', 'audit'] as const)[i % 4] ?? 'info',
+      text: `event ${i} ${'with a very long text and a\nnewline '.repeat(5)}`,
+    })),
   };
 }
 

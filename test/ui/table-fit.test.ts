@@ -8,9 +8,7 @@ const cols: ColumnSpec[] = [
   { key: 'message', priority: 9, flex: true, minWidth: 12 },
   { key: 'time', priority: 2 },
 ];
-const rows = [
-  { sev: 'CRIT', kind: 'position-mismatch', symbol: 'XRPUSDT', message: 'venue shows -2,000 XRPUSDT, local books -1,500', time: '13:40:07' },
-];
+const rows = [{ sev: 'CRIT', kind: 'position-mismatch', symbol: 'XRPUSDT', message: 'venue shows -2,000 XRPUSDT, local books -1,500', time: '13:40:07' }];
 
 describe('fitTable', () => {
   it('keeps everything when it fits, measuring like ink-table', () => {
@@ -54,7 +52,14 @@ describe('fitTable', () => {
   });
 
   it('keeps the tail of an id when asked', () => {
-    const f = fitTable([{ key: 'id', flex: true, minWidth: 8, truncate: 'start' }, { key: 'qty', priority: 9 }], [{ id: 'P-sma-cross-000141', qty: '0.25' }], 20);
+    const f = fitTable(
+      [
+        { key: 'id', flex: true, minWidth: 8, truncate: 'start' },
+        { key: 'qty', priority: 9 },
+      ],
+      [{ id: 'P-sma-cross-000141', qty: '0.25' }],
+      20,
+    );
     expect(f.rows[0]?.['id']).toBe('…s-000141');
     expect(f.width).toBe(20);
   });

@@ -27,8 +27,10 @@ describe('alert rules', () => {
   it('the daily loss limit alerts once per UTC day; order/position limits once per kind per hour', () => {
     const h = harness();
     const day = 86_400_000;
-    for (const t of [10, 20, day + 5]) h.message({ type: 'OrderDenied', clientOrderId: 'a', symbol: 'X', reason: 'daily loss limit reached (-301.00 <= -300)', rule: 'daily-loss', tsInit: t } as never);
-    for (const t of [10, 60_000]) h.message({ type: 'OrderDenied', clientOrderId: 'b', symbol: 'X', reason: `order notional ${t}.00 exceeds the limit 5000`, rule: 'order-notional', tsInit: t } as never);
+    for (const t of [10, 20, day + 5])
+      h.message({ type: 'OrderDenied', clientOrderId: 'a', symbol: 'X', reason: 'daily loss limit reached (-301.00 <= -300)', rule: 'daily-loss', tsInit: t } as never);
+    for (const t of [10, 60_000])
+      h.message({ type: 'OrderDenied', clientOrderId: 'b', symbol: 'X', reason: `order notional ${t}.00 exceeds the limit 5000`, rule: 'order-notional', tsInit: t } as never);
     h.message({ type: 'OrderDenied', clientOrderId: 'c', symbol: 'X', reason: 'insufficient margin: ...', tsInit: 5 } as never);
     expect(h.sent.map((a) => a.kind)).toEqual(['breach', 'breach', 'breach']);
     expect(h.sent.filter((a) => /daily loss/.test(a.message))).toHaveLength(2);

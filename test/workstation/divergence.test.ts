@@ -25,7 +25,22 @@ afterAll(async () => lx.close());
 
 describe('divergence', () => {
   it('paper trading and the shadow backtest agree exactly on the same data', async () => {
-    const spec = buildRunSpec({ stateDir: mkdtempSync(join(tmpdir(), 'parity-div-')), mode: 'paper', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 10, feed: 'bars', latency: '0', leverage: 5 }, {});
+    const spec = buildRunSpec(
+      {
+        stateDir: mkdtempSync(join(tmpdir(), 'parity-div-')),
+        mode: 'paper',
+        exchange: 'local',
+        exchangeUrl: lx.url,
+        symbol: ['XRPUSDT'],
+        strategy: CHURN,
+        timeframe: '5m',
+        warmup: 10,
+        feed: 'bars',
+        latency: '0',
+        leverage: 5,
+      },
+      {},
+    );
     const s = await startSession(spec, { log: () => undefined }, { scheduler: nodeScheduler, env: {} });
     try {
       await settle(150);
@@ -47,8 +62,35 @@ describe('divergence', () => {
   it('slippage is signed against the side: paying up on a buy and selling lower both count as positive', () => {
     let last = 100;
     const t = new SlippageTally(() => last);
-    const sub = (id: string, side: 'buy' | 'sell') => t.onMessage({ type: 'SubmitOrder', strategyId: 's' as never, clientOrderId: id as never, symbol: 'X' as never, side, orderType: 'market', qty: 1, timeInForce: 'ioc', postOnly: false, reduceOnly: false, tsInit: 0 });
-    const fill = (id: string, side: 'buy' | 'sell', px: number) => t.onMessage({ type: 'OrderFilled', clientOrderId: id as never, symbol: 'X' as never, side, lastPx: px, lastQty: 1, fee: '0', liquidity: 'taker', tradeId: id, venueOrderId: id, tsEvent: 0, tsInit: 0 } as never);
+    const sub = (id: string, side: 'buy' | 'sell') =>
+      t.onMessage({
+        type: 'SubmitOrder',
+        strategyId: 's' as never,
+        clientOrderId: id as never,
+        symbol: 'X' as never,
+        side,
+        orderType: 'market',
+        qty: 1,
+        timeInForce: 'ioc',
+        postOnly: false,
+        reduceOnly: false,
+        tsInit: 0,
+      });
+    const fill = (id: string, side: 'buy' | 'sell', px: number) =>
+      t.onMessage({
+        type: 'OrderFilled',
+        clientOrderId: id as never,
+        symbol: 'X' as never,
+        side,
+        lastPx: px,
+        lastQty: 1,
+        fee: '0',
+        liquidity: 'taker',
+        tradeId: id,
+        venueOrderId: id,
+        tsEvent: 0,
+        tsInit: 0,
+      } as never);
     sub('a', 'buy');
     fill('a', 'buy', 100.1); // +10 bps
     last = 200;

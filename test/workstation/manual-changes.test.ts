@@ -93,7 +93,7 @@ describe('manual action on the exchange while Parity is down', () => {
 });
 
 describe('a fresh state directory on an account with leftovers', () => {
-  it('takes the venue\'s books once (no fill counted twice), shows the diffs everywhere, and says RUNNING with no false cause', async () => {
+  it("takes the venue's books once (no fill counted twice), shows the diffs everywhere, and says RUNNING with no false cause", async () => {
     const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000, warmupBars: 20 });
     const dir = mkdtempSync(join(tmpdir(), 'parity-leftovers-'));
     try {
@@ -133,40 +133,47 @@ describe('a fresh state directory on an account with leftovers', () => {
   }, 60_000);
 });
 
-describe('the operator\'s choice on a diff that paused trading', () => {
-  it.each(['adopt', 'flatten'] as const)('%s: applied on the operator\'s word, audited, the diff closed; trading stays paused until a confirmed resume', async (choice) => {
-    const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000 });
-    const dir = mkdtempSync(join(tmpdir(), 'parity-choice-'));
-    try {
-      const { external } = await downtimeChanges(lx, dir);
-      const b = await session(lx, dir, { reconciliation: { unknownOrder: 'pause' } });
+describe("the operator's choice on a diff that paused trading", () => {
+  it.each(['adopt', 'flatten'] as const)(
+    "%s: applied on the operator's word, audited, the diff closed; trading stays paused until a confirmed resume",
+    async (choice) => {
+      const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000 });
+      const dir = mkdtempSync(join(tmpdir(), 'parity-choice-'));
       try {
-        const waiting = b.s.workstation.snapshot().diffs.filter((d) => d.choices.length > 0);
-        expect(waiting).toMatchObject([{ kind: 'order_unknown', choices: ['adopt', 'flatten'], resolution: 'pausing' }]);
-        const id = (waiting[0] as { id: string }).id;
-        expect(b.s.workstation.snapshot().status).toMatchObject({ state: 'PAUSED', stateSetByEngine: true });
-        const r = await b.s.workstation.send({ type: 'resolve', diffId: id, choice, reason: 'checked on the website' }, 'ctl');
-        expect(r).toMatchObject({ ok: true, message: expect.stringMatching(/trading stays PAUSED until you resume/) });
-        if (choice === 'flatten') await b.s.desk.settled();
-        const snap = b.s.workstation.snapshot();
-        expect(snap.diffs.find((d) => d.id === id)).toMatchObject({ choices: [], resolution: expect.stringMatching(choice === 'adopt' ? /adopted by the operator: checked on the website/ : /flattened by the operator/) });
-        const venueOpen = lx.state().orders.filter((o) => o.status === 'NEW' && o.clientOrderId === external);
-        if (choice === 'adopt') {
-          expect(b.s.kernel.orders.get(external as never)).toBeDefined();
-          expect(venueOpen).toHaveLength(1);
-        } else {
-          expect(venueOpen).toHaveLength(0);
-          expect(Number(lx.state().positions.find((p) => p.symbol === 'XRPUSDT')?.qty ?? 0)).toBe(0);
+        const { external } = await downtimeChanges(lx, dir);
+        const b = await session(lx, dir, { reconciliation: { unknownOrder: 'pause' } });
+        try {
+          const waiting = b.s.workstation.snapshot().diffs.filter((d) => d.choices.length > 0);
+          expect(waiting).toMatchObject([{ kind: 'order_unknown', choices: ['adopt', 'flatten'], resolution: 'pausing' }]);
+          const id = (waiting[0] as { id: string }).id;
+          expect(b.s.workstation.snapshot().status).toMatchObject({ state: 'PAUSED', stateSetByEngine: true });
+          const r = await b.s.workstation.send({ type: 'resolve', diffId: id, choice, reason: 'checked on the website' }, 'ctl');
+          expect(r).toMatchObject({ ok: true, message: expect.stringMatching(/trading stays PAUSED until you resume/) });
+          if (choice === 'flatten') await b.s.desk.settled();
+          const snap = b.s.workstation.snapshot();
+          expect(snap.diffs.find((d) => d.id === id)).toMatchObject({
+            choices: [],
+            resolution: expect.stringMatching(choice === 'adopt' ? /adopted by the operator: checked on the website/ : /flattened by the operator/),
+          });
+          const venueOpen = lx.state().orders.filter((o) => o.status === 'NEW' && o.clientOrderId === external);
+          if (choice === 'adopt') {
+            expect(b.s.kernel.orders.get(external as never)).toBeDefined();
+            expect(venueOpen).toHaveLength(1);
+          } else {
+            expect(venueOpen).toHaveLength(0);
+            expect(Number(lx.state().positions.find((p) => p.symbol === 'XRPUSDT')?.qty ?? 0)).toBe(0);
+          }
+          expect(snap.status.state).toBe('PAUSED');
+          expect(snap.events.some((e) => e.level === 'audit' && /resolve by ctl: checked on the website/.test(e.text))).toBe(true);
+          // The same id again: already handled, nothing changes.
+          expect(await b.s.workstation.send({ type: 'resolve', diffId: id, choice, reason: 'again' }, 'ctl')).toMatchObject({ ok: false });
+        } finally {
+          await b.s.stop('test done');
         }
-        expect(snap.status.state).toBe('PAUSED');
-        expect(snap.events.some((e) => e.level === 'audit' && /resolve by ctl: checked on the website/.test(e.text))).toBe(true);
-        // The same id again: already handled, nothing changes.
-        expect(await b.s.workstation.send({ type: 'resolve', diffId: id, choice, reason: 'again' }, 'ctl')).toMatchObject({ ok: false });
       } finally {
-        await b.s.stop('test done');
+        await lx.close();
       }
-    } finally {
-      await lx.close();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

@@ -92,7 +92,12 @@ describe('operator desk on a live session', () => {
     await s.workstation.send({ type: 'resume', reason: 'operator resume' }, 'tui');
     const resumed = lx.state().orders.length;
     await bars(2);
-    expect(lx.state().orders.slice(resumed).some((o) => o.side === 'BUY')).toBe(true);
+    expect(
+      lx
+        .state()
+        .orders.slice(resumed)
+        .some((o) => o.side === 'BUY'),
+    ).toBe(true);
     await s.workstation.send({ type: 'halt', reason: 'exchange incident' }, 'ctl');
     await settle(400);
     expect(venueOpenOrders()).toBe(0);

@@ -96,7 +96,7 @@ describe('systemd notifier', () => {
     n.ready();
     n.status('a');
     n.status('b');
-    for (const end = Date.now() + 5000; warnings.length === 0 && Date.now() < end; ) await settle(20);
+    for (const end = Date.now() + 5000; warnings.length === 0 && Date.now() < end;) await settle(20);
     await settle(300);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/systemd-notify .* failed \(exit code 1\)/);

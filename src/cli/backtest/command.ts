@@ -44,28 +44,28 @@ export function addBacktestCommand(program: Command): void {
     .option('--events <file.jsonl>', 'write the event log (every command and event) as JSON lines')
     .option('--no-chart', 'leave the equity chart out of the summary');
   addSimOptions(cmd).action(async (flags: Flags) => {
-      const spec = buildSpec(flags, loadConfig(flags.config));
-      let events: WriteStream | undefined;
-      if (flags.events !== undefined) {
-        events = createWriteStream(flags.events);
-        events.on('error', (err) => {
-          throw new UserError(`cannot write the event log ${flags.events}: ${err.message}`, 1);
-        });
-      }
-      const sink = events;
-      const progress = progressBar('backtest');
-      const report = await runBacktestSpec(spec, {
-        onProgress: (d, t) => progress.update(d, t),
-        ...(sink === undefined ? {} : { onMessage: (m) => sink.write(`${JSON.stringify(m)}\n`) }),
-      }).finally(() => progress.done());
-      if (sink !== undefined) await new Promise<void>((res) => sink.end(res));
-      if (flags.exportFills !== undefined) writeFillsCsv(report, flags.exportFills);
-      if (flags.exportEquity !== undefined) writeEquityCsv(report, flags.exportEquity);
-      if (flags.json === true) {
-        process.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
-        return;
-      }
-      const color = process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
-      process.stdout.write(`${summaryText(report, { color, width: process.stdout.columns ?? 100, chart: flags.chart !== false })}\n`);
-    });
+    const spec = buildSpec(flags, loadConfig(flags.config));
+    let events: WriteStream | undefined;
+    if (flags.events !== undefined) {
+      events = createWriteStream(flags.events);
+      events.on('error', (err) => {
+        throw new UserError(`cannot write the event log ${flags.events}: ${err.message}`, 1);
+      });
+    }
+    const sink = events;
+    const progress = progressBar('backtest');
+    const report = await runBacktestSpec(spec, {
+      onProgress: (d, t) => progress.update(d, t),
+      ...(sink === undefined ? {} : { onMessage: (m) => sink.write(`${JSON.stringify(m)}\n`) }),
+    }).finally(() => progress.done());
+    if (sink !== undefined) await new Promise<void>((res) => sink.end(res));
+    if (flags.exportFills !== undefined) writeFillsCsv(report, flags.exportFills);
+    if (flags.exportEquity !== undefined) writeEquityCsv(report, flags.exportEquity);
+    if (flags.json === true) {
+      process.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
+      return;
+    }
+    const color = process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
+    process.stdout.write(`${summaryText(report, { color, width: process.stdout.columns ?? 100, chart: flags.chart !== false })}\n`);
+  });
 }

@@ -39,8 +39,12 @@ export function summaryText(r: BacktestReport, o: TextOptions): string {
   const lines: string[] = [];
   const bars = r.series.reduce((n, l) => n + (l.to - l.from), 0);
   const range = first === undefined ? '' : `${shortTime(first.series.ts[first.from] as number)} -> ${shortTime((first.series.ts[first.to - 1] as number) + first.series.interval)}`;
-  const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
-  lines.push(`${r.strategyName} (${params})  ${r.instruments.map((i) => i.symbol).join(', ')} ${first ? intervalName(first.series.interval) : ''} ${r.spec.market}  ${range}  ${bars.toLocaleString('en-US')} bars  seed ${r.spec.seed}`);
+  const params = Object.entries(r.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  lines.push(
+    `${r.strategyName} (${params})  ${r.instruments.map((i) => i.symbol).join(', ')} ${first ? intervalName(first.series.interval) : ''} ${r.spec.market}  ${range}  ${bars.toLocaleString('en-US')} bars  seed ${r.spec.seed}`,
+  );
   lines.push(
     `costs: taker ${(m.fees.taker * 1e4).toFixed(2)} bps, maker ${(m.fees.maker * 1e4).toFixed(2)} bps, spread ${m.spread.bps} bps + ${m.spread.ticks} tick, slippage ${m.slippage.fixedBps} bps, impact Y=${m.slippage.impact}, latency ${latencyText(r)}, participation ${m.fills.maxParticipation * 100}%`,
   );

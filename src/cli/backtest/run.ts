@@ -67,7 +67,10 @@ function load(spec: BacktestSpec): LoadedSeries[] {
     const file = loadCandles(d.path, symbol(d.symbol));
     const { from, to } = sliceRange(file.series, spec.from ?? -Infinity, spec.to ?? Infinity);
     if (to - from < 2) {
-      throw new UserError(`${d.path}: no data in the requested range (${to - from} bars between --from and --to); the file covers ${new Date(file.series.ts[0] as number).toISOString()} to ${new Date(file.series.ts[file.series.length - 1] as number).toISOString()}`, 1);
+      throw new UserError(
+        `${d.path}: no data in the requested range (${to - from} bars between --from and --to); the file covers ${new Date(file.series.ts[0] as number).toISOString()} to ${new Date(file.series.ts[file.series.length - 1] as number).toISOString()}`,
+        1,
+      );
     }
     return { series: file.series, from, to, warnings: file.warnings.map((w) => `${d.path}: ${w}`), file: d.path, priceDecimals: file.priceDecimals };
   });
@@ -80,7 +83,11 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
   const kind = spec.market === 'perp' ? 'perpetual' : 'spot';
   const instruments = loaded.map((l) => resolveInstrument(l.series.symbol, kind, stepOfDecimals(Math.min(l.priceDecimals, 8)), spec.instrument));
   // The price a size is first judged at: the first bar's close, what the strategy sees first.
-  requireTradableSizes(definition, params, instruments.map((instrument, i) => ({ instrument, price: loaded[i]?.series.close[loaded[i]?.from ?? 0] })));
+  requireTradableSizes(
+    definition,
+    params,
+    instruments.map((instrument, i) => ({ instrument, price: loaded[i]?.series.close[loaded[i]?.from ?? 0] })),
+  );
   const feeds: DataFeed[] = loaded.map((l) => new BarFeed(l.series, l.from, l.to));
   for (const f of spec.funding) {
     const rates = loadFunding(f.path, symbol(f.symbol));

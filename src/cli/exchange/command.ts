@@ -158,7 +158,12 @@ export function addExchangeCommand(program: Command, io: Partial<ServeIo> = {}):
         throw e;
       }
       out(lx.url);
-      const names = (markets ?? [{ kind: 'candles', symbol: 'BTCUSDT' }, { kind: 'candles', symbol: 'XRPUSDT' }]).map((m) => `${m.symbol} (${m.kind})`);
+      const names = (
+        markets ?? [
+          { kind: 'candles', symbol: 'BTCUSDT' },
+          { kind: 'candles', symbol: 'XRPUSDT' },
+        ]
+      ).map((m) => `${m.symbol} (${m.kind})`);
       err(`local exchange on ${lx.url} (ws ${lx.wsUrl}): ${names.join(', ')}; speed ${f.speed ?? 1}x; api key "${f.apiKey ?? 'local'}". Ctrl-C stops it.`);
       await waitForStop();
       await lx.close();

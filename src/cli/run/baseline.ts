@@ -17,16 +17,30 @@ export interface VenueBooks {
 /** Takes the venue's books into a kernel that knows nothing yet; returns the time fills count from. */
 export function adoptVenueBooks(kernel: Kernel, books: VenueBooks): number {
   const from = kernel.clock.now();
-  const note = 'a fresh state directory starts from the venue\'s books';
+  const note = "a fresh state directory starts from the venue's books";
   for (const p of books.positions) {
     if (p.qty === 0) continue;
     kernel.adoptPosition(p.symbol, p.qty, p.entryPrice);
-    kernel.recordDiff({ kind: 'adopted_at_start', severity: 'warn', symbol: p.symbol, message: `position ${p.symbol} ${p.qty} @ ${p.entryPrice} was already open at the venue: taken (${note})`, resolution: 'adopted', key: `position:${p.symbol}` });
+    kernel.recordDiff({
+      kind: 'adopted_at_start',
+      severity: 'warn',
+      symbol: p.symbol,
+      message: `position ${p.symbol} ${p.qty} @ ${p.entryPrice} was already open at the venue: taken (${note})`,
+      resolution: 'adopted',
+      key: `position:${p.symbol}`,
+    });
   }
   for (const o of books.openOrders) {
     kernel.adoptOrder(o, true);
     const id = o.clientOrderId ?? o.venueOrderId;
-    kernel.recordDiff({ kind: 'adopted_at_start', severity: 'warn', symbol: o.symbol as Symbol, message: `order ${id} (${o.side} ${o.qty} ${o.symbol}${o.price === undefined ? '' : ` @ ${o.price}`}, ${o.filledQty} filled) was already open at the venue: taken (${note})`, resolution: 'adopted', key: `order:${o.venueOrderId}` });
+    kernel.recordDiff({
+      kind: 'adopted_at_start',
+      severity: 'warn',
+      symbol: o.symbol as Symbol,
+      message: `order ${id} (${o.side} ${o.qty} ${o.symbol}${o.price === undefined ? '' : ` @ ${o.price}`}, ${o.filledQty} filled) was already open at the venue: taken (${note})`,
+      resolution: 'adopted',
+      key: `order:${o.venueOrderId}`,
+    });
   }
   if (books.positions.some((p) => p.qty !== 0) || books.openOrders.length > 0) {
     kernel.recordDiff({ kind: 'adopted_at_start', severity: 'info', message: `balance ${books.balance} ${books.currency} taken from the venue (${note})`, resolution: 'adopted', key: 'balance' });

@@ -37,7 +37,7 @@ export function addRunCommand(program: Command): void {
     .option('--duration <seconds>', 'stop after this many seconds', numberOption({ gt: 0 }))
     .option('--leverage <x>', 'margin accounts: buying power the risk gate allows, equity x leverage (default 1)', numberOption({ min: 1, max: 125 }))
     .option('--state-dir <dir>', 'journal, snapshots, logs and control socket (default ./state)')
-    .option('--rebuild-from-venue', 'live: when the state cannot be rebuilt (no usable snapshot, journal incomplete), set it aside and take the venue\'s books')
+    .option('--rebuild-from-venue', "live: when the state cannot be rebuilt (no usable snapshot, journal incomplete), set it aside and take the venue's books")
     .option('--no-ui', 'headless: no screen, JSON-lines logs on stdout (for systemd and pipes)')
     .option('-c, --config <file>', 'config file (default ./parity.config.json if present)');
   addSimOptions(cmd).action(async (flags: Flags) => {

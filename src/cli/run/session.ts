@@ -150,7 +150,11 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
   const warmup: Bar[] = [];
   for (const inst of instruments) warmup.push(...(await conn.marketData.history(inst.symbol, spec.barInterval, spec.warmupBars)));
   warmup.sort((a, b) => a.tsInit - b.tsInit);
-  requireTradableSizes(definition, params, instruments.map((instrument) => ({ instrument, price: warmup.findLast((b) => b.symbol === instrument.symbol)?.close })));
+  requireTradableSizes(
+    definition,
+    params,
+    instruments.map((instrument) => ({ instrument, price: warmup.findLast((b) => b.symbol === instrument.symbol)?.close })),
+  );
   const perp = instruments.some((i) => i.kind === 'perpetual');
   const accountType = perp ? 'margin' : 'cash';
   const live = spec.mode === 'live';
@@ -244,7 +248,16 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
   });
   reconciler.start(spec.reconciliation.cadence);
   undo.push(() => reconciler.stop());
-  log({ kind: 'started', mode: spec.mode, exchange: spec.exchange, symbols: instruments.map((i) => i.symbol), strategy: definition.name, warmupBars: warmup.length, offsetMs: conn.timeSync.offsetMs, restored: !fresh });
+  log({
+    kind: 'started',
+    mode: spec.mode,
+    exchange: spec.exchange,
+    symbols: instruments.map((i) => i.symbol),
+    strategy: definition.name,
+    warmupBars: warmup.length,
+    offsetMs: conn.timeSync.offsetMs,
+    restored: !fresh,
+  });
 
   const rt = runtime;
   let session: Session | undefined;
@@ -265,14 +278,11 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
     workstation.stop();
     shadow.stop();
   });
-  await conn.marketData.subscribe(
-    { symbols, barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp },
-    (d) => {
-      rt.onMarketData(d);
-      shadow.onData(d);
-      listeners.data(d);
-    },
-  );
+  await conn.marketData.subscribe({ symbols, barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp }, (d) => {
+    rt.onMarketData(d);
+    shadow.onData(d);
+    listeners.data(d);
+  });
 
   const timers: NodeJS.Timeout[] = [];
   const snapshot = (): Promise<void> => sd.snapshot(kernel.captureState(), clock.now());
@@ -314,4 +324,3 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
   if (spec.durationSec !== undefined) timers.push(setTimeout(() => void started.stop(`ran for ${spec.durationSec} s`), spec.durationSec * 1000));
   return started;
 }
-

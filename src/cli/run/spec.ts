@@ -65,7 +65,10 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
   if (mode !== 'paper' && mode !== 'live') throw new UserError(`--mode ${mode}: expected paper or live`);
   const exchange = flags.exchange;
   if (exchange === undefined) throw new UserError('--exchange is required: a ccxt exchange id (binanceusdm, bybit, ...) or "local"');
-  const symbols = (flags.symbol ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const symbols = (flags.symbol ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (symbols.length === 0) throw new UserError('--symbol is required (e.g. --symbol BTCUSDT); repeat it for several');
   if (exchange === 'local' && flags.exchangeUrl === undefined) throw new UserError('--exchange local needs --exchange-url http://127.0.0.1:PORT (start one with: parity exchange serve)');
   const barInterval = timeframeFlag(flags.timeframe);
@@ -73,7 +76,9 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
   for (const f of feed) if (!['bars', 'trades', 'quotes'].includes(f)) throw new UserError(`--feed ${f}: expected a list of bars, trades, quotes`);
   const strategy = flags.strategy ?? 'sma-cross';
   if (flags.rebuildFromVenue === true && mode !== 'live') {
-    throw new UserError('--rebuild-from-venue takes the venue\'s books, so it needs --mode live: a paper account has no books at the venue. To start a new paper account, move the state directory aside (or pass another --state-dir).');
+    throw new UserError(
+      "--rebuild-from-venue takes the venue's books, so it needs --mode live: a paper account has no books at the venue. To start a new paper account, move the state directory aside (or pass another --state-dir).",
+    );
   }
   const rc = config.reconciliation ?? {};
   return {

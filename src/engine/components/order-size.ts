@@ -68,6 +68,9 @@ export function checkOrderSizes(def: AnyStrategyDefinition, params: Params, mark
 export function marketTerms(m: SizedMarket): string {
   const i = m.instrument;
   const lots = `in lots of ${i.lotSize}${i.minQty > i.lotSize ? `, at least ${i.minQty}` : ''}`;
-  const notional = i.minNotional > 0 ? `${i.minQty > i.lotSize ? ',' : ''} with a minimum notional of ${i.minNotional} ${i.quote}${m.price === undefined ? ' (no price known yet to check it)' : ` at ${m.price}`}` : '';
+  const notional =
+    i.minNotional > 0
+      ? `${i.minQty > i.lotSize ? ',' : ''} with a minimum notional of ${i.minNotional} ${i.quote}${m.price === undefined ? ' (no price known yet to check it)' : ` at ${m.price}`}`
+      : '';
   return `${i.symbol} trades ${lots}${notional}`;
 }

@@ -7,18 +7,7 @@
  */
 import { fromNumber, parseFixed, toFloat, toNumber, type Fixed } from '../model/fixed.ts';
 import type { Instrument } from '../model/instrument.ts';
-import {
-  adoptBalance,
-  adoptPosition,
-  applyFill,
-  applyFunding,
-  avgEntry,
-  createLedger,
-  equity as ledgerEquity,
-  positionOf,
-  type Ledger,
-  type LedgerFill,
-} from '../model/ledger.ts';
+import { adoptBalance, adoptPosition, applyFill, applyFunding, avgEntry, createLedger, equity as ledgerEquity, positionOf, type Ledger, type LedgerFill } from '../model/ledger.ts';
 import type { AccountType, DayStart } from '../model/trading.ts';
 import { BookingLog } from './booking-log.ts';
 import type { PortfolioView, PositionView } from '../model/strategy.ts';
@@ -35,7 +24,6 @@ export interface SymbolBook {
 }
 
 const DAY_MS = 86_400_000;
-
 
 export class Portfolio implements PortfolioView {
   private ledgerState: Ledger;

@@ -132,13 +132,20 @@ export function reconcileBooks(local: BooksLocal, venue: BooksVenue, policy: Rec
       const mineNow = fromNumber(local.positions[sym] ?? 0);
       const booked = window.filter((b) => b.symbol === sym && b.qty !== 0);
       // With the venue's own time of its last change, the cut is exact: what it stamped later is not in it.
-      const mine = rep !== undefined && rep.ts > 0 ? booked.reduce((v, b) => (b.ts > rep.ts ? v - fromNumber(b.qty) : v), mineNow) : asOfBest(mineNow, booked.map((b) => fromNumber(b.qty)), theirs);
+      const mine =
+        rep !== undefined && rep.ts > 0
+          ? booked.reduce((v, b) => (b.ts > rep.ts ? v - fromNumber(b.qty) : v), mineNow)
+          : asOfBest(
+              mineNow,
+              booked.map((b) => fromNumber(b.qty)),
+              theirs,
+            );
       const gap = theirs - mine;
       if (abs(gap) < fromNumber(lot / 2)) continue;
       const prior = local.suspects.get(k);
       const diff = formatFixed(gap);
       const adoptQty = Number(formatFixed(theirs + (mineNow - mine)));
-      const what = `position ${sym}: ${fmt(mine)} here, ${fmt(theirs)} at the venue${contradicted ? ' (the venue\'s own fills say otherwise)' : ' (changed outside Parity?)'}`;
+      const what = `position ${sym}: ${fmt(mine)} here, ${fmt(theirs)} at the venue${contradicted ? " (the venue's own fills say otherwise)" : ' (changed outside Parity?)'}`;
       const adopt: ReconAction = { type: 'adopt-position', symbol: sym as Symbol, qty: adoptQty, entryPrice: rep?.entryPrice ?? 0 };
       if (local.decisions.has(k)) {
         diffs.push({ kind: 'position_mismatch', severity: 'warn', symbol: sym as Symbol, message: what, resolution: 'adopted', key: k });
@@ -173,7 +180,11 @@ export function reconcileBooks(local: BooksLocal, venue: BooksVenue, policy: Rec
   if (venue.balance !== undefined && actions.length === 0 && suspects.size === 0) {
     const theirs = parseFixed(venue.balance.total);
     const mineNow = parseFixed(local.balance);
-    const mine = asOfBest(mineNow, window.map((b) => b.balance), theirs);
+    const mine = asOfBest(
+      mineNow,
+      window.map((b) => b.balance),
+      theirs,
+    );
     // Exact decimals: a gap far below a float's resolution at this balance is still a gap.
     const gap = theirs - mine;
     if (abs(gap) > fromNumber(policy.balanceTolerance)) {

@@ -151,9 +151,21 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
     if (st === undefined) continue; // not asked this round
     if (st === null) {
       if (o.status === 'submitted' && local.now - o.tsLast < policy.inFlightGraceMs) continue; // still in flight
-      diffs.push({ kind: 'order_missing', severity: 'info', symbol: o.symbol, message: `order ${o.clientOrderId} is ${o.status} here but the venue does not know it: it never arrived`, resolution: 'closed' });
+      diffs.push({
+        kind: 'order_missing',
+        severity: 'info',
+        symbol: o.symbol,
+        message: `order ${o.clientOrderId} is ${o.status} here but the venue does not know it: it never arrived`,
+        resolution: 'closed',
+      });
       // Never acknowledged: rejected; acknowledged once, then gone: canceled (the table allows both).
-      actions.push({ type: 'close-order', clientOrderId: o.clientOrderId, symbol: o.symbol, status: o.status === 'submitted' ? 'rejected' : 'canceled', reason: 'unknown to the venue (reconciliation)' });
+      actions.push({
+        type: 'close-order',
+        clientOrderId: o.clientOrderId,
+        symbol: o.symbol,
+        status: o.status === 'submitted' ? 'rejected' : 'canceled',
+        reason: 'unknown to the venue (reconciliation)',
+      });
       continue;
     }
     checkFilled(o, st, diffs, actions, bookFills, confirmedFill);
@@ -178,8 +190,29 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
     if (first === undefined || venue.openOrders.some((r) => r.venueOrderId === venueId)) continue; // open ones: handled above
     const qty = list.reduce((s, f) => s + f.qty, 0);
     const id = first.clientOrderId ?? externalOrderId(venueId);
-    diffs.push({ kind: 'order_unknown', severity: 'warn', symbol: first.symbol, message: `${list.length} fill(s) (${first.side} ${round(qty)} ${first.symbol}) of an order unknown here (${id}): placed outside Parity, or sent just before a crash`, resolution: 'adopted' });
-    actions.push({ type: 'adopt-order', report: { venueOrderId: first.venueOrderId, clientOrderId: id, symbol: first.symbol, side: first.side, orderType: 'market', qty: round(qty), filledQty: 0, avgPx: 0, status: 'filled', reduceOnly: false, tsLast: first.ts } });
+    diffs.push({
+      kind: 'order_unknown',
+      severity: 'warn',
+      symbol: first.symbol,
+      message: `${list.length} fill(s) (${first.side} ${round(qty)} ${first.symbol}) of an order unknown here (${id}): placed outside Parity, or sent just before a crash`,
+      resolution: 'adopted',
+    });
+    actions.push({
+      type: 'adopt-order',
+      report: {
+        venueOrderId: first.venueOrderId,
+        clientOrderId: id,
+        symbol: first.symbol,
+        side: first.side,
+        orderType: 'market',
+        qty: round(qty),
+        filledQty: 0,
+        avgPx: 0,
+        status: 'filled',
+        reduceOnly: false,
+        tsLast: first.ts,
+      },
+    });
     for (const f of list.sort((a, b) => a.ts - b.ts)) actions.push({ type: 'apply-fill', fill: { ...f, clientOrderId: id } });
   }
 

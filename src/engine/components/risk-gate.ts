@@ -9,7 +9,6 @@ import { onGrid, type Instrument } from '../model/instrument.ts';
 import { leavesQty, type Order } from '../model/order.ts';
 import type { AccountType, LimitRule, TradingState } from '../model/trading.ts';
 
-
 export interface RiskLimits {
   /** Largest notional of a single order, quote currency. Default: unlimited. */
   readonly maxOrderNotional: number;
@@ -42,7 +41,6 @@ export interface RiskView {
   /** PnL since the start of the UTC day, quote currency. */
   readonly dailyPnl: number;
 }
-
 
 export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly rule?: LimitRule };
 

@@ -27,7 +27,6 @@ import { StrategyHost, type StrategyRegistration, type StrategySlot } from './st
 import { OrderFlow } from './order-flow.ts';
 import { PARTIAL_TIMER } from '../components/partial-fills.ts';
 
-
 type QueueItem = TradingCommand | VenueEvent | TimerFired;
 
 /** The account a kernel keeps (and a simulated venue mirrors): what the market, books and limits are. */

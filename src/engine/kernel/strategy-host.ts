@@ -48,7 +48,10 @@ export class StrategyCreateError extends Error {
 
 function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  const line = text.split('\n').find((l) => l.trim() !== '')?.trim();
+  const line = text
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim();
   return line ?? (err instanceof Error ? `${err.name} with no message` : 'it threw with no message');
 }
 

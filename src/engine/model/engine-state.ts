@@ -163,7 +163,20 @@ export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qt
 export function orderFromAdopted(m: OrderAdopted, qtyDecimals: number): Order {
   const { strategyId, clientOrderId, symbol, side, orderType, qty, price, tsInit } = m;
   const base = createOrder(
-    { type: 'SubmitOrder', strategyId, clientOrderId, symbol, side, orderType, qty, ...(price === undefined ? {} : { price }), timeInForce: 'gtc', postOnly: false, reduceOnly: m.reduceOnly ?? false, tsInit },
+    {
+      type: 'SubmitOrder',
+      strategyId,
+      clientOrderId,
+      symbol,
+      side,
+      orderType,
+      qty,
+      ...(price === undefined ? {} : { price }),
+      timeInForce: 'gtc',
+      postOnly: false,
+      reduceOnly: m.reduceOnly ?? false,
+      tsInit,
+    },
     qtyDecimals,
   );
   // A filled order is rebuilt as accepted: its fills arrive as fills (booked once, by trade id).

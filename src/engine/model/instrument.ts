@@ -103,11 +103,8 @@ export function snapPrice(inst: Instrument, price: number, side: 'buy' | 'sell')
   return fromSteps(whole, inst.tickSize, inst.priceDecimals);
 }
 
-
 /** True when x is a whole multiple of step, within float noise. */
 export function onGrid(x: number, step: number): boolean {
   const s = x / step;
   return Math.abs(s - Math.round(s)) < 1e-7;
 }
-
-

@@ -71,7 +71,7 @@ export function applyFill(ledger: Ledger, fill: LedgerFill): Ledger {
   let qty: Fixed;
   let cost: Fixed;
   let realized = 0n;
-  if (pos.qty === 0n || (pos.qty > 0n) === buy) {
+  if (pos.qty === 0n || pos.qty > 0n === buy) {
     qty = pos.qty + dq;
     cost = pos.cost + (buy ? traded : -traded);
   } else {

@@ -63,15 +63,6 @@ export interface FundingRateUpdate {
 
 export type MarketData = Bar | TradeTick | QuoteTick | FundingRateUpdate;
 
-export function makeBar(
-  symbol: Symbol,
-  interval: number,
-  tsEvent: number,
-  open: number,
-  high: number,
-  low: number,
-  close: number,
-  volume: number,
-): Bar {
+export function makeBar(symbol: Symbol, interval: number, tsEvent: number, open: number, high: number, low: number, close: number, volume: number): Bar {
   return { type: 'bar', symbol, interval, tsEvent, tsInit: tsEvent + interval, open, high, low, close, volume };
 }

@@ -12,18 +12,7 @@
  * - a late ack, or a cancel/modify rejected because the order already ended, changes nothing.
  */
 
-export type OrderStatus =
-  | 'initialized'
-  | 'denied'
-  | 'submitted'
-  | 'accepted'
-  | 'rejected'
-  | 'pending_cancel'
-  | 'pending_update'
-  | 'partially_filled'
-  | 'filled'
-  | 'canceled'
-  | 'expired';
+export type OrderStatus = 'initialized' | 'denied' | 'submitted' | 'accepted' | 'rejected' | 'pending_cancel' | 'pending_update' | 'partially_filled' | 'filled' | 'canceled' | 'expired';
 
 export type OrderEventKind =
   | 'Denied'
@@ -118,23 +107,13 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<O
 };
 
 /** Statuses in which an order may still trade at the venue (or is about to be sent). */
-export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
-  'initialized',
-  'submitted',
-  'accepted',
-  'pending_cancel',
-  'pending_update',
-  'partially_filled',
-]);
+export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['initialized', 'submitted', 'accepted', 'pending_cancel', 'pending_update', 'partially_filled']);
 
 export function isOpen(status: OrderStatus): boolean {
   return OPEN_STATUSES.has(status);
 }
 
-
-export type TransitionResult =
-  | { readonly ok: true; readonly status: OrderStatus }
-  | { readonly ok: false; readonly reason: string };
+export type TransitionResult = { readonly ok: true; readonly status: OrderStatus } | { readonly ok: false; readonly reason: string };
 
 /** Next status for `event` in `status`; `hasFills` says whether the order has traded any quantity. */
 export function transition(status: OrderStatus, event: OrderEventKind, hasFills: boolean): TransitionResult {

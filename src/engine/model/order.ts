@@ -87,10 +87,7 @@ function update(o: Order, c: Partial<Order>): Order {
   };
 }
 
-export type ApplyOutcome =
-  | { readonly kind: 'applied'; readonly order: Order; readonly overfill?: boolean }
-  | { readonly kind: 'duplicate' }
-  | { readonly kind: 'invalid'; readonly reason: string };
+export type ApplyOutcome = { readonly kind: 'applied'; readonly order: Order; readonly overfill?: boolean } | { readonly kind: 'duplicate' } | { readonly kind: 'invalid'; readonly reason: string };
 
 const KIND: Record<Exclude<OrderEvent['type'], 'OrderFilled'>, OrderEventKind> = {
   OrderDenied: 'Denied',

@@ -63,4 +63,3 @@ export interface FundingReport {
   readonly amount: string;
   readonly ts: number;
 }
-

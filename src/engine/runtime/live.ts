@@ -109,11 +109,14 @@ export class LiveRuntime {
     this.cancelTimer = undefined;
     this.timerAt = at;
     if (at === Infinity || this.stopped) return;
-    this.cancelTimer = this.scheduler.schedule(() => {
-      this.cancelTimer = undefined;
-      this.timerAt = Infinity;
-      this.fireDueTimers();
-      this.armTimer();
-    }, Math.max(0, at - this.kernel.clock.now()));
+    this.cancelTimer = this.scheduler.schedule(
+      () => {
+        this.cancelTimer = undefined;
+        this.timerAt = Infinity;
+        this.fireDueTimers();
+        this.armTimer();
+      },
+      Math.max(0, at - this.kernel.clock.now()),
+    );
   }
 }

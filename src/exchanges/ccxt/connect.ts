@@ -3,15 +3,7 @@
  * the markets as instruments, the execution adapter with its user stream, the reports, the market
  * data feed and the clock sync. Startup problems are HaltErrors that say what to fix.
  */
-import {
-  HaltError,
-  RetryableError,
-  type Clock,
-  type Instrument,
-  type OffsetClock,
-  type Rng,
-  type Scheduler,
-} from '../../engine/index.ts';
+import { HaltError, RetryableError, type Clock, type Instrument, type OffsetClock, type Rng, type Scheduler } from '../../engine/index.ts';
 import { RateLimiter, type Budget } from '../rate-limiter.ts';
 import { createClient, type CcxtClient, type LocalVenue } from './client.ts';
 import type { Credentials } from './credentials.ts';

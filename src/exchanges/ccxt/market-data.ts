@@ -5,16 +5,7 @@
  * settlement time. Every loop survives disconnects with backoff; a refused key halts.
  */
 import type { OHLCV } from 'ccxt';
-import {
-  HaltError,
-  OrderRejectedError,
-  makeBar,
-  type Bar,
-  type MarketData,
-  type MarketDataPort,
-  type MarketDataRequest,
-  type Symbol,
-} from '../../engine/index.ts';
+import { HaltError, OrderRejectedError, makeBar, type Bar, type MarketData, type MarketDataPort, type MarketDataRequest, type Symbol } from '../../engine/index.ts';
 import type { MarketIndex, VenueMarket } from './markets.ts';
 import type { Requester } from './requester.ts';
 import { runLoop } from './run-loop.ts';
@@ -48,7 +39,10 @@ export class CcxtMarketData implements MarketDataPort {
     } catch (err) {
       throw err instanceof OrderRejectedError ? await this.refusedBars(m, tf, err) : err;
     }
-    return rows.filter((k) => (k[0] as number) + interval <= now).map((k) => toBar(m.symbol, interval, k)).slice(-limit);
+    return rows
+      .filter((k) => (k[0] as number) + interval <= now)
+      .map((k) => toBar(m.symbol, interval, k))
+      .slice(-limit);
   }
 
   /**
@@ -82,7 +76,10 @@ export class CcxtMarketData implements MarketDataPort {
           }
         };
         if (has['watchOHLCV'] === true) this.loop(`bars ${sym}`, async (c) => onCandles(await c.watchOHLCV(m.ccxtSymbol, timeframeOf(interval))));
-        else this.poll(`bars ${sym}`, this.pollMs ?? Math.max(1000, interval / 4), async () => onCandles(await this.r.call('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), undefined, 3))));
+        else
+          this.poll(`bars ${sym}`, this.pollMs ?? Math.max(1000, interval / 4), async () =>
+            onCandles(await this.r.call('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), undefined, 3))),
+          );
       }
       if (req.trades === true) {
         const seen = new Set<string>();
@@ -93,7 +90,16 @@ export class CcxtMarketData implements MarketDataPort {
             seen.add(id);
             if (seen.size > 10_000) seen.clear();
             const ts = t.timestamp ?? this.r.now();
-            sink({ type: 'trade', symbol: m.symbol, tsEvent: ts, tsInit: this.r.now(), price: t.price ?? 0, qty: t.amount ?? 0, aggressor: t.side === 'sell' ? 'sell' : t.side === 'buy' ? 'buy' : 'unknown', tradeId: id });
+            sink({
+              type: 'trade',
+              symbol: m.symbol,
+              tsEvent: ts,
+              tsInit: this.r.now(),
+              price: t.price ?? 0,
+              qty: t.amount ?? 0,
+              aggressor: t.side === 'sell' ? 'sell' : t.side === 'buy' ? 'buy' : 'unknown',
+              tradeId: id,
+            });
           }
         };
         if (has['watchTrades'] === true) this.loop(`trades ${sym}`, async (c) => onTrades(await c.watchTrades(m.ccxtSymbol)));
@@ -105,11 +111,12 @@ export class CcxtMarketData implements MarketDataPort {
           const ts = t.timestamp ?? this.r.now();
           sink({ type: 'quote', symbol: m.symbol, tsEvent: ts, tsInit: this.r.now(), bid: t.bid, bidQty: t.bidVolume ?? 0, ask: t.ask, askQty: t.askVolume ?? 0 });
         };
-        if (has['watchBidsAsks'] === true) this.loop(`quotes ${sym}`, async (c) => {
-          const all = await c.watchBidsAsks([m.ccxtSymbol]);
-          const t = all[m.ccxtSymbol];
-          if (t !== undefined) onTicker(t as Parameters<typeof onTicker>[0]);
-        });
+        if (has['watchBidsAsks'] === true)
+          this.loop(`quotes ${sym}`, async (c) => {
+            const all = await c.watchBidsAsks([m.ccxtSymbol]);
+            const t = all[m.ccxtSymbol];
+            if (t !== undefined) onTicker(t as Parameters<typeof onTicker>[0]);
+          });
         else this.poll(`quotes ${sym}`, this.pollMs ?? 1000, async () => onTicker((await this.r.call('fetchTicker', (c) => c.fetchTicker(m.ccxtSymbol))) as Parameters<typeof onTicker>[0]));
       }
       if (req.funding === true) {
@@ -126,15 +133,17 @@ export class CcxtMarketData implements MarketDataPort {
           if (next !== undefined) this.fundingOutlook.set(m.symbol, { nextTime: next, rate });
         };
         const num = (x: unknown): number | undefined => (x === undefined || x === null || x === '' ? undefined : Number(x));
-        if (has['watchMarkPrice'] === true) this.loop(`funding ${sym}`, async (c) => {
-          const t = await c.watchMarkPrice(m.ccxtSymbol);
-          const info = (t.info ?? {}) as Record<string, unknown>;
-          onFunding(num(info['T']), num(info['r']), t.markPrice ?? num(info['p']));
-        });
-        else this.poll(`funding ${sym}`, this.pollMs ?? 30_000, async () => {
-          const f = await this.r.call('fetchFundingRate', (c) => c.fetchFundingRate(m.ccxtSymbol));
-          onFunding(f.fundingTimestamp, f.fundingRate, f.markPrice);
-        });
+        if (has['watchMarkPrice'] === true)
+          this.loop(`funding ${sym}`, async (c) => {
+            const t = await c.watchMarkPrice(m.ccxtSymbol);
+            const info = (t.info ?? {}) as Record<string, unknown>;
+            onFunding(num(info['T']), num(info['r']), t.markPrice ?? num(info['p']));
+          });
+        else
+          this.poll(`funding ${sym}`, this.pollMs ?? 30_000, async () => {
+            const f = await this.r.call('fetchFundingRate', (c) => c.fetchFundingRate(m.ccxtSymbol));
+            onFunding(f.fundingTimestamp, f.fundingRate, f.markPrice);
+          });
       }
     }
   }

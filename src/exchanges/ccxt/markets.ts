@@ -52,12 +52,12 @@ export function resolveMarket(client: CcxtClient, wanted: string): VenueMarket {
   const all = Object.values(client.markets).filter((x): x is MarketInterface => x !== undefined);
   const upper = wanted.toUpperCase();
   const idOf = (x: MarketInterface): string => (x.id ?? '').toUpperCase();
-  const m =
-    all.find((x) => x.symbol === wanted) ??
-    all.find((x) => idOf(x) === upper && (x.swap === true || x.future === true)) ??
-    all.find((x) => idOf(x) === upper);
+  const m = all.find((x) => x.symbol === wanted) ?? all.find((x) => idOf(x) === upper && (x.swap === true || x.future === true)) ?? all.find((x) => idOf(x) === upper);
   if (m === undefined) {
-    const sample = all.slice(0, 8).map((x) => x.id).join(', ');
+    const sample = all
+      .slice(0, 8)
+      .map((x) => x.id)
+      .join(', ');
     throw new HaltError(`symbol ${wanted} is not listed on ${client.id} (${all.length} markets, e.g. ${sample})`);
   }
   const instrument = instrumentFromMarket(m, client.precisionMode);

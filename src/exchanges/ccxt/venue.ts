@@ -228,7 +228,15 @@ export class CcxtVenue implements ExecutionPort {
       });
       const r = orderReport(order, market.symbol);
       const t = now();
-      this.emit({ type: 'OrderUpdated', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, qty: r.qty || qty, ...(price === undefined ? {} : { price: r.price ?? price }), tsEvent: r.tsLast || t, tsInit: t });
+      this.emit({
+        type: 'OrderUpdated',
+        clientOrderId: cmd.clientOrderId,
+        symbol: cmd.symbol,
+        qty: r.qty || qty,
+        ...(price === undefined ? {} : { price: r.price ?? price }),
+        tsEvent: r.tsLast || t,
+        tsInit: t,
+      });
     } catch (err) {
       await this.afterFailedChange(rec, 'OrderModifyRejected', err);
     }
@@ -266,4 +274,3 @@ export class CcxtVenue implements ExecutionPort {
     this.sink(e);
   }
 }
-

@@ -60,6 +60,11 @@ export function DiffsPane({ snap, width, height, selectedDiff }: PaneProps) {
   const fitted = fitTable(COLUMNS, full, width, height);
   const table = fitted.columns.some((c) => c.key === 'kind')
     ? fitted
-    : fitTable(COLUMNS, full.map((r) => ({ ...r, message: `${r.kind}: ${r.message}` })), width, height);
+    : fitTable(
+        COLUMNS,
+        full.map((r) => ({ ...r, message: `${r.kind}: ${r.message}` })),
+        width,
+        height,
+      );
   return <DataTable table={table} width={width} noun="diffs" />;
 }

@@ -50,8 +50,7 @@ export function EquityPane({ snap, width, height }: PaneProps) {
   const from = times[0];
   const to = times[times.length - 1];
   const span = from !== undefined && to !== undefined ? [fmtDayMinute(from), fmtDayMinute(to)] : undefined;
-  const axis =
-    span === undefined ? '' : `${span[0]}${' '.repeat(Math.max(1, width - (span[0]?.length ?? 0) - (span[1]?.length ?? 0)))}${span[1]}`;
+  const axis = span === undefined ? '' : `${span[0]}${' '.repeat(Math.max(1, width - (span[0]?.length ?? 0) - (span[1]?.length ?? 0)))}${span[1]}`;
   return (
     <Box flexDirection="column" width={width}>
       <Paint tone={signTone(st.change)}>{truncate(head, width)}</Paint>

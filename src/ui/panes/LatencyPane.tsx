@@ -51,16 +51,12 @@ export function LatencyPane({ snap, width, height }: PaneProps) {
   const sparkW = Math.min(MAX_SPARK, longest, width - used - 3);
   const withSpark = sparkW >= 6;
   const columns: readonly DataColumn[] = withSpark ? [...BASE, { key: 'recent', priority: 1 }] : BASE;
-  const rows = withSpark
-    ? base.map((r, i) => ({ ...r, recent: sparkline(stats[i]?.[1].recent ?? [], sparkW) }))
-    : base;
+  const rows = withSpark ? base.map((r, i) => ({ ...r, recent: sparkline(stats[i]?.[1].recent ?? [], sparkW) })) : base;
   const legend = height >= TABLE_CHROME + rows.length + 1;
   return (
     <Box flexDirection="column" width={width}>
       <DataTable table={fitTable(columns, rows, width, height)} width={width} />
-      {legend ? (
-        <Paint tone="gray">{withSpark ? 'ms; recent = last samples, oldest left, scaled per row' : 'ms'}</Paint>
-      ) : null}
+      {legend ? <Paint tone="gray">{withSpark ? 'ms; recent = last samples, oldest left, scaled per row' : 'ms'}</Paint> : null}
     </Box>
   );
 }

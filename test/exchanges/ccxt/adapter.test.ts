@@ -69,7 +69,9 @@ describe('market data without WebSocket: REST polling through the limiter', () =
   afterAll(async () => v.close());
 
   it('polls candles and emits each one once it has closed', async () => {
-    const noWs = new Proxy(v.conn.client, { get: (t, k) => (k === 'has' ? { ...t.has, watchOHLCV: false, watchTrades: false, watchBidsAsks: false, watchMarkPrice: false } : Reflect.get(t, k)) }) as CcxtClient;
+    const noWs = new Proxy(v.conn.client, {
+      get: (t, k) => (k === 'has' ? { ...t.has, watchOHLCV: false, watchTrades: false, watchBidsAsks: false, watchMarkPrice: false } : Reflect.get(t, k)),
+    }) as CcxtClient;
     const r = Object.create(v.conn.requester, { client: { value: noWs } }) as typeof v.conn.requester;
     const md = new CcxtMarketData(r, v.conn.marketIndex, () => undefined, 50);
     const got: MarketData[] = [];

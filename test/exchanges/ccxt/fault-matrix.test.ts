@@ -19,10 +19,42 @@ const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, m
 
 const MATRIX: [string, FaultScript][] = [
   ['REST latency and spikes', { latency: 'lognormal:5,40', rest: [{ path: '/fapi/v1/order', method: 'POST', nth: [3, 9], action: { type: 'latency', ms: 800 } }] }],
-  ['429 with Retry-After, then 418', { rest: [{ path: '/fapi/v1/order', method: 'POST', nth: [2, 6], action: { type: 'status', status: 429, retryAfter: 1 } }, { path: '/fapi/v1/order', method: 'DELETE', nth: [3], action: { type: 'status', status: 418, retryAfter: 1 } }] }],
-  ['5xx, executed or not', { rest: [{ path: '/fapi/v1/order', method: 'POST', nth: [2], action: { type: 'status', status: 503, process: true } }, { path: '/fapi/v1/order', method: 'POST', nth: [5], action: { type: 'status', status: 502 } }] }],
-  ['timeouts after and before processing', { rest: [{ path: '/fapi/v1/order', method: 'POST', nth: [2, 7], action: { type: 'timeout', process: true } }, { path: '/fapi/v1/order', method: 'POST', nth: [4], action: { type: 'timeout', process: false, reset: true } }] }],
-  ['dropped WebSockets', { ws: [{ stream: 'user', nth: [4, 12] }, { stream: 'market', nth: [30] }] }],
+  [
+    '429 with Retry-After, then 418',
+    {
+      rest: [
+        { path: '/fapi/v1/order', method: 'POST', nth: [2, 6], action: { type: 'status', status: 429, retryAfter: 1 } },
+        { path: '/fapi/v1/order', method: 'DELETE', nth: [3], action: { type: 'status', status: 418, retryAfter: 1 } },
+      ],
+    },
+  ],
+  [
+    '5xx, executed or not',
+    {
+      rest: [
+        { path: '/fapi/v1/order', method: 'POST', nth: [2], action: { type: 'status', status: 503, process: true } },
+        { path: '/fapi/v1/order', method: 'POST', nth: [5], action: { type: 'status', status: 502 } },
+      ],
+    },
+  ],
+  [
+    'timeouts after and before processing',
+    {
+      rest: [
+        { path: '/fapi/v1/order', method: 'POST', nth: [2, 7], action: { type: 'timeout', process: true } },
+        { path: '/fapi/v1/order', method: 'POST', nth: [4], action: { type: 'timeout', process: false, reset: true } },
+      ],
+    },
+  ],
+  [
+    'dropped WebSockets',
+    {
+      ws: [
+        { stream: 'user', nth: [4, 12] },
+        { stream: 'market', nth: [30] },
+      ],
+    },
+  ],
   ['fills duplicated', { userStream: [{ action: 'duplicate', events: 'fills', probability: 0.5 }] }],
   ['fills before the order ack', { userStream: [{ action: 'beforeAck', events: 'all', probability: 1 }] }],
   ['fills never delivered', { userStream: [{ action: 'drop', events: 'fills', nth: [2, 3, 6] }] }],
@@ -33,7 +65,10 @@ const MATRIX: [string, FaultScript][] = [
 async function storm(faults: FaultScript, bars: number, during?: (lx: LocalExchange, bar: number) => void): Promise<{ lx: LocalExchange; session: Session; fills: OrderFilled[] }> {
   const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000, seed: 3 });
   const fills: OrderFilled[] = [];
-  const spec = buildRunSpec({ stateDir: mkdtempSync(join(tmpdir(), 'parity-run-')), mode: 'live', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 10, feed: 'bars' }, {});
+  const spec = buildRunSpec(
+    { stateDir: mkdtempSync(join(tmpdir(), 'parity-run-')), mode: 'live', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 10, feed: 'bars' },
+    {},
+  );
   const session = await startSession(spec, { log: (r) => void (r['type'] === 'OrderFilled' && fills.push(r as unknown as OrderFilled)) }, { scheduler: nodeScheduler, env: {}, requestTimeoutMs: 600 });
   await settle(150);
   lx.setFaults(faults);
@@ -89,7 +124,11 @@ describe('fault matrix: the live path never doubles an order or counts a fill tw
       if (bar === 12) x.external.placeOrder({ symbol: 'XRPUSDT', side: 'SELL', type: 'LIMIT', quantity: 20, price: 1.3 });
     });
     try {
-      checkInvariants(lx, session, fills.filter((f) => f.clientOrderId.startsWith('P-')));
+      checkInvariants(
+        lx,
+        session,
+        fills.filter((f) => f.clientOrderId.startsWith('P-')),
+      );
     } finally {
       await session.stop('test done');
       await lx.close();

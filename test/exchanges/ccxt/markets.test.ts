@@ -10,7 +10,15 @@ const TICK_SIZE = 4;
 
 /** A market as ccxt describes it (only the fields the translation reads). */
 function market(price: number, amount: number): MarketInterface {
-  return { id: 'XRPUSDT', symbol: 'XRP/USDT:USDT', base: 'XRP', quote: 'USDT', swap: true, precision: { price, amount }, limits: { amount: { min: undefined, max: undefined }, cost: { min: 5 } } } as unknown as MarketInterface;
+  return {
+    id: 'XRPUSDT',
+    symbol: 'XRP/USDT:USDT',
+    base: 'XRP',
+    quote: 'USDT',
+    swap: true,
+    precision: { price, amount },
+    limits: { amount: { min: undefined, max: undefined }, cost: { min: 5 } },
+  } as unknown as MarketInterface;
 }
 
 describe('instrumentFromMarket', () => {
@@ -29,7 +37,11 @@ describe('instrumentFromMarket', () => {
   });
 
   it('a precision the ledger cannot hold is refused, naming the market', () => {
-    for (const [p, mode] of [[19, DECIMAL_PLACES], [-1, DECIMAL_PLACES], [0, TICK_SIZE]] as const) {
+    for (const [p, mode] of [
+      [19, DECIMAL_PLACES],
+      [-1, DECIMAL_PLACES],
+      [0, TICK_SIZE],
+    ] as const) {
       expect(() => instrumentFromMarket(market(p, 3), mode)).toThrow(/market XRP\/USDT:USDT has no usable price\/amount precision .*cannot trade it safely/);
     }
   });

@@ -29,8 +29,18 @@ describe('ccxt venue adapter', () => {
     const price = Number((Math.floor((last * 0.97) / tickSize) * tickSize).toFixed(priceDecimals));
     const qty = Number((Math.ceil(Math.max(50, minNotional * 4) / price / lotSize) * lotSize).toFixed(qtyDecimals));
     return {
-      type: 'SubmitOrder', strategyId: strategyId('venue-test'), clientOrderId: clientOrderId(`P-venue-${Date.now() % 1e6}-${++seq}`), symbol: market.symbol,
-      side: 'buy', orderType: 'limit', qty, price, timeInForce: 'gtc', postOnly: false, reduceOnly: false, tsInit: 0,
+      type: 'SubmitOrder',
+      strategyId: strategyId('venue-test'),
+      clientOrderId: clientOrderId(`P-venue-${Date.now() % 1e6}-${++seq}`),
+      symbol: market.symbol,
+      side: 'buy',
+      orderType: 'limit',
+      qty,
+      price,
+      timeInForce: 'gtc',
+      postOnly: false,
+      reduceOnly: false,
+      tsInit: 0,
     };
   }
   const of = (id: string, type: VenueEvent['type']): VenueEvent[] => events.filter((e) => e.type === type && 'clientOrderId' in e && e.clientOrderId === id);
