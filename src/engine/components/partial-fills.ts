@@ -11,7 +11,6 @@ import { isOpen } from '../model/order-state.ts';
 import type { PartialFillPolicy } from '../model/strategy.ts';
 
 /** Names of the engine's own timers for partial-fill policies. */
-export const PARTIAL_TIMER = '__partial:';
 
 export type PartialAction = { readonly kind: 'cancel' } | { readonly kind: 'reprice'; readonly price: number | undefined };
 

@@ -8,8 +8,8 @@
  * cancel, ...) only enqueue, so a handler never re-enters the kernel.
  */
 import type { TradingCommand } from '../model/commands.ts';
-import type { FundingPaid, LoggedMessage, OrderAdopted, ReconciliationDiff, StrategyFaulted, TimerFired, VenueEvent } from '../model/events.ts';
-import { externalOrderId, orderIdPrefix, parseClientOrderId, strategyId as toStrategyId, type ClientOrderId, type StrategyId, type Symbol } from '../model/ids.ts';
+import type { FundingPaid, LoggedMessage, OrderAdopted, PartialFillDue, ReconciliationDiff, StrategyFaulted, TimerFired, VenueEvent } from '../model/events.ts';
+import { externalOrderId, orderIdPrefix, parseClientOrderId, strategyId as toStrategyId, type StrategyId, type Symbol } from '../model/ids.ts';
 import { ENGINE_STATE_VERSION, ledgerFromJSON, ledgerToJSON, orderFromAdopted, type EngineState } from '../model/engine-state.ts';
 import { formatFixed } from '../model/fixed.ts';
 import type { OrderStatusReport } from '../model/reports.ts';
@@ -25,9 +25,8 @@ import { DEFAULT_LIMITS, type RiskLimits } from '../components/risk-gate.ts';
 import type { AccountType, TradingState } from '../model/trading.ts';
 import { StrategyHost, type StrategyRegistration, type StrategySlot } from './strategy-host.ts';
 import { OrderFlow } from './order-flow.ts';
-import { PARTIAL_TIMER } from '../components/partial-fills.ts';
 
-type QueueItem = TradingCommand | VenueEvent | TimerFired;
+type QueueItem = TradingCommand | VenueEvent | TimerFired | PartialFillDue;
 
 /** The account a kernel keeps (and a simulated venue mirrors): what the market, books and limits are. */
 export interface AccountSetup {
@@ -380,9 +379,11 @@ export class Kernel {
         return this.flow.modify(m);
       case 'CancelAllOrders':
         return this.flow.cancelAll(m);
+      case 'PartialFillDue':
+        this.emit(m);
+        return this.flow.partialTimeout(m.clientOrderId);
       case 'TimerFired': {
         this.emit(m);
-        if (m.name.startsWith(PARTIAL_TIMER)) return this.flow.partialTimeout(m.name.slice(PARTIAL_TIMER.length) as ClientOrderId);
         const slot = this.strategies.get(m.strategyId);
         if (slot !== undefined) this.strategies.invoke(slot, 'onTimer', (h) => h.onTimer?.(m.name));
         return;

@@ -10,7 +10,7 @@ import type { ClientOrderId } from '../model/ids.ts';
 import type { LoggedMessage } from '../model/events.ts';
 import { leavesQty, type Order } from '../model/order.ts';
 import type { OrderManager } from '../components/order-manager.ts';
-import { PARTIAL_TIMER, PartialFills } from '../components/partial-fills.ts';
+import { PartialFills } from '../components/partial-fills.ts';
 import type { ExecutionPort } from '../ports/index.ts';
 import type { Portfolio, SymbolBook } from '../components/portfolio.ts';
 import { buyingPower, check, checkModify, reducesPosition, type RiskLimits, type RiskView, type Verdict } from '../components/risk-gate.ts';
@@ -148,7 +148,7 @@ export class OrderFlow {
       }
     }
     const after = this.partials.afterEvent(order, e.type === 'OrderFilled' && order.tradeIds.length === 1);
-    if (after !== undefined) this.d.strategies.setTimer(order.strategyId, PARTIAL_TIMER + order.clientOrderId, now + after);
+    if (after !== undefined) this.d.strategies.setPartialFillTimer(order.strategyId, order.clientOrderId, now + after);
     this.d.strategies.notifyOrder(e, order);
     if (e.type === 'OrderAccepted' || e.type === 'OrderFilled' || e.type === 'OrderUpdated') this.cancelEntries(e.symbol);
   }
@@ -162,7 +162,7 @@ export class OrderFlow {
     const { strategyId, symbol } = o;
     if (next.action.kind === 'cancel') this.cancel({ type: 'CancelOrder', strategyId, clientOrderId: id, symbol, tsInit: now });
     else if (next.action.price !== undefined) this.modify({ type: 'ModifyOrder', strategyId, clientOrderId: id, symbol, price: next.action.price, tsInit: now });
-    if (next.againMs !== undefined) this.d.strategies.setTimer(strategyId, PARTIAL_TIMER + id, now + next.againMs);
+    if (next.againMs !== undefined) this.d.strategies.setPartialFillTimer(strategyId, id, now + next.againMs);
   }
 
   /** What the gate sees for an order on `symbol`, leaving out the commitment of order `exclude` itself. */

@@ -4,7 +4,6 @@
  * always runs to completion before its orders are processed.
  */
 import type { ModifyOrder, SubmitOrder, TradingCommand } from '../model/commands.ts';
-import { PARTIAL_TIMER } from '../components/partial-fills.ts';
 import type { LoggedMessage } from '../model/events.ts';
 import type { ClientOrderId, StrategyId, Symbol } from '../model/ids.ts';
 import { snapPrice, snapQty, type Instrument } from '../model/instrument.ts';
@@ -103,7 +102,6 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
     lastPrice: (symbol: string) => k.portfolio.lastPrice(symbol),
     setTimer(name: string, at: number): void {
       // The engine's own timers on a strategy's behalf (partial-fill policies) share its namespace.
-      if (name.startsWith(PARTIAL_TIMER)) throw new Error(`timer names starting with "${PARTIAL_TIMER}" are the engine's; choose another name`);
       k.setTimer(slot.id, name, at);
     },
     cancelTimer(name: string): void {

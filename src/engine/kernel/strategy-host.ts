@@ -3,7 +3,8 @@
  * their handlers. A handler that throws stops only its own strategy (it is marked faulted and never
  * called again); what that means for its orders is the kernel's decision, through `onFault`.
  */
-import type { TimerFired } from '../model/events.ts';
+import type { PartialFillDue, TimerFired } from '../model/events.ts';
+import type { ClientOrderId } from '../model/ids.ts';
 import { strategyId as toStrategyId, type StrategyId, type Symbol } from '../model/ids.ts';
 import type { OrderEvent } from '../model/events.ts';
 import type { Order } from '../model/order.ts';
@@ -58,14 +59,18 @@ function firstLine(err: unknown): string {
 export class StrategyHost {
   readonly slots: StrategySlot[] = [];
   private readonly byId = new Map<StrategyId, StrategySlot>();
-  private readonly timers = new TimerHeap<{ strategy: StrategyId; name: string }>();
+  /** Strategy timers by name, and the engine's own (partial-fill policies) by order: two kinds, never mixed up by a name. */
+  private readonly timers = new TimerHeap<
+    { readonly kind: 'strategy'; readonly strategy: StrategyId; readonly name: string } | { readonly kind: 'partial-fill'; readonly strategy: StrategyId; readonly order: ClientOrderId }
+  >();
+  private readonly partialTimers = new Set<ClientOrderId>();
   private readonly context: ContextHost;
 
   constructor(private readonly k: HostServices) {
     this.context = {
       ...k,
       setTimer: (strategy, name, at) => this.setTimer(strategy, name, at),
-      cancelTimer: (strategy, name) => this.timers.remove((t) => t.strategy === strategy && t.name === name),
+      cancelTimer: (strategy, name) => this.timers.remove((t) => t.kind === 'strategy' && t.strategy === strategy && t.name === name),
     };
   }
 
@@ -111,25 +116,32 @@ export class StrategyHost {
     if (slot.handlers.onOrderEvent !== undefined) this.invoke(slot, 'onOrderEvent', (h) => h.onOrderEvent?.(e, order)); // skipped once faulted
   }
 
-  /**
-   * Sets (or moves) a strategy's named timer. Also for timers the engine needs on a strategy's
-   * behalf (partial-fill policies): those fire as a TimerFired the kernel handles itself. The heap
-   * is searched only when the name is already pending.
-   */
+  /** Sets (or moves) a strategy's named timer. The heap is searched only when the name is already pending. */
   setTimer(strategy: StrategyId, name: string, at: number): void {
     const slot = this.byId.get(strategy);
     if (slot === undefined) return;
-    if (slot.timers.has(name)) this.timers.remove((t) => t.strategy === strategy && t.name === name);
+    if (slot.timers.has(name)) this.timers.remove((t) => t.kind === 'strategy' && t.strategy === strategy && t.name === name);
     else slot.timers.add(name);
-    this.timers.add(at, { strategy, name });
+    this.timers.add(at, { kind: 'strategy', strategy, name });
+  }
+
+  /** Sets (or moves) the engine's timer for a partly filled order's policy; it fires as a PartialFillDue. */
+  setPartialFillTimer(strategy: StrategyId, order: ClientOrderId, at: number): void {
+    if (this.partialTimers.has(order)) this.timers.remove((t) => t.kind === 'partial-fill' && t.order === order);
+    else this.partialTimers.add(order);
+    this.timers.add(at, { kind: 'partial-fill', strategy, order });
   }
 
   /** Timers due at or before `now`, as messages to enqueue, in time order. */
-  dueTimers(now: number): TimerFired[] {
-    const out: TimerFired[] = [];
+  dueTimers(now: number): (TimerFired | PartialFillDue)[] {
+    const out: (TimerFired | PartialFillDue)[] = [];
     for (;;) {
       const t = this.timers.popDue(now);
       if (t === undefined) return out;
+      if (t.kind === 'partial-fill') {
+        if (this.partialTimers.delete(t.order)) out.push({ type: 'PartialFillDue', clientOrderId: t.order, strategyId: t.strategy, at: now, tsInit: now });
+        continue;
+      }
       const slot = this.byId.get(t.strategy);
       if (slot === undefined || !slot.timers.delete(t.name)) continue;
       out.push({ type: 'TimerFired', strategyId: t.strategy, name: t.name, at: now, tsInit: now });

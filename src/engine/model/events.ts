@@ -258,6 +258,15 @@ export interface TimerFired {
   readonly tsInit: number;
 }
 
+/** An engine timer came due: a partly filled order's policy (cancel or chase the rest) acts now. */
+export interface PartialFillDue {
+  readonly type: 'PartialFillDue';
+  readonly clientOrderId: ClientOrderId;
+  readonly strategyId: StrategyId;
+  readonly at: number;
+  readonly tsInit: number;
+}
+
 export type EngineEvent =
   | OrderEvent
   | FundingPaid
@@ -273,7 +282,8 @@ export type EngineEvent =
   | ReconciliationDiff
   | DiffResolved
   | OperatorAction
-  | TimerFired;
+  | TimerFired
+  | PartialFillDue;
 
 /** Everything the kernel processes, in order: the event log (and the journal). */
 export type LoggedMessage = TradingCommand | EngineEvent;
