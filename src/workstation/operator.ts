@@ -82,7 +82,7 @@ export class OperatorDesk {
   async send(cmd: OperatorCommand, source: string): Promise<CommandResult> {
     const k = this.o.kernel;
     const reason = cmd.type === 'reconcile' ? 'operator reconcile' : cmd.reason;
-    k.recordOperatorAction(cmd.type, reason, source);
+    k.books.recordOperatorAction(cmd.type, reason, source);
     this.o.wake();
     switch (cmd.type) {
       case 'pause':
@@ -180,7 +180,7 @@ export class OperatorDesk {
    */
   async cancelAllAndWait(reason: string, source: string, ms: number): Promise<number> {
     const k = this.o.kernel;
-    k.recordOperatorAction('cancel-all', reason, source);
+    k.books.recordOperatorAction('cancel-all', reason, source);
     this.cancelAll();
     await waitUntil(() => k.orders.open().length === 0, ms);
     return k.orders.open().length;

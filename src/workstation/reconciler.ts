@@ -154,7 +154,7 @@ export class Reconciler {
     const d = this.awaiting.get(id);
     if (d === undefined) return undefined;
     this.awaiting.delete(id);
-    this.o.kernel.recordDiffResolved(id, d.key, resolution);
+    this.o.kernel.books.recordDiffResolved(id, d.key, resolution);
     return d;
   }
 
@@ -245,10 +245,10 @@ export class Reconciler {
       if ([...this.awaiting.values()].some((a) => a.key === d.key)) return false;
       const choices = choicesOf(d);
       this.awaiting.set(id, { id, key: d.key, kind: d.kind, symbol: d.symbol, message: d.message, choices });
-      k.recordDiff({ id, kind: d.kind, severity: d.severity, ...(d.symbol === undefined ? {} : { symbol: d.symbol }), message: d.message, resolution: d.resolution, key: d.key, choices });
+      k.books.recordDiff({ id, kind: d.kind, severity: d.severity, ...(d.symbol === undefined ? {} : { symbol: d.symbol }), message: d.message, resolution: d.resolution, key: d.key, choices });
       return true;
     }
-    k.recordDiff({
+    k.books.recordDiff({
       id,
       kind: d.kind,
       severity: d.severity,
@@ -306,10 +306,10 @@ export class Reconciler {
     for (const a of actions) {
       switch (a.type) {
         case 'adopt-order':
-          k.adoptOrder(a.report);
+          k.books.adoptOrder(a.report);
           break;
         case 'cancel-at-venue': {
-          k.adoptOrder(a.report);
+          k.books.adoptOrder(a.report);
           const id = a.report.clientOrderId ?? externalOrderId(a.report.venueOrderId);
           const o = k.orders.get(id);
           if (o !== undefined) k.command({ type: 'CancelOrder', strategyId: o.strategyId, clientOrderId: id, symbol: o.symbol, tsInit: now });
@@ -341,10 +341,10 @@ export class Reconciler {
           break;
         }
         case 'adopt-position':
-          k.adoptPosition(a.symbol, a.qty, a.entryPrice);
+          k.books.adoptPosition(a.symbol, a.qty, a.entryPrice);
           break;
         case 'adopt-balance':
-          k.adoptBalance(a.balance);
+          k.books.adoptBalance(a.balance);
           break;
         case 'book-funding':
           k.applyVenueEvent({

@@ -88,7 +88,7 @@ describe('daily loss limit across a restart', () => {
     b.kernel.drain();
     expect(b.log.filter((m) => m.type === 'OrderDenied').map((m) => (m.type === 'OrderDenied' ? m.rule : undefined))).toEqual(['daily-loss']);
     // From a snapshot plus the journal after it: the same.
-    const c = engine(a.kernel.captureState());
+    const c = engine(a.kernel.books.capture());
     c.price(T0 + 120_000, 101_000);
     expect(c.kernel.portfolio.dailyPnl()).toBeCloseTo(-150, 6);
     // A new UTC day starts a new reference, restart or not.
@@ -99,7 +99,7 @@ describe('daily loss limit across a restart', () => {
   it('adopting a position from the venue is not a loss: the day PnL does not move, before or after a restart', () => {
     const a = engine();
     a.price(T0, 100_000);
-    a.kernel.adoptPosition(BTC.symbol, 0.05, 110_000); // bought by hand at 110k, marked at 100k
+    a.kernel.books.adoptPosition(BTC.symbol, 0.05, 110_000); // bought by hand at 110k, marked at 100k
     expect(a.kernel.portfolio.dailyPnl()).toBeCloseTo(0, 6);
     a.price(T0 + 60_000, 99_000);
     expect(a.kernel.portfolio.dailyPnl()).toBeCloseTo(-50, 6);

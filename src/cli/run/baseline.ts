@@ -20,8 +20,8 @@ export function adoptVenueBooks(kernel: Kernel, books: VenueBooks): number {
   const note = "a fresh state directory starts from the venue's books";
   for (const p of books.positions) {
     if (p.qty === 0) continue;
-    kernel.adoptPosition(p.symbol, p.qty, p.entryPrice);
-    kernel.recordDiff({
+    kernel.books.adoptPosition(p.symbol, p.qty, p.entryPrice);
+    kernel.books.recordDiff({
       kind: 'adopted_at_start',
       severity: 'warn',
       symbol: p.symbol,
@@ -31,9 +31,9 @@ export function adoptVenueBooks(kernel: Kernel, books: VenueBooks): number {
     });
   }
   for (const o of books.openOrders) {
-    kernel.adoptOrder(o, true);
+    kernel.books.adoptOrder(o, true);
     const id = o.clientOrderId ?? o.venueOrderId;
-    kernel.recordDiff({
+    kernel.books.recordDiff({
       kind: 'adopted_at_start',
       severity: 'warn',
       symbol: o.symbol as Symbol,
@@ -43,7 +43,13 @@ export function adoptVenueBooks(kernel: Kernel, books: VenueBooks): number {
     });
   }
   if (books.positions.some((p) => p.qty !== 0) || books.openOrders.length > 0) {
-    kernel.recordDiff({ kind: 'adopted_at_start', severity: 'info', message: `balance ${books.balance} ${books.currency} taken from the venue (${note})`, resolution: 'adopted', key: 'balance' });
+    kernel.books.recordDiff({
+      kind: 'adopted_at_start',
+      severity: 'info',
+      message: `balance ${books.balance} ${books.currency} taken from the venue (${note})`,
+      resolution: 'adopted',
+      key: 'balance',
+    });
   }
   kernel.drain();
   return from;

@@ -203,7 +203,7 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
     // The simulated venue remembers nothing across a restart: its books are the engine's, and its resting orders are gone.
     sim.account.seed(kernel.portfolio.ledger);
     for (const o of kernel.orders.open()) {
-      kernel.recordDiff({ kind: 'order_missing', severity: 'info', symbol: o.symbol, message: `paper order ${o.clientOrderId} did not survive the restart`, resolution: 'closed' });
+      kernel.books.recordDiff({ kind: 'order_missing', severity: 'info', symbol: o.symbol, message: `paper order ${o.clientOrderId} did not survive the restart`, resolution: 'closed' });
       kernel.applyVenueEvent({ type: 'OrderCanceled', clientOrderId: o.clientOrderId, symbol: o.symbol, tsEvent: clock.now(), tsInit: clock.now() });
     }
     kernel.drain();
@@ -285,7 +285,7 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
   });
 
   const timers: NodeJS.Timeout[] = [];
-  const snapshot = (): Promise<void> => sd.snapshot(kernel.captureState(), clock.now());
+  const snapshot = (): Promise<void> => sd.snapshot(kernel.books.capture(), clock.now());
   timers.push(setInterval(() => void conn.timeSync.measure().catch(() => undefined), 60_000));
   timers.push(setInterval(() => void snapshot().catch((err: unknown) => log({ kind: 'snapshot-error', message: (err as Error).message })), spec.persistence.snapshotEveryMs));
   let resolveStopped: (reason: string) => void = () => undefined;

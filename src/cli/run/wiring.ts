@@ -79,7 +79,7 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     definition,
     params,
     symbols,
-    start: kernel.captureState(),
+    start: kernel.books.capture(),
     warmup,
   });
   const desk = new OperatorDesk({

@@ -8,11 +8,10 @@
  * cancel, ...) only enqueue, so a handler never re-enters the kernel.
  */
 import type { TradingCommand } from '../model/commands.ts';
-import type { FundingPaid, LoggedMessage, OrderAdopted, PartialFillDue, ReconciliationDiff, StrategyFaulted, TimerFired, VenueEvent } from '../model/events.ts';
-import { externalOrderId, orderIdPrefix, parseClientOrderId, strategyId as toStrategyId, type StrategyId, type Symbol } from '../model/ids.ts';
-import { ENGINE_STATE_VERSION, ledgerFromJSON, ledgerToJSON, orderFromAdopted, type EngineState } from '../model/engine-state.ts';
-import { formatFixed } from '../model/fixed.ts';
-import type { OrderStatusReport } from '../model/reports.ts';
+import type { FundingPaid, LoggedMessage, PartialFillDue, StrategyFaulted, TimerFired, VenueEvent } from '../model/events.ts';
+import type { StrategyId } from '../model/ids.ts';
+import type { EngineState } from '../model/engine-state.ts';
+import { KernelBooks } from './books.ts';
 import { OrderManager, type OrderManagerOptions } from '../components/order-manager.ts';
 import type { Clock } from '../ports/index.ts';
 import type { Fixed } from '../model/fixed.ts';
@@ -83,6 +82,8 @@ export class Kernel {
   readonly portfolio: Portfolio;
   readonly orders: OrderManager;
   readonly venueSink: VenueEventSink;
+  /** Saving and restoring the books, adoption, and the records reconciliation and the operator leave. */
+  readonly books: KernelBooks;
   private readonly queue = new MessageQueue<QueueItem>();
   private readonly symbols = new Map<string, SymbolEntry>();
   private readonly strategies: StrategyHost;
@@ -99,14 +100,17 @@ export class Kernel {
   constructor(private readonly opts: KernelOptions) {
     this.orders = new OrderManager(opts.orderIds);
     this.portfolio = new Portfolio(opts.currency, opts.startingCash, opts.instruments, opts.accountType);
-    if (opts.restore !== undefined) {
-      this.orders.restore(opts.restore.orders, opts.restore.seqs);
-      this.portfolio.restoreLedger(ledgerFromJSON(opts.restore.ledger));
-      this.state = opts.restore.tradingState;
-      this.reason = opts.restore.stateReason;
-      if (opts.restore.day !== undefined) this.portfolio.restoreDay(opts.restore.day);
-      for (const id of opts.restore.fundingIds) this.fundingIds.add(id);
-    }
+    this.books = new KernelBooks({
+      orders: this.orders,
+      portfolio: this.portfolio,
+      fundingIds: this.fundingIds,
+      slots: () => this.strategies.slots,
+      instrument: (symbol) => this.instrument(symbol),
+      trading: () => ({ state: this.state, reason: this.reason }),
+      now: () => this.now(),
+      emit: (m) => this.emit(m),
+    });
+    if (opts.restore !== undefined) ({ state: this.state, reason: this.reason } = this.books.restore(opts.restore));
     for (const inst of opts.instruments) {
       this.symbols.set(inst.symbol, { book: this.portfolio.book(inst.symbol) as SymbolBook, slots: [] });
     }
@@ -245,90 +249,6 @@ export class Kernel {
     this.reason = reason;
     this.emit({ type: 'TradingStateChanged', state, reason, tsInit: this.now() });
     if (state === 'reducing') this.flow.cancelEntries();
-  }
-
-  /** Everything needed to restart where we are (a snapshot). */
-  captureState(): EngineState {
-    const strategies: Record<string, Record<string, unknown>> = {};
-    for (const slot of this.strategies.slots) strategies[slot.id] = slot.state;
-    return {
-      version: ENGINE_STATE_VERSION,
-      orders: this.orders.list(),
-      seqs: this.orders.sequences(),
-      ledger: ledgerToJSON(this.portfolio.ledger),
-      strategies,
-      tradingState: this.state,
-      stateReason: this.reason,
-      fundingIds: [...this.fundingIds],
-      ...(this.portfolio.dayStart === undefined ? {} : { day: this.portfolio.dayStart }),
-    };
-  }
-
-  /** Records what reconciliation found and did (the journal and the UI see it). */
-  recordDiff(d: Omit<ReconciliationDiff, 'type' | 'tsInit'>): void {
-    this.emit({ type: 'ReconciliationDiff', ...d, tsInit: this.now() });
-  }
-
-  /** Records that a diff waiting for the operator was handled, and how. */
-  recordDiffResolved(id: string, key: string, resolution: string): void {
-    this.emit({ type: 'DiffResolved', id, key, resolution, tsInit: this.now() });
-  }
-
-  /** Records an operator action and its reason in the audit trail. */
-  recordOperatorAction(action: string, reason: string, source: string): void {
-    this.emit({ type: 'OperatorAction', action, reason, source, tsInit: this.now() });
-  }
-
-  /**
-   * Takes an order we did not know (by hand, or sent just before a crash) from the venue's report.
-   * `baseline`: part of the venue's books taken at a fresh start (its fills so far are in the
-   * adopted position, not booked again).
-   */
-  adoptOrder(r: OrderStatusReport, baseline = false): void {
-    const id = r.clientOrderId ?? externalOrderId(r.venueOrderId);
-    if (this.orders.get(id) !== undefined) return;
-    const parsed = parseClientOrderId(id);
-    const owner = parsed !== undefined ? this.strategies.slots.find((s) => orderIdPrefix(s.id) === parsed.prefix)?.id : undefined;
-    const m: OrderAdopted = {
-      type: 'OrderAdopted',
-      clientOrderId: id,
-      venueOrderId: r.venueOrderId,
-      symbol: r.symbol,
-      side: r.side,
-      orderType: r.orderType,
-      qty: r.qty,
-      ...(r.price === undefined ? {} : { price: r.price }),
-      filledQty: r.filledQty,
-      status: r.status,
-      reduceOnly: r.reduceOnly,
-      ...(baseline ? { baseline: true } : {}),
-      strategyId: owner ?? toStrategyId('manual'),
-      tsInit: this.now(),
-    };
-    this.orders.adopt(orderFromAdopted(m, this.instrument(r.symbol)?.qtyDecimals ?? 8));
-    this.emit(m);
-  }
-
-  /** Takes the venue's position (size and entry); realized PnL stays ours. */
-  adoptPosition(symbol: Symbol, qty: number, entryPrice: number): void {
-    const previousQty = this.portfolio.position(symbol).qty;
-    this.portfolio.adoptPosition(symbol, qty, entryPrice);
-    this.emit({ type: 'PositionAdopted', symbol, qty, entryPrice, previousQty, tsInit: this.now() });
-    this.dayMoved();
-  }
-
-  /** Takes the venue's wallet balance. */
-  adoptBalance(balance: string): void {
-    const previous = formatFixed(this.portfolio.ledger.balance);
-    this.portfolio.adoptBalance(balance);
-    this.emit({ type: 'BalanceAdopted', balance, previous, tsInit: this.now() });
-    this.dayMoved();
-  }
-
-  /** An adoption moved the daily reference (it is not a profit or loss): journaled for restarts. */
-  private dayMoved(): void {
-    const d = this.portfolio.dayStart;
-    if (d !== undefined) this.emit({ type: 'DayReference', cause: 'adoption', day: d.day, equity: d.equity, tsInit: this.now() });
   }
 
   /** A venue report (reconciliation) delivered as if it came from the venue's stream. */
