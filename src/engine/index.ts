@@ -125,4 +125,4 @@ export { LiveClock, OffsetClock, SimClock } from './runtime/clock.ts';
 export { ArrayFeed, BarFeed, mergeFeeds, type BarSeries, type DataFeed } from './runtime/data-feed.ts';
 export { runBacktest, type BacktestResult } from './runtime/backtest.ts';
 export { stepData } from './runtime/step.ts';
-export { LiveRuntime } from './runtime/live.ts';
+export { LiveRuntime, type RuntimeVenue } from './runtime/live.ts';

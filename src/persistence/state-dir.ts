@@ -19,7 +19,8 @@ export class StateDirError extends Error {
 /** What the journal holds: the kernel's messages, and session markers. */
 export type JournalEntry =
   | { readonly k: 'm'; readonly m: LoggedMessage }
-  | { readonly k: 'start'; readonly at: number; readonly mode: string; readonly venue: string }
+  /** A session began. The first one in a directory records the cash its books started from (a replay from the beginning needs it). */
+  | { readonly k: 'start'; readonly at: number; readonly mode: string; readonly venue: string; readonly startingCash?: string }
   /** The last entry of a session that stopped cleanly: its absence at the next start means a crash. */
   | { readonly k: 'stop'; readonly at: number; readonly reason: string };
 
@@ -37,6 +38,8 @@ export interface Recovered {
   readonly crashed: boolean;
   /** The state could not be rebuilt and was moved aside (--rebuild-from-venue): the books come from the venue. */
   readonly rebuilt: boolean;
+  /** The cash the books started from, as the directory's first session recorded it (when the journal still begins there). */
+  readonly startingCash: string | undefined;
 }
 
 export interface StateDir {
@@ -111,6 +114,11 @@ function setHistoryAside(dir: string, stamp: number): string {
   for (const f of readdirSync(dir)) if (HISTORY.test(f)) renameSync(join(dir, f), join(dir, aside, f));
   syncDir(dir);
   return aside;
+}
+
+/** The starting cash the first entry of a journal records, when it is a session's start. */
+function startingCashOf(first: JournalLine<JournalEntry> | undefined): string | undefined {
+  return first !== undefined && first.seq === 0 && first.entry.k === 'start' ? first.entry.startingCash : undefined;
 }
 
 export function openStateDir(dir: string, o: StateDirOptions = {}): StateDir {
@@ -225,6 +233,7 @@ export function openStateDir(dir: string, o: StateDirOptions = {}): StateDir {
         reserved,
         crashed: read.lines.length > 0 && (read.lines[read.lines.length - 1] as JournalLine<JournalEntry>).entry.k !== 'stop',
         rebuilt: rebuilt !== undefined,
+        startingCash: startingCashOf(read.lines[0]),
       },
       reserveIds(strategy: string, upTo: number): void {
         reservations[strategy] = upTo;

@@ -9,7 +9,8 @@ import type { Recovered } from '../../persistence/state-dir.ts';
 export function restoredState(rec: Recovered, instruments: readonly Instrument[], currency: string, startingCash: Fixed): EngineState | undefined {
   if (rec.snapshot === null && rec.messages.length === 0) return undefined;
   const qtyDecimals = (s: string): number => instruments.find((i) => i.symbol === s)?.qtyDecimals ?? 8;
-  const base = rec.snapshot?.state ?? initialState(currency, formatFixed(startingCash));
+  // Without a snapshot the journal runs from the directory's first session, which recorded its starting cash.
+  const base = rec.snapshot?.state ?? initialState(currency, rec.startingCash ?? formatFixed(startingCash));
   const state = replay(base, rec.messages, qtyDecimals);
   // Ids up to a reservation may have been sent just before a crash without reaching the journal.
   const seqs: Record<string, number> = { ...state.seqs };

@@ -1,57 +1,32 @@
 /**
  * A running paper or live session: the engine's live runtime wired to an exchange through ccxt.
  * Paper = the exchange's market data + the simulated venue (the backtest's simulator, unchanged);
- * live = the same plus the ccxt execution adapter instead of the simulator. Everything else is
- * identical: kernel, strategies, risk gate.
+ * live = the same plus the ccxt execution adapter instead of the simulator (execution.ts, the one
+ * place the choice is made). Everything else is identical: kernel, strategies, risk gate.
+ *
+ * The start is a few named steps, each undone if a later one fails: the state (start-steps.ts),
+ * the venue, the engine with its books restored, the reconciliation before trading, the timers
+ * (on the injected scheduler).
  */
-import {
-  HaltError,
-  Kernel,
-  LiveClock,
-  LiveRuntime,
-  OffsetClock,
-  createRng,
-  fromNumber,
-  parseFixed,
-  formatFixed,
-  resolveParams,
-  type AccountSetup,
-  type Bar,
-  type Clock,
-  type LoggedMessage,
-  type Scheduler,
-} from '../../engine/index.ts';
-import { SimulatedVenue } from '../../paper/index.ts';
-import { connect, LOCAL_DEMO_CREDENTIALS, redactRecord, resolveCredentials, type Credentials } from '../../exchanges/ccxt/index.ts';
+import { Kernel, LiveRuntime, fromNumber, formatFixed, resolveParams, type AccountSetup, type EngineState, type LoggedMessage, type Scheduler } from '../../engine/index.ts';
+import type { CcxtConnection } from '../../exchanges/ccxt/index.ts';
 import { requireTradableSizes } from '../size-check.ts';
 import { loadStrategy } from '../strategy-loader.ts';
-import { openStateDir } from '../../persistence/state-dir.ts';
-import { crashpoint } from '../../persistence/crashpoints.ts';
-import { localVenue } from '../../local-exchange/urls.ts';
+import type { StateDir } from '../../persistence/state-dir.ts';
 import { Reconciler } from '../../workstation/reconciler.ts';
 import { describeMessage } from '../../workstation/describe.ts';
 import { RepeatFilter } from '../../workstation/repeats.ts';
 import type { OperatorDesk } from '../../workstation/operator.ts';
 import { operatorStrategy, OPERATOR } from '../../workstation/operator.ts';
 import type { SessionTap, SessionWorkstation } from '../../workstation/session-workstation.ts';
-import { Listeners, wireWorkstation } from './wiring.ts';
+import { wireWorkstation } from './wiring.ts';
 import { restoredState } from './restore.ts';
-import { adoptVenueBooks } from './baseline.ts';
+import { chooseExecution, type Execution } from './execution.ts';
 import { Undo } from './undo.ts';
+import { openState, openVenue, shellFor, warmupBars, type SessionDeps, type SessionIO, type Shell } from './start-steps.ts';
+
+export type { SessionDeps, SessionIO } from './start-steps.ts';
 import type { RunSpec } from './spec.ts';
-
-export interface SessionIO {
-  /** One structured log record (the CLI writes JSON lines). */
-  log(record: Record<string, unknown>): void;
-}
-
-export interface SessionDeps {
-  readonly scheduler: Scheduler;
-  readonly wall?: Clock;
-  readonly env: NodeJS.ProcessEnv;
-  /** Per-request timeout towards the venue (default 10 s). */
-  readonly requestTimeoutMs?: number;
-}
 
 export interface Session {
   readonly spec: RunSpec;
@@ -68,14 +43,6 @@ export interface Session {
   endStartup(): void;
   /** Resolves when the session has stopped. */
   readonly stopped: Promise<string>;
-}
-
-function credentialsFor(spec: RunSpec, env: NodeJS.ProcessEnv): Credentials | undefined {
-  const c = resolveCredentials(spec.keyFile, env);
-  if (c !== undefined) return c;
-  if (spec.exchange === 'local') return LOCAL_DEMO_CREDENTIALS;
-  if (spec.mode === 'live') throw new HaltError('live mode needs API keys: set PARITY_API_KEY and PARITY_API_SECRET, or pass --key-file (mode 0600)');
-  return undefined;
 }
 
 /**
@@ -97,81 +64,126 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
   // The strategy first: one that does not load, or parameters that do not fit it, touch nothing.
   const { definition } = await loadStrategy(spec.strategy);
   const params = resolveParams(definition, spec.params);
-  const wall = deps.wall ?? new LiveClock();
-  const clock = new OffsetClock(wall);
-  const rng = createRng(spec.seed);
-  const credentials = credentialsFor(spec, deps.env);
-  const listeners = new Listeners();
-  const log = (r: Record<string, unknown>): void => {
-    const clean = redactRecord(r, credentials);
-    io.log(clean);
-    listeners.log(clean);
-  };
-  // The crash-only path: state first (nothing else starts if it cannot be read), then the venue.
-  const sd = openStateDir(spec.stateDir, { fsync: spec.persistence.fsync, rebuildFromVenue: spec.rebuildFromVenue, onJournalRetry: (message) => log({ kind: 'warning', message }) });
-  undo.push(() => sd.close());
-  for (const note of sd.recovered.notes) log({ kind: 'recovery', message: note });
-  const crashRecovery = sd.recovered.rebuilt
-    ? 'the state directory could not be rebuilt (no usable snapshot, journal incomplete): it was set aside and the books were taken from the venue (--rebuild-from-venue)'
-    : sd.recovered.crashed
-      ? 'the previous session did not stop cleanly (killed or crashed): its state was rebuilt from the snapshot and journal, and is reconciled with the venue before trading'
-      : undefined;
-  if (crashRecovery !== undefined) log({ kind: 'recovery', crash: true, message: crashRecovery });
-  let kernelRef: Kernel | undefined;
-  // One record per halt: the kernel's state change when there is one to make (it reaches the log,
-  // the screen and the alerts), a log line otherwise (no kernel yet, or already halted).
-  const halt = (message: string): void => {
-    const k = kernelRef;
-    if (k !== undefined && k.tradingState !== 'halted') k.setTradingState('halted', message);
-    else log({ kind: 'halt', message });
-  };
-  const onHalt = (e: HaltError): void => halt(e.message);
-  const conn = await connect({
-    exchange: spec.exchange,
-    ...(spec.exchangeUrl === undefined ? {} : { local: localVenue(spec.exchangeUrl) }),
-    ...(credentials === undefined ? {} : { credentials }),
-    symbols: spec.symbols,
-    clock: wall,
-    venueClock: clock,
-    scheduler: deps.scheduler,
-    rng: rng.fork(),
-    onHalt,
-    crashpoint,
-    ...(deps.requestTimeoutMs === undefined ? {} : { timeoutMs: deps.requestTimeoutMs }),
-  });
-  undo.push(() => conn.close());
-  try {
-    await conn.timeSync.measure();
-  } catch {
-    // Some venues do not tell their time; the local clock stands in.
-  }
-  const instruments = conn.instruments;
-  // The bars, and what the strategy's sizes can trade at their last price, before anything is journaled.
-  const warmup: Bar[] = [];
-  for (const inst of instruments) warmup.push(...(await conn.marketData.history(inst.symbol, spec.barInterval, spec.warmupBars)));
-  warmup.sort((a, b) => a.tsInit - b.tsInit);
+  const shell = shellFor(spec, io, deps);
+  const state = openState(spec, shell, undo);
+  const conn = await openVenue(spec, shell, deps, undo);
+  const warmup = await warmupBars(spec, conn);
   requireTradableSizes(
     definition,
     params,
-    instruments.map((instrument) => ({ instrument, price: warmup.findLast((b) => b.symbol === instrument.symbol)?.close })),
+    conn.instruments.map((instrument) => ({ instrument, price: warmup.findLast((b) => b.symbol === instrument.symbol)?.close })),
   );
-  const perp = instruments.some((i) => i.kind === 'perpetual');
-  const accountType = perp ? 'margin' : 'cash';
-  const live = spec.mode === 'live';
-  let startingCash = fromNumber(spec.cash);
-  const restored = restoredState(sd.recovered, instruments, conn.settle, startingCash);
-  const fresh = restored === undefined;
-  if (live && fresh) startingCash = parseFixed((await conn.reports.balances()).find((b) => b.currency === conn.settle)?.total ?? '0');
-  sd.journal.append({ k: 'start', at: wall.now(), mode: spec.mode, venue: spec.exchange });
+  const engine = await buildEngine(spec, shell, state, conn, deps, undo);
+  const { kernel, runtime, execution, account, restored } = engine;
+  const symbols = conn.instruments.map((i) => i.symbol);
+  kernel.addStrategy({ definition, params, symbols, state: restored?.strategies[definition.name] ?? {} });
+  const operator = operatorStrategy();
+  kernel.addStrategy({ definition: operator.definition, params: {}, symbols, state: restored?.strategies[OPERATOR] ?? {} });
+  runtime.start(warmup);
+  undo.push(() => runtime.stop());
+  execution.start();
+  const reconciler = await reconcileBeforeTrading(spec, shell, engine, conn, deps, undo);
+  shell.log({
+    kind: 'started',
+    mode: spec.mode,
+    exchange: spec.exchange,
+    symbols,
+    strategy: definition.name,
+    warmupBars: warmup.length,
+    offsetMs: conn.timeSync.offsetMs,
+    restored: restored !== undefined,
+  });
 
-  const account: AccountSetup = { instruments, currency: conn.settle, startingCash, accountType, leverage: spec.leverage, limits: spec.limits };
-  let runtime: LiveRuntime | undefined;
-  const journal = sd.journal.sink((err) => queueMicrotask(() => halt(`the journal cannot be written: ${err.message}`)));
-  const journalStop = (reason: string): void => journal({ k: 'stop', at: wall.now(), reason });
-  const repeats = new RepeatFilter();
+  let session: Session | undefined;
+  const { shadow, desk, tap, workstation } = wireWorkstation({
+    spec,
+    kernel,
+    conn,
+    runtime,
+    reconciler,
+    listeners: shell.listeners,
+    log: shell.log,
+    strategy: { definition, params, symbols, operator },
+    account,
+    warmup,
+    quit: (reason) => session?.stop(reason) ?? Promise.resolve(),
+  });
+  undo.push(() => {
+    workstation.stop();
+    shadow.stop();
+  });
+  const perp = conn.instruments.some((i) => i.kind === 'perpetual');
+  await conn.marketData.subscribe({ symbols, barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp }, (d) => {
+    runtime.onMarketData(d);
+    shadow.onData(d);
+    shell.listeners.data(d);
+  });
+
+  const snapshot = (): Promise<void> => state.sd.snapshot(kernel.books.capture(), shell.clock.now()).catch((err: unknown) => shell.log({ kind: 'snapshot-error', message: (err as Error).message }));
+  const timers = startTimers(spec, deps.scheduler, { snapshot, measureClock: () => void conn.timeSync.measure().catch(() => undefined), stop: (reason) => void session?.stop(reason) });
+  let resolveStopped: (reason: string) => void = () => undefined;
+  const stopped = new Promise<string>((r) => (resolveStopped = r));
+  let stopping = false;
+  session = {
+    spec,
+    kernel,
+    workstation,
+    desk,
+    tap,
+    crashRecovery: state.crashRecovery,
+    endStartup: () => shell.listeners.seal(),
+    async stop(reason: string) {
+      if (stopping) return;
+      stopping = true;
+      timers.cancel();
+      reconciler.stop();
+      workstation.stop();
+      if (spec.shutdown.cancelOrders && kernel.orders.open().length > 0) {
+        const left = await desk.cancelAllAndWait('shutdown.cancelOrders is set', 'shutdown', 5000);
+        shell.log({ kind: 'shutdown', canceled: left === 0, message: left === 0 ? 'every open order canceled' : `${left} order(s) not confirmed canceled; the next start reconciles them` });
+      }
+      runtime.stop();
+      shadow.stop();
+      await conn.close();
+      engine.journalStop(reason);
+      await snapshot();
+      await state.sd.close();
+      shell.log({ kind: 'stopped', reason });
+      resolveStopped(reason);
+    },
+    stopped,
+  };
+  return session;
+}
+
+interface Engine {
+  readonly kernel: Kernel;
+  readonly runtime: LiveRuntime;
+  readonly execution: Execution;
+  readonly account: AccountSetup;
+  readonly restored: EngineState | undefined;
+  /** Time fills are asked from at the first reconciliation. */
+  readonly fillsFrom: number;
+  journalStop(reason: string): void;
+}
+
+/** Step 3: the books restored (or started), the kernel journaling everything, the venue paper or live. */
+async function buildEngine(spec: RunSpec, shell: Shell, state: { sd: StateDir }, conn: CcxtConnection, deps: SessionDeps, undo: Undo): Promise<Engine> {
+  const { sd } = state;
+  const choice = chooseExecution(spec.mode, conn, { cash: spec.cash, models: spec.models });
+  const restored = restoredState(sd.recovered, conn.instruments, conn.settle, fromNumber(spec.cash));
+  const fresh = restored === undefined;
+  const startingCash = await choice.startingCash(fresh);
+  sd.journal.append({ k: 'start', at: shell.wall.now(), mode: spec.mode, venue: spec.exchange, ...(fresh ? { startingCash: formatFixed(startingCash) } : {}) });
+  const accountType = conn.instruments.some((i) => i.kind === 'perpetual') ? 'margin' : 'cash';
+  const account: AccountSetup = { instruments: conn.instruments, currency: conn.settle, startingCash, accountType, leverage: spec.leverage, limits: spec.limits };
+  const journal = sd.journal.sink((err) => queueMicrotask(() => shell.halt(`the journal cannot be written: ${err.message}`)));
+  const journalStop = (reason: string): void => journal({ k: 'stop', at: shell.wall.now(), reason });
   undo.push(journalStop);
+  const repeats = new RepeatFilter();
+  let runtime: LiveRuntime | undefined;
   const kernel = new Kernel({
-    clock,
+    clock: shell.clock,
     ...account,
     ...(restored === undefined ? {} : { restore: restored }),
     orderIds: { reserve: (s, upTo) => sd.reserveIds(s, upTo) },
@@ -182,145 +194,69 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
       const shown = repeats.pass(m);
       if (shown !== undefined) {
         const { level, text } = describeMessage(m);
-        log({ kind: 'event', level, msg: shown.repeated > 0 ? `${text} (and ${shown.repeated} more like it)` : text, ...m, ...(shown.repeated > 0 ? { repeated: shown.repeated } : {}) });
+        shell.log({ kind: 'event', level, msg: shown.repeated > 0 ? `${text} (and ${shown.repeated} more like it)` : text, ...m, ...(shown.repeated > 0 ? { repeated: shown.repeated } : {}) });
       }
-      listeners.message(m);
+      shell.listeners.message(m);
     },
-    onFault: (f) => log({ kind: 'strategy-fault', strategy: f.strategyId, handler: f.handler, message: f.message }),
+    onFault: (f) => shell.log({ kind: 'strategy-fault', strategy: f.strategyId, handler: f.handler, message: f.message }),
     onWake: () => runtime?.wake(),
   });
-  kernelRef = kernel;
+  shell.kernel = kernel;
   // Ids reserved before (a rebuilt directory keeps ids.json) may be at the venue: never used again.
   if (fresh) kernel.orders.restore([], sd.recovered.reserved);
-  const sim = live ? undefined : new SimulatedVenue({ ...account, clock, rng: rng.fork(), models: spec.models });
-  // Fills from before a fresh start are in the venue's books taken at it (adoptVenueBooks).
-  let fillsFrom = fresh ? clock.now() - 3_600_000 : sd.recovered.lastTs - 600_000;
-  if (live && fresh) {
-    const openOrders = (await Promise.all(instruments.map((i) => conn.reports.openOrders(i.symbol)))).flat();
-    fillsFrom = adoptVenueBooks(kernel, { positions: await conn.reports.positions(), balance: formatFixed(startingCash), currency: conn.settle, openOrders });
-  }
-  if (sim !== undefined && !fresh) {
-    // The simulated venue remembers nothing across a restart: its books are the engine's, and its resting orders are gone.
-    sim.account.seed(kernel.portfolio.ledger);
-    for (const o of kernel.orders.open()) {
-      kernel.books.recordDiff({ kind: 'order_missing', severity: 'info', symbol: o.symbol, message: `paper order ${o.clientOrderId} did not survive the restart`, resolution: 'closed' });
-      kernel.applyVenueEvent({ type: 'OrderCanceled', clientOrderId: o.clientOrderId, symbol: o.symbol, tsEvent: clock.now(), tsInit: clock.now() });
-    }
-    kernel.drain();
-  }
-  runtime = new LiveRuntime(kernel, sim ?? conn.venue, deps.scheduler);
-  const reports = sim ?? conn.reports;
+  const execution = choice.create(account, shell.clock, shell.rng.fork());
+  const fillsFrom = await execution.settle(kernel, fresh, sd.recovered.lastTs);
+  runtime = new LiveRuntime(kernel, execution.venue, deps.scheduler);
+  return { kernel, runtime, execution, account, restored, fillsFrom, journalStop };
+}
 
-  const symbols = instruments.map((i) => i.symbol);
-  kernel.addStrategy({ definition, params, symbols, state: restored?.strategies[definition.name] ?? {} });
-  const operator = operatorStrategy();
-  kernel.addStrategy({ definition: operator.definition, params: {}, symbols, state: restored?.strategies[OPERATOR] ?? {} });
-
-  runtime.start(warmup);
-  undo.push(() => runtime?.stop());
-  if (live) conn.userStream.start();
-
-  // Reconcile before trading: what changed while we were away is found, shown and resolved (or we start paused).
+/** Step 4: what changed while we were away is found, shown and resolved (or the start pauses), then the loop runs on. */
+async function reconcileBeforeTrading(spec: RunSpec, shell: Shell, engine: Engine, conn: CcxtConnection, deps: SessionDeps, undo: Undo): Promise<Reconciler> {
+  const { kernel } = engine;
+  const symbols = conn.instruments.map((i) => i.symbol);
   const reconciler = new Reconciler({
     kernel,
-    reports,
-    symbols: instruments.map((i) => i.symbol),
+    reports: engine.execution.reports,
+    symbols,
     policy: spec.reconciliation.policy,
     scheduler: deps.scheduler,
     budget: () => conn.requester.limiter.budget().remaining,
     onDiffs: (diffs) => {
-      for (const d of diffs) log({ ...d, diff: d.kind, kind: 'diff' });
+      for (const d of diffs) shell.log({ ...d, diff: d.kind, kind: 'diff' });
     },
-    onError: (err) => log({ kind: 'reconcile-error', message: err.message }),
+    onError: (err) => shell.log({ kind: 'reconcile-error', message: err.message }),
   });
-  reconciler.setFillsHorizon(fillsFrom);
+  reconciler.setFillsHorizon(engine.fillsFrom);
   const first = await reconciler.run('full');
-  log({
+  shell.log({
     kind: 'reconciled',
     diffs: first.diffs.length,
     paused: first.paused,
     state: kernel.tradingState,
     reason: kernel.tradingStateReason,
-    positions: Object.fromEntries(instruments.map((i) => [i.symbol, kernel.portfolio.position(i.symbol).qty])),
+    positions: Object.fromEntries(symbols.map((s) => [s, kernel.portfolio.position(s).qty])),
     openOrders: kernel.orders.open().map((o) => o.clientOrderId),
     balance: formatFixed(kernel.portfolio.ledger.balance),
     trades: kernel.orders.list().flatMap((o) => o.tradeIds.map((t) => `${o.venueOrderId ?? ''}/${t}`)),
   });
   reconciler.start(spec.reconciliation.cadence);
   undo.push(() => reconciler.stop());
-  log({
-    kind: 'started',
-    mode: spec.mode,
-    exchange: spec.exchange,
-    symbols: instruments.map((i) => i.symbol),
-    strategy: definition.name,
-    warmupBars: warmup.length,
-    offsetMs: conn.timeSync.offsetMs,
-    restored: !fresh,
-  });
+  return reconciler;
+}
 
-  const rt = runtime;
-  let session: Session | undefined;
-  const { shadow, desk, tap, workstation } = wireWorkstation({
-    spec,
-    kernel,
-    conn,
-    runtime: rt,
-    reconciler,
-    listeners,
-    log,
-    strategy: { definition, params, symbols, operator },
-    account,
-    warmup,
-    quit: (reason) => session?.stop(reason) ?? Promise.resolve(),
-  });
-  undo.push(() => {
-    workstation.stop();
-    shadow.stop();
-  });
-  await conn.marketData.subscribe({ symbols, barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp }, (d) => {
-    rt.onMarketData(d);
-    shadow.onData(d);
-    listeners.data(d);
-  });
-
-  const timers: NodeJS.Timeout[] = [];
-  const snapshot = (): Promise<void> => sd.snapshot(kernel.books.capture(), clock.now());
-  timers.push(setInterval(() => void conn.timeSync.measure().catch(() => undefined), 60_000));
-  timers.push(setInterval(() => void snapshot().catch((err: unknown) => log({ kind: 'snapshot-error', message: (err as Error).message })), spec.persistence.snapshotEveryMs));
-  let resolveStopped: (reason: string) => void = () => undefined;
-  const stopped = new Promise<string>((r) => (resolveStopped = r));
-  let stopping = false;
-  session = {
-    spec,
-    kernel,
-    workstation,
-    desk,
-    tap,
-    crashRecovery,
-    endStartup: () => listeners.seal(),
-    async stop(reason: string) {
-      if (stopping) return;
-      stopping = true;
-      for (const t of timers) clearInterval(t);
-      reconciler.stop();
-      workstation.stop();
-      if (spec.shutdown.cancelOrders && kernel.orders.open().length > 0) {
-        const left = await desk.cancelAllAndWait('shutdown.cancelOrders is set', 'shutdown', 5000);
-        log({ kind: 'shutdown', canceled: left === 0, message: left === 0 ? 'every open order canceled' : `${left} order(s) not confirmed canceled; the next start reconciles them` });
-      }
-      rt.stop();
-      shadow.stop();
-      await conn.close();
-      journalStop(reason);
-      await snapshot().catch((err: unknown) => log({ kind: 'snapshot-error', message: (err as Error).message }));
-      await sd.close();
-      log({ kind: 'stopped', reason });
-      resolveStopped(reason);
-    },
-    stopped,
+/** Step 5: the session's timers, on the injected scheduler: snapshots, the venue clock, and --duration. */
+function startTimers(spec: RunSpec, scheduler: Scheduler, o: { snapshot(): Promise<void>; measureClock(): void; stop(reason: string): void }): { cancel(): void } {
+  const cancels: (() => void)[] = [];
+  const every = (ms: number, fn: () => void): void => {
+    const slot = cancels.length;
+    const tick = (): void => {
+      cancels[slot] = scheduler.schedule(tick, ms);
+      fn();
+    };
+    cancels.push(scheduler.schedule(tick, ms));
   };
-  const started = session;
-  if (spec.durationSec !== undefined) timers.push(setTimeout(() => void started.stop(`ran for ${spec.durationSec} s`), spec.durationSec * 1000));
-  return started;
+  every(60_000, o.measureClock);
+  every(spec.persistence.snapshotEveryMs, () => void o.snapshot());
+  if (spec.durationSec !== undefined) cancels.push(scheduler.schedule(() => o.stop(`ran for ${spec.durationSec} s`), spec.durationSec * 1000));
+  return { cancel: () => cancels.forEach((c) => c()) };
 }
