@@ -171,9 +171,11 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
   };
   let reacted: (bar: number) => () => boolean = () => () => true;
   /** One more bar of market; resolves once the session has handled it (or it died, or REACTION_MS). */
+  const pace = { startMs: 0, bars: 0, slowBars: 0 };
   const bar = async (c: SessionChild): Promise<void> => {
     lx.advance(BAR);
-    await c.until(reacted(lx.serverTime() - BAR), REACTION_MS);
+    pace.bars++;
+    if (!(await c.until(reacted(lx.serverTime() - BAR), REACTION_MS)) && c.exit === undefined) pace.slowBars++;
   };
 
   /**
@@ -184,7 +186,9 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
     if (existsSync(join(stateDir, 'snapshot.json'))) r.fromSnapshot++;
     const c = start(crashAt);
     r.restarts++;
+    const t = Date.now();
     const rec = await c.record('reconciled', 30_000);
+    pace.startMs = Date.now() - t;
     if (rec === undefined) {
       const { alive, exit } = await c.kill9();
       // A crash point can fire during start-up itself (a snapshot or journal write): that is a kill too.
@@ -202,7 +206,12 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
     fail(`${n}, at restart`, [...(halted === undefined ? [] : [halted]), ...adopted, ...cmp.problems]);
     checkDuplicates(`${n}, at restart`);
 
-    // Trade: the restart must send an order and get a fill within `within` bars.
+    // Trade: the restart must send an order and get a fill within `within` bars. A bar that closes
+    // before the session has subscribed to its klines never reaches it: wait for the subscriptions.
+    const topics = symbols.map((s) => `${s.toLowerCase()}@kline_5m`);
+    if (!(await c.until(() => c.records.some((x) => x['kind'] === 'control') && topics.every((t) => (lx.state().streams[t] ?? 0) > 0), 10_000, 25)) && c.exit === undefined) {
+      fail(n, [`not subscribed to ${topics.join(', ')} within 10 s of reconciling`]);
+    }
     const base = { ...ex };
     const traded = (): boolean => ex.orders > base.orders && ex.fills > base.fills;
     const target = 1 + Math.floor(rnd() * 3);
@@ -250,12 +259,15 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
       const crashAt = mode === 'random' ? undefined : `${mode}:${1 + Math.floor(rnd() * (mode === 'before-journal-flush' ? 8 : 3))}`;
       const n = `kill ${r.kills + 1} (${mode}${crashAt === undefined ? '' : ` ${crashAt}`})`;
       const before = failures.length;
+      const t = Date.now();
+      Object.assign(pace, { startMs: 0, bars: 0, slowBars: 0 });
       const killed = await life(n, mode, crashAt);
       if (killed) {
         r.kills++;
         byMode[mode]++;
       }
-      o.log?.(`${n}: ${failures.length === before ? 'ok' : failures.slice(before).join('; ')}`);
+      const took = `${((Date.now() - t) / 1000).toFixed(1)} s: start ${(pace.startMs / 1000).toFixed(1)} s, ${pace.bars} bars (${pace.slowBars} not handled in ${REACTION_MS / 1000} s)`;
+      o.log?.(`${n}, ${took}: ${failures.length === before ? 'ok' : failures.slice(before).join('; ')}`);
     }
     // One last start: it must reconcile to the exchange and trade too, then stop cleanly.
     if (failures.length < (o.maxFailures ?? 40)) await life('final start', 'final', undefined);

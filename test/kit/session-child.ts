@@ -100,15 +100,17 @@ export class SessionChild {
   }
 
   /**
-   * Resolves true as soon as `pred` holds (checked now, at every log line, nudge and the exit),
-   * false after `ms` or once the process has exited without it holding.
+   * Resolves true as soon as `pred` holds (checked now, at every log line, nudge and the exit,
+   * and every `pollMs` for a condition nothing announces), false after `ms` or once the process
+   * has exited without it holding.
    */
-  until(pred: () => boolean, ms: number): Promise<boolean> {
+  until(pred: () => boolean, ms: number, pollMs?: number): Promise<boolean> {
     if (pred()) return Promise.resolve(true);
     if (this.ended !== undefined) return Promise.resolve(false);
     return new Promise((resolve) => {
       const done = (v: boolean): void => {
         clearTimeout(timer);
+        clearInterval(poll);
         this.waiters.delete(check);
         resolve(v);
       };
@@ -117,6 +119,7 @@ export class SessionChild {
         else if (this.ended !== undefined) done(false);
       };
       const timer = setTimeout(() => done(false), ms);
+      const poll = pollMs === undefined ? undefined : setInterval(check, pollMs);
       this.waiters.add(check);
     });
   }
