@@ -121,7 +121,7 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
   const config = join(work, 'config.json');
   writeFileSync(config, JSON.stringify({ persistence: { snapshotEveryMs: 300 }, reconciliation: { inFlightMs: 500, openOrdersMs: 1000, fullMs: 2000 } }));
   const ledger = new DecisionLedger(join(work, 'decisions.jsonl'));
-  o.log?.(`state directory, config and decision ledger in ${work}`);
+  o.log?.(`state directory, config, decision ledger, each session's log and the exchange's final state in ${work}`);
   const audit = new DuplicateAudit(ledger, orderIdPrefix(strategyId('churn')));
 
   // What the exchange did, as it happens: the waits below wake on it.
@@ -155,6 +155,7 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
       liveRunArgs({ url: lx.url, symbols, timeframe: '5m', strategy: CHURN, params: { notional: 2000, ledger: ledger.path }, warmup: 5, feed: 'bars', stateDir, config, leverage: 5 }),
       {
         env: crashAt === undefined ? {} : { PARITY_CRASH_AT: crashAt },
+        tee: join(work, `session-${r.restarts + 1}.log`),
         onRecord: (rec) => {
           if (rec['kind'] === 'event' && (rec['type'] === 'OrderDenied' || rec['type'] === 'OrderRejected')) refused.add(String(rec['clientOrderId']));
         },
@@ -273,6 +274,7 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
     if (failures.length < (o.maxFailures ?? 40)) await life('final start', 'final', undefined);
     checkDuplicates('at the end');
     const st = lx.state();
+    writeFileSync(join(work, 'exchange-state.json'), JSON.stringify(st));
     const seconds = Math.round((Date.now() - t0) / 1000);
     return { ...r, byMode, failures, orders: st.orders.length, trades: st.trades.length, faults: st.counters.faults, seconds, secondsPerKill: Math.round((seconds / Math.max(1, r.kills)) * 10) / 10 };
   } finally {

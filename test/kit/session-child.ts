@@ -6,7 +6,7 @@
  * `parity ctl status --json` and the process's resident memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { WorkstationSnapshot } from '../../src/workstation/model.ts';
 import { BIN, ROOT, parityAsync } from './cli.ts';
@@ -46,6 +46,8 @@ export interface SessionChildOptions {
   /** Records to keep in `records` (default all); every record still reaches `onRecord`. */
   readonly keep?: (r: LogRecord) => boolean;
   readonly onRecord?: (r: LogRecord) => void;
+  /** A file every stdout line is appended to, as it came (for the post-mortem of a failure). */
+  readonly tee?: string;
 }
 
 export class SessionChild {
@@ -60,7 +62,11 @@ export class SessionChild {
   constructor(args: readonly string[], o: SessionChildOptions = {}) {
     const node = [...(o.preload ?? []).flatMap((p) => ['--import', p]), BIN, ...args];
     this.proc = spawn(process.execPath, node, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    createInterface({ input: this.proc.stdout as NodeJS.ReadableStream }).on('line', (l) => {
+    const tee = o.tee === undefined ? undefined : createWriteStream(o.tee, { flags: 'a' });
+    const lines = createInterface({ input: this.proc.stdout as NodeJS.ReadableStream });
+    lines.once('close', () => tee?.end());
+    lines.on('line', (l) => {
+      tee?.write(`${l}\n`);
       let r: LogRecord;
       try {
         r = JSON.parse(l) as LogRecord;
