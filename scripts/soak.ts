@@ -6,8 +6,9 @@
  * Every few seconds it samples the session from outside: `parity ctl status --json` (the state
  * must stay RUNNING: anything else fails, with the state's reason) and the process's RSS from
  * /proc/<pid>/status. At the end: SIGTERM must stop it cleanly; the RSS slope (least squares over
- * the second half, MB/min) must stay under RSS_SLOPE_LIMIT; the event-loop lag p99 is reported
- * (measured by test/kit/loop-lag.mjs preloaded into the session: the session logs none).
+ * the second half, MB/min) must stay under RSS_SLOPE_LIMIT; the event-loop lag p99 and the heap
+ * left after each major GC are reported (measured by test/kit/session-probe.mjs preloaded into the
+ * session: the session logs neither).
  * Prints one JSON summary; exits 1 on any failure.
  *
  * Why 30m bars: each bar costs the session ~9 request weight per symbol (market 4, limit 4,
@@ -26,7 +27,9 @@ import { ctlStatus, describeExit, liveRunArgs, rssMb, SessionChild } from '../te
 const minutes = Number(process.argv[2] ?? 5);
 /** Another interval tells the snapshot/roll churn's share of a problem apart from the rest. */
 const snapshotEveryMs = Number(process.argv[3] ?? 500);
-const SAMPLE_MS = 5000;
+/** `parity ctl status` this often; RSS every second (its GC-driven noise needs many points). */
+const STATUS_MS = 5000;
+const RSS_MS = 1000;
 /**
  * Fails above this many MB/min of RSS growth in the second half. The engine keeps every order it
  * ever made (OrderManager), so some growth is by design: ~400 orders/min here. 2 MB/min would
@@ -37,14 +40,9 @@ const RSS_SLOPE_LIMIT = 2;
 const DATA_SECONDS = 29 * 86_400;
 const speed = Math.min(2000, Math.floor(DATA_SECONDS / (minutes * 60)));
 
-interface Sample {
-  readonly atMin: number;
-  readonly state: string;
-  readonly rssMb: number | undefined;
-}
 
 /** Least-squares slope of y over x. */
-function slope(points: readonly (readonly [number, number])[]): number {
+function slope(points: readonly [number, number][]): number {
   const n = points.length;
   if (n < 2) return NaN;
   const mx = points.reduce((s, p) => s + p[0], 0) / n;
@@ -57,7 +55,7 @@ function slope(points: readonly (readonly [number, number])[]): number {
 const work = mkdtempSync(join(tmpdir(), 'parity-soak-'));
 const stateDir = join(work, 'state');
 const config = join(work, 'config.json');
-const lagFile = join(work, 'loop-lag.jsonl');
+const probeFile = join(work, 'probe.jsonl');
 writeFileSync(config, JSON.stringify({ persistence: { snapshotEveryMs } }));
 const failures: string[] = [];
 const counts = { submits: 0, fills: 0, denied: 0, rejected: 0, diffs: 0, snapshotErrors: 0 };
@@ -65,8 +63,8 @@ const { child: exchange, url } = await startExchangeChild(speed, ['--balance', '
 const session = new SessionChild(
   liveRunArgs({ url, symbols: ['BTCUSDT', 'XRPUSDT'], timeframe: '30m', strategy: join(ROOT, 'test/kit/strategies/churn.ts'), params: { notional: 2000 }, warmup: 20, feed: 'bars,trades,quotes', stateDir, config, leverage: 5 }),
   {
-    env: { PARITY_LOOP_LAG_FILE: lagFile },
-    preload: [join(ROOT, 'test/kit/loop-lag.mjs')],
+    env: { PARITY_PROBE_FILE: probeFile },
+    preload: [join(ROOT, 'test/kit/session-probe.mjs')],
     keep: (r) => r['kind'] !== 'event',
     onRecord: (r) => {
       if (r['kind'] === 'diff') counts.diffs++;
@@ -82,18 +80,26 @@ const session = new SessionChild(
     },
   },
 );
-const samples: Sample[] = [];
+const states: string[] = [];
+/** [minutes since start, MB] */
+const rss: [number, number][] = [];
 const t0 = Date.now();
+const atMin = (): number => (Date.now() - t0) / 60_000;
 try {
   if ((await session.record('control', 60_000)) === undefined) throw new Error(`the session did not start (${session.exit === undefined ? 'no "control" record in 60 s' : describeExit(session.exit)}): ${session.stderrTail()}`);
-  while (Date.now() - t0 < minutes * 60_000) {
-    if (await session.until(() => false, SAMPLE_MS)) break; // wakes early only when the session exits
-    if (session.exit !== undefined) throw new Error(`the session exited (${describeExit(session.exit)}): ${session.stderrTail()}`);
+  let nextStatus = Date.now() + STATUS_MS;
+  while (atMin() < minutes) {
+    await session.until(() => false, RSS_MS); // wakes early only when the session exits
+    if (session.exit !== undefined) throw new Error(`the session exited after ${atMin().toFixed(2)} min (${describeExit(session.exit)}): ${session.stderrTail()}`);
+    const mb = rssMb(session.pid);
+    if (mb !== undefined) rss.push([atMin(), mb]);
+    if (Date.now() < nextStatus) continue;
+    nextStatus += STATUS_MS;
     const status = await ctlStatus(stateDir);
-    const state = status.ok ? status.status.status.state : 'UNREACHABLE';
-    samples.push({ atMin: (Date.now() - t0) / 60_000, state, rssMb: rssMb(session.pid) });
-    if (!status.ok) throw new Error(`parity ctl status failed: ${status.message}`);
-    if (state !== 'RUNNING') throw new Error(`the session went ${state} after ${samples.at(-1)?.atMin.toFixed(2)} min: ${status.status.status.stateReason}`);
+    if (!status.ok) throw new Error(`parity ctl status failed after ${atMin().toFixed(2)} min: ${status.message}`);
+    const st = status.status.status;
+    states.push(st.state);
+    if (st.state !== 'RUNNING') throw new Error(`the session went ${st.state} after ${atMin().toFixed(2)} min: ${st.stateReason}`);
   }
   const exit = await session.terminate(20_000);
   if (exit?.code !== 0) failures.push(`SIGTERM did not stop the session cleanly (${exit === undefined ? 'still running after 20 s' : describeExit(exit)}): ${session.stderrTail()}`);
@@ -104,15 +110,17 @@ try {
   exchange.kill('SIGTERM');
 }
 
-const rss = samples.flatMap((s) => (s.rssMb === undefined ? [] : [[s.atMin, s.rssMb] as const]));
 const half = rss.filter(([t]) => t >= minutes / 2);
 const rssSlope = slope(half);
-if (rss.length >= 4 && rssSlope > RSS_SLOPE_LIMIT) failures.push(`RSS grows ${rssSlope.toFixed(2)} MB/min over the second half (limit ${RSS_SLOPE_LIMIT})`);
-const lags = readFileSync(lagFile, { encoding: 'utf8', flag: 'a+' })
+if (half.length >= 30 && rssSlope > RSS_SLOPE_LIMIT) failures.push(`RSS grows ${rssSlope.toFixed(2)} MB/min over the second half (limit ${RSS_SLOPE_LIMIT})`);
+type ProbeLine = { kind: 'lag'; p50: number; p99: number; max: number; secondP99: number } | { kind: 'gc'; t: number; heapMb: number };
+const probe = readFileSync(probeFile, { encoding: 'utf8', flag: 'a+' })
   .split('\n')
   .filter((l) => l !== '')
-  .map((l) => JSON.parse(l) as { p50: number; p99: number; max: number; secondP99: number });
+  .map((l) => JSON.parse(l) as ProbeLine);
+const lags = probe.flatMap((l) => (l.kind === 'lag' ? [l] : []));
 const lastLag = lags.at(-1);
+const heap = probe.flatMap((l): [number, number][] => (l.kind === 'gc' ? [[(l.t - t0) / 60_000, l.heapMb]] : []));
 const round = (x: number): number => Math.round(x * 100) / 100;
 const summary = {
   ok: failures.length === 0,
@@ -122,9 +130,19 @@ const summary = {
   symbols: ['BTCUSDT', 'XRPUSDT'],
   timeframe: '30m',
   snapshotEveryMs,
-  samples: samples.length,
-  states: Object.fromEntries([...new Set(samples.map((s) => s.state))].map((s) => [s, samples.filter((x) => x.state === s).length])),
-  rssMb: { first: round(rss[0]?.[1] ?? NaN), last: round(rss.at(-1)?.[1] ?? NaN), max: round(Math.max(...rss.map(([, m]) => m))), slopeSecondHalfMbPerMin: round(rssSlope), limitMbPerMin: RSS_SLOPE_LIMIT },
+  statusSamples: Object.fromEntries([...new Set(states)].map((s) => [s, states.filter((x) => x === s).length])),
+  rssMb: {
+    samples: rss.length,
+    first: round(rss[0]?.[1] ?? NaN),
+    last: round(rss.at(-1)?.[1] ?? NaN),
+    max: round(Math.max(...rss.map(([, m]) => m))),
+    slopeSecondHalfMbPerMin: round(rssSlope),
+    limitMbPerMin: RSS_SLOPE_LIMIT,
+    /** One point every 15 s: [minute, MB]. */
+    series: rss.filter((_, i) => i % 15 === 0).map(([t, m]) => [round(t), Math.round(m)]),
+  },
+  /** Heap in use after each major GC (the probe): live data, without RSS's sawtooth. Reported, not judged. */
+  heapAfterMajorGcMb: { count: heap.length, first: heap[0]?.[1] ?? null, last: heap.at(-1)?.[1] ?? null, slopeSecondHalfMbPerMin: round(slope(heap.filter(([t]) => t >= minutes / 2))) },
   eventLoopLagMs: lastLag === undefined ? null : { p50: lastLag.p50, p99: lastLag.p99, max: lastLag.max, worstSecondP99: Math.max(...lags.map((l) => l.secondP99)) },
   ...counts,
   stateDir,

@@ -22,7 +22,7 @@
  * share (symbol, type, bar), or an exchange order no decision names, are a doubled decision
  * (checks.ts: DuplicateAudit).
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, orderIdPrefix, strategyId } from '../../src/engine/index.ts';
@@ -121,14 +121,16 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
   const config = join(work, 'config.json');
   writeFileSync(config, JSON.stringify({ persistence: { snapshotEveryMs: 300 }, reconciliation: { inFlightMs: 500, openOrdersMs: 1000, fullMs: 2000 } }));
   const ledger = new DecisionLedger(join(work, 'decisions.jsonl'));
-  o.log?.(`state directory, config, decision ledger, each session's log and the exchange's final state in ${work}`);
+  o.log?.(`state directory, config, decision ledger, each session's log, the exchange's events and final state in ${work}`);
   const audit = new DuplicateAudit(ledger, orderIdPrefix(strategyId('churn')));
 
   // What the exchange did, as it happens: the waits below wake on it.
   const atExchange = new Set<string>();
   const ex = { orders: 0, fills: 0 };
   let child: SessionChild | undefined;
+  const events = createWriteStream(join(work, 'exchange-events.log'));
   const onEvent = (e: LocalExchangeEvent): void => {
+    events.write(`${JSON.stringify({ wall: Date.now(), ...e })}\n`);
     if (e.type === 'order' && e.status === 'NEW' && e.origin === 'api') {
       atExchange.add(e.clientOrderId);
       ex.orders++;
@@ -280,5 +282,6 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
   } finally {
     if (child?.exit === undefined) await child?.kill9();
     await lx.close();
+    events.end();
   }
 }
