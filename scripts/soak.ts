@@ -31,11 +31,14 @@ const snapshotEveryMs = Number(process.argv[3] ?? 500);
 const STATUS_MS = 5000;
 const RSS_MS = 1000;
 /**
- * Fails above this many MB/min of RSS growth in the second half. The engine keeps every order it
- * ever made (OrderManager), so some growth is by design: ~400 orders/min here. 2 MB/min would
- * be ~2.9 GB a day at this pace.
+ * Fails above this many MB/min of RSS growth over the second half. RSS is not flat by design
+ * today: the engine keeps every order it ever made (OrderManager; ~250 orders/min here, the shadow
+ * backtest keeps as many), measured as +0.5 MB/min of heap after major GCs. Healthy runs (the
+ * journal and reconciliation defects kept out) measured 4.1 MB/min over 5 min and 2.4 MB/min over
+ * 12 min on this machine. 6 MB/min catches a leak of ~300 bytes per market-data message (~320 a
+ * second here: trades, quotes, bars). Tighten it once closed orders are let go.
  */
-const RSS_SLOPE_LIMIT = 2;
+const RSS_SLOPE_LIMIT = 6;
 /** Virtual seconds the shorter recording can replay (30 days of XRPUSDT 5m minus warm-up). */
 const DATA_SECONDS = 29 * 86_400;
 const speed = Math.min(2000, Math.floor(DATA_SECONDS / (minutes * 60)));
