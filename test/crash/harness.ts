@@ -190,13 +190,15 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
     const c = start(crashAt);
     r.restarts++;
     const t = Date.now();
+    const requestsBefore = lx.state().counters.requests;
     const rec = await c.record('reconciled', 30_000);
     pace.startMs = Date.now() - t;
     if (rec === undefined) {
       const { alive, exit } = await c.kill9();
       // A crash point can fire during start-up itself (a snapshot or journal write): that is a kill too.
       if (!alive && crashAt !== undefined && exit.signal === 'SIGKILL') return true;
-      fail(n, [alive ? `no "reconciled" record within 30 s; last records ${JSON.stringify(c.records.slice(-3))}` : `exited on its own before reconciling (${describeExit(exit)}); stderr: ${c.stderrTail()}`]);
+      const requests = Object.entries(lx.state().counters.requests).flatMap(([path, k]) => (k > (requestsBefore[path] ?? 0) ? [`${path} ${k - (requestsBefore[path] ?? 0)}`] : []));
+      fail(n, [alive ? `no "reconciled" record within 30 s (requests it made: ${requests.join(', ')}); last record ${JSON.stringify(c.records.at(-1))}` : `exited on its own before reconciling (${describeExit(exit)}); stderr: ${c.stderrTail()}`]);
       return false;
     }
     const at = c.records.indexOf(rec);
