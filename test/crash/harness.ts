@@ -36,6 +36,22 @@ const CHURN = join(ROOT, 'test/kit/strategies/churn.ts');
 const BAR = 5 * 60_000;
 /** How long a bar's decisions may take to reach the exchange (or be refused) under faults. */
 const REACTION_MS = 4000;
+/**
+ * Request weight: a session allows itself 2400 x 0.8 a minute, and counts the venue's
+ * X-MBX-USED-WEIGHT-1M, which every session of the minute shares (one IP). A start-up spends about
+ * START_WEIGHT (reconciling: income alone weighs 30 per symbol and pass). Restarting faster than
+ * the venue's window allows would stall the new session's reconciliation for up to a minute, as on
+ * a real venue: the harness waits for the next minute instead (`pacedSeconds`).
+ */
+const CLIENT_WEIGHT_CAP = 1920;
+const START_WEIGHT = 500;
+
+/** The venue's request weight used in this wall-clock minute. */
+async function usedWeight(url: string): Promise<number> {
+  const res = await fetch(`${url}/fapi/v1/time`);
+  await res.arrayBuffer();
+  return Number(res.headers.get('x-mbx-used-weight-1m') ?? 0);
+}
 
 export type KillMode = 'random' | 'after-submit-sent' | 'before-journal-flush' | 'mid-snapshot';
 const MODES: readonly KillMode[] = ['random', 'after-submit-sent', 'before-journal-flush', 'mid-snapshot'];
@@ -101,6 +117,8 @@ export interface HarnessReport {
   readonly adoptedWhileRunning: number;
   /** Children that ended otherwise than by SIGKILL. */
   readonly notKilled: number;
+  /** Waited for the venue's request-weight window before a restart. */
+  readonly pacedSeconds: number;
   readonly failures: string[];
   readonly orders: number;
   readonly trades: number;
@@ -119,7 +137,7 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
   const work = mkdtempSync(join(tmpdir(), 'parity-crash-'));
   const stateDir = join(work, 'state');
   const config = join(work, 'config.json');
-  writeFileSync(config, JSON.stringify({ persistence: { snapshotEveryMs: 300 }, reconciliation: { inFlightMs: 500, openOrdersMs: 1000, fullMs: 2000 } }));
+  writeFileSync(config, JSON.stringify({ persistence: { snapshotEveryMs: 300 }, reconciliation: { inFlightMs: 500, openOrdersMs: 2000, fullMs: 3000 } }));
   const ledger = new DecisionLedger(join(work, 'decisions.jsonl'));
   o.log?.(`state directory, config, decision ledger, each session's log, the exchange's events and final state in ${work}`);
   const audit = new DuplicateAudit(ledger, orderIdPrefix(strategyId('churn')));
@@ -139,7 +157,7 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
   };
   const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000, warmupBars: 50, seed, faults: o.faults ?? crashFaults(o.kills), onEvent });
 
-  const r = { kills: 0, restarts: 0, fromSnapshot: 0, restartsHalted: 0, tradedAgain: 0, tradeChecks: 0, lost: 0, duplicated: 0, adoptedAtRestart: 0, adoptedWhileRunning: 0, notKilled: 0 };
+  const r = { kills: 0, restarts: 0, pacedSeconds: 0, fromSnapshot: 0, restartsHalted: 0, tradedAgain: 0, tradeChecks: 0, lost: 0, duplicated: 0, adoptedAtRestart: 0, adoptedWhileRunning: 0, notKilled: 0 };
   const byMode: Record<KillMode, number> = { random: 0, 'after-submit-sent': 0, 'before-journal-flush': 0, 'mid-snapshot': 0 };
   const failures: string[] = [];
   const fail = (where: string, problems: readonly string[]): void => {
@@ -174,7 +192,7 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
   };
   let reacted: (bar: number) => () => boolean = () => () => true;
   /** One more bar of market; resolves once the session has handled it (or it died, or REACTION_MS). */
-  const pace = { startMs: 0, bars: 0, slowBars: 0 };
+  const pace = { startMs: 0, bars: 0, slowBars: 0, weight: 0 };
   const bar = async (c: SessionChild): Promise<void> => {
     lx.advance(BAR);
     pace.bars++;
@@ -186,6 +204,13 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
    * false when it did not start (not a kill: the next one starts again).
    */
   const life = async (n: string, mode: KillMode | 'final', crashAt: string | undefined): Promise<boolean> => {
+    const used = await usedWeight(lx.url);
+    if (used + START_WEIGHT > CLIENT_WEIGHT_CAP) {
+      const wait = 60_000 - (Date.now() % 60_000) + 200;
+      r.pacedSeconds += wait / 1000;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    pace.weight = used;
     if (existsSync(join(stateDir, 'snapshot.json'))) r.fromSnapshot++;
     const c = start(crashAt);
     r.restarts++;
@@ -265,13 +290,13 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
       const n = `kill ${r.kills + 1} (${mode}${crashAt === undefined ? '' : ` ${crashAt}`})`;
       const before = failures.length;
       const t = Date.now();
-      Object.assign(pace, { startMs: 0, bars: 0, slowBars: 0 });
+      Object.assign(pace, { startMs: 0, bars: 0, slowBars: 0, weight: 0 });
       const killed = await life(n, mode, crashAt);
       if (killed) {
         r.kills++;
         byMode[mode]++;
       }
-      const took = `${((Date.now() - t) / 1000).toFixed(1)} s: start ${(pace.startMs / 1000).toFixed(1)} s, ${pace.bars} bars (${pace.slowBars} not handled in ${REACTION_MS / 1000} s)`;
+      const took = `${((Date.now() - t) / 1000).toFixed(1)} s: start ${(pace.startMs / 1000).toFixed(1)} s, ${pace.bars} bars (${pace.slowBars} not handled in ${REACTION_MS / 1000} s), weight used this minute before ${pace.weight}`;
       o.log?.(`${n}, ${took}: ${failures.length === before ? 'ok' : failures.slice(before).join('; ')}`);
     }
     // One last start: it must reconcile to the exchange and trade too, then stop cleanly.
