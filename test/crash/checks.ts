@@ -41,11 +41,26 @@ export function adoptions(records: readonly LogRecord[]): string[] {
   return out;
 }
 
+/** Open orders (client ids) here and at the exchange: what differs, except orders still in flight. */
+export function compareOpenOrders(st: LocalExchangeState, mine: Iterable<string>): { problems: string[]; lost: number; inFlight: string[] } {
+  const open = new Set(st.orders.filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED').map((o) => o.clientOrderId));
+  const known = new Set(st.orders.map((o) => o.clientOrderId));
+  const myOpen = new Set(mine);
+  const lost = [...open].filter((id) => !myOpen.has(id));
+  const here = [...myOpen].filter((id) => !open.has(id));
+  // Sent just before the kill and never (yet) at the venue: the session waits the in-flight grace
+  // (reconciliation's inFlightGraceMs) before it calls them lost, since bytes a dead process left in
+  // a socket can still arrive. Closed at the venue but open here is stale.
+  const stale = here.filter((id) => known.has(id));
+  const problems = lost.length + stale.length > 0 ? [`open orders: ${JSON.stringify(lost)} open at the exchange only, ${JSON.stringify(stale)} closed there but open here`] : [];
+  return { problems, lost: lost.length, inFlight: here.filter((id) => !known.has(id)) };
+}
+
 /**
  * The session's books after reconciling (the "reconciled" record) against the exchange's, which
  * does not move meanwhile. `lost`: fills and open orders the exchange has that the session does not.
  */
-export function compareWithExchange(st: LocalExchangeState, rec: LogRecord, symbols: readonly string[]): { problems: string[]; lost: number } {
+export function compareWithExchange(st: LocalExchangeState, rec: LogRecord, symbols: readonly string[]): { problems: string[]; lost: number; inFlight: string[] } {
   const problems: string[] = [];
   const positions = rec['positions'] as Record<string, number>;
   for (const s of symbols) {
@@ -53,11 +68,8 @@ export function compareWithExchange(st: LocalExchangeState, rec: LogRecord, symb
     const mine = positions[s] ?? 0;
     if (Math.abs(venue - mine) > 1e-9) problems.push(`position ${s} ${mine} vs exchange ${venue}`);
   }
-  const open = st.orders.filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED').map((o) => o.clientOrderId);
-  const myOpen = new Set(rec['openOrders'] as string[]);
-  const openLost = open.filter((id) => !myOpen.has(id));
-  const openExtra = [...myOpen].filter((id) => !open.includes(id));
-  if (openLost.length + openExtra.length > 0) problems.push(`open orders: ${JSON.stringify(openLost)} open at the exchange only, ${JSON.stringify(openExtra)} here only`);
+  const orders = compareOpenOrders(st, rec['openOrders'] as string[]);
+  problems.push(...orders.problems);
   const wallet = st.balances.find((b) => b.asset === 'USDT')?.walletBalance ?? '0';
   // Two independent books round average-cost PnL differently below 1e-12; venues report 8 decimals.
   const gap = parseFixed(wallet) - parseFixed(str(rec['balance']));
@@ -70,7 +82,7 @@ export function compareWithExchange(st: LocalExchangeState, rec: LogRecord, symb
   const invented = booked.length - (venueTrades.length - fillsLost.length);
   if (fillsLost.length > 0) problems.push(`${fillsLost.length} fill(s) at the exchange not booked: ${fillsLost.slice(0, 5).join(', ')}`);
   if (invented > 0) problems.push(`${invented} booked fill(s) the exchange does not have`);
-  return { problems, lost: openLost.length + fillsLost.length };
+  return { problems, lost: orders.lost + fillsLost.length, inFlight: orders.inFlight };
 }
 
 /** Reads the decision ledger as it grows (whole lines only). */

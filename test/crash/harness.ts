@@ -28,60 +28,17 @@ import { join } from 'node:path';
 import { createRng, orderIdPrefix, strategyId } from '../../src/engine/index.ts';
 import { startLocalExchange, type FaultScript, type LocalExchangeEvent } from '../../src/exchanges/local/index.ts';
 import { ROOT } from '../kit/cli.ts';
-import { describeExit, liveRunArgs, SessionChild } from '../kit/session-child.ts';
-import { adoptions, compareWithExchange, DecisionLedger, DuplicateAudit, stateAtRestart, stateChanges } from './checks.ts';
+import { ctlStatus, describeExit, liveRunArgs, SessionChild } from '../kit/session-child.ts';
+import { crashFaults, paceToWeightWindow } from './venue-drill.ts';
+import { adoptions, compareOpenOrders, compareWithExchange, DecisionLedger, DuplicateAudit, stateAtRestart, stateChanges } from './checks.ts';
 
 const CHURN = join(ROOT, 'test/kit/strategies/churn.ts');
 /** Both symbols serve 5m bars: XRPUSDT's data is 5m, BTCUSDT's 1m is aggregated. */
 const BAR = 5 * 60_000;
 /** How long a bar's decisions may take to reach the exchange (or be refused) under faults. */
 const REACTION_MS = 4000;
-/**
- * Request weight: a session allows itself 2400 x 0.8 a minute, and counts the venue's
- * X-MBX-USED-WEIGHT-1M, which every session of the minute shares (one IP). A start-up spends about
- * START_WEIGHT (reconciling: income alone weighs 30 per symbol and pass). Restarting faster than
- * the venue's window allows would stall the new session's reconciliation for up to a minute, as on
- * a real venue: the harness waits for the next minute instead (`pacedSeconds`).
- */
-const CLIENT_WEIGHT_CAP = 1920;
-const START_WEIGHT = 500;
-
-/** The venue's request weight used in this wall-clock minute. */
-async function usedWeight(url: string): Promise<number> {
-  const res = await fetch(`${url}/fapi/v1/time`);
-  await res.arrayBuffer();
-  return Number(res.headers.get('x-mbx-used-weight-1m') ?? 0);
-}
-
 export type KillMode = 'random' | 'after-submit-sent' | 'before-journal-flush' | 'mid-snapshot';
 const MODES: readonly KillMode[] = ['random', 'after-submit-sent', 'before-journal-flush', 'mid-snapshot'];
-
-/**
- * Faults on every run. Timeouts reset the socket (a hanging one costs the client's 10 s timeout;
- * the long run adds a few); 429s say Retry-After 1 s and never reach a ban.
- */
-export function crashFaults(kills: number): FaultScript {
-  const order = { path: '/fapi/v1/order' } as const;
-  return {
-    latency: 'lognormal:3,30',
-    rest: [
-      { ...order, method: 'POST', probability: 0.03, action: { type: 'timeout', process: true, reset: true } },
-      { ...order, method: 'POST', probability: 0.03, action: { type: 'timeout', process: false, reset: true } },
-      { ...order, method: 'POST', probability: 0.03, action: { type: 'status', status: 503, process: true } },
-      { ...order, method: 'DELETE', probability: 0.03, action: { type: 'timeout', process: true, reset: true } },
-      ...(kills >= 40 ? [{ ...order, method: 'POST' as const, probability: 0.01, limit: Math.floor(kills / 40), action: { type: 'timeout' as const, process: true } }] : []),
-      { path: '/fapi/v1/*', probability: 0.01, action: { type: 'status', status: 502 } },
-      { path: '/fapi/v1/*', method: 'GET', probability: 0.02, action: { type: 'status', status: 429, retryAfter: 1 } },
-    ],
-    ws: [{ stream: 'market', probability: 0.0005 }, { stream: 'user', probability: 0.003 }],
-    userStream: [
-      { action: 'duplicate', events: 'fills', probability: 0.2 },
-      { action: 'beforeAck', events: 'all', probability: 0.2 },
-    ],
-    // Many restarts a minute would exhaust a real venue's request weight: this drill is about crashes, not rate limits.
-    rateLimit: { weightPerMinute: 1_000_000, banAfter429: 1_000_000 },
-  };
-}
 
 export interface HarnessOptions {
   readonly kills: number;
@@ -117,6 +74,8 @@ export interface HarnessReport {
   readonly adoptedWhileRunning: number;
   /** Children that ended otherwise than by SIGKILL. */
   readonly notKilled: number;
+  /** Orders open here but never at the exchange at a restart: sent just before the kill, in flight. */
+  readonly inFlightAtRestart: number;
   /** Waited for the venue's request-weight window before a restart. */
   readonly pacedSeconds: number;
   readonly failures: string[];
@@ -157,7 +116,7 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
   };
   const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000, warmupBars: 50, seed, faults: o.faults ?? crashFaults(o.kills), onEvent });
 
-  const r = { kills: 0, restarts: 0, pacedSeconds: 0, fromSnapshot: 0, restartsHalted: 0, tradedAgain: 0, tradeChecks: 0, lost: 0, duplicated: 0, adoptedAtRestart: 0, adoptedWhileRunning: 0, notKilled: 0 };
+  const r = { kills: 0, restarts: 0, pacedSeconds: 0, inFlightAtRestart: 0, fromSnapshot: 0, restartsHalted: 0, tradedAgain: 0, tradeChecks: 0, lost: 0, duplicated: 0, adoptedAtRestart: 0, adoptedWhileRunning: 0, notKilled: 0 };
   const byMode: Record<KillMode, number> = { random: 0, 'after-submit-sent': 0, 'before-journal-flush': 0, 'mid-snapshot': 0 };
   const failures: string[] = [];
   const fail = (where: string, problems: readonly string[]): void => {
@@ -204,13 +163,9 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
    * false when it did not start (not a kill: the next one starts again).
    */
   const life = async (n: string, mode: KillMode | 'final', crashAt: string | undefined): Promise<boolean> => {
-    const used = await usedWeight(lx.url);
-    if (used + START_WEIGHT > CLIENT_WEIGHT_CAP) {
-      const wait = 60_000 - (Date.now() % 60_000) + 200;
-      r.pacedSeconds += wait / 1000;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-    pace.weight = used;
+    const paced = await paceToWeightWindow(lx.url);
+    r.pacedSeconds += paced.waitedMs / 1000;
+    pace.weight = paced.used;
     if (existsSync(join(stateDir, 'snapshot.json'))) r.fromSnapshot++;
     const c = start(crashAt);
     r.restarts++;
@@ -233,6 +188,7 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
     r.adoptedAtRestart += adopted.length;
     const cmp = compareWithExchange(lx.state(), rec, symbols);
     r.lost += cmp.lost;
+    r.inFlightAtRestart += cmp.inFlight.length;
     fail(`${n}, at restart`, [...(halted === undefined ? [] : [halted]), ...adopted, ...cmp.problems]);
     checkDuplicates(`${n}, at restart`);
 
@@ -264,6 +220,14 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
     fail(`${n}, while running`, [...stateChanges(running), ...late]);
 
     if (mode === 'final') {
+      // Settled: the session's open orders (orders in flight at restart included: the grace is over) are the exchange's.
+      let open = compareOpenOrders(lx.state(), []);
+      for (let i = 0; i < 8; i++) {
+        const status = await ctlStatus(stateDir);
+        open = compareOpenOrders(lx.state(), status.ok ? status.status.orders.map((x) => x.id) : []);
+        if (status.ok && open.problems.length + open.inFlight.length === 0) break;
+      }
+      fail(n, [...open.problems, ...(open.inFlight.length > 0 ? [`orders ${JSON.stringify(open.inFlight)} still open here, never at the exchange, after the in-flight grace`] : [])]);
       const exit = await c.terminate(15_000);
       if (exit?.code !== 0) fail(n, [`SIGTERM did not stop the session cleanly (${exit === undefined ? 'still running after 15 s' : describeExit(exit)}); stderr: ${c.stderrTail()}`]);
       return true;
