@@ -48,7 +48,7 @@ export interface HarnessOptions {
   readonly faults?: FaultScript;
   /** A restart must place an order and get a fill within this many bars (default 4). */
   readonly tradeWithinBars?: number;
-  /** Stop early after this many failures (default 40). */
+  /** Stop early after this many failures (default: never; every kill's statistics are wanted). */
   readonly maxFailures?: number;
   readonly log?: (s: string) => void;
 }
@@ -248,7 +248,9 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
   };
 
   try {
-    while (r.kills < o.kills && failures.length < (o.maxFailures ?? 40)) {
+    const maxFailures = o.maxFailures ?? Infinity;
+    let unstarted = 0;
+    while (r.kills < o.kills && failures.length < maxFailures && unstarted < 5) {
       const mode = MODES[Math.floor(rnd() * MODES.length)] as KillMode;
       const crashAt = mode === 'random' ? undefined : `${mode}:${1 + Math.floor(rnd() * (mode === 'before-journal-flush' ? 8 : 3))}`;
       const n = `kill ${r.kills + 1} (${mode}${crashAt === undefined ? '' : ` ${crashAt}`})`;
@@ -256,6 +258,8 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
       const t = Date.now();
       Object.assign(pace, { startMs: 0, bars: 0, slowBars: 0, weight: 0 });
       const killed = await life(n, mode, crashAt);
+      unstarted = killed ? 0 : unstarted + 1;
+      if (unstarted === 5) failures.push(`${n}: five starts in a row did not come up; stopping`);
       if (killed) {
         r.kills++;
         byMode[mode]++;
@@ -264,7 +268,7 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
       o.log?.(`${n}, ${took}: ${failures.length === before ? 'ok' : failures.slice(before).join('; ')}`);
     }
     // One last start: it must reconcile to the exchange and trade too, then stop cleanly.
-    if (failures.length < (o.maxFailures ?? 40)) await life('final start', 'final', undefined);
+    if (failures.length < maxFailures && unstarted < 5) await life('final start', 'final', undefined);
     checkDuplicates('at the end');
     const st = lx.state();
     writeFileSync(join(work, 'exchange-state.json'), JSON.stringify(st));
