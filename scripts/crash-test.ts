@@ -15,6 +15,8 @@ const summary = {
   restartsHalted: `${report.restartsHalted} of ${report.restarts}`,
   restartsTradedAgain: `${report.tradedAgain} of ${report.tradeChecks} that lived long enough (${report.restarts} restarts)`,
   notKilled: report.notKilled,
+  inFlightAtRestart: report.inFlightAtRestart,
+  pacedSeconds: Math.round(report.pacedSeconds),
   secondsPerKill: report.secondsPerKill,
   failures: report.failures.length,
 };

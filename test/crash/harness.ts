@@ -10,7 +10,10 @@
  *   venue reports for the downtime, must already equal the venue, so any position_mismatch /
  *   balance_mismatch diff or Position/BalanceAdopted event is a failure (before "reconciled": at
  *   restart; after it: while running, from a stale view);
- * - then equal the exchange (positions, open orders, balance, booked fills: none lost or invented);
+ * - then equal the exchange (positions, open orders, balance, booked fills: none lost or invented;
+ *   an order sent just before the kill that never reached the exchange is in flight for the
+ *   session's grace, and must be closed by the end: the final start is checked through
+ *   `parity ctl status --json`);
  * - trade again: a new order AND a new fill at the exchange within `tradeWithinBars` bars;
  * - not halt or pause while it runs;
  * - die by SIGKILL (ours or its crash point's): a child that exited on its own is a failure.
@@ -21,6 +24,10 @@
  * and symbol it sends at most one market and one limit order. Two exchange orders whose decisions
  * share (symbol, type, bar), or an exchange order no decision names, are a doubled decision
  * (checks.ts: DuplicateAudit).
+ *
+ * Restarts are paced to the venue's request-weight minute (venue-drill.ts). The work directory
+ * (printed first) keeps the state directory, each session's log, the decision ledger and the
+ * exchange's events and final state for the post-mortem.
  */
 import { createWriteStream, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,6 +135,7 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
     fail(where, d);
   };
 
+  let reacted: (bar: number) => () => boolean = () => () => true;
   const start = (crashAt: string | undefined): SessionChild => {
     const refused = new Set<string>();
     const c = new SessionChild(
@@ -149,9 +157,9 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
     child = c;
     return c;
   };
-  let reacted: (bar: number) => () => boolean = () => () => true;
-  /** One more bar of market; resolves once the session has handled it (or it died, or REACTION_MS). */
+  /** What the current life took, for the log line. */
   const pace = { startMs: 0, bars: 0, slowBars: 0, weight: 0 };
+  /** One more bar of market; resolves once the session has handled it (or it died, or REACTION_MS). */
   const bar = async (c: SessionChild): Promise<void> => {
     lx.advance(BAR);
     pace.bars++;
