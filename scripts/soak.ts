@@ -1,7 +1,8 @@
 /**
- * `npm run soak [minutes] [snapshotEveryMs]` (default 5, 500): a live session, the real binary headless, against the
- * local exchange (its own process) replaying BTCUSDT and XRPUSDT at 2000x, churn trading every
- * 30m bar of both on bars + trades + quotes, with a snapshot (and journal roll) every 500 ms.
+ * `npm run soak [minutes] [snapshotEveryMs]` (default 5, 500): a live session, the real binary
+ * headless, against the local exchange (its own process) replaying BTCUSDT and XRPUSDT at 2000x,
+ * churn trading every 30m bar of both on bars + trades + quotes, with a snapshot (and journal
+ * roll) every 500 ms.
  *
  * Every few seconds it samples the session from outside: `parity ctl status --json` (the state
  * must stay RUNNING: anything else fails, with the state's reason) and the process's RSS from
@@ -33,16 +34,15 @@ const RSS_MS = 1000;
 /**
  * Fails above this many MB/min of RSS growth over the second half. RSS is not flat by design
  * today: the engine keeps every order it ever made (OrderManager; ~250 orders/min here, the shadow
- * backtest keeps as many), measured as +0.5 MB/min of heap after major GCs. Healthy runs (the
- * journal and reconciliation defects kept out) measured 4.1 MB/min over 5 min and 2.4 MB/min over
- * 12 min on this machine. 6 MB/min catches a leak of ~300 bytes per market-data message (~320 a
+ * backtest keeps as many), measured as +0.5 MB/min of heap after major GCs. Runs that stayed
+ * RUNNING (snapshots every 60 s and reconciliation every 10 min, to keep the journal and
+ * reconciliation defects out) measured 4.1 MB/min over 5 min and 2.4 MB/min over 12 min here. 6 MB/min catches a leak of ~300 bytes per market-data message (~320 a
  * second here: trades, quotes, bars). Tighten it once closed orders are let go.
  */
 const RSS_SLOPE_LIMIT = 6;
 /** Virtual seconds the shorter recording can replay (30 days of XRPUSDT 5m minus warm-up). */
 const DATA_SECONDS = 29 * 86_400;
 const speed = Math.min(2000, Math.floor(DATA_SECONDS / (minutes * 60)));
-
 
 /** Least-squares slope of y over x. */
 function slope(points: readonly [number, number][]): number {
