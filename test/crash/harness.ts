@@ -29,7 +29,7 @@
  * (printed first) keeps the state directory, each session's log, the decision ledger and the
  * exchange's events and final state for the post-mortem.
  */
-import { createWriteStream, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, orderIdPrefix, strategyId } from '../../src/engine/index.ts';
@@ -225,7 +225,15 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
     const running = c.records.slice(at);
     const late = adoptions(running);
     r.adoptedWhileRunning += late.length;
-    fail(`${n}, while running`, [...stateChanges(running), ...late]);
+    const changes = stateChanges(running);
+    fail(`${n}, while running`, [...changes, ...late]);
+    if (changes.length > 0 && c.exit === undefined) {
+      // A halted session lives on until someone restarts it: let the state reach a snapshot, as it
+      // would, so the restart shows whether it comes back halted.
+      const snap = join(stateDir, 'snapshot.json');
+      const before = existsSync(snap) ? statSync(snap).mtimeMs : 0;
+      await c.until(() => existsSync(snap) && statSync(snap).mtimeMs !== before, 3000, 25);
+    }
 
     if (mode === 'final') {
       // Settled: the session's open orders (orders in flight at restart included: the grace is over) are the exchange's.
