@@ -387,3 +387,30 @@ function createOrderForTest() {
     ),
   };
 }
+
+describe('missed fills are booked in the order the venue executed them', () => {
+  it('across orders: by time, then trade id (average-cost PnL depends on it)', () => {
+    const mk = (order: string, cid: string, trade: string, side: 'buy' | 'sell', ts: number): FillReport => ({
+      venueOrderId: venueOrderId(order),
+      clientOrderId: clientOrderId(cid),
+      tradeId: tradeId(trade),
+      symbol: SYM,
+      side,
+      qty: 0.01,
+      price: 100_000,
+      fee: '0',
+      liquidity: 'taker',
+      ts,
+    });
+    // Our closed order 1 (two fills, the second late), and an outside order 2 in between.
+    const ours = { ...createOrderForTest(), venueOrderId: venueOrderId('1'), status: 'filled' as const, filledQty: 0, qty: 0.02 };
+    const fills = [mk('1', 'P-s-1', 'b', 'buy', 300), mk('2', 'web-1', 'x', 'sell', 200), mk('1', 'P-s-1', 'a', 'buy', 100)];
+    const r = reconcile(
+      { orders: [ours], positions: {}, balance: '10000', fundingIds: new Set(), lot: () => 0.001, now: 5000 },
+      { openOrders: [], statuses: new Map(), fills, positions: undefined, balance: undefined, funding: [] },
+    );
+    const booked = r.actions.flatMap((a) => (a.type === 'apply-fill' ? [`${a.fill.tradeId}@${a.fill.ts}`] : []));
+    expect(booked).toEqual(['a@100', 'x@200', 'b@300']);
+    expect(r.actions.findIndex((a) => a.type === 'adopt-order')).toBeLessThan(r.actions.findIndex((a) => a.type === 'apply-fill'));
+  });
+});

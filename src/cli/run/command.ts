@@ -63,6 +63,14 @@ export async function runSession(spec: ReturnType<typeof buildRunSpec>, ui: bool
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
   const log = ui ? fileLog(spec.stateDir) : stdoutLog();
+  // Closing the exchange connection rejects ccxt's pending subscriptions with ExchangeClosedByUser,
+  // some of which nobody awaits: expected at a stop, never a reason to exit 1. Anything else still
+  // ends the process, as it would without this handler.
+  const onRejection = (err: unknown): void => {
+    if (err instanceof Error && err.name === 'ExchangeClosedByUser') return;
+    throw err;
+  };
+  process.on('unhandledRejection', onRejection);
   try {
     if (ui) process.stdout.write(`starting: ${spec.mode} on ${spec.exchange} ${spec.symbols.join(',')}; logs in ${log.path ?? 'stdout'}\n`);
     // Loaded here, not at the top: `parity ctl` and `parity backtest` start without ccxt.
@@ -86,6 +94,7 @@ export async function runSession(spec: ReturnType<typeof buildRunSpec>, ui: bool
   } finally {
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
+    process.off('unhandledRejection', onRejection);
     await log.close();
   }
 }

@@ -8,6 +8,7 @@
  * the venue, the engine with its books restored, the reconciliation before trading, the timers
  * (on the injected scheduler).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Kernel, LiveRuntime, fromNumber, formatFixed, resolveParams, type AccountSetup, type EngineState, type LoggedMessage, type Scheduler } from '../../engine/index.ts';
 import type { CcxtConnection } from '../../exchanges/ccxt/index.ts';
 import { requireTradableSizes } from '../size-check.ts';
@@ -120,7 +121,7 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
   });
 
   const snapshot = (): Promise<void> => state.sd.snapshot(kernel.books.capture(), shell.clock.now()).catch((err: unknown) => shell.log({ kind: 'snapshot-error', message: (err as Error).message }));
-  const timers = startTimers(spec, deps.scheduler, { snapshot, measureClock: () => void conn.timeSync.measure().catch(() => undefined), stop: (reason) => void session?.stop(reason) });
+  const timers = startTimers(spec, deps.scheduler, { snapshot, measureClock: () => void conn.timeSync.measure().catch(() => undefined), stop: (reason) => void session?.stop(reason), log: shell.log });
   let resolveStopped: (reason: string) => void = () => undefined;
   const stopped = new Promise<string>((r) => (resolveStopped = r));
   let stopping = false;
@@ -194,7 +195,16 @@ async function buildEngine(spec: RunSpec, shell: Shell, state: { sd: StateDir },
       const shown = repeats.pass(m);
       if (shown !== undefined) {
         const { level, text } = describeMessage(m);
-        shell.log({ kind: 'event', level, msg: shown.repeated > 0 ? `${text} (and ${shown.repeated} more like it)` : text, ...m, ...(shown.repeated > 0 ? { repeated: shown.repeated } : {}) });
+        // The record's own kind is "event" (a diff's kind goes as `diff`, as in the diff records).
+        const diff = m.type === 'ReconciliationDiff' ? { diff: m.kind } : {};
+        shell.log({
+          ...m,
+          ...diff,
+          kind: 'event',
+          level,
+          msg: shown.repeated > 0 ? `${text} (and ${shown.repeated} more like it)` : text,
+          ...(shown.repeated > 0 ? { repeated: shown.repeated } : {}),
+        });
       }
       shell.listeners.message(m);
     },
@@ -244,8 +254,15 @@ async function reconcileBeforeTrading(spec: RunSpec, shell: Shell, engine: Engin
   return reconciler;
 }
 
-/** Step 5: the session's timers, on the injected scheduler: snapshots, the venue clock, and --duration. */
-function startTimers(spec: RunSpec, scheduler: Scheduler, o: { snapshot(): Promise<void>; measureClock(): void; stop(reason: string): void }): { cancel(): void } {
+/**
+ * Step 5: the session's timers, on the injected scheduler: snapshots, the venue clock, --duration,
+ * and once a minute the event loop's delay (`loop-lag`: p50, p99, max, ms), how late everything ran.
+ */
+function startTimers(
+  spec: RunSpec,
+  scheduler: Scheduler,
+  o: { snapshot(): Promise<void>; measureClock(): void; stop(reason: string): void; log(r: Record<string, unknown>): void },
+): { cancel(): void } {
   const cancels: (() => void)[] = [];
   const every = (ms: number, fn: () => void): void => {
     const slot = cancels.length;
@@ -257,6 +274,14 @@ function startTimers(spec: RunSpec, scheduler: Scheduler, o: { snapshot(): Promi
   };
   every(60_000, o.measureClock);
   every(spec.persistence.snapshotEveryMs, () => void o.snapshot());
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  cancels.push(() => lag.disable());
+  every(60_000, () => {
+    const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+    o.log({ kind: 'loop-lag', level: 'debug', msg: `event loop delay p99 ${ms(lag.percentile(99))} ms`, p50Ms: ms(lag.percentile(50)), p99Ms: ms(lag.percentile(99)), maxMs: ms(lag.max) });
+    lag.reset();
+  });
   if (spec.durationSec !== undefined) cancels.push(scheduler.schedule(() => o.stop(`ran for ${spec.durationSec} s`), spec.durationSec * 1000));
   return { cancel: () => cancels.forEach((c) => c()) };
 }

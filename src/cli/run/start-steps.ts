@@ -105,11 +105,7 @@ export async function openVenue(spec: RunSpec, shell: Shell, deps: SessionDeps, 
     ...(deps.requestTimeoutMs === undefined ? {} : { timeoutMs: deps.requestTimeoutMs }),
   });
   undo.push(() => conn.close());
-  try {
-    await conn.timeSync.measure();
-  } catch {
-    // Some venues do not tell their time; the local clock stands in.
-  }
+  await conn.timeSync.measureAtStart(); // some venues do not tell their time: the local clock stands in
   return conn;
 }
 

@@ -223,7 +223,7 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
     actions.push({ type: 'book-funding', report: f });
   }
 
-  if (actions.length > 0) return { diffs, actions, suspects: new Map() }; // settle these first, then compare totals
+  if (actions.length > 0) return { diffs, actions: inBookingOrder(actions), suspects: new Map() }; // settle these first, then compare totals
 
   // 5, 6. Positions, then the balance, like with like (reconcile-books.ts).
   const books = reconcileBooks(
@@ -240,6 +240,19 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
     policy,
   );
   return { diffs: [...diffs, ...books.diffs], actions: books.actions, suspects: books.suspects, ...(venue.positions === undefined ? {} : { lastVenue: books.lastVenue }) };
+}
+
+/**
+ * The actions as they must be applied: orders taken over first, then every missed fill in the
+ * order the venue executed them (time, then trade id), whichever order they belong to, then the
+ * rest. Average-cost PnL depends on the order of fills: booked order by order, a sell executed
+ * before a buy of another order was booked after it, and the entry (and so the balance) came out
+ * different from the venue's.
+ */
+function inBookingOrder(actions: readonly ReconAction[]): ReconAction[] {
+  const fills = actions.filter((a): a is Extract<ReconAction, { type: 'apply-fill' }> => a.type === 'apply-fill');
+  fills.sort((a, b) => a.fill.ts - b.fill.ts || (a.fill.tradeId < b.fill.tradeId ? -1 : a.fill.tradeId > b.fill.tradeId ? 1 : 0));
+  return [...actions.filter((a) => a.type === 'adopt-order'), ...fills, ...actions.filter((a) => a.type !== 'adopt-order' && a.type !== 'apply-fill')];
 }
 
 /**

@@ -78,7 +78,17 @@ export async function connect(o: ConnectOptions): Promise<CcxtConnection> {
   const limiter = new RateLimiter({ limit: weightLimit(client), windowMs: 60_000, safety: 0.8, clock: o.clock, scheduler: o.scheduler, rng: o.rng });
   const requester = new Requester(client, limiter, o.scheduler, o.venueClock ?? o.clock);
   try {
-    await requester.retrying('loadMarkets', (c) => c.loadMarkets(), 3);
+    // ccxt keeps the promise of a failed loadMarkets and hands it back: a retry must reload.
+    let first = true;
+    await requester.retrying(
+      'loadMarkets',
+      (c) => {
+        const reload = !first;
+        first = false;
+        return c.loadMarkets(reload);
+      },
+      3,
+    );
   } catch (err) {
     const why = err instanceof RetryableError ? `cannot reach ${o.exchange}${o.local === undefined ? '' : ` at ${o.local.url}`}: ${err.message}` : (err as Error).message;
     await client.close().catch(() => undefined);

@@ -63,9 +63,10 @@ export class CcxtReports implements VenueReports {
     const out: FillReport[] = [];
     const now = this.r.now();
     const WEEK = 7 * 86_400_000;
-    // Our estimate of the venue's clock can be behind it: a fill stamped "just now" by the venue
-    // must not fall after the last window's end (it was missed under load).
-    const end = now + 60_000;
+    // Our estimate of the venue's clock can be behind it (a measurement that failed, a venue whose
+    // clock runs ahead): a fill stamped "just now" by the venue must not fall after the last
+    // window's end. A day ahead costs nothing: there are no fills from the future.
+    const end = now + 86_400_000;
     for (let from = Math.max(since, now - 90 * 86_400_000); from <= end; from += WEEK) {
       const until = Math.min(from + WEEK - 1, end);
       let cursor = from;

@@ -34,6 +34,23 @@ export class TimeSync {
     return sample;
   }
 
+  /**
+   * Measures at start, trying again after a failure (a 429 or a timeout on the time request): a
+   * venue clock left unmeasured reads as ours, and fills it stamps ahead of ours would be asked for
+   * too early. Resolves with the first sample, or undefined when the venue does not tell its time
+   * (after `attempts` failures the local clock stands in; the periodic measure tries again).
+   */
+  async measureAtStart(attempts = 4, pauseMs = 500): Promise<OffsetSample | undefined> {
+    for (let i = 1; ; i++) {
+      try {
+        return await this.measure();
+      } catch (err) {
+        if (i >= attempts) return undefined;
+        await this.r.sleep(pauseMs * i);
+      }
+    }
+  }
+
   /** The offset of the lowest-latency recent sample (the least uncertain), 0 before any. */
   get offsetMs(): number {
     if (this.samples.length === 0) return 0;
