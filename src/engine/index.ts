@@ -4,6 +4,7 @@
  * named here is internal to its layer (docs/dev/architecture.md).
  */
 
+export type { Decimal, Money, Price, Qty } from './model/units.ts';
 // The model: ids, exact numbers, instruments, market data, commands, events, reports, orders, the ledger, the strategy contract.
 export {
   clientOrderId,

@@ -5,6 +5,7 @@
  * the portfolio refreshes float mirrors of the touched position, so the per-bar work (marking to
  * market, risk views, strategy reads) never touches bigint arithmetic.
  */
+import type { Decimal, Price, Qty } from '../model/units.ts';
 import { fromNumber, parseFixed, toFloat, toNumber, type Fixed } from '../model/fixed.ts';
 import type { Instrument } from '../model/instrument.ts';
 import { adoptBalance, adoptPosition, applyFill, applyFunding, avgEntry, createLedger, equity as ledgerEquity, positionOf, type Ledger, type LedgerFill } from '../model/ledger.ts';
@@ -80,7 +81,7 @@ export class Portfolio implements PortfolioView {
   }
 
   /** Adopts the venue's position (size and entry price). Not a profit or loss: the day's reference moves with it. */
-  adoptPosition(symbol: string, qty: number, entryPrice: number): void {
+  adoptPosition(symbol: string, qty: Qty, entryPrice: Price): void {
     this.keepingDailyPnl(() => {
       this.ledgerState = adoptPosition(this.ledgerState, symbol, fromNumber(qty), fromNumber(entryPrice));
       this.refresh(symbol);
@@ -88,7 +89,7 @@ export class Portfolio implements PortfolioView {
   }
 
   /** Adopts the venue's wallet balance. Not a profit or loss: the day's reference moves with it. */
-  adoptBalance(balance: string): void {
+  adoptBalance(balance: Decimal): void {
     this.keepingDailyPnl(() => {
       this.ledgerState = adoptBalance(this.ledgerState, parseFixed(balance));
       this.refresh('');

@@ -3,6 +3,7 @@
  * the actions that settle them and the policy that chooses. Shared by the order pass
  * (reconcile.ts) and the books pass (reconcile-books.ts).
  */
+import type { Decimal, Price, Qty } from '../model/units.ts';
 import type { ClientOrderId, Symbol } from '../model/ids.ts';
 import type { FillReport, FundingReport, OrderStatusReport } from '../model/reports.ts';
 
@@ -39,8 +40,8 @@ export type ReconAction =
   | { readonly type: 'cancel-at-venue'; readonly report: OrderStatusReport }
   | { readonly type: 'apply-fill'; readonly fill: FillReport & { readonly clientOrderId: ClientOrderId } }
   | { readonly type: 'close-order'; readonly clientOrderId: ClientOrderId; readonly symbol: Symbol; readonly status: 'canceled' | 'expired' | 'rejected'; readonly reason: string }
-  | { readonly type: 'adopt-position'; readonly symbol: Symbol; readonly qty: number; readonly entryPrice: number }
-  | { readonly type: 'adopt-balance'; readonly balance: string }
+  | { readonly type: 'adopt-position'; readonly symbol: Symbol; readonly qty: Qty; readonly entryPrice: Price }
+  | { readonly type: 'adopt-balance'; readonly balance: Decimal }
   | { readonly type: 'book-funding'; readonly report: FundingReport }
   | { readonly type: 'pause'; readonly reason: string };
 

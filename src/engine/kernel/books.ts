@@ -7,6 +7,7 @@
  * Invariant: an adoption is not a profit or loss: the daily loss limit's reference moves with it
  * (and that move is journaled as a DayReference).
  */
+import type { Decimal, Price, Qty } from '../model/units.ts';
 import { externalOrderId, orderIdPrefix, parseClientOrderId, strategyId as toStrategyId, type Symbol } from '../model/ids.ts';
 import { ENGINE_STATE_VERSION, ledgerFromJSON, ledgerToJSON, orderFromAdopted, type EngineState } from '../model/engine-state.ts';
 import type { LoggedMessage, OrderAdopted, ReconciliationDiff } from '../model/events.ts';
@@ -107,7 +108,7 @@ export class KernelBooks {
   }
 
   /** Takes the venue's position (size and entry); realized PnL stays ours. */
-  adoptPosition(symbol: Symbol, qty: number, entryPrice: number): void {
+  adoptPosition(symbol: Symbol, qty: Qty, entryPrice: Price): void {
     const previousQty = this.d.portfolio.position(symbol).qty;
     this.d.portfolio.adoptPosition(symbol, qty, entryPrice);
     this.d.emit({ type: 'PositionAdopted', symbol, qty, entryPrice, previousQty, tsInit: this.d.now() });
@@ -115,7 +116,7 @@ export class KernelBooks {
   }
 
   /** Takes the venue's wallet balance. */
-  adoptBalance(balance: string): void {
+  adoptBalance(balance: Decimal): void {
     const previous = formatFixed(this.d.portfolio.ledger.balance);
     this.d.portfolio.adoptBalance(balance);
     this.d.emit({ type: 'BalanceAdopted', balance, previous, tsInit: this.d.now() });

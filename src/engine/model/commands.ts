@@ -2,6 +2,7 @@
  * Commands: imperative requests that flow from strategies (or the operator) to a venue.
  * A command is a plain readonly object and is never mutated after it is sent.
  */
+import type { Price, Qty } from './units.ts';
 import type { ClientOrderId, StrategyId, Symbol } from './ids.ts';
 
 export type OrderSide = 'buy' | 'sell';
@@ -17,9 +18,9 @@ export interface SubmitOrder {
   readonly side: OrderSide;
   readonly orderType: OrderType;
   /** Base units, on the lot grid. */
-  readonly qty: number;
+  readonly qty: Qty;
   /** Limit price on the tick grid; absent for market orders. */
-  readonly price?: number;
+  readonly price?: Price;
   readonly timeInForce: TimeInForce;
   /** Maker only: the venue rejects the order rather than let it take liquidity. */
   readonly postOnly: boolean;
@@ -41,8 +42,8 @@ export interface ModifyOrder {
   readonly strategyId: StrategyId;
   readonly clientOrderId: ClientOrderId;
   readonly symbol: Symbol;
-  readonly qty?: number;
-  readonly price?: number;
+  readonly qty?: Qty;
+  readonly price?: Price;
   readonly tsInit: number;
 }
 

@@ -6,6 +6,7 @@
  * Money amounts (fees, funding) are exact decimal strings in the account currency, because they are
  * not on any small grid; prices and quantities are grid numbers (see fixed.ts).
  */
+import type { Decimal, Price, Qty } from './units.ts';
 import type { OrderSide, TradingCommand } from './commands.ts';
 import type { ClientOrderId, StrategyId, Symbol, TradeId, VenueOrderId } from './ids.ts';
 import type { LimitRule } from './trading.ts';
@@ -58,8 +59,8 @@ export interface OrderModifyDenied extends OrderEventBase {
 }
 export interface OrderUpdated extends OrderEventBase {
   readonly type: 'OrderUpdated';
-  readonly qty: number;
-  readonly price?: number;
+  readonly qty: Qty;
+  readonly price?: Price;
 }
 export interface OrderCanceled extends OrderEventBase {
   readonly type: 'OrderCanceled';
@@ -77,10 +78,10 @@ export interface OrderFilled extends OrderEventBase {
   /** Unique per venue order: (venueOrderId, tradeId) identifies a fill. */
   readonly tradeId: TradeId;
   readonly side: OrderSide;
-  readonly lastQty: number;
-  readonly lastPx: number;
+  readonly lastQty: Qty;
+  readonly lastPx: Price;
   /** Exact fee in the account currency; negative for a rebate. */
-  readonly fee: string;
+  readonly fee: Decimal;
   readonly liquidity: Liquidity;
 }
 
@@ -106,11 +107,11 @@ export interface FundingPaid {
   readonly id?: string;
   readonly symbol: Symbol;
   /** Exact amount credited to the account; negative when the position paid. */
-  readonly amount: string;
+  readonly amount: Decimal;
   readonly rate: number;
-  readonly markPrice: number;
+  readonly markPrice: Price;
   /** Signed position size the funding was charged on. */
-  readonly positionQty: number;
+  readonly positionQty: Qty;
   readonly tsEvent: number;
   readonly tsInit: number;
 }
@@ -180,9 +181,9 @@ export interface OrderAdopted {
   readonly symbol: Symbol;
   readonly side: 'buy' | 'sell';
   readonly orderType: 'market' | 'limit';
-  readonly qty: number;
-  readonly price?: number;
-  readonly filledQty: number;
+  readonly qty: Qty;
+  readonly price?: Price;
+  readonly filledQty: Qty;
   readonly status: 'open' | 'filled' | 'canceled' | 'rejected' | 'expired';
   readonly reduceOnly?: boolean;
   /**
@@ -199,17 +200,17 @@ export interface OrderAdopted {
 export interface PositionAdopted {
   readonly type: 'PositionAdopted';
   readonly symbol: Symbol;
-  readonly qty: number;
-  readonly entryPrice: number;
-  readonly previousQty: number;
+  readonly qty: Qty;
+  readonly entryPrice: Price;
+  readonly previousQty: Qty;
   readonly tsInit: number;
 }
 
 /** Reconciliation took the venue's word for the wallet balance (exact decimal). */
 export interface BalanceAdopted {
   readonly type: 'BalanceAdopted';
-  readonly balance: string;
-  readonly previous: string;
+  readonly balance: Decimal;
+  readonly previous: Decimal;
   readonly tsInit: number;
 }
 

@@ -6,6 +6,7 @@
  * exact grid values. Snapping never makes an order more aggressive than asked: buy prices round
  * down, sell prices round up, quantities round toward zero.
  */
+import type { Price, Qty } from './units.ts';
 import { decimalsOf } from './fixed.ts';
 import type { Symbol } from './ids.ts';
 
@@ -90,14 +91,14 @@ function fromSteps(n: number, step: number, decimals: number): number {
 }
 
 /** Quantity rounded toward zero to a whole number of lots. */
-export function snapQty(inst: Instrument, qty: number): number {
+export function snapQty(inst: Instrument, qty: number): Qty {
   const steps = toSteps(Math.abs(qty), inst.lotSize);
   const whole = Math.floor(steps + EPS);
   return Math.sign(qty) * fromSteps(whole, inst.lotSize, inst.qtyDecimals);
 }
 
 /** Price rounded to the tick, never more aggressive than asked (buy down, sell up). */
-export function snapPrice(inst: Instrument, price: number, side: 'buy' | 'sell'): number {
+export function snapPrice(inst: Instrument, price: number, side: 'buy' | 'sell'): Price {
   const steps = toSteps(price, inst.tickSize);
   const whole = side === 'buy' ? Math.floor(steps + EPS) : Math.ceil(steps - EPS);
   return fromSteps(whole, inst.tickSize, inst.priceDecimals);

@@ -12,6 +12,7 @@
  * - The same ledger serves cash (spot) and margin (perpetual) accounts: for spot, the quote cash
  *   actually held is `balance - Σ cost` (see `cash`).
  */
+import type { Decimal, Money, Price, Qty } from './units.ts';
 import { abs, divRound, fromNumber, mul, parseFixed, product, sign, type Fixed } from './fixed.ts';
 import type { OrderSide } from './commands.ts';
 
@@ -20,32 +21,32 @@ export interface Position {
   /** Signed size in base units: > 0 long, < 0 short. */
   readonly qty: Fixed;
   /** Signed cost of the open size at average entry (qty x avg entry). */
-  readonly cost: Fixed;
+  readonly cost: Money;
   /** Realized PnL on this symbol, before fees and funding. */
-  readonly realized: Fixed;
+  readonly realized: Money;
   /** Fees paid on this symbol (negative for net rebates). */
-  readonly fees: Fixed;
+  readonly fees: Money;
   /** Funding received on this symbol (negative when paid). */
-  readonly funding: Fixed;
+  readonly funding: Money;
 }
 
 export interface Ledger {
   readonly currency: string;
   /** Wallet balance: starting cash + realized - fees + funding. */
-  readonly balance: Fixed;
+  readonly balance: Money;
   readonly positions: Readonly<Record<string, Position>>;
-  readonly realized: Fixed;
-  readonly fees: Fixed;
-  readonly funding: Fixed;
+  readonly realized: Money;
+  readonly fees: Money;
+  readonly funding: Money;
 }
 
 /** A fill as the ledger needs it: grid numbers for price and size, an exact fee string. */
 export interface LedgerFill {
   readonly symbol: string;
   readonly side: OrderSide;
-  readonly price: number;
-  readonly qty: number;
-  readonly fee: string;
+  readonly price: Price;
+  readonly qty: Qty;
+  readonly fee: Decimal;
 }
 
 export function createLedger(currency: string, startingCash: Fixed): Ledger {

@@ -5,6 +5,7 @@
  * grid after each addition, so float drift never accumulates); a fill is identified by its
  * tradeId and applied at most once; the status only moves along the transition table.
  */
+import type { Price, Qty } from './units.ts';
 import type { OrderSide, OrderType, SubmitOrder, TimeInForce } from './commands.ts';
 import type { OrderEvent, OrderFilled } from './events.ts';
 import type { ClientOrderId, StrategyId, Symbol, TradeId, VenueOrderId } from './ids.ts';
@@ -16,18 +17,18 @@ export interface Order {
   readonly symbol: Symbol;
   readonly side: OrderSide;
   readonly orderType: OrderType;
-  readonly qty: number;
+  readonly qty: Qty;
   /** Limit price; undefined for market orders. */
-  readonly price: number | undefined;
+  readonly price: Price | undefined;
   readonly timeInForce: TimeInForce;
   readonly postOnly: boolean;
   readonly reduceOnly: boolean;
   readonly status: OrderStatus;
   readonly venueOrderId: VenueOrderId | undefined;
   /** Base units filled so far. */
-  readonly filledQty: number;
+  readonly filledQty: Qty;
   /** Volume-weighted average fill price (0 before the first fill). */
-  readonly avgPx: number;
+  readonly avgPx: Price;
   /** Trade ids already applied, for idempotent fill handling. */
   readonly tradeIds: readonly TradeId[];
   /** Decimals of the lot grid, to add quantities exactly. */

@@ -2,6 +2,7 @@
  * Reports: the venue's truth, as the reconciliation loop reads it. Numbers are grid numbers (see
  * fixed.ts); money amounts that the venue gives as decimals stay exact decimal strings.
  */
+import type { Decimal, Price, Qty } from './units.ts';
 import type { OrderSide, OrderType } from './commands.ts';
 import type { Liquidity } from './events.ts';
 import type { ClientOrderId, Symbol, TradeId, VenueOrderId } from './ids.ts';
@@ -15,10 +16,10 @@ export interface OrderStatusReport {
   readonly symbol: Symbol;
   readonly side: OrderSide;
   readonly orderType: OrderType;
-  readonly qty: number;
-  readonly price?: number;
-  readonly filledQty: number;
-  readonly avgPx: number;
+  readonly qty: Qty;
+  readonly price?: Price;
+  readonly filledQty: Qty;
+  readonly avgPx: Price;
   readonly status: ReportedOrderStatus;
   readonly reduceOnly: boolean;
   /** Last change at the venue, epoch ms. */
@@ -31,10 +32,10 @@ export interface FillReport {
   readonly tradeId: TradeId;
   readonly symbol: Symbol;
   readonly side: OrderSide;
-  readonly qty: number;
-  readonly price: number;
+  readonly qty: Qty;
+  readonly price: Price;
   /** Exact fee in the settlement currency. */
-  readonly fee: string;
+  readonly fee: Decimal;
   readonly liquidity: Liquidity;
   readonly ts: number;
 }
@@ -42,8 +43,8 @@ export interface FillReport {
 export interface PositionReport {
   readonly symbol: Symbol;
   /** Signed base units (0: flat, reported with the time it last changed). */
-  readonly qty: number;
-  readonly entryPrice: number;
+  readonly qty: Qty;
+  readonly entryPrice: Price;
   /** When the position last changed at the venue (venue time). */
   readonly ts: number;
 }
@@ -51,15 +52,15 @@ export interface PositionReport {
 export interface BalanceReport {
   readonly currency: string;
   /** Wallet balance, exact decimal. */
-  readonly total: string;
+  readonly total: Decimal;
   /** Available for new orders, exact decimal. */
-  readonly free: string;
+  readonly free: Decimal;
 }
 
 export interface FundingReport {
   readonly id: string;
   readonly symbol: Symbol;
   /** Exact amount credited; negative when paid. */
-  readonly amount: string;
+  readonly amount: Decimal;
   readonly ts: number;
 }
