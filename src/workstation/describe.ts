@@ -33,7 +33,7 @@ export function describeMessage(m: LoggedMessage): Described {
     case 'DiffResolved':
       return d('notice', `diff ${m.id} resolved: ${m.resolution}`);
     case 'OperatorAction':
-      return d('notice', `${m.action} by ${m.source}: ${m.reason}`);
+      return d('notice', m.refused === undefined ? `${m.action} by ${m.source}: ${m.reason}` : `${m.action} by ${m.source} refused: ${m.refused}`);
     case 'StrategyFaulted':
       return d('error', `strategy ${m.strategyId} stopped in ${m.handler}: ${m.message}`);
     case 'EngineWarning':

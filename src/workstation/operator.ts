@@ -79,11 +79,19 @@ export class OperatorDesk {
 
   constructor(private readonly o: DeskOptions) {}
 
+  /** Runs an operator command; the audit trail has it before it acts, and says so when it was refused (it changed nothing). */
   async send(cmd: OperatorCommand, source: string): Promise<CommandResult> {
     const k = this.o.kernel;
     const reason = cmd.type === 'reconcile' ? 'operator reconcile' : cmd.reason;
     k.books.recordOperatorAction(cmd.type, reason, source);
     this.o.wake();
+    const result = await this.act(cmd, reason);
+    if (!result.ok && cmd.type !== 'reconcile') k.books.recordOperatorAction(cmd.type, reason, source, result.message);
+    return result;
+  }
+
+  private async act(cmd: OperatorCommand, reason: string): Promise<CommandResult> {
+    const k = this.o.kernel;
     switch (cmd.type) {
       case 'pause':
         if (k.tradingState === 'halted') return { ok: false, message: 'halted: nothing goes out already (resume first to pause instead)' };

@@ -233,7 +233,7 @@ describe('operator drills, headless (parity ctl), checked at the exchange', () =
     expect(resumed).toMatchObject({ code: 0, stdout: expect.stringMatching(/^resumed: trading/) });
     expect((await ctl(stateDir, 'status')).stdout).toMatch(/state: RUNNING/);
     await tradesAgain(ex, session);
-    expect(auditTrail(s.logs)).toEqual(['halt/ctl/end of day', 'resume/ctl/back to work', 'resume/ctl/checked the venue']);
+    expect(auditTrail(s.logs)).toEqual(['halt/ctl/end of day', 'resume/ctl/back to work', 'resume/ctl/back to work (refused)', 'resume/ctl/checked the venue']);
     await stop(s);
   }, 60_000);
 

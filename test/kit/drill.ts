@@ -74,6 +74,6 @@ export function jsonLines(file: string): LogRecord[] {
   return out;
 }
 
-/** The audit trail in a log: every OperatorAction as "action/source/reason". */
+/** The audit trail in a log: every OperatorAction as "action/source/reason", and " (refused)" on the record of a refusal. */
 export const auditTrail = (logs: readonly LogRecord[]): string[] =>
-  logs.filter((r) => r['type'] === 'OperatorAction').map((r) => `${String(r['action'])}/${String(r['source'])}/${String(r['reason'])}`);
+  logs.filter((r) => r['type'] === 'OperatorAction').map((r) => `${String(r['action'])}/${String(r['source'])}/${String(r['reason'])}${r['refused'] === undefined ? '' : ' (refused)'}`);

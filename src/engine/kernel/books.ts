@@ -72,9 +72,9 @@ export class KernelBooks {
     this.d.emit({ type: 'DiffResolved', id, key, resolution, tsInit: this.d.now() });
   }
 
-  /** Records an operator action and its reason in the audit trail. */
-  recordOperatorAction(action: string, reason: string, source: string): void {
-    this.d.emit({ type: 'OperatorAction', action, reason, source, tsInit: this.d.now() });
+  /** Records an operator action and its reason in the audit trail; `refused`: it was refused and changed nothing (why). */
+  recordOperatorAction(action: string, reason: string, source: string, refused?: string): void {
+    this.d.emit({ type: 'OperatorAction', action, reason, source, ...(refused === undefined ? {} : { refused }), tsInit: this.d.now() });
   }
 
   /**

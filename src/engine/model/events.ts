@@ -247,6 +247,8 @@ export interface OperatorAction {
   readonly action: string;
   readonly reason: string;
   readonly source: string;
+  /** Set on the record that follows a command the desk refused: why (nothing was changed). */
+  readonly refused?: string;
   readonly tsInit: number;
 }
 
