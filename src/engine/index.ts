@@ -5,6 +5,7 @@
  */
 
 export type { Decimal, Money, Price, Qty } from './model/units.ts';
+export { InOrderLedger, type LedgerOp, type OrderWindow, type TimedOp } from './model/ledger-order.ts';
 // The model: ids, exact numbers, instruments, market data, commands, events, reports, orders, the ledger, the strategy contract.
 export {
   clientOrderId,

@@ -8,9 +8,10 @@
 import type { Decimal, Price, Qty } from '../model/units.ts';
 import { fromNumber, parseFixed, toFloat, toNumber, type Fixed } from '../model/fixed.ts';
 import type { Instrument } from '../model/instrument.ts';
-import { adoptBalance, adoptPosition, applyFill, applyFunding, avgEntry, createLedger, equity as ledgerEquity, positionOf, type Ledger, type LedgerFill } from '../model/ledger.ts';
+import { adoptBalance, adoptPosition, avgEntry, createLedger, equity as ledgerEquity, positionOf, type Ledger, type LedgerFill } from '../model/ledger.ts';
 import type { AccountType, DayStart } from '../model/trading.ts';
 import { BookingLog } from './booking-log.ts';
+import { InOrderLedger, type LedgerOp, type OrderWindow } from '../model/ledger-order.ts';
 import type { PortfolioView, PositionView } from '../model/strategy.ts';
 
 /** Per-symbol mirror. Mutable on purpose: it is the engine's cache, never handed out. */
@@ -28,6 +29,8 @@ const DAY_MS = 86_400_000;
 
 export class Portfolio implements PortfolioView {
   private ledgerState: Ledger;
+  /** The same books, with recent fills in venue-time order (a late fill is booked where it happened). */
+  private ordered: InOrderLedger;
   private readonly books = new Map<string, SymbolBook>();
   private readonly list: SymbolBook[] = [];
   private balanceF: number;
@@ -48,6 +51,7 @@ export class Portfolio implements PortfolioView {
     readonly accountType: AccountType = 'cash',
   ) {
     this.ledgerState = createLedger(currency, startingCash);
+    this.ordered = new InOrderLedger(this.ledgerState);
     this.balanceF = toNumber(startingCash);
     this.cashF = this.balanceF;
     for (const inst of instruments) {
@@ -65,17 +69,37 @@ export class Portfolio implements PortfolioView {
     return this.books.get(symbol);
   }
 
-  /** Books a fill; `at` (venue time, engine time and trade key) records it among the recent bookings. */
+  /**
+   * Books a fill where the venue's time puts it among recent ones (ledger-order.ts); `at` (venue
+   * time, engine time and trade key) also records it among the recent bookings. Without `at` it is
+   * booked last.
+   */
   fill(fill: LedgerFill, at?: { readonly ts: number; readonly at: number; readonly key: string }): void {
     const before = this.ledgerState.balance;
-    this.ledgerState = applyFill(this.ledgerState, fill);
-    this.refresh(fill.symbol);
+    this.bookInOrder(at?.ts ?? Number.MAX_SAFE_INTEGER, { kind: 'fill', ...fill }, fill.symbol);
     if (at !== undefined) this.recent.add({ symbol: fill.symbol, ...at, qty: fill.side === 'buy' ? fill.qty : -fill.qty, balance: this.ledgerState.balance - before });
   }
 
-  /** Replaces the whole ledger (restart from a snapshot and journal). */
-  restoreLedger(ledger: Ledger): void {
-    this.ledgerState = ledger;
+  private bookInOrder(ts: number, op: LedgerOp, symbol: string): void {
+    const reordered = this.ordered.book(ts, op);
+    this.ledgerState = this.ordered.ledger;
+    if (reordered) this.refreshAll();
+    else this.refresh(symbol);
+  }
+
+  /** Replaces the whole ledger (restart from a snapshot and journal), with the window of recent bookings it was saved with. */
+  restoreLedger(ledger: Ledger, window?: OrderWindow): void {
+    this.ordered = new InOrderLedger(ledger, window);
+    this.ledgerState = this.ordered.ledger;
+    this.refreshAll();
+  }
+
+  /** The recent bookings in venue-time order, as saved with the books. */
+  orderWindow(): OrderWindow {
+    return this.ordered.window();
+  }
+
+  private refreshAll(): void {
     this.refresh('');
     for (const b of this.list) this.refresh(b.inst.symbol);
   }
@@ -84,6 +108,7 @@ export class Portfolio implements PortfolioView {
   adoptPosition(symbol: string, qty: Qty, entryPrice: Price): void {
     this.keepingDailyPnl(() => {
       this.ledgerState = adoptPosition(this.ledgerState, symbol, fromNumber(qty), fromNumber(entryPrice));
+      this.ordered.reset(this.ledgerState); // the venue's figure is the new baseline
       this.refresh(symbol);
     });
   }
@@ -92,6 +117,7 @@ export class Portfolio implements PortfolioView {
   adoptBalance(balance: Decimal): void {
     this.keepingDailyPnl(() => {
       this.ledgerState = adoptBalance(this.ledgerState, parseFixed(balance));
+      this.ordered.reset(this.ledgerState);
       this.refresh('');
     });
   }
@@ -104,8 +130,7 @@ export class Portfolio implements PortfolioView {
   }
 
   funding(symbol: string, amount: string, at?: { readonly ts: number; readonly at: number; readonly key: string }): void {
-    this.ledgerState = applyFunding(this.ledgerState, symbol, amount);
-    this.refresh(symbol);
+    this.bookInOrder(at?.ts ?? Number.MAX_SAFE_INTEGER, { kind: 'funding', symbol, amount }, symbol);
     if (at !== undefined) this.recent.add({ symbol, ...at, qty: 0, balance: parseFixed(amount) });
   }
 

@@ -9,7 +9,7 @@
  */
 import type { Decimal, Price, Qty } from '../model/units.ts';
 import { externalOrderId, orderIdPrefix, parseClientOrderId, strategyId as toStrategyId, type Symbol } from '../model/ids.ts';
-import { ENGINE_STATE_VERSION, ledgerFromJSON, ledgerToJSON, orderFromAdopted, type EngineState } from '../model/engine-state.ts';
+import { ENGINE_STATE_VERSION, ledgerFromJSON, ledgerToJSON, orderFromAdopted, windowFromJSON, windowToJSON, type EngineState } from '../model/engine-state.ts';
 import type { LoggedMessage, OrderAdopted, ReconciliationDiff } from '../model/events.ts';
 import { formatFixed } from '../model/fixed.ts';
 import type { Instrument } from '../model/instrument.ts';
@@ -37,7 +37,7 @@ export class KernelBooks {
   /** Takes a saved state (a restart): orders, id sequences, the ledger, funding ids, the day; returns its trading state. */
   restore(s: EngineState): { state: TradingState; reason: string } {
     this.d.orders.restore(s.orders, s.seqs);
-    this.d.portfolio.restoreLedger(ledgerFromJSON(s.ledger));
+    this.d.portfolio.restoreLedger(ledgerFromJSON(s.ledger), windowFromJSON(s.window));
     if (s.day !== undefined) this.d.portfolio.restoreDay(s.day);
     for (const id of s.fundingIds) this.d.fundingIds.add(id);
     return { state: s.tradingState, reason: s.stateReason };
@@ -49,6 +49,7 @@ export class KernelBooks {
     for (const slot of this.d.slots()) strategies[slot.id] = slot.state;
     const { state, reason } = this.d.trading();
     const p = this.d.portfolio;
+    const window = windowToJSON(p.orderWindow());
     return {
       version: ENGINE_STATE_VERSION,
       orders: this.d.orders.list(),
@@ -59,6 +60,7 @@ export class KernelBooks {
       stateReason: reason,
       fundingIds: [...this.d.fundingIds],
       ...(p.dayStart === undefined ? {} : { day: p.dayStart }),
+      ...(window === undefined ? {} : { window }),
     };
   }
 

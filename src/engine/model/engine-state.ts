@@ -4,10 +4,11 @@
  * kernel uses. Replay never calls strategies or venues: it only rebuilds orders, the ledger, the id
  * sequences and the trading state, exactly as they were when the last message was processed.
  */
+import { InOrderLedger, type OrderWindow } from './ledger-order.ts';
 import { formatFixed, fromNumber, parseFixed } from './fixed.ts';
 import type { LoggedMessage } from './events.ts';
 import type { OrderAdopted } from './events.ts';
-import { adoptBalance, adoptPosition, applyFill, applyFunding, createLedger, type Ledger, type Position } from './ledger.ts';
+import { adoptBalance, adoptPosition, createLedger, type Ledger, type Position } from './ledger.ts';
 import { applyOrderEvent, createOrder, type Order } from './order.ts';
 import type { DayStart, TradingState } from './trading.ts';
 import { parseClientOrderId, venueOrderId, type ClientOrderId } from './ids.ts';
@@ -46,6 +47,17 @@ export interface EngineState {
   readonly fundingIds: readonly string[];
   /** The daily loss limit's reference (absent before the first data point, and in older snapshots). */
   readonly day?: DayStart;
+  /** Recent bookings in venue-time order, so a fill that arrives late after a restart is still booked where it happened (ledger-order.ts). */
+  readonly window?: OrderWindow<LedgerJSON>;
+}
+
+/** The window of recent bookings as saved (its base ledger as JSON). */
+export function windowToJSON(w: OrderWindow): OrderWindow<LedgerJSON> | undefined {
+  return w.ops.length === 0 ? undefined : { base: ledgerToJSON(w.base), ops: w.ops };
+}
+
+export function windowFromJSON(w: OrderWindow<LedgerJSON> | undefined): OrderWindow | undefined {
+  return w === undefined ? undefined : { base: ledgerFromJSON(w.base), ops: w.ops };
 }
 
 export function ledgerToJSON(l: Ledger): LedgerJSON {
@@ -95,7 +107,8 @@ export function initialState(currency: string, startingCash: string): EngineStat
 export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qtyDecimals: (symbol: string) => number): EngineState {
   const orders = new Map<ClientOrderId, Order>(state.orders.map((o) => [o.clientOrderId, o]));
   const seqs: Record<string, number> = { ...state.seqs };
-  let ledger = ledgerFromJSON(state.ledger);
+  // The same in-order booking as the kernel's (Portfolio): a late fill lands where the venue stamped it.
+  const books = new InOrderLedger(ledgerFromJSON(state.ledger), windowFromJSON(state.window));
   let tradingState = state.tradingState;
   const fundingIds = new Set(state.fundingIds);
   let stateReason = state.stateReason;
@@ -118,13 +131,13 @@ export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qt
           if (fundingIds.has(m.id)) break;
           fundingIds.add(m.id);
         }
-        ledger = applyFunding(ledger, m.symbol, m.amount);
+        books.book(m.tsEvent, { kind: 'funding', symbol: m.symbol, amount: m.amount });
         break;
       case 'PositionAdopted':
-        ledger = adoptPosition(ledger, m.symbol, fromNumber(m.qty), fromNumber(m.entryPrice));
+        books.reset(adoptPosition(books.ledger, m.symbol, fromNumber(m.qty), fromNumber(m.entryPrice)));
         break;
       case 'BalanceAdopted':
-        ledger = adoptBalance(ledger, parseFixed(m.balance));
+        books.reset(adoptBalance(books.ledger, parseFixed(m.balance)));
         break;
       case 'TradingStateChanged':
         tradingState = m.state;
@@ -148,14 +161,26 @@ export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qt
         const out = applyOrderEvent(o, m);
         if (out.kind !== 'applied') break;
         orders.set(m.clientOrderId, out.order);
-        if (m.type === 'OrderFilled') ledger = applyFill(ledger, { symbol: m.symbol, side: m.side, price: m.lastPx, qty: m.lastQty, fee: m.fee });
+        if (m.type === 'OrderFilled') books.book(m.tsEvent, { kind: 'fill', symbol: m.symbol, side: m.side, price: m.lastPx, qty: m.lastQty, fee: m.fee });
         break;
       }
       default:
         break;
     }
   }
-  return { ...state, orders: [...orders.values()], seqs, ledger: ledgerToJSON(ledger), tradingState, stateReason, fundingIds: [...fundingIds], ...(day === undefined ? {} : { day }) };
+  const window = windowToJSON(books.window());
+  const { window: _old, ...rest } = state;
+  return {
+    ...rest,
+    orders: [...orders.values()],
+    seqs,
+    ledger: ledgerToJSON(books.ledger),
+    tradingState,
+    stateReason,
+    fundingIds: [...fundingIds],
+    ...(day === undefined ? {} : { day }),
+    ...(window === undefined ? {} : { window }),
+  };
 }
 
 /** An adopted order: status and venue id as the venue reports them (fills arrive as fills). */

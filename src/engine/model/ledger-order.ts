@@ -1,0 +1,114 @@
+/**
+ * The ledger kept in the order the venue executed things, not the order they arrived. Average-cost
+ * PnL depends on the order of fills (buy, sell, buy realizes differently from buy, buy, sell), and
+ * venues book in execution order; fills reach us out of it (a resting order's fill held until its
+ * acknowledgement, a fill fetched by REST after the stream brought a later one, fills booked at a
+ * restart). A fill stamped before fills already booked is booked where it happened: the books go
+ * back to just before the first later one and everything after is booked again, in venue-time
+ * order. Otherwise the entry price, and so the balance once the position closes, drift from the
+ * venue's, and reconciliation adopts the venue's balance, then the opposite gap at the next close.
+ *
+ * Pure and deterministic: the same operations in the same arrival order give the same books, so
+ * the kernel and the journal replay (engine-state.ts) use this one implementation. The window of
+ * recent operations is bounded (`capacity`) and saved with the books, so a restart keeps it.
+ * Adopting a position or a balance starts a new window (the venue's figure is the new baseline).
+ */
+import { applyFill, applyFunding, type Ledger, type LedgerFill } from './ledger.ts';
+
+/** One booking, with the venue's time of it. */
+export type LedgerOp = ({ readonly kind: 'fill' } & LedgerFill) | { readonly kind: 'funding'; readonly symbol: string; readonly amount: string };
+
+export interface TimedOp {
+  /** Venue time, epoch ms. */
+  readonly ts: number;
+  readonly op: LedgerOp;
+}
+
+/** The window as it is saved: the books before its first operation, and the operations in venue-time order. */
+export interface OrderWindow<L = Ledger> {
+  readonly base: L;
+  readonly ops: readonly TimedOp[];
+}
+
+const DEFAULT_CAPACITY = 256;
+
+function apply(l: Ledger, op: LedgerOp): Ledger {
+  return op.kind === 'fill' ? applyFill(l, op) : applyFunding(l, op.symbol, op.amount);
+}
+
+export class InOrderLedger {
+  private current: Ledger;
+  private base: Ledger;
+  /** Sorted by ts (stable: equal times keep their arrival order); `before[i]` is the books before ops[i]. */
+  private ops: TimedOp[] = [];
+  private before: Ledger[] = [];
+
+  constructor(
+    ledger: Ledger,
+    window?: OrderWindow,
+    private readonly capacity = DEFAULT_CAPACITY,
+  ) {
+    this.current = ledger;
+    this.base = ledger;
+    if (window !== undefined && window.ops.length > 0) {
+      this.base = window.base;
+      let l = window.base;
+      for (const t of window.ops) {
+        this.ops.push(t);
+        this.before.push(l);
+        l = apply(l, t.op);
+      }
+      this.current = l;
+    }
+  }
+
+  get ledger(): Ledger {
+    return this.current;
+  }
+
+  /** Books one operation where its venue time puts it; returns true when later ones were booked again. */
+  book(ts: number, op: LedgerOp): boolean {
+    const n = this.ops.length;
+    let i = n; // the first operation stamped after this one
+    while (i > 0 && (this.ops[i - 1] as TimedOp).ts > ts) i--;
+    if (i === n) {
+      this.ops.push({ ts, op });
+      this.before.push(this.current);
+      this.current = apply(this.current, op);
+      this.trim();
+      return false;
+    }
+    let l = this.before[i] as Ledger; // the books just before it
+    const tail = this.ops.splice(i);
+    this.before.splice(i);
+    for (const t of [{ ts, op }, ...tail]) {
+      this.ops.push(t);
+      this.before.push(l);
+      l = apply(l, t.op);
+    }
+    this.current = l;
+    this.trim();
+    return true;
+  }
+
+  /** A new baseline (an adoption): the window restarts from these books. */
+  reset(ledger: Ledger): void {
+    this.current = ledger;
+    this.base = ledger;
+    this.ops = [];
+    this.before = [];
+  }
+
+  /** What to save, to rebuild the same books and window at a restart. */
+  window(): OrderWindow {
+    return { base: this.base, ops: [...this.ops] };
+  }
+
+  private trim(): void {
+    const excess = this.ops.length - this.capacity;
+    if (excess <= 0) return;
+    this.base = this.before[excess] as Ledger;
+    this.ops.splice(0, excess);
+    this.before.splice(0, excess);
+  }
+}
