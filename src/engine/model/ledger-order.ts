@@ -10,7 +10,7 @@
  *
  * Pure and deterministic: the same operations in the same arrival order give the same books, so
  * the kernel and the journal replay (engine-state.ts) use this one implementation. The window of
- * recent operations is bounded (`capacity`) and saved with the books, so a restart keeps it.
+ * recent operations is bounded (between `capacity` and twice that) and saved with the books, so a restart keeps it.
  * Adopting a position or a balance starts a new window (the venue's figure is the new baseline).
  */
 import { applyFill, applyFunding, type Ledger, type LedgerFill } from './ledger.ts';
@@ -104,9 +104,10 @@ export class InOrderLedger {
     return { base: this.base, ops: [...this.ops] };
   }
 
+  /** Drops the oldest half once the window is twice its size (amortized O(1) per booking). */
   private trim(): void {
+    if (this.ops.length <= 2 * this.capacity) return;
     const excess = this.ops.length - this.capacity;
-    if (excess <= 0) return;
     this.base = this.before[excess] as Ledger;
     this.ops.splice(0, excess);
     this.before.splice(0, excess);
