@@ -43,7 +43,19 @@ export {
   toNumber,
   type Fixed,
 } from './model/fixed.ts';
-export { makeInstrument, onGrid, snapPrice, snapQty, splitSymbol, type Instrument, type InstrumentKind, type InstrumentSpec } from './model/instrument.ts';
+export {
+  maintenanceMargin,
+  makeInstrument,
+  onGrid,
+  snapPrice,
+  snapQty,
+  splitSymbol,
+  tierFor,
+  type Instrument,
+  type InstrumentKind,
+  type InstrumentSpec,
+  type LeverageTier,
+} from './model/instrument.ts';
 export { makeBar, type Aggressor, type Bar, type FundingRateUpdate, type MarketData, type QuoteTick, type TradeTick } from './model/market-data.ts';
 export { type CancelAllOrders, type CancelOrder, type ModifyOrder, type OrderSide, type OrderType, type SubmitOrder, type TimeInForce, type TradingCommand } from './model/commands.ts';
 export {

@@ -12,6 +12,37 @@ import type { Symbol } from './ids.ts';
 
 export type InstrumentKind = 'spot' | 'perpetual';
 
+/**
+ * One leverage bracket of a perpetual (Binance USD-M `GET /fapi/v1/leverageBracket`, ccxt's
+ * leverage tiers): a position whose notional lies in [floor, cap) may use at most `maxLeverage` and
+ * must keep `maintMarginRate * notional - maintAmount` as maintenance margin (quote currency).
+ */
+export interface LeverageTier {
+  /** Notional floor, inclusive, quote currency. */
+  readonly floor: number;
+  /** Notional cap, exclusive, quote currency. */
+  readonly cap: number;
+  readonly maxLeverage: number;
+  /** Maintenance margin rate, e.g. 0.004 for 0.4%. */
+  readonly maintMarginRate: number;
+  /** Maintenance amount ("cum" at Binance): what the rate overstates for the brackets below, quote currency. */
+  readonly maintAmount: number;
+}
+
+/** The bracket a position of `notional` (absolute, quote currency) falls in; the last one beyond the caps. */
+export function tierFor(tiers: readonly LeverageTier[], notional: number): LeverageTier | undefined {
+  const n = Math.abs(notional);
+  for (const t of tiers) if (n < t.cap) return t;
+  return tiers[tiers.length - 1];
+}
+
+/** Maintenance margin of a position of `notional` (quote currency), 0 without tiers. */
+export function maintenanceMargin(tiers: readonly LeverageTier[] | undefined, notional: number): number {
+  if (tiers === undefined || tiers.length === 0) return 0;
+  const t = tierFor(tiers, notional) as LeverageTier;
+  return Math.max(0, Math.abs(notional) * t.maintMarginRate - t.maintAmount);
+}
+
 export interface Instrument {
   readonly symbol: Symbol;
   readonly base: string;
@@ -29,6 +60,8 @@ export interface Instrument {
   readonly minNotional: number;
   readonly priceDecimals: number;
   readonly qtyDecimals: number;
+  /** Perpetuals: the venue's leverage brackets, lowest notional first (absent when unknown). */
+  readonly tiers?: readonly LeverageTier[];
 }
 
 export interface InstrumentSpec {
@@ -41,6 +74,7 @@ export interface InstrumentSpec {
   readonly minQty?: number;
   readonly maxQty?: number;
   readonly minNotional?: number;
+  readonly tiers?: readonly LeverageTier[];
 }
 
 const QUOTES = ['USDT', 'USDC', 'FDUSD', 'BUSD', 'USD', 'BTC', 'ETH', 'EUR'];
@@ -72,6 +106,7 @@ export function makeInstrument(spec: InstrumentSpec): Instrument {
     minNotional: spec.minNotional ?? 0,
     priceDecimals: decimalsOf(tickSize),
     qtyDecimals: decimalsOf(lotSize),
+    ...(spec.tiers === undefined ? {} : { tiers: spec.tiers }),
   };
 }
 
