@@ -17,63 +17,32 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { BarSeries, Symbol } from '../engine/index.ts';
+import { candleCachePath, readCandleCache, sourceKey, writeCandleCache } from './candle-cache.ts';
+import { scanCandles } from './candle-scan.ts';
+import { decimals, detectLayout, finishCandles, YEAR_2100, type CandleFile } from './candle-layout.ts';
 import { DataError } from './errors.ts';
-import { isoTime, parseEpoch, parseTimestamp, splitUnit, UNIT_NAME, type TimeUnit } from './time.ts';
+import { isoTime, parseEpoch, parseTimestamp, UNIT_NAME } from './time.ts';
 
-export interface CandleFile {
-  readonly series: BarSeries;
-  readonly warnings: readonly string[];
-  /** Most decimals seen in a price: the tick the data implies. */
-  readonly priceDecimals: number;
-  readonly layout: 'binance-kline' | 'plain' | 'header';
+export type { CandleFile } from './candle-layout.ts';
+
+export interface LoadOptions {
+  /**
+   * Keep a binary cache beside the data (`.parity-cache/`, see candle-cache.ts) and read it instead
+   * of the CSV while the file is unchanged. Default false.
+   */
+  readonly cache?: boolean;
+  /** Receives one line when a cache could not be trusted and was rebuilt. */
+  readonly onNotice?: (line: string) => void;
 }
 
-interface Columns {
-  ts: number;
-  /** The unit the time column's name states (undefined: told by magnitude, or an ISO date). */
-  tsUnit?: TimeUnit | undefined;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
-
-const NAMES: Record<'ts' | 'open' | 'high' | 'low' | 'close' | 'volume', readonly string[]> = {
-  ts: ['open_time', 'opentime', 'timestamp', 'time', 'date', 'datetime', 'ts', 'open time'],
-  open: ['open', 'o'],
-  high: ['high', 'h'],
-  low: ['low', 'l'],
-  close: ['close', 'c'],
-  volume: ['volume', 'vol', 'v', 'base_volume'],
-};
-
-function headerColumns(header: string[], file: string): Columns {
-  const lower = header.map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase().replace(/\(.*\)$/, ''));
-  const find = (key: keyof typeof NAMES): number => {
-    const i = lower.findIndex((h) => NAMES[key].includes(h));
-    const units = key === 'ts' ? ', each optionally with a unit: _s, _ms, _us, _ns' : '';
-    if (i < 0) throw new DataError(file, [`the header has no ${key === 'ts' ? 'time' : key} column (looked for: ${NAMES[key].join(', ')}${units}); header is: ${header.join(',')}`], 'cannot read the header');
-    return i;
-  };
-  const time = header.map(splitUnit);
-  const ts = time.findIndex((c) => NAMES.ts.includes(c.name));
-  return { ts: ts >= 0 ? ts : find('ts'), tsUnit: time[ts]?.unit, open: find('open'), high: find('high'), low: find('low'), close: find('close'), volume: find('volume') };
-}
-
-const POSITIONAL: Columns = { ts: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 };
-const YEAR_2100 = Date.UTC(2100, 0, 1);
-
-function decimals(text: string): number {
-  const dot = text.indexOf('.');
-  if (dot < 0) return 0;
-  let end = text.length;
-  while (end > dot + 1 && text.charCodeAt(end - 1) === 48) end--; // trailing zeros say nothing
-  return end - dot - 1;
-}
-
-/** Reads a candle file (plain or .gz) and validates it. Throws DataError. */
-export function loadCandles(path: string, sym: Symbol): CandleFile {
+/** Reads a candle file (plain or .gz) and validates it, or its cache. Throws DataError. */
+export function loadCandles(path: string, sym: Symbol, opts: LoadOptions = {}): CandleFile {
+  const key = opts.cache === true ? sourceKey(path) : undefined;
+  if (key !== undefined) {
+    const hit = readCandleCache(path, key, sym);
+    if ('file' in hit) return hit.file;
+    if (hit.miss === 'untrusted') opts.onNotice?.(`${path}: rebuilding the candle cache ${candleCachePath(path)}: ${hit.why}`);
+  }
   let raw: Buffer;
   try {
     raw = readFileSync(path);
@@ -82,32 +51,26 @@ export function loadCandles(path: string, sym: Symbol): CandleFile {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : String(err);
     throw new DataError(path, [], `cannot read the data file: ${why}`);
   }
-  const text = path.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-  return parseCandles(text, basename(path), sym);
+  const bytes = path.endsWith('.gz') ? gunzipSync(raw) : raw;
+  const file = basename(path);
+  const parsed = scanCandles(bytes, file, sym) ?? parseChecked(bytes.toString('utf8'), file, sym);
+  if (key !== undefined) writeCandleCache(path, key, parsed);
+  return parsed;
 }
 
+/** Parses candle CSV text: the byte scanner when every row is clean, else the checked parser (same results, its messages). */
 export function parseCandles(text: string, file: string, sym: Symbol): CandleFile {
+  return scanCandles(Buffer.from(text, 'utf8'), file, sym) ?? parseChecked(text, file, sym);
+}
+
+/** The checked parser: line by line, every problem of every row worded; the reference for what is accepted. */
+export function parseChecked(text: string, file: string, sym: Symbol): CandleFile {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === '') lines.pop();
   if (lines.length === 0) throw new DataError(file, [], 'the file is empty');
   const first = (lines[0] as string).split(',');
-  const hasHeader = Number.isNaN(parseTimestamp(first[0] ?? ''));
-  let cols: Columns;
-  let layout: CandleFile['layout'];
-  if (hasHeader) {
-    cols = headerColumns(first, file);
-    layout = 'header';
-  } else if (first.length >= 11) {
-    cols = POSITIONAL;
-    layout = 'binance-kline';
-  } else if (first.length === 6) {
-    cols = POSITIONAL;
-    layout = 'plain';
-  } else {
-    throw new DataError(file, [`row 1 has ${first.length} columns`], 'unknown layout: expected Binance klines (12 columns), timestamp,open,high,low,close,volume, or a header naming those columns');
-  }
+  const { cols, layout, hasHeader, width } = detectLayout(first, file);
   const start = hasHeader ? 1 : 0;
-  const width = hasHeader ? first.length : first.length;
   const n = lines.length - start;
   const ts = new Float64Array(n);
   const o = new Float64Array(n);
@@ -184,35 +147,7 @@ export function parseCandles(text: string, file: string, sym: Symbol): CandleFil
     k++;
   }
   if (errors.length > 0) throw new DataError(file, errors, `${errors.length} bad row${errors.length === 1 ? '' : 's'}; nothing was loaded`);
-  if (k < 2) throw new DataError(file, [], `needs at least 2 candles to know the bar interval (found ${k})`);
-  const interval = modeDiff(ts, k);
-  for (let i = 1; i < k; i++) {
-    const d = (ts[i] as number) - (ts[i - 1] as number);
-    if (d !== interval) {
-      const missing = d / interval - 1;
-      const what = Number.isInteger(missing) ? `${missing} missing bar${missing === 1 ? '' : 's'}` : `irregular step of ${d} ms (bars are ${interval} ms)`;
-      warnings.push(`gap: ${what} between row ${rowOf[i - 1]} (${isoTime(ts[i - 1] as number)}) and row ${rowOf[i]} (${isoTime(ts[i] as number)})`);
-    }
-  }
-  return {
-    series: { symbol: sym, interval, length: k, ts: ts.slice(0, k), open: o.slice(0, k), high: h.slice(0, k), low: l.slice(0, k), close: c.slice(0, k), volume: v.slice(0, k) },
-    warnings,
-    priceDecimals: maxDec,
-    layout,
-  };
-}
-
-/** Most frequent step between consecutive times (the bar interval). */
-function modeDiff(ts: Float64Array, n: number): number {
-  const counts = new Map<number, number>();
-  for (let i = 1; i < n; i++) {
-    const d = (ts[i] as number) - (ts[i - 1] as number);
-    counts.set(d, (counts.get(d) ?? 0) + 1);
-  }
-  let best = 0;
-  let bestN = -1;
-  for (const [d, c] of counts) if (c > bestN || (c === bestN && d < best)) [best, bestN] = [d, c];
-  return best;
+  return finishCandles({ k, ts, open: o, high: h, low: l, close: c, volume: v, rowOf: (i) => rowOf[i] as number }, file, sym, warnings, maxDec, layout);
 }
 
 /** Index range [from, to) of bars whose open time is in [fromMs, toMs). */

@@ -33,7 +33,7 @@ export function splitUnit(column: string): { readonly name: string; readonly uni
 const EPOCH = /^\d+(\.\d+)?$/;
 
 /** Epoch ms of a number of `unit`s. */
-function toMs(n: number, unit: TimeUnit): number {
+export function toMs(n: number, unit: TimeUnit): number {
   switch (unit) {
     case 's':
       return Math.round(n * 1000);
@@ -52,13 +52,17 @@ export function parseEpoch(text: string, unit: TimeUnit): number {
   return EPOCH.test(t) ? toMs(Number(t), unit) : NaN;
 }
 
+/** Epoch ms of a bare epoch number whose unit is told by its magnitude. */
+export function epochByMagnitude(n: number): number {
+  // Binance spot archives switched to microseconds in 2025.
+  return toMs(n, n < 1e11 ? 's' : n < 1e14 ? 'ms' : n < 1e17 ? 'us' : 'ns');
+}
+
 /** Epoch ms from a numeric (unit by magnitude) or ISO timestamp; NaN when it cannot be parsed. */
 export function parseTimestamp(text: string): number {
   const t = text.trim();
   if (EPOCH.test(t)) {
-    const n = Number(t);
-    // Binance spot archives switched to microseconds in 2025.
-    return toMs(n, n < 1e11 ? 's' : n < 1e14 ? 'ms' : n < 1e17 ? 'us' : 'ns');
+    return epochByMagnitude(Number(t));
   }
   if (/^\d{4}-\d{2}-\d{2}/.test(t)) {
     const iso = t.replace(' ', 'T');

@@ -60,11 +60,13 @@ export interface BacktestReport {
 export interface RunHooks {
   readonly onProgress?: (done: number, total: number) => void;
   readonly onMessage?: (m: LoggedMessage) => void;
+  /** One line when a data cache was rebuilt (see loadCandles). */
+  readonly onNotice?: (line: string) => void;
 }
 
-function load(spec: BacktestSpec): LoadedSeries[] {
+function load(spec: BacktestSpec, onNotice?: (line: string) => void): LoadedSeries[] {
   return spec.data.map((d) => {
-    const file = loadCandles(d.path, symbol(d.symbol));
+    const file = loadCandles(d.path, symbol(d.symbol), { cache: true, ...(onNotice === undefined ? {} : { onNotice }) });
     const { from, to } = sliceRange(file.series, spec.from ?? -Infinity, spec.to ?? Infinity);
     if (to - from < 2) {
       throw new UserError(
@@ -79,7 +81,7 @@ function load(spec: BacktestSpec): LoadedSeries[] {
 export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}): Promise<BacktestReport> {
   const { definition } = await loadStrategy(spec.strategy);
   const params: Params = resolveParams(definition, spec.params);
-  const loaded = load(spec);
+  const loaded = load(spec, hooks.onNotice);
   const kind = spec.market === 'perp' ? 'perpetual' : 'spot';
   const instruments = loaded.map((l) => resolveInstrument(l.series.symbol, kind, stepOfDecimals(Math.min(l.priceDecimals, 8)), spec.instrument));
   // The price a size is first judged at: the first bar's close, what the strategy sees first.

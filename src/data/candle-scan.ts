@@ -1,0 +1,156 @@
+/**
+ * The fast candle parser: one pass over the file's bytes straight into Float64Array columns, with
+ * no string per line or field and no regex per row, validating as it goes.
+ *
+ * It accepts a file only when every row is clean: numbers written as plain digits (`96466.11`,
+ * epoch integers), prices positive and inside low..high, volume not negative, times strictly
+ * increasing. A field in any other spelling (an ISO date, `1e3`, spaces) is read through the same
+ * functions the checked parser uses, so it means the same thing. At the first row that is not clean
+ * (a bad value, a duplicate, an empty line, too few columns) it gives up and returns undefined: the
+ * checked parser in candles.ts then reads the whole file and words the problems, so messages and
+ * warnings come from one place and a file is never accepted by one parser and rejected by the other.
+ *
+ * Numbers: a field of at most 2^53 as digits with at most 22 decimals is m / 10^k of two exact
+ * doubles, one correctly rounded division: the same double `Number(text)` gives (Clinger's fast
+ * path). Longer fields go through `Number`.
+ */
+import type { Symbol } from '../engine/index.ts';
+import { decimals, detectLayout, finishCandles, YEAR_2100, type CandleFile } from './candle-layout.ts';
+import { epochByMagnitude, parseEpoch, parseTimestamp, toMs } from './time.ts';
+
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+const DOT = 46;
+const EXACT = 2 ** 53;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/** Where the field's value goes: 0 time, 1..5 open high low close volume, -1 unused. */
+const SLOT_TS = 0;
+const SLOT_VOLUME = 5;
+
+/**
+ * Parses `buf` when every row is clean; undefined when the checked parser must read it (it then
+ * accepts it with warnings or rejects it with messages). Throws DataError only for a bad first
+ * line, exactly as the checked parser would.
+ */
+export function scanCandles(buf: Uint8Array, file: string, sym: Symbol): CandleFile | undefined {
+  const len = buf.length;
+  const firstEnd = buf.indexOf(LF);
+  if (firstEnd < 0) return undefined;
+  const firstLine = Buffer.from(buf.buffer, buf.byteOffset, firstEnd - (firstEnd > 0 && buf[firstEnd - 1] === CR ? 1 : 0)).toString('utf8');
+  if (firstLine.trim() === '') return undefined;
+  const { cols, layout, hasHeader, width } = detectLayout(firstLine.split(','), file);
+  const slotOf = new Int8Array(width).fill(-1);
+  [cols.ts, cols.open, cols.high, cols.low, cols.close, cols.volume].forEach((c, slot) => (slotOf[c] = slot));
+  const lastSlotCol = Math.max(cols.ts, cols.open, cols.high, cols.low, cols.close, cols.volume);
+  const unit = cols.tsUnit;
+  const start = hasHeader ? firstEnd + 1 : 0;
+  const firstRowBytes = Math.max(12, (hasHeader ? buf.indexOf(LF, start) : firstEnd) - start + 1);
+  let cap = Math.ceil(((len - start) / firstRowBytes) * 1.05) + 16;
+  let ts = new Float64Array(cap);
+  let o = new Float64Array(cap);
+  let h = new Float64Array(cap);
+  let l = new Float64Array(cap);
+  let c = new Float64Array(cap);
+  let v = new Float64Array(cap);
+  const vals = new Float64Array(6);
+  let k = 0;
+  let maxDec = 0;
+  let prev = -Infinity;
+  let p = start;
+  while (p < len) {
+    let ch = buf[p] as number;
+    if (ch === LF || ch === CR || ch === 32 || ch === 9) return undefined; // an empty line, or trailing blank lines: the checked parser
+    let fi = 0;
+    for (;;) {
+      const a = p;
+      // One field: digits with at most one dot, accumulated as an integer m and a decimal count.
+      let m = 0;
+      let intDigits = 0;
+      let fracDigits = -1;
+      let lastNonZero = 0;
+      let plain = true;
+      while (p < len && (ch = buf[p] as number) !== COMMA && ch !== LF) {
+        const d = ch - 48;
+        if (d >= 0 && d <= 9) {
+          m = m * 10 + d;
+          if (fracDigits < 0) intDigits++;
+          else {
+            fracDigits++;
+            if (d !== 0) lastNonZero = fracDigits;
+          }
+        } else if (ch === DOT && fracDigits < 0) fracDigits = 0;
+        else if (ch !== CR || buf[p + 1] !== LF) plain = false; // a CR before the LF ends the line, as in the checked parser
+
+        p++;
+      }
+      const slot = fi < width ? (slotOf[fi] as number) : -1;
+      if (slot >= 0) {
+        if (plain && intDigits > 0 && fracDigits !== 0 && m <= EXACT && fracDigits <= 22) {
+          const x = fracDigits > 0 ? m / (POW10[fracDigits] as number) : m;
+          if (slot === SLOT_TS) vals[0] = unit === undefined ? epochByMagnitude(x) : toMs(x, unit);
+          else {
+            vals[slot] = x;
+            if (slot !== SLOT_VOLUME && lastNonZero > maxDec) maxDec = lastNonZero;
+          }
+        } else {
+          // Another spelling: the checked parser's own reading of it (a CR before LF is not part of the line).
+          const b = p < len && ch === LF && p > a && buf[p - 1] === CR ? p - 1 : p;
+          const text = Buffer.from(buf.buffer, buf.byteOffset + a, b - a).toString('utf8');
+          const trimmed = text.trim();
+          if (slot === SLOT_TS) vals[0] = unit === undefined ? parseTimestamp(trimmed) : parseEpoch(trimmed, unit);
+          else {
+            vals[slot] = trimmed === '' ? NaN : Number(text);
+            if (slot !== SLOT_VOLUME) maxDec = Math.max(maxDec, decimals(trimmed));
+          }
+        }
+      }
+      fi++;
+      if (p >= len || ch === LF) break;
+      p++; // the comma
+      if (fi > lastSlotCol) {
+        // The columns after the last one read: only counted.
+        while (p < len && (ch = buf[p] as number) !== LF) {
+          if (ch === COMMA) fi++;
+          p++;
+        }
+        fi++;
+        break;
+      }
+    }
+    p++; // the line feed
+    if (fi < width) return undefined;
+    const t = vals[0] as number;
+    const op = vals[1] as number;
+    const hi = vals[2] as number;
+    const lo = vals[3] as number;
+    const cl = vals[4] as number;
+    const vol = vals[5] as number;
+    // Every rule of the checked parser; NaN fails each comparison, so it is not clean either.
+    if (!(t > prev)) return undefined;
+    if (unit !== undefined && !(t >= 0 && t < YEAR_2100)) return undefined;
+    if (!(lo > 0 && hi >= lo && op >= lo && op <= hi && cl >= lo && cl <= hi && vol >= 0 && hi < Infinity && vol < Infinity)) return undefined;
+    if (k === cap) {
+      cap *= 2;
+      [ts, o, h, l, c, v] = [grow(ts, cap), grow(o, cap), grow(h, cap), grow(l, cap), grow(c, cap), grow(v, cap)];
+    }
+    ts[k] = t;
+    o[k] = op;
+    h[k] = hi;
+    l[k] = lo;
+    c[k] = cl;
+    v[k] = vol;
+    prev = t;
+    k++;
+  }
+  if (k < 2) return undefined;
+  const firstRow = hasHeader ? 2 : 1;
+  return finishCandles({ k, ts, open: o, high: h, low: l, close: c, volume: v, rowOf: (i) => i + firstRow }, file, sym, [], maxDec, layout);
+}
+
+function grow(a: Float64Array<ArrayBuffer>, cap: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}

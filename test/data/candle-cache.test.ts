@@ -1,0 +1,106 @@
+/**
+ * The binary candle cache: a second load reads the cache (the columns are views of its bytes) and
+ * equals the CSV load; a changed data file, a truncated cache, another loader version's cache and
+ * a corrupt one are each rebuilt with a one-line notice and never trusted; a data directory where
+ * no cache can be written still loads.
+ */
+import { mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { symbol } from '../../src/engine/index.ts';
+import { CANDLE_CACHE_VERSION, candleCachePath, loadCandles, parseChecked, type CandleFile } from '../../src/data/index.ts';
+
+const SYM = symbol('BTCUSDT');
+const REAL = 'data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv';
+const csv = readFileSync(REAL, 'utf8');
+
+const columns = (f: CandleFile): unknown => ({
+  ...f,
+  series: { ...f.series, ts: [...f.series.ts], open: [...f.series.open], high: [...f.series.high], low: [...f.series.low], close: [...f.series.close], volume: [...f.series.volume] },
+});
+
+let dir: string;
+let data: string;
+let notices: string[];
+const load = (): CandleFile => loadCandles(data, SYM, { cache: true, onNotice: (l) => notices.push(l) });
+/** True when the series' columns are views of the cache file's bytes (read from the cache, not parsed). */
+const fromCache = (f: CandleFile): boolean => f.series.close.buffer.byteLength === statSync(candleCachePath(data)).size;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'parity-cache-'));
+  data = join(dir, 'BTCUSDT-1m.csv');
+  writeFileSync(data, csv);
+  notices = [];
+});
+
+describe('candle cache', () => {
+  it('writes the cache on the first load and reads it on the next, with the same result as the CSV', () => {
+    const first = load();
+    expect(fromCache(first)).toBe(false);
+    const second = load();
+    expect(fromCache(second)).toBe(true);
+    expect(columns(second)).toEqual(columns(parseChecked(csv, 'BTCUSDT-1m.csv', SYM)));
+    expect(notices).toEqual([]);
+  });
+
+  it('rebuilds when the data changed, even at the same size and mtime', () => {
+    load();
+    const st = statSync(data);
+    const changed = csv.replace('96466.11', '96466.12'); // the first open, same length
+    writeFileSync(data, changed);
+    utimesSync(data, st.atime, st.mtime);
+    const f = load();
+    expect(f.series.open[0]).toBe(96466.12);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/rebuilding the candle cache .*: the data file changed/);
+    expect(fromCache(load())).toBe(true);
+  });
+
+  it('rebuilds a truncated cache', () => {
+    load();
+    const bytes = readFileSync(candleCachePath(data));
+    writeFileSync(candleCachePath(data), bytes.subarray(0, bytes.length - 1000));
+    const f = load();
+    expect(notices[0]).toMatch(/truncated/);
+    expect(columns(f)).toEqual(columns(parseChecked(csv, 'BTCUSDT-1m.csv', SYM)));
+    expect(fromCache(load())).toBe(true);
+    expect(notices).toHaveLength(1);
+  });
+
+  it('rebuilds a cache of another loader version', () => {
+    load();
+    const bytes = readFileSync(candleCachePath(data));
+    bytes.writeUInt32LE(CANDLE_CACHE_VERSION + 1, 8);
+    writeFileSync(candleCachePath(data), bytes);
+    load();
+    expect(notices).toEqual([expect.stringContaining(`written by loader version ${CANDLE_CACHE_VERSION + 1}, this is version ${CANDLE_CACHE_VERSION}`)]);
+    expect(readFileSync(candleCachePath(data)).readUInt32LE(8)).toBe(CANDLE_CACHE_VERSION);
+  });
+
+  it('rebuilds a cache whose columns were damaged (checksum)', () => {
+    load();
+    const bytes = readFileSync(candleCachePath(data));
+    bytes[bytes.length - 3] = (bytes[bytes.length - 3] as number) ^ 0xff; // a bit of the last volume
+    writeFileSync(candleCachePath(data), bytes);
+    const f = load();
+    expect(notices[0]).toMatch(/checksum does not match/);
+    expect(f.series.volume[f.series.length - 1]).toBe(parseChecked(csv, 'x', SYM).series.volume[f.series.length - 1]);
+  });
+
+  it('loads without a cache where none can be written', () => {
+    // `.parity-cache` taken by a plain file: the cache directory cannot be made (as in a read-only
+    // data directory; the tests may run as root, which chmod does not stop).
+    writeFileSync(join(dir, '.parity-cache'), 'not a directory');
+    const a = load();
+    const b = load();
+    expect(columns(b)).toEqual(columns(a));
+    expect(a.series.length).toBe(41_761);
+    expect(notices).toEqual([]);
+  });
+
+  it('leaves the data alone without the option', () => {
+    loadCandles(data, SYM);
+    expect(() => statSync(candleCachePath(data))).toThrow();
+  });
+});

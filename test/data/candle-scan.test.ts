@@ -1,0 +1,72 @@
+/**
+ * The byte scanner and the checked parser agree on every file: the scanner either returns exactly
+ * what the checked parser returns or hands the file over (undefined), and parseCandles (scanner,
+ * then checked parser) equals the checked parser on clean files, on files with odd spellings
+ * (spaces, CRLF, exponents, ISO times, stated units) and on files with bad rows alike.
+ */
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { symbol } from '../../src/engine/index.ts';
+import { parseCandles, parseChecked, type CandleFile } from '../../src/data/index.ts';
+import { scanCandles } from '../../src/data/candle-scan.ts';
+
+const SYM = symbol('X');
+const REAL = readFileSync('data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', 'utf8');
+
+function outcome(fn: () => CandleFile | undefined): unknown {
+  try {
+    const f = fn();
+    if (f === undefined) return undefined;
+    const s = f.series;
+    return { ...f, series: { ...s, ts: [...s.ts], open: [...s.open], high: [...s.high], low: [...s.low], close: [...s.close], volume: [...s.volume] } };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+const T0 = 1733007600000;
+const price = fc.oneof(
+  fc.integer({ min: 1, max: 99_999_999 }).map((n) => (n / 100).toFixed(2)),
+  fc.integer({ min: 1, max: 9999 }).map((n) => `${n}.0`),
+  fc.integer({ min: 1, max: 9999 }).map(String),
+  fc.integer({ min: 1, max: 9999 }).map((n) => `${n / 1000}e3`),
+  fc.integer({ min: 1, max: 99_999_999 }).map((n) => (n / 100).toFixed(2)),
+  fc.constantFrom(' 12.5', '12.5 ', '', 'abc', '-3', '0', '12.50000000000000000000001', '1234567890123456789.5', '.5', '5.'),
+);
+const row = fc.record({ step: fc.constantFrom(1, 1, 1, 1, 1, 1, 1, 0, 2, -1), o: price, h: price, l: price, c: price, v: price, eol: fc.constantFrom('\n', '\n', '\r\n') });
+
+describe('candle scanner', () => {
+  it('returns what the checked parser returns, or hands the file over', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 8 }), fc.constantFrom('timestamp,open,high,low,close,volume', 'time_s,open,high,low,close,volume', 'date,o,h,l,c,v,extra', ''), fc.boolean(), fc.boolean(), (rows, header, iso, ordered) => {
+        let t = T0;
+        const lines = rows.map((raw) => {
+          // Mostly consistent rows (low <= open, close <= high), so the scanner's accepting path is exercised too.
+          const [l, o, c, h] = [raw.l, raw.o, raw.c, raw.h].sort((a, b) => Number(a) - Number(b));
+          const r = ordered ? { ...raw, l, o, c, h } : raw;
+          t += r.step * 60_000;
+          const time = header.startsWith('time_s') ? String(t / 1000) : iso ? new Date(t).toISOString() : String(t);
+          return `${time},${r.o},${r.h},${r.l},${r.c},${r.v}${header.endsWith('extra') ? ',x' : ''}${r.eol}`;
+        });
+        const text = (header === '' ? '' : `${header}\n`) + lines.join('');
+        const checked = outcome(() => parseChecked(text, 'f.csv', SYM));
+        const scanned = outcome(() => scanCandles(Buffer.from(text), 'f.csv', SYM));
+        if (scanned !== undefined) {
+          expect(scanned).toEqual(checked);
+          accepted++;
+        }
+        expect(outcome(() => parseCandles(text, 'f.csv', SYM))).toEqual(checked);
+      }),
+      { numRuns: 400 },
+    );
+    expect(accepted).toBeGreaterThan(20);
+  });
+
+  it('reads the bundled data itself, not through the checked parser', () => {
+    expect(outcome(() => scanCandles(Buffer.from(REAL), 'b.csv', SYM))).toEqual(outcome(() => parseChecked(REAL, 'b.csv', SYM)));
+    const crlf = REAL.replace(/\n/g, '\r\n');
+    expect(outcome(() => scanCandles(Buffer.from(crlf), 'b.csv', SYM))).toEqual(outcome(() => parseChecked(REAL, 'b.csv', SYM)));
+  });
+});
