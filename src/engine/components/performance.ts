@@ -87,26 +87,34 @@ export interface SummaryInput {
 }
 
 export function sharpe(equity: ArrayLike<number>, start: number, intervalMs: number): number {
-  const r: number[] = [];
   let prev = start;
+  let sum = 0;
+  let sumSq = 0;
   for (let i = 0; i < equity.length; i++) {
     const e = equity[i] as number;
-    r.push(prev !== 0 ? e / prev - 1 : 0);
+    const r = prev !== 0 ? e / prev - 1 : 0;
+    sum += r;
+    sumSq += r * r;
     prev = e;
   }
-  return annualizedSharpe(r, intervalMs);
+  return sharpeOfMoments(sum, sumSq, equity.length, intervalMs);
 }
 
 /** Mean over sample standard deviation of per-interval returns, annualized; 0 when undefined. */
-export function annualizedSharpe(r: readonly number[], intervalMs: number): number {
-  const n = r.length;
-  if (n < 2) return 0;
+export function annualizedSharpe(r: ArrayLike<number>, intervalMs: number): number {
   let sum = 0;
   let sumSq = 0;
-  for (const x of r) {
+  for (let i = 0; i < r.length; i++) {
+    const x = r[i] as number;
     sum += x;
     sumSq += x * x;
   }
+  return sharpeOfMoments(sum, sumSq, r.length, intervalMs);
+}
+
+/** annualizedSharpe from the sum and the sum of squares of n returns (so a pass need not keep them). */
+export function sharpeOfMoments(sum: number, sumSq: number, n: number, intervalMs: number): number {
+  if (n < 2) return 0;
   const mean = sum / n;
   const variance = (sumSq - n * mean * mean) / (n - 1);
   return variance > 0 ? (mean / Math.sqrt(variance)) * Math.sqrt(YEAR_MS / intervalMs) : 0;
@@ -126,6 +134,7 @@ export function maxDrawdown(equity: ArrayLike<number>, start: number): { frac: n
   return { frac, abs };
 }
 
+/** The summary in one pass over the equity and exposure samples (plus the fills for the trades). */
 export function summarize(s: SummaryInput): Summary {
   const n = s.equity.length;
   const end = n > 0 ? (s.equity[n - 1] as number) : s.startEquity;
@@ -134,13 +143,27 @@ export function summarize(s: SummaryInput): Summary {
   let inMarket = 0;
   let expSum = 0;
   let eqSum = 0;
+  let peak = s.startEquity;
+  let ddFrac = 0;
+  let ddAbs = 0;
+  let prev = s.startEquity;
+  let rSum = 0;
+  let rSumSq = 0;
   for (let i = 0; i < n; i++) {
     const x = s.exposure[i] as number;
+    const e = s.equity[i] as number;
     if (x > 0) inMarket++;
     expSum += x;
-    eqSum += s.equity[i] as number;
+    eqSum += e;
+    if (e > peak) peak = e;
+    const dd = peak - e;
+    if (dd > ddAbs) ddAbs = dd;
+    if (peak > 0 && dd / peak > ddFrac) ddFrac = dd / peak;
+    const r = prev !== 0 ? e / prev - 1 : 0;
+    rSum += r;
+    rSumSq += r * r;
+    prev = e;
   }
-  const dd = maxDrawdown(s.equity, s.startEquity);
   return {
     startEquity: s.startEquity,
     endEquity: end,
@@ -151,9 +174,9 @@ export function summarize(s: SummaryInput): Summary {
     fills: s.fills.length,
     trades: trips.length,
     winRate: trips.length > 0 ? wins / trips.length : NaN,
-    sharpe: sharpe(s.equity, s.startEquity, s.intervalMs),
-    maxDrawdown: dd.frac,
-    maxDrawdownAbs: dd.abs,
+    sharpe: sharpeOfMoments(rSum, rSumSq, n, s.intervalMs),
+    maxDrawdown: ddFrac,
+    maxDrawdownAbs: ddAbs,
     exposure: n > 0 ? inMarket / n : 0,
     avgLeverage: eqSum !== 0 ? expSum / eqSum : 0,
   };
@@ -206,50 +229,110 @@ export function regimeBreakdown(input: {
   readonly window: number;
 }): RegimeStats[] {
   const vol = rollingVolatility(input.close, input.window);
-  const known: number[] = [];
-  for (let i = 1; i < vol.length; i++) if (!Number.isNaN(vol[i - 1] as number)) known.push(vol[i - 1] as number);
-  if (known.length < 3) return [];
-  known.sort((a, b) => a - b);
-  const q1 = known[Math.floor(known.length / 3)] as number;
-  const q2 = known[Math.floor((2 * known.length) / 3)] as number;
-  const bounds: Record<Regime, [number, number]> = {
-    low: [known[0] as number, q1],
-    mid: [q1, q2],
-    high: [q2, known[known.length - 1] as number],
-  };
-  const classOf = (v: number): Regime => (v < q1 ? 'low' : v < q2 ? 'mid' : 'high');
-  const acc: Record<Regime, { eq: number[]; pnl: number; bars: number; fills: number; inMarket: number }> = {
-    low: { eq: [], pnl: 0, bars: 0, fills: 0, inMarket: 0 },
-    mid: { eq: [], pnl: 0, bars: 0, fills: 0, inMarket: 0 },
-    high: { eq: [], pnl: 0, bars: 0, fills: 0, inMarket: 0 },
-  };
-  // A fill counts in the period whose return it moves: (times[i-1], times[i]], the first sample
-  // taken at or after it (fills land inside a bar, after latency, not on its timestamps).
-  const fillsAt = new Uint32Array(input.equity.length);
-  const fillTimes = input.fills.map((f) => f.tsEvent).sort((x, y) => x - y);
-  for (let i = 0, j = 0; i < input.equity.length; i++) {
-    const t = input.times[i] as number;
-    while (j < fillTimes.length && (fillTimes[j] as number) <= t) {
-      (fillsAt[i] as number)++;
-      j++;
-    }
-  }
-  for (let i = 1; i < input.equity.length; i++) {
+  // The terciles of the volatilities known at each sample: two order statistics (selection, O(n)), no sort.
+  const known = new Float64Array(Math.max(0, vol.length - 1));
+  let m = 0;
+  let lowest = Infinity;
+  let highest = -Infinity;
+  for (let i = 1; i < vol.length; i++) {
     const v = vol[i - 1] as number;
     if (Number.isNaN(v)) continue;
-    const a = acc[classOf(v)];
+    known[m++] = v;
+    if (v < lowest) lowest = v;
+    if (v > highest) highest = v;
+  }
+  if (m < 3) return [];
+  const k1 = Math.floor(m / 3);
+  const k2 = Math.floor((2 * m) / 3);
+  const q1 = select(known, 0, m, k1);
+  const q2 = select(known, k1 + 1 > k2 ? k1 : k1 + 1, m, k2);
+  const bounds: Record<Regime, [number, number]> = { low: [lowest, q1], mid: [q1, q2], high: [q2, highest] };
+  // Per regime (0 low, 1 mid, 2 high): PnL, bars, fills, bars in the market, and the return moments.
+  const pnl = new Float64Array(3);
+  const bars = new Float64Array(3);
+  const fillsIn = new Float64Array(3);
+  const inMarket = new Float64Array(3);
+  const rSum = new Float64Array(3);
+  const rSumSq = new Float64Array(3);
+  // A fill counts in the period whose return it moves: (times[i-1], times[i]], the first sample
+  // taken at or after it (fills land inside a bar, after latency, not on its timestamps).
+  const fillTimes = Float64Array.from(input.fills, (f) => f.tsEvent).sort();
+  let j = 0;
+  const n = input.equity.length;
+  for (let i = 0; i < n; i++) {
+    const t = input.times[i] as number;
+    let fillsAt = 0;
+    while (j < fillTimes.length && (fillTimes[j] as number) <= t) {
+      fillsAt++;
+      j++;
+    }
+    if (i === 0) continue;
+    const v = vol[i - 1] as number;
+    if (Number.isNaN(v)) continue;
+    const c = v < q1 ? 0 : v < q2 ? 1 : 2;
     const prev = input.equity[i - 1] as number;
     const cur = input.equity[i] as number;
-    a.pnl += cur - prev;
-    a.bars++;
-    a.eq.push(prev !== 0 ? cur / prev - 1 : 0);
-    if ((input.exposure[i] as number) > 0) a.inMarket++;
-    a.fills += fillsAt[i] as number;
+    pnl[c] = (pnl[c] as number) + (cur - prev);
+    bars[c] = (bars[c] as number) + 1;
+    const r = prev !== 0 ? cur / prev - 1 : 0;
+    rSum[c] = (rSum[c] as number) + r;
+    rSumSq[c] = (rSumSq[c] as number) + r * r;
+    if ((input.exposure[i] as number) > 0) inMarket[c] = (inMarket[c] as number) + 1;
+    fillsIn[c] = (fillsIn[c] as number) + fillsAt;
   }
   const regimes: Regime[] = ['low', 'mid', 'high'];
-  return regimes.map((regime) => {
-    const a = acc[regime];
+  return regimes.map((regime, c) => {
     const [volFrom, volTo] = bounds[regime];
-    return { regime, volFrom, volTo, bars: a.bars, pnl: a.pnl, sharpe: annualizedSharpe(a.eq, input.intervalMs), fills: a.fills, exposure: a.bars > 0 ? a.inMarket / a.bars : 0 };
+    const b = bars[c] as number;
+    return {
+      regime,
+      volFrom,
+      volTo,
+      bars: b,
+      pnl: pnl[c] as number,
+      sharpe: sharpeOfMoments(rSum[c] as number, rSumSq[c] as number, b, input.intervalMs),
+      fills: fillsIn[c] as number,
+      exposure: b > 0 ? (inMarket[c] as number) / b : 0,
+    };
   });
+}
+
+/**
+ * The k-th smallest of a[lo, hi) (what a sorted copy holds at index k), rearranging a[lo, hi) so
+ * that a[k] is it, everything before k is <= it and everything after >= it. Quickselect with a
+ * median-of-three pivot, expected O(n); a range that shrinks too slowly is sorted instead.
+ */
+export function select(a: Float64Array, lo: number, hi: number, k: number): number {
+  let budget = 2 * Math.ceil(Math.log2(hi - lo + 2)) + 8;
+  while (hi - lo > 16) {
+    if (budget-- === 0) {
+      a.subarray(lo, hi).sort();
+      return a[k] as number;
+    }
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo] as number;
+    const y = a[mid] as number;
+    const z = a[hi - 1] as number;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    // Three-way partition: [lo, lt) < pivot, [lt, gt) == pivot, [gt, hi) > pivot.
+    let lt = lo;
+    let gt = hi;
+    let i = lo;
+    while (i < gt) {
+      const v = a[i] as number;
+      if (v < pivot) {
+        a[i] = a[lt] as number;
+        a[lt++] = v;
+        i++;
+      } else if (v > pivot) {
+        a[i] = a[--gt] as number;
+        a[gt] = v;
+      } else i++;
+    }
+    if (k < lt) hi = lt;
+    else if (k >= gt) lo = gt;
+    else return pivot;
+  }
+  a.subarray(lo, hi).sort();
+  return a[k] as number;
 }
