@@ -10,14 +10,14 @@ import { loadCandles } from '../src/data/index.ts';
 import smaCross from '../strategies/sma-cross.ts';
 import { backtestOnce, BTC_1M } from './kit.ts';
 
-function engineRun(series: BarSeries): { fills: number; equity: number } {
+export function engineRun(series: BarSeries): { fills: number; equity: number } {
   const models = { ...FRICTIONLESS, fees: { maker: 0.0004, taker: 0.0004 } };
   const r = backtestOnce(series, smaCross, resolveParams(smaCross, {}), models, 10_000);
   return { fills: r.fills.length, equity: r.equity[r.equity.length - 1] ?? NaN };
 }
 
 /** The same strategy with no engine: SMAs, crossover with the tie rule, fills at the next open, fees. */
-function bareRun(s: BarSeries): { fills: number; equity: number } {
+export function bareRun(s: BarSeries): { fills: number; equity: number } {
   const fast = new Sma(10);
   const slow = new Sma(30);
   const { open, close } = s;

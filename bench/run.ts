@@ -6,12 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { benchBacktest } from './backtest-throughput.ts';
 import { benchEnginePaths } from './engine-paths.ts';
+import { benchEndToEnd } from './end-to-end.ts';
 import { benchLiveLatency } from './live-latency.ts';
 import { benchPersistence } from './persistence.ts';
 import { benchTui } from './tui.ts';
 
 const benches: Record<string, () => Record<string, number | string> | Promise<Record<string, number | string>>> = {
   backtest: () => benchBacktest(),
+  'end-to-end': () => benchEndToEnd(),
   'engine-paths': () => benchEnginePaths(),
   'live-latency': () => benchLiveLatency(),
   persistence: () => benchPersistence(),
