@@ -1,5 +1,5 @@
 /** The ccxt adapter connected to a local exchange (manual mode): the live path, on loopback. */
-import { createRng, HaltError, LiveClock, type VenueEvent } from '../../src/engine/index.ts';
+import { createRng, HaltError, LiveClock, type OffsetClock, type VenueEvent } from '../../src/engine/index.ts';
 import { connect, type CcxtConnection } from '../../src/exchanges/ccxt/index.ts';
 import { localVenue as venueAt, startLocalExchange, type LocalExchange, type LocalExchangeOptions } from '../../src/local-exchange/index.ts';
 import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
@@ -12,7 +12,8 @@ export interface LocalVenue {
   close(): Promise<void>;
 }
 
-export async function localVenue(opts: LocalExchangeOptions = {}, symbols: readonly string[] = ['BTCUSDT']): Promise<LocalVenue> {
+/** `venueClock`: our estimate of the venue's clock (default: the local clock). */
+export async function localVenue(opts: LocalExchangeOptions = {}, symbols: readonly string[] = ['BTCUSDT'], venueClock?: OffsetClock): Promise<LocalVenue> {
   const lx = await startLocalExchange({ mode: 'manual', startingBalance: 100_000, ...opts });
   const events: VenueEvent[] = [];
   const halts: HaltError[] = [];
@@ -22,6 +23,7 @@ export async function localVenue(opts: LocalExchangeOptions = {}, symbols: reado
     credentials: { apiKey: 'local', secret: 'local' },
     symbols,
     clock: new LiveClock(),
+    ...(venueClock === undefined ? {} : { venueClock }),
     scheduler: nodeScheduler,
     rng: createRng(7),
     onHalt: (e) => halts.push(e),

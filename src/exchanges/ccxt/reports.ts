@@ -63,15 +63,15 @@ export class CcxtReports implements VenueReports {
     const out: FillReport[] = [];
     const now = this.r.now();
     const WEEK = 7 * 86_400_000;
-    // Our estimate of the venue's clock can be behind it (a measurement that failed, a venue whose
-    // clock runs ahead): a fill stamped "just now" by the venue must not fall after the last
-    // window's end. A day ahead costs nothing: there are no fills from the future.
-    const end = now + 86_400_000;
-    for (let from = Math.max(since, now - 90 * 86_400_000); from <= end; from += WEEK) {
-      const until = Math.min(from + WEEK - 1, end);
+    // Our estimate of the venue's clock can be behind it, by any amount (a measurement that failed,
+    // a venue clock that runs fast, as the local exchange's does at 2000x): a fill stamped "just
+    // now" by the venue must never fall after the last window's end, so the newest window (the one
+    // that reaches our "now") has no end: the venue returns everything from its start.
+    for (let from = Math.max(since, now - 90 * 86_400_000); from <= now; from += WEEK) {
+      const params = from + WEEK > now ? {} : { until: from + WEEK - 1 };
       let cursor = from;
       for (let page = 0; page < 50; page++) {
-        const trades = await this.r.retrying('fetchMyTrades', (c) => c.fetchMyTrades(m.ccxtSymbol, cursor, 1000, { until }));
+        const trades = await this.r.retrying('fetchMyTrades', (c) => c.fetchMyTrades(m.ccxtSymbol, cursor, 1000, params));
         for (const t of trades) out.push(fillReport(t, m.symbol, clientIdOf(t) ?? this.records.clientIdOfVenue(String(t.order))));
         if (trades.length < 1000) break;
         cursor = Math.max(...trades.map((t) => t.timestamp ?? cursor)) + 1;

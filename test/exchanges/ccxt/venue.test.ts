@@ -1,6 +1,6 @@
 /** The ccxt execution adapter against the local exchange: when order requests count as sent, resends after an unknown outcome, and the shared market lookup. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientOrderId, HaltError, strategyId, symbol, type SubmitOrder, type VenueEvent } from '../../../src/engine/index.ts';
+import { clientOrderId, HaltError, LiveClock, OffsetClock, strategyId, symbol, type SubmitOrder, type VenueEvent } from '../../../src/engine/index.ts';
 import { CcxtVenue } from '../../../src/exchanges/ccxt/index.ts';
 import { localVenue, settle, type LocalVenue } from '../../kit/local-venue.ts';
 
@@ -84,5 +84,39 @@ describe('ccxt venue adapter', () => {
     await expect(v.conn.reports.fills(eth, 0)).rejects.toThrow(/ETHUSDT is not set up/);
     await expect(v.conn.marketData.history(eth, 60_000, 5)).rejects.toThrow(HaltError);
     expect(await v.conn.reports.order(symbol('XRPUSDT'), clientOrderId('P-never-sent'))).toBeUndefined();
+  });
+});
+
+describe('fills from a venue whose clock is ahead of our estimate', () => {
+  it('a fill stamped days after what we think the venue time is, is still fetched (the newest window has no end)', async () => {
+    const behind = 3 * 86_400_000; // our estimate lags the venue by three days (a venue clock running fast, a failed sync)
+    const v = await localVenue({}, ['XRPUSDT'], new OffsetClock(new LiveClock(), -behind));
+    try {
+      const market = v.conn.marketIndex.market('XRPUSDT');
+      const last = (await v.conn.client.fetchTicker(market.ccxtSymbol)).last ?? NaN;
+      const qty = Number((Math.ceil(Math.max(50, market.instrument.minNotional * 4) / last / market.instrument.lotSize) * market.instrument.lotSize).toFixed(market.instrument.qtyDecimals));
+      const id = clientOrderId(`P-ahead-${Date.now() % 1e6}`);
+      v.conn.venue.submit({
+        type: 'SubmitOrder',
+        strategyId: strategyId('venue-test'),
+        clientOrderId: id,
+        symbol: market.symbol,
+        side: 'buy',
+        orderType: 'market',
+        qty,
+        timeInForce: 'ioc',
+        postOnly: false,
+        reduceOnly: false,
+        tsInit: 0,
+      });
+      for (let waited = 0; waited < 3000 && !v.events.some((e) => e.type === 'OrderFilled'); waited += 25) await settle(25);
+      const filled = v.events.filter((e) => e.type === 'OrderFilled');
+      expect(filled.length).toBeGreaterThan(0);
+      const fills = await v.conn.reports.fills(market.symbol, v.conn.requester.now() - 3_600_000);
+      expect(fills.map((f) => f.clientOrderId)).toContain(id);
+      expect(fills.length).toBe(filled.length);
+    } finally {
+      await v.close();
+    }
   });
 });
