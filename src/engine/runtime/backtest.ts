@@ -16,21 +16,29 @@ import { Kernel } from '../kernel/kernel.ts';
 import type { LoggedMessage } from '../model/events.ts';
 import type { StrategyRegistration } from '../kernel/strategy-host.ts';
 import type { MatchingVenue } from '../ports/index.ts';
-import { stepData } from './step.ts';
+import { stepData, warmUp } from './step.ts';
 import type { RiskLimits } from '../components/risk-gate.ts';
 import type { AccountType } from '../model/trading.ts';
+import type { EngineState } from '../model/engine-state.ts';
+import type { Bar } from '../model/market-data.ts';
 
 export interface BacktestOptions {
   readonly instruments: readonly Instrument[];
   readonly feed: DataFeed;
   readonly strategies: readonly StrategyRegistration[];
-  /** Builds the venue on the backtest's clock. */
-  readonly venue: (clock: SimClock) => MatchingVenue;
+  /** Builds the venue on the backtest's clock (the kernel is there to seed a venue from restored books). */
+  readonly venue: (clock: SimClock, kernel: Kernel) => MatchingVenue;
   readonly currency: string;
   readonly startingCash: Fixed;
   readonly accountType: AccountType;
   readonly leverage?: number;
   readonly limits?: Partial<RiskLimits>;
+  /** Books to start from instead of `startingCash` alone (a replay starts from a session's state). */
+  readonly restore?: EngineState;
+  /** History fed to strategies before the first data point, with trading halted (as a live session warms up). */
+  readonly warmup?: readonly Bar[];
+  /** See KernelOptions.pauseCancelsEntries (default true). */
+  readonly pauseCancelsEntries?: boolean;
   /** Receives every command and event, in order (the event log). */
   readonly onMessage?: (m: LoggedMessage) => void;
   /** Called every `progressEvery` data points and at the end. */
@@ -65,6 +73,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     accountType: o.accountType,
     ...(o.leverage === undefined ? {} : { leverage: o.leverage }),
     ...(o.limits === undefined ? {} : { limits: o.limits }),
+    ...(o.restore === undefined ? {} : { restore: o.restore }),
+    ...(o.pauseCancelsEntries === undefined ? {} : { pauseCancelsEntries: o.pauseCancelsEntries }),
     onMessage: (m) => {
       if (m.type === 'OrderFilled') fills.push(m);
       log?.(m);
@@ -73,7 +83,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       fault ??= f;
     },
   });
-  const venue = o.venue(clock);
+  const venue = o.venue(clock, kernel);
   kernel.attachVenue(venue);
   for (const s of o.strategies) kernel.addStrategy(s);
 
@@ -87,8 +97,11 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const every = o.progressEvery ?? 65_536;
   let steps = 0;
 
-  const first = feed.peekTime();
+  const warm = o.warmup ?? [];
+  const first = warm[0]?.tsInit ?? feed.peekTime();
   if (first !== Infinity) clock.advanceTo(first);
+  for (const b of warm) if (b.tsInit > clock.now()) clock.advanceTo(b.tsInit);
+  warmUp(kernel, venue, warm);
   kernel.start();
   const portfolio = kernel.portfolio;
 
