@@ -26,15 +26,20 @@ export interface BacktestOptions {
   readonly instruments: readonly Instrument[];
   readonly feed: DataFeed;
   readonly strategies: readonly StrategyRegistration[];
-  /** Builds the venue on the backtest's clock (the kernel is there to seed a venue from restored books). */
-  readonly venue: (clock: SimClock, kernel: Kernel) => MatchingVenue;
+  /** Builds the venue on the backtest's clock. */
+  readonly venue: (clock: SimClock) => MatchingVenue;
   readonly currency: string;
   readonly startingCash: Fixed;
   readonly accountType: AccountType;
   readonly leverage?: number;
   readonly limits?: Partial<RiskLimits>;
-  /** Books to start from instead of `startingCash` alone (a replay starts from a session's state). */
+  /**
+   * Books to start from instead of `startingCash` alone: a session's state, which it took after its
+   * own warm-up, so they are restored after this one's (whose refused orders they replace).
+   */
   readonly restore?: EngineState;
+  /** Called once the books are restored, before the first data point (e.g. to seed the venue from them). */
+  readonly onReady?: (kernel: Kernel) => void;
   /** History fed to strategies before the first data point, with trading halted (as a live session warms up). */
   readonly warmup?: readonly Bar[];
   /** See KernelOptions.pauseCancelsEntries (default true). */
@@ -73,7 +78,6 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     accountType: o.accountType,
     ...(o.leverage === undefined ? {} : { leverage: o.leverage }),
     ...(o.limits === undefined ? {} : { limits: o.limits }),
-    ...(o.restore === undefined ? {} : { restore: o.restore }),
     ...(o.pauseCancelsEntries === undefined ? {} : { pauseCancelsEntries: o.pauseCancelsEntries }),
     onMessage: (m) => {
       if (m.type === 'OrderFilled') fills.push(m);
@@ -83,7 +87,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       fault ??= f;
     },
   });
-  const venue = o.venue(clock, kernel);
+  const venue = o.venue(clock);
   kernel.attachVenue(venue);
   for (const s of o.strategies) kernel.addStrategy(s);
 
@@ -102,6 +106,11 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   if (first !== Infinity) clock.advanceTo(first);
   for (const b of warm) if (b.tsInit > clock.now()) clock.advanceTo(b.tsInit);
   warmUp(kernel, venue, warm);
+  if (o.restore !== undefined) {
+    const { state, reason } = kernel.books.restore(o.restore);
+    kernel.setTradingState(state, reason);
+  }
+  o.onReady?.(kernel);
   kernel.start();
   const portfolio = kernel.portfolio;
 
