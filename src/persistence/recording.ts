@@ -207,16 +207,24 @@ export function readRecording(stateDir: string): ReadRecording {
   try {
     read = readJournal<RecordEntry>(dir, PREFIX);
   } catch (err) {
-    if (err instanceof JournalError) throw new RecordingError(err.message.replace(/ Nothing was changed\..*$/, ' Nothing was changed: the recording cannot be replayed past that point; move the damaged segment aside to replay the sessions before it.'));
+    if (err instanceof JournalError)
+      throw new RecordingError(
+        err.message.replace(/ Nothing was changed\..*$/, ' Nothing was changed: the recording cannot be replayed past that point; move the damaged segment aside to replay the sessions before it.'),
+      );
     throw err;
   }
   const notes: string[] = [];
   if (read.tornTail !== null) notes.push(`the last line of ${read.tornTail.file} is torn (the session was killed while writing it, or is still running); the recording is read up to it`);
   const sessions: SessionRecording[] = [];
-  let cur: { header: SessionHeader; data: SessionRecording['data'][number][]; messages: SessionRecording['messages'][number][]; requests: SessionRecording['requests'][number][]; end: string | undefined } | undefined;
+  let cur:
+    | { header: SessionHeader; data: SessionRecording['data'][number][]; messages: SessionRecording['messages'][number][]; requests: SessionRecording['requests'][number][]; end: string | undefined }
+    | undefined;
   for (const { entry: e } of read.lines) {
     if (e.k === 'session') {
-      if (e.version > RECORDING_VERSION) throw new RecordingError(`the recording in ${dir} was written by a newer Parity (recording version ${e.version}; this one reads ${RECORDING_VERSION}). Nothing was changed: replay it with the newer Parity.`);
+      if (e.version > RECORDING_VERSION)
+        throw new RecordingError(
+          `the recording in ${dir} was written by a newer Parity (recording version ${e.version}; this one reads ${RECORDING_VERSION}). Nothing was changed: replay it with the newer Parity.`,
+        );
       cur = { header: e, data: [], messages: [], requests: [], end: undefined };
       sessions.push(cur);
       continue;

@@ -37,7 +37,12 @@ export async function recordSession(mode: 'paper' | 'live', bars: number): Promi
     const live = (): Record<string, unknown>[] => logs.slice(logs.findIndex((r) => r['kind'] === 'started'));
     const submits = (): number => live().filter((r) => r['type'] === 'SubmitOrder').length;
     const ANSWERS = new Set(['OrderAccepted', 'OrderRejected', 'OrderDenied', 'OrderFilled', 'OrderCanceled', 'OrderExpired']);
-    const answered = (): number => new Set(live().filter((r) => ANSWERS.has(r['type'] as string)).map((r) => r['clientOrderId'])).size;
+    const answered = (): number =>
+      new Set(
+        live()
+          .filter((r) => ANSWERS.has(r['type'] as string))
+          .map((r) => r['clientOrderId']),
+      ).size;
     for (let i = 0; i < bars; i++) {
       const before = submits();
       lx.advance(BAR);

@@ -56,7 +56,11 @@ describe('the recording format', () => {
       write({ k: 'd', w, d: packData({ type: 'quote', symbol: SYM, tsEvent: w - 12, tsInit: w + 2, bid, bidQty: 1.234, ask: Math.round((bid + 0.1) * 10) / 10, askQty: 0.561 }, w) });
       if (s % 60 === 59) {
         const open = T0 + (s - 59) * 1000;
-        write({ k: 'd', w, d: packData({ type: 'bar', symbol: SYM, interval: 60_000, tsEvent: open, tsInit: w + 2, open: bid - 5.3, high: bid + 12.1, low: bid - 9.9, close: bid, volume: 153.127 }, w) });
+        write({
+          k: 'd',
+          w,
+          d: packData({ type: 'bar', symbol: SYM, interval: 60_000, tsEvent: open, tsInit: w + 2, open: bid - 5.3, high: bid + 12.1, low: bid - 9.9, close: bid, volume: 153.127 }, w),
+        });
       }
     }
     await rec.writer.close();

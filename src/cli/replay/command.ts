@@ -23,7 +23,7 @@ interface Flags {
 export function addReplayCommand(program: Command): void {
   program
     .command('replay <state-dir>')
-    .description("re-run the last session in a state directory as a backtest over exactly the data it received, from its starting books, with the same strategy and parameters")
+    .description('re-run the last session in a state directory as a backtest over exactly the data it received, from its starting books, with the same strategy and parameters')
     .option('--json', 'print one JSON object (the shape of `parity backtest --json`, plus a "replay" member)')
     .option('--model <file.json>', "the simulated venue's models from a JSON file, over the session's (fees, spread, slippage, latency, fills)")
     .option('--live-fills', "hold execution equal: the live session's own fills and order events at their live times instead of the simulator's; the decisions must then equal the live ones")

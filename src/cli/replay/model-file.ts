@@ -32,7 +32,8 @@ function latencyOf(v: unknown, bad: (key: string, what: string) => UserError): L
       throw bad('latency', (err as Error).message);
     }
   }
-  if (!isObject(v) || typeof v['kind'] !== 'string' || LATENCY_FIELDS[v['kind']] === undefined) throw bad('latency', 'expected {"kind": "fixed"|"uniform"|"lognormal", ...} or text like "lognormal:25,120"');
+  if (!isObject(v) || typeof v['kind'] !== 'string' || LATENCY_FIELDS[v['kind']] === undefined)
+    throw bad('latency', 'expected {"kind": "fixed"|"uniform"|"lognormal", ...} or text like "lognormal:25,120"');
   const fields = LATENCY_FIELDS[v['kind']] as readonly string[];
   for (const k of Object.keys(v)) if (k !== 'kind' && !fields.includes(k)) throw bad(`latency.${k}`, `not a field of a ${v['kind']} latency (${fields.join(', ')})`);
   for (const f of fields) if (typeof v[f] !== 'number' || !Number.isFinite(v[f]) || v[f] < 0) throw bad(`latency.${f}`, 'expected a number of ms >= 0');
