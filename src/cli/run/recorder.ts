@@ -28,22 +28,32 @@ export interface HeaderFacts {
 }
 
 export class SessionRecorder {
-  private readonly write: (e: RecordEntry) => void;
-  private readonly rec: ReturnType<typeof openRecordingWriter>;
+  private write: (e: RecordEntry) => void = () => undefined;
+  private rec: ReturnType<typeof openRecordingWriter> | undefined;
   private started = false;
 
   constructor(
-    stateDir: string,
+    private readonly stateDir: string,
     private readonly wall: Clock,
-    o: { readonly fsync?: FsyncPolicy; readonly warn: (message: string) => void },
-  ) {
-    this.rec = openRecordingWriter(stateDir, { ...(o.fsync === undefined ? {} : { fsync: o.fsync }), onRetry: o.warn });
-    for (const n of this.rec.notes) o.warn(n);
-    this.write = this.rec.writer.sink((err) => o.warn(`the session is no longer recorded (${err.message}); trading goes on, but it cannot be replayed past this point`));
-  }
+    private readonly o: { readonly fsync?: FsyncPolicy; readonly warn: (message: string) => void },
+  ) {}
 
-  /** Starts the session's recording: what is in force, and the books to start from. */
+  /**
+   * Starts the session's recording: what is in force, and the books to start from. The recording is
+   * opened only now: a start that fails before leaves nothing of it behind.
+   */
   header(f: HeaderFacts): void {
+    const o = this.o;
+    let rec;
+    try {
+      rec = openRecordingWriter(this.stateDir, { ...(o.fsync === undefined ? {} : { fsync: o.fsync }), onRetry: o.warn });
+    } catch (err) {
+      o.warn(`the session is not recorded: ${(err as Error).message}; trading goes on, but it cannot be replayed`);
+      return;
+    }
+    this.rec = rec;
+    for (const n of rec.notes) o.warn(n);
+    this.write = rec.writer.sink((err) => o.warn(`the session is no longer recorded (${err.message}); trading goes on, but it cannot be replayed past this point`));
     const at = this.wall.now();
     const a = f.account;
     this.write({
@@ -77,7 +87,7 @@ export class SessionRecorder {
   data(d: MarketData): void {
     if (!this.started) return;
     const w = this.wall.now();
-    this.rec.rollIfDue(w);
+    this.rec?.rollIfDue(w);
     this.write({ k: 'd', w, d: packData(d, w) });
   }
 
@@ -95,6 +105,6 @@ export class SessionRecorder {
   async close(reason: string): Promise<void> {
     if (this.started) this.write({ k: 'end', w: this.wall.now(), reason });
     this.started = false;
-    await this.rec.writer.close();
+    await this.rec?.writer.close();
   }
 }
