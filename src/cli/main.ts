@@ -13,6 +13,7 @@ import { addExchangeCommand } from './exchange/command.ts';
 import { addDataCommand } from './data/command.ts';
 import { addDemoCommand } from './demo.ts';
 import { addCtlCommand } from './ctl/command.ts';
+import { addReplayCommand } from './replay/command.ts';
 import { UserError } from './errors.ts';
 import { StateDirError } from '../persistence/state-dir.ts';
 import { CtlError } from '../workstation/control-socket.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   addExchangeCommand(program);
   addDataCommand(program);
   addCtlCommand(program);
+  addReplayCommand(program);
   addDemoCommand(program);
   return program;
 }

@@ -52,10 +52,11 @@ export function decodeLine<E>(text: string): Decoded<E> {
   }
 }
 
-/** Journal segment files in a directory, oldest first. */
-export function segments(dir: string): { file: string; firstSeq: number }[] {
+/** Journal segment files in a directory, oldest first (`<prefix>-<firstSeq>.jsonl`; the recording uses its own prefix). */
+export function segments(dir: string, prefix = 'journal'): { file: string; firstSeq: number }[] {
+  const name = new RegExp(`^${prefix}-(\\d+)\\.jsonl$`);
   return readdirSync(dir)
-    .map((f) => /^journal-(\d+)\.jsonl$/.exec(f))
+    .map((f) => name.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ file: join(dir, m[0]), firstSeq: Number(m[1]) }))
     .sort((a, b) => a.firstSeq - b.firstSeq);
@@ -81,36 +82,41 @@ export interface ReadResult<E> {
  * durable, and keeping it would fuse the next append onto it. Damage anywhere else, or a line from
  * a newer schema, is a JournalError, and the message says what to do.
  */
-export function readJournal<E>(dir: string): ReadResult<E> {
-  const segs = segments(dir);
+export function readJournal<E>(dir: string, prefix = 'journal'): ReadResult<E> {
+  const segs = segments(dir, prefix);
   const lines: JournalLine<E>[] = [];
   let tornTail: TornTail | null = null;
   segs.forEach((seg, si) => {
-    // Walked as bytes so the offsets are byte offsets; each line is decoded on its own.
-    const buf = readFileSync(seg.file);
-    const lastSeg = si === segs.length - 1;
-    for (let start = 0, lineNo = 1; start < buf.length; lineNo++) {
-      const nl = buf.indexOf(0x0a, start);
-      const end = nl === -1 ? buf.length : nl;
-      const d = decodeLine<E>(buf.toString('utf8', start, end));
-      const isLast = lastSeg && end >= buf.length - 1;
-      if (!d.ok && d.newer !== undefined) {
-        throw new JournalError(`${seg.file} line ${lineNo} was ${d.reason}. Nothing was changed: run the newer Parity, or move the state directory aside to start fresh.`);
-      }
-      if (isLast && (!d.ok || nl === -1)) {
-        tornTail = { file: seg.file, offset: start };
-        break;
-      }
-      if (!d.ok) {
-        throw new JournalError(
-          `${seg.file} line ${lineNo} is damaged (${d.reason}). Nothing was changed. The lines before it are intact; move the file aside (or restore it from a backup) and start again: the venue's state will be reconciled.`,
-        );
-      }
-      lines.push(d.line);
-      start = end + 1;
-    }
+    tornTail = readSegment(seg.file, si === segs.length - 1, lines) ?? tornTail;
   });
   return { lines, tornTail };
+}
+
+/**
+ * Reads one segment's lines into `into`, by the rules of `readJournal`; `last` says whether it is
+ * the last segment (where a torn last line is allowed). Returns the torn tail, if any.
+ */
+export function readSegment<E>(file: string, last: boolean, into: JournalLine<E>[]): TornTail | null {
+  // Walked as bytes so the offsets are byte offsets; each line is decoded on its own.
+  const buf = readFileSync(file);
+  for (let start = 0, lineNo = 1; start < buf.length; lineNo++) {
+    const nl = buf.indexOf(0x0a, start);
+    const end = nl === -1 ? buf.length : nl;
+    const d = decodeLine<E>(buf.toString('utf8', start, end));
+    const isLast = last && end >= buf.length - 1;
+    if (!d.ok && d.newer !== undefined) {
+      throw new JournalError(`${file} line ${lineNo} was ${d.reason}. Nothing was changed: run the newer Parity, or move the state directory aside to start fresh.`);
+    }
+    if (isLast && (!d.ok || nl === -1)) return { file, offset: start };
+    if (!d.ok) {
+      throw new JournalError(
+        `${file} line ${lineNo} is damaged (${d.reason}). Nothing was changed. The lines before it are intact; move the file aside (or restore it from a backup) and start again: the venue's state will be reconciled.`,
+      );
+    }
+    into.push(d.line);
+    start = end + 1;
+  }
+  return null;
 }
 
 /** The file operations the writer needs (a FileHandle has them all); tests wrap one to inject faults. */
@@ -124,6 +130,8 @@ export interface JournalFile {
 
 export interface JournalWriterOptions {
   readonly dir: string;
+  /** Segment file names are `<prefix>-<firstSeq>.jsonl` (default "journal"). */
+  readonly prefix?: string;
   /** Sequence number of the next entry. */
   readonly nextSeq: number;
   readonly fsync?: FsyncPolicy;
@@ -185,8 +193,10 @@ export class JournalWriter {
   private readonly openFile: (path: string) => Promise<JournalFile>;
   private readonly retryMs: readonly number[];
   private failed: Error | undefined;
+  private readonly prefix: string;
 
   constructor(private readonly o: JournalWriterOptions) {
+    this.prefix = o.prefix ?? 'journal';
     this.seq = o.nextSeq;
     this.bufSeq = o.nextSeq;
     this.durable = o.nextSeq;
@@ -194,8 +204,8 @@ export class JournalWriter {
     this.groupMs = o.groupMs ?? 2;
     this.openFile = o.openFile ?? openReal;
     this.retryMs = o.retryDelaysMs ?? DEFAULT_RETRY_MS;
-    const segs = segments(o.dir);
-    this.path = segs.length > 0 ? (segs[segs.length - 1] as { file: string }).file : join(o.dir, `journal-${o.nextSeq}.jsonl`);
+    const segs = segments(o.dir, this.prefix);
+    this.path = segs.length > 0 ? (segs[segs.length - 1] as { file: string }).file : join(o.dir, `${this.prefix}-${o.nextSeq}.jsonl`);
   }
 
   /** Sequence number the next entry will get. */
@@ -341,7 +351,7 @@ export class JournalWriter {
   private async switchSegment(at: number): Promise<void> {
     const f = this.file;
     this.file = undefined;
-    this.path = join(this.o.dir, `journal-${at}.jsonl`);
+    this.path = join(this.o.dir, `${this.prefix}-${at}.jsonl`);
     this.fileBytes = undefined;
     this.dirSynced = false;
     await f?.close().catch(() => undefined); // everything in it is synced already

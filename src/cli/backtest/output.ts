@@ -5,7 +5,63 @@
 import { writeFileSync } from 'node:fs';
 import { brailleChart } from '../../render/braille-chart.ts';
 import { isoTime } from '../../data/index.ts';
+import type { BacktestResult, Instrument, Params, RegimeStats, Summary } from '../../engine/index.ts';
+import type { VenueModels } from '../../paper/index.ts';
 import type { BacktestReport } from './run.ts';
+
+/**
+ * What the outputs show of one simulated run, whatever fed it: a backtest over candle files, or a
+ * replay over a session's recording (src/cli/replay). One shape, so `--json` is the same object.
+ */
+export interface RunView {
+  readonly strategyName: string;
+  readonly params: Params;
+  readonly instruments: readonly Instrument[];
+  readonly market: 'spot' | 'perp';
+  readonly seed: number;
+  readonly models: VenueModels;
+  readonly startingCash: number;
+  /** First bar's open time and the end (exclusive), epoch ms; null without data. */
+  readonly from: number | null;
+  readonly to: number | null;
+  readonly intervalMs: number | undefined;
+  /** Bars in the data (the summary's count). */
+  readonly bars: number;
+  readonly regimeWindow: number;
+  readonly result: BacktestResult;
+  readonly summary: Summary;
+  readonly regimes: readonly RegimeStats[];
+  readonly finalEquity: number;
+  readonly totalFees: number;
+  readonly totalFunding: number;
+  readonly warnings: readonly string[];
+}
+
+/** A backtest report as a RunView. */
+export function viewOfBacktest(r: BacktestReport): RunView {
+  const first = r.series[0];
+  return {
+    strategyName: r.strategyName,
+    params: r.params,
+    instruments: r.instruments,
+    market: r.spec.market,
+    seed: r.spec.seed,
+    models: r.spec.models,
+    startingCash: r.spec.cash,
+    from: first === undefined ? null : (first.series.ts[first.from] as number),
+    to: first === undefined ? null : (first.series.ts[first.to - 1] as number) + first.series.interval,
+    intervalMs: first?.series.interval,
+    bars: r.series.reduce((n, l) => n + (l.to - l.from), 0),
+    regimeWindow: r.spec.regimeWindow,
+    result: r.result,
+    summary: r.summary,
+    regimes: r.regimes,
+    finalEquity: r.finalEquity,
+    totalFees: r.totalFees,
+    totalFunding: r.totalFunding,
+    warnings: r.warnings,
+  };
+}
 
 const fmtMoney = (v: number): string => v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'n/a');
@@ -18,8 +74,8 @@ function intervalName(ms: number): string {
   return `${ms / 1000}s`;
 }
 
-function latencyText(r: BacktestReport): string {
-  const l = r.spec.models.latency;
+function latencyText(r: RunView): string {
+  const l = r.models.latency;
   if (l.kind === 'fixed') return `${l.ms} ms`;
   if (l.kind === 'uniform') return `uniform ${l.minMs}-${l.maxMs} ms`;
   return `lognormal median ${l.medianMs} ms, p99 ${l.p99Ms} ms`;
@@ -32,18 +88,22 @@ export interface TextOptions {
 }
 
 export function summaryText(r: BacktestReport, o: TextOptions): string {
+  return runText(viewOfBacktest(r), o);
+}
+
+/** The human summary of a run (see summaryText). */
+export function runText(r: RunView, o: TextOptions): string {
   const s = r.summary;
-  const m = r.spec.models;
+  const m = r.models;
   const cur = r.instruments[0]?.quote ?? '';
-  const first = r.series[0];
   const lines: string[] = [];
-  const bars = r.series.reduce((n, l) => n + (l.to - l.from), 0);
-  const range = first === undefined ? '' : `${shortTime(first.series.ts[first.from] as number)} -> ${shortTime((first.series.ts[first.to - 1] as number) + first.series.interval)}`;
+  const bars = r.bars;
+  const range = r.from === null || r.to === null ? '' : `${shortTime(r.from)} -> ${shortTime(r.to)}`;
   const params = Object.entries(r.params)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   lines.push(
-    `${r.strategyName} (${params})  ${r.instruments.map((i) => i.symbol).join(', ')} ${first ? intervalName(first.series.interval) : ''} ${r.spec.market}  ${range}  ${bars.toLocaleString('en-US')} bars  seed ${r.spec.seed}`,
+    `${r.strategyName} (${params})  ${r.instruments.map((i) => i.symbol).join(', ')} ${r.intervalMs === undefined ? '' : intervalName(r.intervalMs)} ${r.market}  ${range}  ${bars.toLocaleString('en-US')} bars  seed ${r.seed}`,
   );
   lines.push(
     `costs: taker ${(m.fees.taker * 1e4).toFixed(2)} bps, maker ${(m.fees.maker * 1e4).toFixed(2)} bps, spread ${m.spread.bps} bps + ${m.spread.ticks} tick, slippage ${m.slippage.fixedBps} bps, impact Y=${m.slippage.impact}, latency ${latencyText(r)}, participation ${m.fills.maxParticipation * 100}%`,
@@ -63,7 +123,7 @@ export function summaryText(r: BacktestReport, o: TextOptions): string {
     lines.push(brailleChart(r.result.equity, { width: Math.min(o.width, 100) - 2, height: 10, color: o.color, format: (v) => fmtMoney(v) }));
   }
   if (r.regimes.length > 0) {
-    lines.push('', `By volatility regime (terciles of ${r.spec.regimeWindow}-bar realized volatility, known before each bar)`);
+    lines.push('', `By volatility regime (terciles of ${r.regimeWindow}-bar realized volatility, known before each bar)`);
     lines.push(`  ${'regime'.padEnd(7)} ${'vol/bar'.padEnd(16)} ${'bars'.padStart(7)} ${'PnL'.padStart(11)} ${'Sharpe'.padStart(7)} ${'fills'.padStart(6)} ${'in market'.padStart(9)}`);
     for (const g of r.regimes) {
       lines.push(
@@ -81,17 +141,22 @@ export function summaryText(r: BacktestReport, o: TextOptions): string {
 
 /** The --json object. Fills carry ts (ms, the bar they executed in), side, price, qty and fee. */
 export function reportJson(r: BacktestReport): object {
+  return runJson(viewOfBacktest(r));
+}
+
+/** The --json object of a run (see reportJson): a replay prints the same shape. */
+export function runJson(r: RunView): object {
   return {
     strategy: r.strategyName,
     params: r.params,
     symbols: r.instruments.map((i) => i.symbol),
-    market: r.spec.market,
-    seed: r.spec.seed,
-    from: r.series[0] === undefined ? null : (r.series[0].series.ts[r.series[0].from] as number),
-    to: r.series[0] === undefined ? null : (r.series[0].series.ts[r.series[0].to - 1] as number) + r.series[0].series.interval,
+    market: r.market,
+    seed: r.seed,
+    from: r.from,
+    to: r.to,
     bars: r.result.steps,
-    models: r.spec.models,
-    startingCash: r.spec.cash,
+    models: r.models,
+    startingCash: r.startingCash,
     finalEquity: r.finalEquity,
     totalFees: r.totalFees,
     totalFunding: r.totalFunding,

@@ -24,6 +24,7 @@ import { wireWorkstation } from './wiring.ts';
 import { restoredState } from './restore.ts';
 import { chooseExecution, type Execution } from './execution.ts';
 import { Undo } from './undo.ts';
+import { SessionRecorder } from './recorder.ts';
 import { openState, openVenue, shellFor, warmupBars, type SessionDeps, type SessionIO, type Shell } from './start-steps.ts';
 
 export type { SessionDeps, SessionIO } from './start-steps.ts';
@@ -63,18 +64,20 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
 
 async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo: Undo): Promise<Session> {
   // The strategy first: one that does not load, or parameters that do not fit it, touch nothing.
-  const { definition } = await loadStrategy(spec.strategy);
+  const { definition, file } = await loadStrategy(spec.strategy);
   const params = resolveParams(definition, spec.params);
   const shell = shellFor(spec, io, deps);
   const state = openState(spec, shell, undo);
-  const conn = await openVenue(spec, shell, deps, undo);
+  const recorder = new SessionRecorder(spec.stateDir, shell.wall, { fsync: spec.persistence.fsync, warn: (message) => shell.log({ kind: 'warning', message }) });
+  undo.push(() => recorder.close('start-up failed'));
+  const conn = await openVenue(spec, shell, deps, undo, { onRequestOut: (kind, id) => recorder.requestOut(kind, id) });
   const warmup = await warmupBars(spec, conn);
   requireTradableSizes(
     definition,
     params,
     conn.instruments.map((instrument) => ({ instrument, price: warmup.findLast((b) => b.symbol === instrument.symbol)?.close })),
   );
-  const engine = await buildEngine(spec, shell, state, conn, deps, undo);
+  const engine = await buildEngine(spec, shell, state, conn, deps, undo, recorder);
   const { kernel, runtime, execution, account, restored } = engine;
   const symbols = conn.instruments.map((i) => i.symbol);
   kernel.addStrategy({ definition, params, symbols, state: restored?.strategies[definition.name] ?? {} });
@@ -113,8 +116,24 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
     workstation.stop();
     shadow.stop();
   });
+  // The recording starts from the books as reconciled, the same start the shadow takes.
+  recorder.header({
+    mode: spec.mode,
+    venue: spec.exchange,
+    strategy: { name: definition.name, file, params },
+    symbols,
+    barInterval: spec.barInterval,
+    account,
+    pauseCancelsEntries: spec.pauseCancelsEntries,
+    models: spec.models,
+    seed: spec.seed,
+    start: kernel.books.capture(),
+    clock: shell.clock.now(),
+    warmup,
+  });
   const perp = conn.instruments.some((i) => i.kind === 'perpetual');
   await conn.marketData.subscribe({ symbols, barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp }, (d) => {
+    recorder.data(d);
     runtime.onMarketData(d);
     shadow.onData(d);
     shell.listeners.data(d);
@@ -147,6 +166,7 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
       shadow.stop();
       await conn.close();
       engine.journalStop(reason);
+      await recorder.close(reason);
       await snapshot();
       await state.sd.close();
       shell.log({ kind: 'stopped', reason });
@@ -169,7 +189,7 @@ interface Engine {
 }
 
 /** Step 3: the books restored (or started), the kernel journaling everything, the venue paper or live. */
-async function buildEngine(spec: RunSpec, shell: Shell, state: { sd: StateDir }, conn: CcxtConnection, deps: SessionDeps, undo: Undo): Promise<Engine> {
+async function buildEngine(spec: RunSpec, shell: Shell, state: { sd: StateDir }, conn: CcxtConnection, deps: SessionDeps, undo: Undo, recorder: SessionRecorder): Promise<Engine> {
   const { sd } = state;
   const choice = chooseExecution(spec.mode, conn, { cash: spec.cash, models: spec.models });
   const restored = restoredState(sd.recovered, conn.instruments, conn.settle, fromNumber(spec.cash));
@@ -191,6 +211,7 @@ async function buildEngine(spec: RunSpec, shell: Shell, state: { sd: StateDir },
     pauseCancelsEntries: spec.pauseCancelsEntries,
     onMessage: (m: LoggedMessage) => {
       journal({ k: 'm', m });
+      recorder.message(m, shell.kernel?.dataSeq ?? 0);
       // The journal keeps every message; the log holds back a refusal repeated every bar.
       const shown = repeats.pass(m);
       if (shown !== undefined) {

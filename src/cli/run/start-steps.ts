@@ -90,7 +90,13 @@ export function openState(spec: RunSpec, shell: Shell, undo: Undo): { sd: StateD
 }
 
 /** Step 2: the venue, through ccxt (market data in every mode; orders too, live), and its clock. */
-export async function openVenue(spec: RunSpec, shell: Shell, deps: SessionDeps, undo: Undo): Promise<CcxtConnection> {
+export async function openVenue(
+  spec: RunSpec,
+  shell: Shell,
+  deps: SessionDeps,
+  undo: Undo,
+  hooks: { readonly onRequestOut?: (kind: 'submit' | 'cancel' | 'modify', id: string) => void } = {},
+): Promise<CcxtConnection> {
   const conn = await connect({
     exchange: spec.exchange,
     ...(spec.exchangeUrl === undefined ? {} : { local: localVenue(spec.exchangeUrl) }),
@@ -102,6 +108,7 @@ export async function openVenue(spec: RunSpec, shell: Shell, deps: SessionDeps, 
     rng: shell.rng.fork(),
     onHalt: (e: HaltError) => shell.halt(e.message),
     crashpoint,
+    ...(hooks.onRequestOut === undefined ? {} : { onRequestOut: hooks.onRequestOut }),
     ...(deps.requestTimeoutMs === undefined ? {} : { timeoutMs: deps.requestTimeoutMs }),
   });
   undo.push(() => conn.close());

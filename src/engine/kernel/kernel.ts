@@ -96,6 +96,8 @@ export class Kernel {
   private lastSymbol: string | undefined;
   private lastEntry: SymbolEntry | undefined;
   private draining = false;
+  /** Data points delivered through onData so far (see `dataSeq`). */
+  private delivered = 0;
 
   constructor(private readonly opts: KernelOptions) {
     this.orders = new OrderManager(opts.orderIds);
@@ -200,8 +202,18 @@ export class Kernel {
     return this.strategies.nextTimerAt();
   }
 
+  /**
+   * How many data points `onData` has delivered in this kernel's life (warm-up included). Read while
+   * a command is processed, it names the data point the decision was made on: the one delivered
+   * last (the recording tags decisions with it; see docs/recording.md).
+   */
+  get dataSeq(): number {
+    return this.delivered;
+  }
+
   /** Delivers market data to the strategies subscribed to its symbol. Does not drain. */
   onData(d: MarketData): void {
+    this.delivered++;
     // One-entry cache: consecutive data points are usually for the same symbol.
     let entry = this.lastEntry;
     if (d.symbol !== this.lastSymbol) {

@@ -16,9 +16,11 @@ import { Kernel } from '../kernel/kernel.ts';
 import type { LoggedMessage } from '../model/events.ts';
 import type { StrategyRegistration } from '../kernel/strategy-host.ts';
 import type { MatchingVenue } from '../ports/index.ts';
-import { stepData } from './step.ts';
+import { stepData, warmUp } from './step.ts';
 import type { RiskLimits } from '../components/risk-gate.ts';
 import type { AccountType } from '../model/trading.ts';
+import type { EngineState } from '../model/engine-state.ts';
+import type { Bar } from '../model/market-data.ts';
 
 export interface BacktestOptions {
   readonly instruments: readonly Instrument[];
@@ -31,6 +33,17 @@ export interface BacktestOptions {
   readonly accountType: AccountType;
   readonly leverage?: number;
   readonly limits?: Partial<RiskLimits>;
+  /**
+   * Books to start from instead of `startingCash` alone: a session's state, which it took after its
+   * own warm-up, so they are restored after this one's (whose refused orders they replace).
+   */
+  readonly restore?: EngineState;
+  /** Called once the books are restored, before the first data point (e.g. to seed the venue from them). */
+  readonly onReady?: (kernel: Kernel) => void;
+  /** History fed to strategies before the first data point, with trading halted (as a live session warms up). */
+  readonly warmup?: readonly Bar[];
+  /** See KernelOptions.pauseCancelsEntries (default true). */
+  readonly pauseCancelsEntries?: boolean;
   /** Receives every command and event, in order (the event log). */
   readonly onMessage?: (m: LoggedMessage) => void;
   /** Called every `progressEvery` data points and at the end. */
@@ -65,6 +78,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     accountType: o.accountType,
     ...(o.leverage === undefined ? {} : { leverage: o.leverage }),
     ...(o.limits === undefined ? {} : { limits: o.limits }),
+    ...(o.pauseCancelsEntries === undefined ? {} : { pauseCancelsEntries: o.pauseCancelsEntries }),
     onMessage: (m) => {
       if (m.type === 'OrderFilled') fills.push(m);
       log?.(m);
@@ -87,8 +101,16 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const every = o.progressEvery ?? 65_536;
   let steps = 0;
 
-  const first = feed.peekTime();
+  const warm = o.warmup ?? [];
+  const first = warm[0]?.tsInit ?? feed.peekTime();
   if (first !== Infinity) clock.advanceTo(first);
+  for (const b of warm) if (b.tsInit > clock.now()) clock.advanceTo(b.tsInit);
+  warmUp(kernel, venue, warm);
+  if (o.restore !== undefined) {
+    const { state, reason } = kernel.books.restore(o.restore);
+    kernel.setTradingState(state, reason);
+  }
+  o.onReady?.(kernel);
   kernel.start();
   const portfolio = kernel.portfolio;
 

@@ -10,7 +10,7 @@
 import type { Bar, MarketData } from '../model/market-data.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { ExecutionPort, MatchingVenue, Scheduler } from '../ports/index.ts';
-import { stepData } from './step.ts';
+import { stepData, warmUp } from './step.ts';
 import type { TradingCommand } from '../model/commands.ts';
 
 /** A venue that may also match against market data (the simulator, in paper mode). */
@@ -42,14 +42,7 @@ export class LiveRuntime {
 
   /** Starts strategies. Warm-up bars go to strategies first with trading halted, so no order can come from history. */
   start(warmup: readonly Bar[] = []): void {
-    if (warmup.length > 0) {
-      // Whatever the state was (a restart may restore a pause or a halt), it comes back after warm-up.
-      const before = this.kernel.tradingState;
-      const reason = this.kernel.tradingStateReason;
-      this.kernel.setTradingState('halted', 'warming up on history');
-      for (const b of warmup) stepData(this.kernel, this.matcher, b);
-      this.kernel.setTradingState(before, before === 'active' ? 'warm-up done' : reason);
-    }
+    warmUp(this.kernel, this.matcher, warmup);
     this.kernel.start();
     this.armTimer();
   }

@@ -15,3 +15,16 @@ export function stepData(kernel: Kernel, matcher: MatchingVenue | undefined, d: 
   kernel.onData(d);
   if (kernel.pending > 0) kernel.drain();
 }
+
+/**
+ * Warm-up: history goes to strategies with trading halted, so no order can come from it; whatever
+ * the trading state was (a restart may restore a pause or a halt), it comes back afterwards.
+ */
+export function warmUp(kernel: Kernel, matcher: MatchingVenue | undefined, bars: readonly MarketData[]): void {
+  if (bars.length === 0) return;
+  const before = kernel.tradingState;
+  const reason = kernel.tradingStateReason;
+  kernel.setTradingState('halted', 'warming up on history');
+  for (const b of bars) stepData(kernel, matcher, b);
+  kernel.setTradingState(before, before === 'active' ? 'warm-up done' : reason);
+}

@@ -1,0 +1,62 @@
+/**
+ * A short recorded session for the replay tests: the real binary, headless, against a local
+ * exchange in manual mode, trading `churn` (orders on every bar: market fills, resting limits,
+ * cancels); it sees `bars` bars, each waited for in its log, then stops on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { BIN, ROOT } from './cli.ts';
+import { BAR, drillExchange, subscribed, until } from './drill.ts';
+
+export async function recordSession(mode: 'paper' | 'live', bars: number): Promise<string> {
+  const { lx } = await drillExchange();
+  const stateDir = mkdtempSync(join(tmpdir(), `parity-rec-${mode}-`));
+  const args = ['run', '--no-ui', '--mode', mode, '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m'];
+  args.push('--strategy', 'test/kit/strategies/churn.ts', '--warmup', '20', '--feed', 'bars', '--leverage', '5', '--state-dir', stateDir);
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: Record<string, unknown>[] = [];
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    try {
+      logs.push(JSON.parse(l) as Record<string, unknown>);
+    } catch {
+      // not a log record
+    }
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  try {
+    await until(() => logs.some((r) => r['kind'] === 'control'), 'the control socket', { ms: 30_000, detail: () => stderr + JSON.stringify(logs.slice(-5)) });
+    // Paper mode has no user stream: only the kline stream is waited for.
+    if (mode === 'live') await subscribed(lx);
+    else await until(() => (lx.state().streams['xrpusdt@kline_5m'] ?? 0) > 0, 'the kline stream');
+    // Orders of the session itself (the warm-up's refusals are before "started", and folded in the log).
+    const live = (): Record<string, unknown>[] => logs.slice(logs.findIndex((r) => r['kind'] === 'started'));
+    const submits = (): number => live().filter((r) => r['type'] === 'SubmitOrder').length;
+    const ANSWERS = new Set(['OrderAccepted', 'OrderRejected', 'OrderDenied', 'OrderFilled', 'OrderCanceled', 'OrderExpired']);
+    const answered = (): number =>
+      new Set(
+        live()
+          .filter((r) => ANSWERS.has(r['type'] as string))
+          .map((r) => r['clientOrderId']),
+      ).size;
+    for (let i = 0; i < bars; i++) {
+      const before = submits();
+      lx.advance(BAR);
+      await until(() => submits() > before, `the decisions on bar ${i + 1}`, { detail: () => stderr });
+      // Live: their answers in before the next bar, so the session is not racing the test's clock
+      // (paper answers come with the next data point: the simulator's clock moves with the data).
+      if (mode === 'live') await until(() => answered() >= submits(), `the answers on bar ${i + 1}`, { detail: () => stderr });
+    }
+    child.kill('SIGTERM');
+    const code = await exited;
+    if (code !== 0) throw new Error(`the session exited ${code}: ${stderr}`);
+    return stateDir;
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await lx.close();
+  }
+}
