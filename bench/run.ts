@@ -8,6 +8,7 @@ import { benchBacktest } from './backtest-throughput.ts';
 import { benchEnginePaths } from './engine-paths.ts';
 import { benchLiveLatency } from './live-latency.ts';
 import { benchPersistence } from './persistence.ts';
+import { benchSweep } from './sweep.ts';
 import { benchTui } from './tui.ts';
 
 const benches: Record<string, () => Record<string, number | string> | Promise<Record<string, number | string>>> = {
@@ -15,6 +16,7 @@ const benches: Record<string, () => Record<string, number | string> | Promise<Re
   'engine-paths': () => benchEnginePaths(),
   'live-latency': () => benchLiveLatency(),
   persistence: () => benchPersistence(),
+  sweep: () => benchSweep(),
   tui: () => benchTui(),
 };
 

@@ -79,8 +79,8 @@ export function summaryText(r: BacktestReport, o: TextOptions): string {
   return lines.join('\n');
 }
 
-/** The --json object. Fills carry ts (ms, the bar they executed in), side, price, qty and fee. */
-export function reportJson(r: BacktestReport): object {
+/** The --json object without its fills: what a sweep reports of each run (the same figures, by the same code). */
+export function reportFields(r: BacktestReport) {
   return {
     strategy: r.strategyName,
     params: r.params,
@@ -98,6 +98,14 @@ export function reportJson(r: BacktestReport): object {
     netPnl: r.summary.netPnl,
     summary: r.summary,
     regimes: r.regimes,
+    warnings: r.warnings,
+  };
+}
+
+/** The --json object. Fills carry ts (ms, the bar they executed in), side, price, qty and fee. */
+export function reportJson(r: BacktestReport): object {
+  return {
+    ...reportFields(r),
     fills: r.result.fills.map((f) => ({
       ts: f.tsEvent,
       symbol: f.symbol,
@@ -109,7 +117,6 @@ export function reportJson(r: BacktestReport): object {
       liquidity: f.liquidity,
       orderId: f.clientOrderId,
     })),
-    warnings: r.warnings,
   };
 }
 

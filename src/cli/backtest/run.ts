@@ -23,9 +23,10 @@ import {
   type Params,
   type RegimeStats,
   type Summary,
+  type Symbol,
 } from '../../engine/index.ts';
 import { SimulatedVenue } from '../../paper/index.ts';
-import { loadCandles, loadFunding, resolveInstrument, sliceRange } from '../../data/index.ts';
+import { loadCandles, loadFunding, resolveInstrument, sliceRange, type CandleFile } from '../../data/index.ts';
 import { UserError } from '../errors.ts';
 import { requireTradableSizes } from '../size-check.ts';
 import { loadStrategy } from '../strategy-loader.ts';
@@ -57,14 +58,19 @@ export interface BacktestReport {
   readonly warnings: readonly string[];
 }
 
+/** Reads one candle file: `loadCandles` for a single backtest; a sweep's worker passes one that keeps the files it has read. */
+export type CandleLoader = (path: string, sym: Symbol) => CandleFile;
+
 export interface RunHooks {
   readonly onProgress?: (done: number, total: number) => void;
   readonly onMessage?: (m: LoggedMessage) => void;
+  /** Default: `loadCandles`, read afresh. */
+  readonly candles?: CandleLoader;
 }
 
-function load(spec: BacktestSpec): LoadedSeries[] {
+function load(spec: BacktestSpec, candles: CandleLoader): LoadedSeries[] {
   return spec.data.map((d) => {
-    const file = loadCandles(d.path, symbol(d.symbol));
+    const file = candles(d.path, symbol(d.symbol));
     const { from, to } = sliceRange(file.series, spec.from ?? -Infinity, spec.to ?? Infinity);
     if (to - from < 2) {
       throw new UserError(
@@ -79,7 +85,7 @@ function load(spec: BacktestSpec): LoadedSeries[] {
 export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}): Promise<BacktestReport> {
   const { definition } = await loadStrategy(spec.strategy);
   const params: Params = resolveParams(definition, spec.params);
-  const loaded = load(spec);
+  const loaded = load(spec, hooks.candles ?? loadCandles);
   const kind = spec.market === 'perp' ? 'perpetual' : 'spot';
   const instruments = loaded.map((l) => resolveInstrument(l.series.symbol, kind, stepOfDecimals(Math.min(l.priceDecimals, 8)), spec.instrument));
   // The price a size is first judged at: the first bar's close, what the strategy sees first.
