@@ -60,12 +60,14 @@ async function requireRedis(r: ReturnType<typeof parseRedisUrl>, kept: string): 
     retryStrategy: () => null,
     ...(r.tls ? { tls: {} } : {}),
   });
-  client.on('error', () => undefined); // reported below, once
+  // The socket's error (ECONNREFUSED, ENOTFOUND, a timeout) says more than connect()'s "Connection is closed".
+  let first: string | undefined;
+  client.on('error', (err: Error) => (first ??= err.message));
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = first ?? (err instanceof Error ? err.message : String(err));
     throw new UserError(`cannot reach Redis at ${r.url} (${why}). ${kept} Start Redis there (e.g. redis-server --port ${r.port}) or check the address and run again.`, 1);
   } finally {
     client.disconnect();
