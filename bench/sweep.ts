@@ -54,8 +54,8 @@ interface Figures {
   trades: number;
 }
 
-export function benchSweep(): Record<string, number | string> {
-  const data = tiledFile(BARS);
+export function benchSweep(bars = BARS): Record<string, number | string> {
+  const data = tiledFile(bars);
   const common = ['--data', `BTCUSDT=${data}`, '--fee-bps', '4'];
   const workers = availableParallelism();
   const sweep = parity(['sweep', ...common, '--param', `fast=${FAST.join(',')}`, '--param', `slow=${SLOW.join(',')}`, '--workers', String(workers), '--json']);
@@ -77,7 +77,7 @@ export function benchSweep(): Record<string, number | string> {
   const points = FAST.length * SLOW.length;
   if (equalCents !== points) throw new Error(`only ${equalCents} of ${points} sweep runs equal their single backtest to the cent`);
   return {
-    bars: BARS,
+    bars,
     points,
     workers,
     'sweep wall s': Number((sweep.ms / 1000).toFixed(2)),

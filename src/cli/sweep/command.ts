@@ -95,6 +95,8 @@ export function addSweepCommand(program: Command): void {
     .option('--queue <redis://host:port>', 'put the runs on a BullMQ queue in Redis for `parity worker` processes (any machine) to take')
     .option('--json', 'print one JSON object: runs[] best first, each with params and the backtest summary fields')
     .action(async (flags: Flags) => {
+      if (flags.queue !== undefined && flags.workers !== undefined)
+        throw new UserError('--workers sets the threads of a local sweep; with --queue the runs go to `parity worker` processes: give --workers to them instead');
       const config = loadConfig(flags.config);
       const metric = parseMetric(flags.sort);
       const base = buildSpec({ ...flags, param: [] }, config);

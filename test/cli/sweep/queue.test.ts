@@ -94,5 +94,6 @@ describe('parity sweep --queue (BullMQ on a real redis-server, two parity worker
     const w = await parityAsync(['worker', '--queue', closed]);
     expectClearFailure(w, /cannot reach Redis at .*This worker took no run/);
     expectClearFailure(await parityAsync([...ARGS, '--queue', 'http://127.0.0.1:6379']), /--queue http:\/\/127.0.0.1:6379: expected a redis:\/\/ \(or rediss:\/\/\) URL/);
+    expectClearFailure(await parityAsync([...ARGS, '--queue', url, '--workers', '2']), /--workers sets the threads of a local sweep; with --queue .* give --workers to them/);
   }, 120_000);
 });
