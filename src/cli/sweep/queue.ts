@@ -74,6 +74,45 @@ async function requireRedis(r: ReturnType<typeof parseRedisUrl>, kept: string): 
   }
 }
 
+/** How long Redis may not answer before a waiting sweep gives up, ms. */
+const PATIENCE_MS = 15_000;
+
+/** Pings Redis every 2 s while a sweep waits; `lost` rejects once it has not answered for PATIENCE_MS. */
+function watchRedis(r: ReturnType<typeof parseRedisUrl>, progress: () => string): { lost: Promise<never>; stop: () => void } {
+  const url = r.url;
+  const client = new Redis({ host: r.host, port: r.port, db: r.db, maxRetriesPerRequest: 0, retryStrategy: () => 1000, ...(r.tls ? { tls: {} } : {}) });
+  client.on('error', () => undefined); // judged by the pings
+  let lastOk = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const lost = new Promise<never>((_, reject) => {
+    timer = setInterval(() => {
+      const ping = client.ping();
+      const late = new Promise<never>((_r, rej) => setTimeout(() => rej(new Error('no answer')), 1500).unref());
+      Promise.race([ping, late]).then(
+        () => (lastOk = performance.now()),
+        () => {
+          if (performance.now() - lastOk < PATIENCE_MS) return;
+          clearInterval(timer);
+          reject(
+            new UserError(
+              `lost Redis at ${url}: no answer for ${PATIENCE_MS / 1000} s, when ${progress()}. Nothing was printed; the runs not yet done stay queued in Redis if it comes back with its data. Restart Redis and run the sweep again.`,
+              1,
+            ),
+          );
+        },
+      );
+    }, 2000);
+  });
+  lost.catch(() => undefined); // raced; never left unhandled
+  return {
+    lost,
+    stop: () => {
+      clearInterval(timer);
+      client.disconnect();
+    },
+  };
+}
+
 /** The producer's side: a sweep whose runs go to the queue's workers. */
 export async function queueExecutor(text: string): Promise<Executor> {
   const r = parseRedisUrl(text);
@@ -81,6 +120,9 @@ export async function queueExecutor(text: string): Promise<Executor> {
   const connection = connectionOf(r);
   const queue = new Queue<JobData, RunOutcome>(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
+  // The clients reconnect by themselves; losing Redis for good is judged below (an 'error' without a listener would end the process).
+  queue.on('error', () => undefined);
+  events.on('error', () => undefined);
   await events.waitUntilReady();
   const sweep = `${hostname()}-${process.pid}-${Date.now().toString(36)}`;
   let batch = 0;
@@ -99,7 +141,8 @@ export async function queueExecutor(text: string): Promise<Executor> {
       );
       let done = 0;
       onProgress(0);
-      return Promise.all(
+      const watch = watchRedis(r, () => `${done} of ${jobs.length} runs were done`);
+      const all = Promise.all(
         jobs.map(async (job) => {
           try {
             const out = await job.waitUntilFinished(events);
@@ -111,10 +154,16 @@ export async function queueExecutor(text: string): Promise<Executor> {
           }
         }),
       );
+      try {
+        return await Promise.race([all, watch.lost]);
+      } finally {
+        watch.stop();
+      }
     },
     async close() {
-      await events.close();
-      await queue.close();
+      // Closing waits for Redis; when it is gone there is nothing to wait for.
+      const gone = new Promise<void>((res) => setTimeout(res, 2000).unref());
+      await Promise.race([Promise.all([events.close(), queue.close()]).then(() => undefined), gone]);
     },
   };
 }

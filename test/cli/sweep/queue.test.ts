@@ -41,10 +41,9 @@ beforeAll(async () => {
   if (spawnSync('redis-server', ['--version']).error !== undefined) {
     throw new Error('redis-server is not installed: this test needs a real one on loopback. Install the Debian package: apt-get install -y redis-server (.ci/run does this when it is missing).');
   }
-  const port = await freePort();
-  url = `redis://127.0.0.1:${port}`;
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitFor(redis, 'stdout', /Ready to accept connections/, []);
+  const started = await startRedis();
+  redis = started.child;
+  url = `redis://127.0.0.1:${started.port}`;
   for (let i = 0; i < 2; i++) {
     const child = spawn(process.execPath, [BIN, 'worker', '--queue', url, '--workers', '1'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const log: string[] = [];
@@ -63,6 +62,14 @@ const comparable = (stdout: string): unknown => {
   const { elapsedMs: _e, where: _w, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
   return rest;
 };
+
+/** A redis-server of its own on a free loopback port; resolves once it accepts connections. */
+async function startRedis(): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitFor(child, 'stdout', /Ready to accept connections/, []);
+  return { child, port };
+}
 
 describe('parity sweep --queue (BullMQ on a real redis-server, two parity worker processes)', () => {
   it('gives the same results as the local sweep, with runs taken by both workers', async () => {
@@ -96,4 +103,17 @@ describe('parity sweep --queue (BullMQ on a real redis-server, two parity worker
     expectClearFailure(await parityAsync([...ARGS, '--queue', 'http://127.0.0.1:6379']), /--queue http:\/\/127.0.0.1:6379: expected a redis:\/\/ \(or rediss:\/\/\) URL/);
     expectClearFailure(await parityAsync([...ARGS, '--queue', url, '--workers', '2']), /--workers sets the threads of a local sweep; with --queue .* give --workers to them/);
   }, 120_000);
+
+  it('Redis lost while the sweep waits: one clear message and a non-zero exit, not a hang', async () => {
+    const own = await startRedis();
+    const pending = parityAsync([...ARGS, '--queue', `redis://127.0.0.1:${own.port}`]); // no worker takes these
+    const queued = (): number => Number(spawnSync('redis-cli', ['-p', String(own.port), 'llen', 'bull:parity-sweep:wait'], { encoding: 'utf8' }).stdout.trim() || 0);
+    for (let i = 0; i < 300 && queued() < 6; i++) await new Promise((res) => setTimeout(res, 200));
+    expect(queued()).toBe(6);
+    own.child.kill('SIGKILL');
+    const r = await pending;
+    expectClearFailure(r, /lost Redis at redis:\/\/127.0.0.1:\d+: no answer for 15 s, when 0 of 6 runs were done\. Nothing was printed/);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+  }, 180_000);
 });
