@@ -9,6 +9,7 @@ import { benchEnginePaths } from './engine-paths.ts';
 import { benchEndToEnd } from './end-to-end.ts';
 import { benchLiveLatency } from './live-latency.ts';
 import { benchPersistence } from './persistence.ts';
+import { benchSweep } from './sweep.ts';
 import { benchTui } from './tui.ts';
 
 const benches: Record<string, () => Record<string, number | string> | Promise<Record<string, number | string>>> = {
@@ -17,6 +18,7 @@ const benches: Record<string, () => Record<string, number | string> | Promise<Re
   'engine-paths': () => benchEnginePaths(),
   'live-latency': () => benchLiveLatency(),
   persistence: () => benchPersistence(),
+  sweep: () => benchSweep(),
   tui: () => benchTui(),
 };
 

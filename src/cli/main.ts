@@ -14,6 +14,7 @@ import { addDataCommand } from './data/command.ts';
 import { addDemoCommand } from './demo.ts';
 import { addCtlCommand } from './ctl/command.ts';
 import { addReplayCommand } from './replay/command.ts';
+import { addSweepCommand, addWorkerCommand } from './sweep/command.ts';
 import { UserError } from './errors.ts';
 import { StateDirError } from '../persistence/state-dir.ts';
 import { CtlError } from '../workstation/control-socket.ts';
@@ -25,6 +26,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   addBacktestCommand(program);
+  addSweepCommand(program);
+  addWorkerCommand(program);
   addRunCommand(program);
   addExchangeCommand(program);
   addDataCommand(program);

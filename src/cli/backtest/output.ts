@@ -139,13 +139,12 @@ export function runText(r: RunView, o: TextOptions): string {
   return lines.join('\n');
 }
 
-/** The --json object. Fills carry ts (ms, the bar they executed in), side, price, qty and fee. */
-export function reportJson(r: BacktestReport): object {
-  return runJson(viewOfBacktest(r));
+/** The --json object without its fills: what a sweep reports of each run (the same figures, by the same code). */
+export function reportFields(r: BacktestReport) {
+  return runFields(viewOfBacktest(r));
 }
 
-/** The --json object of a run (see reportJson): a replay prints the same shape. */
-export function runJson(r: RunView): object {
+function runFields(r: RunView) {
   return {
     strategy: r.strategyName,
     params: r.params,
@@ -163,6 +162,19 @@ export function runJson(r: RunView): object {
     netPnl: r.summary.netPnl,
     summary: r.summary,
     regimes: r.regimes,
+    warnings: r.warnings,
+  };
+}
+
+/** The --json object. Fills carry ts (ms, the bar they executed in), side, price, qty and fee. */
+export function reportJson(r: BacktestReport): object {
+  return runJson(viewOfBacktest(r));
+}
+
+/** The --json object of a run (see reportJson): a replay prints the same shape. */
+export function runJson(r: RunView): object {
+  return {
+    ...runFields(r),
     fills: r.result.fills.map((f) => ({
       ts: f.tsEvent,
       symbol: f.symbol,
@@ -174,7 +186,6 @@ export function runJson(r: RunView): object {
       liquidity: f.liquidity,
       orderId: f.clientOrderId,
     })),
-    warnings: r.warnings,
   };
 }
 

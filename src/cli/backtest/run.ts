@@ -23,9 +23,10 @@ import {
   type Params,
   type RegimeStats,
   type Summary,
+  type Symbol,
 } from '../../engine/index.ts';
 import { SimulatedVenue } from '../../paper/index.ts';
-import { loadCandles, loadFunding, resolveInstrument, sliceRange } from '../../data/index.ts';
+import { loadCandles, loadFunding, resolveInstrument, sliceRange, type CandleFile } from '../../data/index.ts';
 import { UserError } from '../errors.ts';
 import { requireTradableSizes } from '../size-check.ts';
 import { loadStrategy } from '../strategy-loader.ts';
@@ -57,16 +58,21 @@ export interface BacktestReport {
   readonly warnings: readonly string[];
 }
 
+/** Reads one candle file: `loadCandles` for a single backtest; a sweep's worker passes one that keeps the files it has read. */
+export type CandleLoader = (path: string, sym: Symbol) => CandleFile;
+
 export interface RunHooks {
   readonly onProgress?: (done: number, total: number) => void;
   readonly onMessage?: (m: LoggedMessage) => void;
   /** One line when a data cache was rebuilt (see loadCandles). */
   readonly onNotice?: (line: string) => void;
+  /** Default: `loadCandles` with the binary cache beside the data. */
+  readonly candles?: CandleLoader;
 }
 
-function load(spec: BacktestSpec, onNotice?: (line: string) => void): LoadedSeries[] {
+function load(spec: BacktestSpec, candles: CandleLoader): LoadedSeries[] {
   return spec.data.map((d) => {
-    const file = loadCandles(d.path, symbol(d.symbol), { cache: true, ...(onNotice === undefined ? {} : { onNotice }) });
+    const file = candles(d.path, symbol(d.symbol));
     const { from, to } = sliceRange(file.series, spec.from ?? -Infinity, spec.to ?? Infinity);
     if (to - from < 2) {
       throw new UserError(
@@ -81,7 +87,8 @@ function load(spec: BacktestSpec, onNotice?: (line: string) => void): LoadedSeri
 export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}): Promise<BacktestReport> {
   const { definition } = await loadStrategy(spec.strategy);
   const params: Params = resolveParams(definition, spec.params);
-  const loaded = load(spec, hooks.onNotice);
+  const onNotice = hooks.onNotice;
+  const loaded = load(spec, hooks.candles ?? ((path, sym) => loadCandles(path, sym, { cache: true, ...(onNotice === undefined ? {} : { onNotice }) })));
   const kind = spec.market === 'perp' ? 'perpetual' : 'spot';
   const instruments = loaded.map((l) => resolveInstrument(l.series.symbol, kind, stepOfDecimals(Math.min(l.priceDecimals, 8)), spec.instrument));
   // The price a size is first judged at: the first bar's close, what the strategy sees first.
