@@ -19,7 +19,9 @@
  *   `rate x notional`, capped at the margin balance left after the close (never below 0), which for
  *   small positions (bracket rate below the fee rate) is all of it, as Binance's Liquidation
  *   Protocols page describes ("already bankrupt when first entering liquidation"). No trading
- *   commission is charged on top. The fee is rounded down to 1e-8 (Binance's commission precision).
+ *   commission is charged on top. The fee is rounded to 1e-8 (Binance's commission precision).
+ *   Only the tick rounding of the price can leave less than nothing (a position whose maintenance
+ *   margin is below one tick of its size): then no fee, and the deficit stays on the wallet.
  *
  * Plain numbers (floats) on purpose: both callers pass the same doubles (the exact books converted
  * once), so both get the same price and the same fee text.
@@ -120,5 +122,5 @@ export function liquidationFill(inst: Instrument, pos: MarginPosition, acct: Cro
   const left = acct.wallet + acct.otherUnrealized + pos.qty * t.price - pos.cost;
   const rate = inst.liquidationFee ?? DEFAULT_LIQUIDATION_FEE;
   const fee = Math.max(0, Math.min(rate * qty * t.price, left));
-  return { side: t.side, price: t.price, qty, fee: formatScaled(Math.floor(fee * 1e8), 8) };
+  return { side: t.side, price: t.price, qty, fee: formatScaled(Math.round(fee * 1e8), 8) };
 }
