@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktestSpec, type BacktestReport } from '../../src/cli/backtest/run.ts';
 import { buildSpec } from '../../src/cli/backtest/spec.ts';
 import { loadCandles } from '../../src/data/index.ts';
-import { symbol, toNumber, type OrderFilled } from '../../src/engine/index.ts';
+import { clientOrderId, symbol, toNumber, type OrderFilled } from '../../src/engine/index.ts';
 import { BUNDLED, startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { client, raw, until, type Client } from './kit.ts';
 
@@ -38,7 +38,7 @@ const userEvents: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   // The entry: a sell limit 0.05% above the first close, which the second bar trades through.
-  const flags = { strategy: 'test/kit/strategies/shorter.ts', param: ['size=2', 'above=0.0005'], market: 'perp', leverage: 20, cash: CASH, to: TO, participation: 1 };
+  const flags = { strategy: 'test/kit/strategies/shorter.ts', param: ['size=2', 'above=0.0005', 'tp=0.05'], market: 'perp', leverage: 20, cash: CASH, to: TO, participation: 1 };
   report = await runBacktestSpec(buildSpec(flags, {}));
   [entry, liq] = report.result.fills as [OrderFilled, OrderFilled];
   // The local exchange from the bar after the first one on (when the backtest's order rests), on
@@ -81,7 +81,9 @@ describe('a 20x short on real minutes crosses maintenance margin', () => {
     expect(k.portfolio.position(symbol('BTCUSDT')).qty).toBe(0);
     expect(Math.abs(toNumber(k.portfolio.exactEquity()))).toBeLessThan(1e-6);
     expect(k.orders.get(liq.clientOrderId)?.status).toBe('filled');
-    expect(k.orders.open()).toHaveLength(0); // the take-profit was canceled with the liquidation
+    // The take-profit (5% below, never reached) was canceled by the liquidation.
+    expect(k.orders.get(clientOrderId('P-shorter-2'))).toMatchObject({ side: 'buy', reduceOnly: true, status: 'canceled' });
+    expect(k.orders.open()).toHaveLength(0);
   });
 
   it('is liquidated by the local exchange at the same price, size and fee, in the same bar', async () => {
