@@ -18,6 +18,8 @@ export interface SimFlags {
   readonly latency?: string;
   readonly participation?: number;
   readonly seed?: number;
+  /** commander's `--no-range-cap`: false when given. */
+  readonly rangeCap?: boolean;
 }
 
 export function addSimOptions(cmd: Command): Command {
@@ -30,7 +32,8 @@ export function addSimOptions(cmd: Command): Command {
     .option('--impact <Y>', 'square-root impact coefficient, 0 turns it off (default 0.5)', numberOption({ min: 0, max: 100 }))
     .option('--latency <spec>', 'order latency: <ms> | uniform:<min>-<max> | lognormal:<median>,<p99> (default lognormal:25,120)')
     .option('--participation <share>', 'largest share of traded volume resting orders fill, 0..1 (default 0.1)', numberOption({ gt: 0, max: 1 }))
-    .option('--seed <n>', 'random seed (default 1)', numberOption({ min: 0, int: true }));
+    .option('--seed <n>', 'random seed (default 1)', numberOption({ min: 0, int: true }))
+    .option('--no-range-cap', 'let spread, slippage and impact push a taker fill beyond the bar high/low (default: capped, as backtrader slip_match)');
 }
 
 export function buildModels(flags: SimFlags, config: Config): VenueModels {
@@ -51,7 +54,11 @@ export function buildModels(flags: SimFlags, config: Config): VenueModels {
     spread: { bps: flags.spreadBps ?? bt.spreadBps ?? d.spread.bps, ticks: flags.spreadTicks ?? bt.spreadTicks ?? d.spread.ticks },
     slippage: { fixedBps: flags.slippageBps ?? bt.slippageBps ?? d.slippage.fixedBps, impact: flags.impact ?? bt.impact ?? d.slippage.impact },
     latency,
-    fills: { maxParticipation: flags.participation ?? bt.participation ?? d.fills.maxParticipation },
+    fills: {
+      maxParticipation: flags.participation ?? bt.participation ?? d.fills.maxParticipation,
+      // commander sets rangeCap to true by default for a --no-* flag: only false (given) overrides the file.
+      rangeCap: flags.rangeCap === false ? false : (bt.rangeCap ?? d.fills.rangeCap ?? true),
+    },
   };
 }
 

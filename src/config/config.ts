@@ -46,6 +46,8 @@ export const BacktestConfig = z.strictObject({
   leverage: z.number().min(1).max(125).optional(),
   /** Rolling window (bars) of the volatility-regime split. */
   regimeWindow: z.number().int().min(2).optional(),
+  /** With bars only, keep taker fills inside the bar's high-low range (default true). */
+  rangeCap: z.boolean().optional(),
 });
 
 export const RiskConfig = z.strictObject({

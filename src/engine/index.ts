@@ -56,6 +56,18 @@ export {
   type InstrumentSpec,
   type LeverageTier,
 } from './model/instrument.ts';
+export {
+  DEFAULT_LIQUIDATION_FEE,
+  liquidates,
+  liquidationFill,
+  liquidationPrice,
+  liquidationTrigger,
+  marginAt,
+  type CrossAccount,
+  type LiquidationFill,
+  type LiquidationTrigger,
+  type MarginPosition,
+} from './model/liquidation.ts';
 export { makeBar, type Aggressor, type Bar, type FundingRateUpdate, type MarketData, type QuoteTick, type TradeTick } from './model/market-data.ts';
 export { type CancelAllOrders, type CancelOrder, type ModifyOrder, type OrderSide, type OrderType, type SubmitOrder, type TimeInForce, type TradingCommand } from './model/commands.ts';
 export {

@@ -19,7 +19,7 @@ export interface Position {
   updateTime: number;
 }
 
-export type IncomeType = 'REALIZED_PNL' | 'COMMISSION' | 'FUNDING_FEE';
+export type IncomeType = 'REALIZED_PNL' | 'COMMISSION' | 'FUNDING_FEE' | 'INSURANCE_CLEAR';
 
 export interface IncomeRecord {
   readonly symbol: string;
@@ -56,6 +56,9 @@ export interface FillInput {
   readonly feeRate: Fixed;
   readonly maker: boolean;
   readonly time: number;
+  /** A fee other than `feeRate x notional` (a liquidation's clearance fee), recorded as `feeIncome`. */
+  readonly fee?: Fixed;
+  readonly feeIncome?: IncomeType;
 }
 
 export class Account {
@@ -99,7 +102,7 @@ export class Account {
       else if (flipped) p.entry = f.price;
     }
     const quote = mul(f.qty, f.price);
-    const fee = mul(quote, f.feeRate);
+    const fee = f.fee ?? mul(quote, f.feeRate);
     p.realized += realized;
     p.updateTime = f.time;
     this.wallet += realized - fee;
@@ -119,7 +122,7 @@ export class Account {
     };
     this.trades.push(trade);
     if (realized !== 0n) this.record(f.symbol, 'REALIZED_PNL', realized, f.time, String(f.tradeId));
-    if (fee !== 0n) this.record(f.symbol, 'COMMISSION', -fee, f.time, String(f.tradeId));
+    if (fee !== 0n) this.record(f.symbol, f.feeIncome ?? 'COMMISSION', -fee, f.time, String(f.tradeId));
     return trade;
   }
 

@@ -1,7 +1,7 @@
 /**
  * Notable things the local exchange did, for its operator (the `parity exchange serve` log, tests):
- * orders accepted / filled / canceled / expired / amended, funding settled, injected faults, and a
- * recording running out. Decimal fields are exact strings; times are the exchange's virtual time.
+ * orders accepted / filled / canceled / expired / amended, funding settled, liquidations, injected
+ * faults, and a recording running out. Decimal fields are exact strings; times are the exchange's virtual time.
  */
 
 export type LocalExchangeEvent =
@@ -16,7 +16,7 @@ export type LocalExchangeEvent =
       readonly orderType: 'LIMIT' | 'MARKET';
       readonly qty: string;
       readonly price: string;
-      readonly origin: 'api' | 'external';
+      readonly origin: 'api' | 'external' | 'liquidation';
     }
   | {
       readonly type: 'fill';
@@ -31,5 +31,16 @@ export type LocalExchangeEvent =
       readonly status: string;
     }
   | { readonly type: 'funding'; readonly time: number; readonly symbol: string; readonly rate: string; readonly mark: string; readonly amount: string }
+  /** A position liquidated: closed at `price` by the exchange's own order, `fee` the clearance fee. */
+  | {
+      readonly type: 'liquidation';
+      readonly time: number;
+      readonly symbol: string;
+      readonly side: 'BUY' | 'SELL';
+      readonly qty: string;
+      readonly price: string;
+      readonly fee: string;
+      readonly clientOrderId: string;
+    }
   | { readonly type: 'fault'; readonly time: number; readonly kind: string; readonly detail: string }
   | { readonly type: 'market-end'; readonly time: number; readonly symbol: string };

@@ -2,11 +2,15 @@
  * Symbol specs for the local exchange, from a real `exchangeInfo` capture kept verbatim under
  * data/. The JSON entry is served as is; the filters are parsed once into exact decimals for the
  * order checks. A symbol can be replayed only if its entry is in the file (its real filters are
- * what make the replay honest).
+ * what make the replay honest). Its leverage brackets are the real ones of src/data/brackets.ts
+ * (served by /fapi/v1/leverageBracket, the maintenance margin and liquidation); a symbol without
+ * bundled brackets gets one bracket from the entry's margin percentages.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { decimalsOf, parseFixed, type Fixed } from './decimal.ts';
+import { DEFAULT_LIQUIDATION_FEE, makeInstrument, symbol as toSymbol, type Instrument } from '../engine/index.ts';
+import { loadBrackets, tiersOf, type BracketRow } from '../data/index.ts';
+import { decimalsOf, mul, parseFixed, toNumber, type Fixed } from './decimal.ts';
 import { isRecord } from './json.ts';
 
 export const EXCHANGE_INFO_FILE = fileURLToPath(new URL('../../data/binance-usdm-exchange-info-2021-07-22/fapi_v1_exchangeInfo_BTCUSDT_XRPUSDT.json', import.meta.url));
@@ -33,10 +37,17 @@ export interface MarketSpec {
   readonly multiplierDown: Fixed;
   readonly pricePrecision: number;
   readonly quantityPrecision: number;
-  /** maintMarginPercent / 100. */
-  readonly maintMarginRatio: Fixed;
-  /** 100 / requiredMarginPercent: the highest leverage the entry allows. */
+  /** The leverage brackets, lowest notional first, as Binance sends them. */
+  readonly brackets: readonly BracketRow[];
+  /** The same brackets in exact decimals, for the maintenance margin of a position. */
+  readonly margin: readonly { readonly cap: Fixed; readonly rate: Fixed; readonly cum: Fixed }[];
+  /** The first bracket's leverage: the highest the symbol allows. */
   readonly maxLeverage: number;
+  /**
+   * The market as the engine's instrument (tick, lot, tiers, the entry's `liquidationFee`): what
+   * the liquidation rule shared with the simulator takes.
+   */
+  readonly instrument: Instrument;
 }
 
 export interface ExchangeInfoFile {
@@ -68,7 +79,16 @@ export function parseSpec(entry: Record<string, unknown>): MarketSpec {
   const tick = parseFixed(str(price, 'tickSize', where));
   const step = parseFixed(str(lot, 'stepSize', where));
   const num = (k: string, d: number): number => (typeof entry[k] === 'number' ? (entry[k] as number) : d);
-  const required = Number(typeof entry['requiredMarginPercent'] === 'string' ? entry['requiredMarginPercent'] : '5');
+  const brackets = loadBrackets().get(sym)?.brackets ?? [fallbackBracket(entry)];
+  const fee = Number(entry['liquidationFee']);
+  const instrument = makeInstrument({
+    symbol: toSymbol(sym),
+    kind: 'perpetual',
+    tickSize: toNumber(tick),
+    lotSize: toNumber(step),
+    tiers: tiersOf(brackets),
+    liquidationFee: Number.isFinite(fee) && fee >= 0 ? fee : DEFAULT_LIQUIDATION_FEE,
+  });
   return {
     symbol: sym,
     baseAsset: str(entry, 'baseAsset', where),
@@ -89,9 +109,28 @@ export function parseSpec(entry: Record<string, unknown>): MarketSpec {
     multiplierDown: pct === undefined ? 0n : parseFixed(String(pct['multiplierDown'])),
     pricePrecision: num('pricePrecision', decimalsOf(tick)),
     quantityPrecision: num('quantityPrecision', decimalsOf(step)),
-    maintMarginRatio: parseFixed(typeof entry['maintMarginPercent'] === 'string' ? entry['maintMarginPercent'] : '2.5') / 100n,
-    maxLeverage: Number.isFinite(required) && required > 0 ? Math.floor(100 / required) : 20,
+    brackets,
+    margin: brackets.map((b) => ({ cap: parseFixed(String(b.notionalCap)), rate: parseFixed(String(b.maintMarginRatio)), cum: parseFixed(String(b.cum)) })),
+    maxLeverage: brackets[0]?.initialLeverage ?? 20,
+    instrument,
   };
+}
+
+/** One bracket from the entry's margin percentages (a symbol with no bundled brackets). */
+function fallbackBracket(entry: Record<string, unknown>): BracketRow {
+  const required = Number(typeof entry['requiredMarginPercent'] === 'string' ? entry['requiredMarginPercent'] : '5');
+  const maint = Number(typeof entry['maintMarginPercent'] === 'string' ? entry['maintMarginPercent'] : '2.5');
+  const initialLeverage = Number.isFinite(required) && required > 0 ? Math.floor(100 / required) : 20;
+  return { bracket: 1, initialLeverage, notionalCap: 1_000_000_000, notionalFloor: 0, maintMarginRatio: maint / 100, cum: 0 };
+}
+
+/** Maintenance margin of a position of `notional` (exact): its bracket's `|notional| x rate - cum`. */
+export function maintMargin(spec: MarketSpec, notional: Fixed): Fixed {
+  const n = notional < 0n ? -notional : notional;
+  const b = spec.margin.find((x) => n < x.cap) ?? spec.margin[spec.margin.length - 1];
+  if (b === undefined) return 0n;
+  const m = mul(n, b.rate) - b.cum;
+  return m > 0n ? m : 0n;
 }
 
 export function loadExchangeInfo(file = EXCHANGE_INFO_FILE): ExchangeInfoFile {

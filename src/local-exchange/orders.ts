@@ -32,8 +32,8 @@ export interface Order {
   updateTime: number;
   /** Resting orders: public size at our price queued ahead of us. */
   queueAhead: Fixed;
-  /** Who created it: a REST client or an `external` action (the venue's website). */
-  readonly origin: 'api' | 'external';
+  /** Who created it: a REST client, an `external` action (the venue's website), or the venue's liquidation. */
+  readonly origin: 'api' | 'external' | 'liquidation';
 }
 
 export function isOpen(o: Order): boolean {

@@ -48,7 +48,7 @@ export const accountRoutes: RouteTable = {
   'GET /fapi/v1/leverageBracket': {
     auth: 'signed',
     handle: (c) => {
-      const rows = marketsParam(c).map((ms) => bracketJson(ms.spec, ms.leverage));
+      const rows = marketsParam(c).map((ms) => bracketJson(ms.spec));
       return c.p.str('symbol') === undefined ? rows : rows[0];
     },
   },

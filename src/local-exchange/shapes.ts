@@ -78,6 +78,8 @@ export interface PositionView {
   readonly notional: Fixed;
   readonly initialMargin: Fixed;
   readonly maintMargin: Fixed;
+  /** 0 when the position has none. */
+  readonly liquidationPrice: Fixed;
   readonly openOrderInitialMargin: Fixed;
   readonly leverage: number;
   readonly bidNotional: Fixed;
@@ -95,7 +97,7 @@ export function positionRiskJson(v: PositionView): Record<string, unknown> {
     breakEvenPrice: fmtAvg(p.entry),
     markPrice: fmt(v.mark, 8),
     unRealizedProfit: fmt(v.unrealized, 8),
-    liquidationPrice: '0',
+    liquidationPrice: v.liquidationPrice === 0n ? '0' : fmt(v.liquidationPrice, v.spec.tickDecimals),
     isolatedMargin: '0',
     notional: fmt(v.notional, 8),
     isolatedWallet: '0',
@@ -185,11 +187,10 @@ export function accountJson(a: AccountView): Record<string, unknown> {
   };
 }
 
-/** GET /fapi/v1/leverageBracket row: one bracket from the exchangeInfo margin percentages. */
-export function bracketJson(spec: MarketSpec, leverage: number): Record<string, unknown> {
-  return {
-    symbol: spec.symbol,
-    notionalCoef: 1.0,
-    brackets: [{ bracket: 1, initialLeverage: Math.max(leverage, 125), notionalCap: 1_000_000_000, notionalFloor: 0, maintMarginRatio: Number(fmt(spec.maintMarginRatio)), cum: 0.0 }],
-  };
+/**
+ * GET /fapi/v1/leverageBracket row: the symbol's real brackets as Binance sends them (no
+ * `notionalCoef`: Binance shows it only when an account's brackets were adjusted).
+ */
+export function bracketJson(spec: MarketSpec): Record<string, unknown> {
+  return { symbol: spec.symbol, brackets: spec.brackets.map((b) => ({ ...b })) };
 }

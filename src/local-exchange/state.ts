@@ -20,7 +20,7 @@ export interface LocalOrderState {
   readonly reduceOnly: boolean;
   readonly time: number;
   readonly updateTime: number;
-  readonly origin: 'api' | 'external';
+  readonly origin: 'api' | 'external' | 'liquidation';
 }
 
 export interface LocalTradeState {

@@ -71,6 +71,7 @@ export interface VenueConfig {
 /** What the order commands need of the venue. */
 export interface ExecutionVenue {
   readonly now: number;
+  readonly markets: ReadonlyMap<string, MarketState>;
   readonly cfg: VenueConfig;
   readonly sink: VenueSink;
   readonly orders: OrderStore;

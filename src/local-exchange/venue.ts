@@ -2,7 +2,8 @@
  * The local exchange's core: its markets, orders, account and one virtual clock. No IO: it is
  * driven by `advanceTo` (market data, matching and funding due up to a time, in time order) and by
  * order commands (execution.ts), and it reports through a `VenueSink` (market streams, user-data
- * events, a log). Invariants: virtual time never goes back; events are processed in time order,
+ * events, a log). After every public trade and funding payment a position whose mark reached its
+ * liquidation price is liquidated (liquidation.ts). Invariants: virtual time never goes back; events are processed in time order,
  * ties by market then feed-before-funding; every market message carries virtual time.
  */
 import { Account } from './account.ts';
@@ -11,6 +12,8 @@ import { abs, div, int, mul } from './decimal.ts';
 import { err } from './errors.ts';
 import { onBookChange, onPublicTrade, settleFunding } from './execution.ts';
 import type { FeedEvent } from './feed.ts';
+import { checkLiquidation, liquidationPriceOf } from './liquidation.ts';
+import { maintMargin } from './markets.ts';
 import { OrderStore, remaining } from './orders.ts';
 import type { AccountView, PositionView } from './shapes.ts';
 import * as ws from './ws-shapes.ts';
@@ -99,8 +102,10 @@ export class Venue implements ExecutionVenue {
       }
       if (best === undefined) break;
       this.now = Math.max(this.now, best.at);
-      if (best.funding) settleFunding(this, best.ms);
-      else this.process(best.ms, best.ms.feed.step());
+      if (best.funding) {
+        settleFunding(this, best.ms);
+        checkLiquidation(this, best.ms); // the payment moved the wallet, so the liquidation price
+      } else this.process(best.ms, best.ms.feed.step());
     }
     this.now = t;
   }
@@ -135,6 +140,7 @@ export class Venue implements ExecutionVenue {
           if (this.sink.wants(tp.trade)) this.sink.market(tp.trade, e.raw ?? ws.tradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
           if (this.sink.wants(tp.aggTrade)) this.sink.market(tp.aggTrade, ws.aggTradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
           onPublicTrade(this, ms, t);
+          checkLiquidation(this, ms);
           this.tickers(ms, e.ts);
           break;
         }
@@ -210,7 +216,8 @@ export class Venue implements ExecutionVenue {
       unrealized: this.account.unrealized(ms.spec.symbol, mark),
       notional,
       initialMargin: div(abs(notional), lev),
-      maintMargin: mul(abs(notional), ms.spec.maintMarginRatio),
+      maintMargin: maintMargin(ms.spec, notional),
+      liquidationPrice: liquidationPriceOf(this, ms),
       openOrderInitialMargin: ooim,
       leverage: ms.leverage,
       bidNotional: bid,

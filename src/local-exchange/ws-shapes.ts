@@ -12,7 +12,8 @@ import type { MarketSpec } from './markets.ts';
 import type { Order } from './orders.ts';
 import { avgPrice } from './shapes.ts';
 
-export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'AMENDMENT';
+/** `CALCULATED`: a liquidation's fill, as Binance reports it (ws_futures_order_update_liquidation.json). */
+export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'AMENDMENT' | 'CALCULATED';
 
 export interface ExecutionFill {
   readonly qty: Fixed;

@@ -69,3 +69,17 @@ export function crossingTime(a: PathPoint, b: PathPoint, from: number, side: 'bu
   const t = Math.min(b.t, Math.floor(start + s * (b.t - start)) + 1);
   return t;
 }
+
+/**
+ * First whole ms in [from, b.t] at which the path a -> b is at or beyond `level`: at or below it
+ * when `down`, at or above it otherwise (a mark reaching a liquidation price); undefined if never.
+ */
+export function reachTime(a: PathPoint, b: PathPoint, from: number, down: boolean, level: number): number | undefined {
+  const start = Math.max(from, a.t);
+  if (start > b.t) return undefined;
+  const p0 = priceAt(a, b, start);
+  if (down ? p0 <= level : p0 >= level) return start;
+  if (down ? !(b.p <= level) : !(b.p >= level)) return undefined;
+  const s = (level - p0) / (b.p - p0);
+  return Math.min(b.t, Math.ceil(start + s * (b.t - start)));
+}

@@ -6,19 +6,21 @@
  */
 import {
   roundTo,
+  snapPrice,
   snapQty,
   TimerHeap,
   type CancelAllOrders,
   type CancelOrder,
   type ClientOrderId,
   type Instrument,
+  type LiquidationTrigger,
   type ModifyOrder,
   type OrderSide,
   type SubmitOrder,
   type VenueOrderId,
 } from '../engine/index.ts';
 import { pathBuffer } from './bar-path.ts';
-import type { SpreadModel } from './models.ts';
+import { takerSlippage, type SpreadModel, type VenueModels } from './models.ts';
 
 export type VenueCommand = SubmitOrder | CancelOrder | ModifyOrder | CancelAllOrders;
 
@@ -57,8 +59,14 @@ export interface Market {
   volume: number;
   /** Volume resting orders may still fill in the current bar. */
   budget: number;
+  /** The last bar's high and low: the range a taker fill stays in (NaN without bars). */
+  barHigh: number;
+  barLow: number;
   /** Reused intrabar path buffer. */
   readonly path: ReturnType<typeof pathBuffer>;
+  /** The position's liquidation trigger, valid while the account's version is `liqVersion` (-1: not computed). */
+  liq: LiquidationTrigger | undefined;
+  liqVersion: number;
 }
 
 export function createMarket(inst: Instrument): Market {
@@ -76,7 +84,11 @@ export function createMarket(inst: Instrument): Market {
     sigma: 0,
     volume: 0,
     budget: 0,
+    barHigh: NaN,
+    barLow: NaN,
     path: pathBuffer(),
+    liq: undefined,
+    liqVersion: -1,
   };
 }
 
@@ -106,6 +118,23 @@ export function touchPrice(m: Market, spread: SpreadModel, side: OrderSide, pric
   if (m.hasQuote) return side === 'buy' ? m.ask : m.bid;
   const half = (price * spread.bps) / 20_000 + (spread.ticks * m.inst.tickSize) / 2;
   return side === 'buy' ? price + half : price - half;
+}
+
+/**
+ * Where a taker of `qty` trades when the market is at `price`: the real bid/ask when quotes are
+ * known, else `price`, plus half the assumed spread, slippage and impact, snapped to the tick
+ * against the trader, never worse than its limit (NaN: none), and with bars only kept inside the
+ * bar's range unless the models say otherwise. `capped`: what the range cap took off (quote, >= 0).
+ */
+export function takerPrice(m: Market, models: VenueModels, side: OrderSide, qty: number, price: number, limit: number): { price: number; capped: number } {
+  const base = m.hasQuote ? (side === 'buy' ? m.ask : m.bid) : price;
+  const move = takerSlippage(models, m.inst.tickSize, base, qty, m.sigma, m.volume, m.hasQuote);
+  // Round against the trader: a buy pays the tick above, a sell receives the tick below.
+  let px = snapPrice(m.inst, side === 'buy' ? base + move : base - move, side === 'buy' ? 'sell' : 'buy');
+  if (!Number.isNaN(limit)) px = side === 'buy' ? Math.min(px, limit) : Math.max(px, limit);
+  if (m.hasQuote || models.fills.rangeCap === false || Number.isNaN(m.barHigh)) return { price: px, capped: 0 };
+  const inside = side === 'buy' ? Math.min(px, Math.max(m.barHigh, base)) : Math.max(px, Math.min(m.barLow, base));
+  return { price: inside, capped: Math.abs(px - inside) * qty };
 }
 
 export function removeResting(m: Market, r: SimOrder): void {

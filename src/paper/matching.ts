@@ -6,10 +6,14 @@
  * - trades and quotes: resting limits are queue-aware. A trade at their price first consumes the
  *   size that was ahead of them; a trade through their price, or a quote on the other side at or
  *   through it, fills them.
- * What a fill or an arrival does (accounts, events) is the venue's (sim-venue.ts), through hooks.
+ * - liquidation: the mark reaching the position's liquidation price liquidates it, in time order
+ *   with everything else. With bars only, the mark is taken along the intrabar path, so the bar's
+ *   low (a long) or high (a short) catches a cross inside the bar; with trades, the last trade; with
+ *   quotes, the mid. Arrivals and fills at the same ms come first (they may reduce the position).
+ * What a fill, an arrival or a liquidation does (accounts, events) is the venue's (sim-venue.ts), through hooks.
  */
-import type { Bar, QuoteTick, TradeTick } from '../engine/index.ts';
-import { barPath, crossingTime, priceAt, type PathPoint } from './bar-path.ts';
+import { liquidates, type Bar, type LiquidationTrigger, type QuoteTick, type TradeTick } from '../engine/index.ts';
+import { barPath, crossingTime, priceAt, reachTime, type PathPoint } from './bar-path.ts';
 import { leaves, lotsOf, type Market, type SimOrder, type VenueCommand } from './market-state.ts';
 
 export interface MatchHooks {
@@ -17,14 +21,22 @@ export interface MatchHooks {
   arrive(m: Market, cmd: VenueCommand, t: number, price: number): void;
   /** A resting order fills `qty` at its own price (maker). It leaves `m.resting` once filled. */
   fillResting(m: Market, r: SimOrder, qty: number, t: number): void;
+  /** The liquidation trigger of the position on this market, if it has one. */
+  liquidation(m: Market): LiquidationTrigger | undefined;
+  /** The mark reached the trigger at time `t`: the venue closes the position (flat afterwards). */
+  liquidate(m: Market, trigger: LiquidationTrigger, t: number): void;
 }
 
 export function matchBar(m: Market, bar: Bar, maxParticipation: number, hooks: MatchHooks): void {
-  if (m.pending.size !== 0 || m.resting.length !== 0) {
+  const prevClose = Number.isNaN(m.last) ? bar.open : m.last;
+  m.barHigh = bar.high;
+  m.barLow = bar.low;
+  const liq = hooks.liquidation(m);
+  const reached = liq !== undefined && liquidates(liq, liq.side === 'sell' ? Math.min(bar.low, prevClose) : Math.max(bar.high, prevClose));
+  if (m.pending.size !== 0 || m.resting.length !== 0 || reached) {
     m.sigma = bar.open > 0 ? (bar.high - bar.low) / bar.open : 0;
     m.volume = bar.volume;
     m.budget = bar.volume * maxParticipation;
-    const prevClose = Number.isNaN(m.last) ? bar.open : m.last;
     const path = barPath(m.path, prevClose, bar.tsEvent, bar.interval, bar.open, bar.high, bar.low, bar.close);
     for (let i = 0; i < 4; i++) matchSegment(m, path[i] as PathPoint, path[i + 1] as PathPoint, hooks);
   }
@@ -47,6 +59,13 @@ function matchSegment(m: Market, a: PathPoint, b: PathPoint, hooks: MatchHooks):
           bestT = t;
         }
       }
+    }
+    const liq = hooks.liquidation(m);
+    const liqT = liq === undefined ? undefined : reachTime(a, b, cursor, liq.side === 'sell', liq.price);
+    if (liq !== undefined && liqT !== undefined && liqT < nextArrival && (best === undefined || liqT < bestT)) {
+      hooks.liquidate(m, liq, liqT);
+      cursor = liqT;
+      continue;
     }
     if (best !== undefined && bestT <= nextArrival) {
       const qty = Math.min(leaves(m, best), lotsOf(m, m.budget));
@@ -85,6 +104,8 @@ export function matchTrade(m: Market, t: TradeTick, hooks: MatchHooks): void {
   drainArrivals(m, t.tsEvent, hooks);
   m.last = t.price;
   m.lastT = t.tsEvent;
+  m.barHigh = NaN; // trades, not bars: no range to keep a taker in
+  m.barLow = NaN;
   let remaining = t.qty;
   // Resting orders are kept in arrival order, which is time priority at a price. A fill may take
   // the order out of the list: then the next one has moved into its place.
@@ -107,6 +128,13 @@ export function matchTrade(m: Market, t: TradeTick, hooks: MatchHooks): void {
     }
     if (m.resting[i] === r) i++;
   }
+  checkMark(m, t.price, t.tsEvent, hooks);
+}
+
+/** Liquidates the position when a mark at `price` (time `t`) reaches its trigger. */
+export function checkMark(m: Market, price: number, t: number, hooks: MatchHooks): void {
+  const liq = hooks.liquidation(m);
+  if (liq !== undefined && liquidates(liq, price)) hooks.liquidate(m, liq, t);
 }
 
 export function matchQuote(m: Market, q: QuoteTick, hooks: MatchHooks): void {
@@ -124,4 +152,5 @@ export function matchQuote(m: Market, q: QuoteTick, hooks: MatchHooks): void {
     if (r.activeFrom <= q.tsEvent && (r.side === 'buy' ? q.ask <= r.price : q.bid >= r.price)) hooks.fillResting(m, r, leaves(m, r), q.tsEvent);
     if (m.resting[i] === r) i++;
   }
+  checkMark(m, (q.bid + q.ask) / 2, q.tsEvent, hooks);
 }

@@ -121,6 +121,12 @@ export interface FillPolicy {
    * Taker orders always fill in full, paying impact instead. Default 0.1.
    */
   readonly maxParticipation: number;
+  /**
+   * With bars only, a taker fill's spread, slippage and impact stop at the fill bar's high (buys)
+   * or low (sells), as backtrader's `slip_match` does: no fill outside the traded range. Default
+   * true; false lets the costs push a fill beyond the bar.
+   */
+  readonly rangeCap?: boolean;
 }
 
 export interface VenueModels {
@@ -134,14 +140,15 @@ export interface VenueModels {
 /**
  * Defaults meant to be honest rather than flattering: Binance USD-M base-tier fees (2 bps maker,
  * 5 bps taker), a one-tick spread, square-root impact with Y = 0.5, a log-normal latency with a
- * 25 ms median and a 120 ms p99, and resting orders filling at most 10% of traded volume.
+ * 25 ms median and a 120 ms p99, resting orders filling at most 10% of traded volume, and taker
+ * fills kept inside the bar's range.
  */
 export const DEFAULT_MODELS: VenueModels = {
   fees: { maker: 0.0002, taker: 0.0005 },
   spread: { bps: 0, ticks: 1 },
   slippage: { fixedBps: 0, impact: 0.5 },
   latency: { kind: 'lognormal', medianMs: 25, p99Ms: 120 },
-  fills: { maxParticipation: 0.1 },
+  fills: { maxParticipation: 0.1, rangeCap: true },
 };
 
 /** No costs beyond fees and no latency: the idealized fills of a naive backtester (for comparisons). */

@@ -16,11 +16,14 @@ import {
   cash,
   createLedger,
   formatFixed,
+  maintenanceMargin,
   product,
   roundTo,
   toNumber,
   type AccountType,
+  type CrossAccount,
   type Fixed,
+  type MarginPosition,
   type Instrument,
   type Ledger,
   type LedgerFill,
@@ -43,6 +46,8 @@ export interface AccountFill {
   readonly liquidity: 'maker' | 'taker';
   /** The exact fee charged, as reported on the fill. */
   readonly fee: string;
+  /** The fee is not the fee model's (a liquidation's clearance fee): booked as given, at once. */
+  readonly ownFee?: true;
 }
 
 interface Mirror {
@@ -63,6 +68,8 @@ export class SimAccount {
   private readonly byIndex: Mirror[] = [];
   /** Wallet balance (starting cash + realized - fees + funding), float. */
   private balanceF: number;
+  /** Bumped by every change of the books (fills, funding, seeding): what margin figures depend on. */
+  version = 0;
 
   constructor(
     readonly currency: string,
@@ -86,6 +93,7 @@ export class SimAccount {
    * engine's recovered ones, since nothing else remembers them).
    */
   seed(ledger: Ledger): void {
+    this.version++;
     this.logged = 0;
     this.exact = ledger;
     this.balanceF = toNumber(ledger.balance);
@@ -120,20 +128,9 @@ export class SimAccount {
     const m = this.mirrors.get(f.symbol);
     if (m === undefined) throw new Error(`sim account: no instrument ${f.symbol}`);
     const signed = f.side === 'buy' ? f.qty : -f.qty;
-    if (this.logged * STRIDE === this.log.length) {
-      if (this.logged >= MAX_UNFOLDED) void this.ledger;
-      else {
-        const bigger = new Float64Array(this.log.length * 2);
-        bigger.set(this.log);
-        this.log = bigger;
-      }
-    }
-    const o = this.logged * STRIDE;
-    this.log[o] = m.index;
-    this.log[o + 1] = signed;
-    this.log[o + 2] = f.price;
-    this.log[o + 3] = f.liquidity === 'maker' ? 1 : 0;
-    this.logged++;
+    this.version++;
+    if (f.ownFee === true) this.exact = applyFill(this.ledger, f);
+    else this.logFill(m, signed, f);
     const notional = f.price * f.qty;
     if (m.qty === 0 || Math.sign(m.qty) === Math.sign(signed)) {
       m.cost += signed > 0 ? notional : -notional;
@@ -150,6 +147,24 @@ export class SimAccount {
     this.balanceF -= Number(f.fee);
   }
 
+  /** Appends a fill whose fee the model gives to the unfolded log. */
+  private logFill(m: Mirror, signed: number, f: AccountFill): void {
+    if (this.logged * STRIDE === this.log.length) {
+      if (this.logged >= MAX_UNFOLDED) void this.ledger;
+      else {
+        const bigger = new Float64Array(this.log.length * 2);
+        bigger.set(this.log);
+        this.log = bigger;
+      }
+    }
+    const o = this.logged * STRIDE;
+    this.log[o] = m.index;
+    this.log[o + 1] = signed;
+    this.log[o + 2] = f.price;
+    this.log[o + 3] = f.liquidity === 'maker' ? 1 : 0;
+    this.logged++;
+  }
+
   /** Settles funding on a position and returns the exact amount credited (negative when paid). */
   settleFunding(symbol: string, rate: number, markPrice: number): { amount: string; qty: number } | undefined {
     const m = this.mirrors.get(symbol);
@@ -157,7 +172,40 @@ export class SimAccount {
     const amount = formatFixed(-product(m.qty, markPrice, rate));
     this.exact = applyFunding(this.ledger, symbol, amount);
     this.balanceF += Number(amount);
+    this.version++;
     return { amount, qty: m.qty };
+  }
+
+  /**
+   * The position of `symbol` and the rest of the cross account at `mark`, from the exact books as
+   * numbers: what liquidation.ts takes (the local exchange converts its own books the same way).
+   */
+  crossMargin(symbol: string, mark: (symbol: string) => number): { pos: MarginPosition; acct: CrossAccount } {
+    const l = this.ledger;
+    let otherMaintenance = 0;
+    let otherUnrealized = 0;
+    let pos: MarginPosition = { qty: 0, cost: 0 };
+    for (const [sym, p] of Object.entries(l.positions)) {
+      if (p.qty === 0n) continue;
+      const qty = toNumber(p.qty);
+      const cost = toNumber(p.cost);
+      if (sym === symbol) {
+        pos = { qty, cost };
+        continue;
+      }
+      const px = mark(sym);
+      if (!Number.isFinite(px)) continue;
+      otherUnrealized += qty * px - cost;
+      otherMaintenance += maintenanceMargin(this.mirrors.get(sym)?.inst.tiers, qty * px);
+    }
+    return { pos, acct: { wallet: toNumber(l.balance), otherMaintenance, otherUnrealized } };
+  }
+
+  /** Open positions, counted. */
+  openPositions(): number {
+    let n = 0;
+    for (const m of this.mirrors.values()) if (m.qty !== 0) n++;
+    return n;
   }
 
   /** Signed position size, exact on the lot grid. */

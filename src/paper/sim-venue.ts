@@ -7,13 +7,14 @@
  * then: order entry against the venue's rules, takers at the path price (or the real bid/ask when
  * quotes are known), fills into the venue's own account, and the events. Taker fills pay half the
  * assumed spread (bars only), fixed slippage and square-root impact; every price is snapped to the
- * tick against the trader. Fees are exact (models.ts).
+ * tick against the trader; with bars only, a taker never fills outside the bar's high-low range
+ * (market-state.ts takerPrice; what the cap took off is counted in `slippageCapped`). Fees are
+ * exact (models.ts). Perpetuals with tiers are liquidated as Binance does (liquidation.ts).
  * The venue keeps its own account (sim-account.ts): it is the truth the engine reconciles against.
  */
 import {
   onGrid,
   roundTo,
-  snapPrice,
   venueOrderId,
   tradeId,
   type CancelAllOrders,
@@ -38,12 +39,13 @@ import {
   type Symbol,
   type AccountType,
 } from '../engine/index.ts';
-import { createMarket, findResting, leaves, queueAheadAt, removeResting, touchPrice, type Market, type SimOrder, type VenueCommand } from './market-state.ts';
-import { drainArrivals, matchBar, matchQuote, matchTrade, type MatchHooks } from './matching.ts';
+import { createMarket, findResting, leaves, queueAheadAt, removeResting, takerPrice, touchPrice, type Market, type SimOrder, type VenueCommand } from './market-state.ts';
+import { checkMark, drainArrivals, matchBar, matchQuote, matchTrade, type MatchHooks } from './matching.ts';
 import { rejectReason } from './venue-rules.ts';
 import { SimHistory } from './sim-history.ts';
-import { feeFor, sampleLatency, takerSlippage, type VenueModels } from './models.ts';
+import { feeFor, sampleLatency, type VenueModels } from './models.ts';
 import { SimAccount } from './sim-account.ts';
+import { Liquidator } from './liquidation.ts';
 
 export interface SimVenueOptions {
   readonly instruments: readonly Instrument[];
@@ -65,14 +67,29 @@ export class SimulatedVenue implements MatchingVenue, VenueReports {
   private orderSeq = 0;
   private tradeSeq = 0;
   private lastMarket: Market | undefined;
-  private readonly hooks: MatchHooks = {
-    arrive: (m, cmd, t, price) => this.arrive(m, cmd, t, price),
-    fillResting: (m, r, qty, t) => this.fill(m, r, qty, r.price, 'maker', t),
-  };
+  private readonly liquidator: Liquidator;
+  private readonly hooks: MatchHooks;
+  /** Taker fills the bar's range capped, and the cost the cap removed (quote currency). */
+  readonly slippageCapped = { fills: 0, amount: 0 };
 
   constructor(private readonly o: SimVenueOptions) {
     this.account = new SimAccount(o.currency, o.startingCash, o.accountType, o.leverage ?? 1, o.instruments, (inst, liq, px, qty) => feeFor(o.models.fees, liq, px, qty, inst));
     for (const inst of o.instruments) this.markets.set(inst.symbol, createMarket(inst));
+    this.liquidator = new Liquidator({
+      account: this.account,
+      markets: this.markets,
+      history: this.history,
+      now: () => this.now(),
+      emit: (e) => this.emit(e),
+      nextOrder: () => ({ id: venueOrderId(String(++this.orderSeq)), seq: this.orderSeq }),
+      nextTrade: () => tradeId(String(++this.tradeSeq)),
+    });
+    this.hooks = {
+      arrive: (m, cmd, t, price) => this.arrive(m, cmd, t, price),
+      fillResting: (m, r, qty, t) => this.fill(m, r, qty, r.price, 'maker', t),
+      liquidation: (m) => this.liquidator.trigger(m),
+      liquidate: (m, trigger, t) => this.liquidator.liquidate(m, trigger, t),
+    };
   }
 
   /** Where the venue reports events (the engine's queue). */
@@ -151,16 +168,10 @@ export class SimulatedVenue implements MatchingVenue, VenueReports {
     if (!Number.isFinite(mark)) return;
     const paid = this.account.settleFunding(m.inst.symbol, f.rate, mark);
     if (paid === undefined) return;
-    this.emit({
-      type: 'FundingPaid',
-      symbol: m.inst.symbol,
-      amount: paid.amount,
-      rate: f.rate,
-      markPrice: mark,
-      positionQty: paid.qty,
-      tsEvent: f.tsEvent,
-      tsInit: this.now(),
-    });
+    const { amount, qty: positionQty } = paid;
+    this.emit({ type: 'FundingPaid', symbol: m.inst.symbol, amount, rate: f.rate, markPrice: mark, positionQty, tsEvent: f.tsEvent, tsInit: this.now() });
+    // The payment moved the wallet, so the liquidation price: the mark may be beyond it now.
+    checkMark(m, mark, f.tsEvent, this.hooks);
   }
 
   // ---- arrivals ----
@@ -252,13 +263,12 @@ export class SimulatedVenue implements MatchingVenue, VenueReports {
   // ---- fills ----
 
   private takerFill(m: Market, r: SimOrder, qty: number, price: number, t: number): void {
-    const base = m.hasQuote ? (r.side === 'buy' ? m.ask : m.bid) : price;
-    const move = takerSlippage(this.o.models, m.inst.tickSize, base, qty, m.sigma, m.volume, m.hasQuote);
-    const raw = r.side === 'buy' ? base + move : base - move;
-    // Round against the trader: a buy pays the tick above, a sell receives the tick below.
-    let px = snapPrice(m.inst, raw, r.side === 'buy' ? 'sell' : 'buy');
-    if (!Number.isNaN(r.price)) px = r.side === 'buy' ? Math.min(px, r.price) : Math.max(px, r.price);
-    this.fill(m, r, qty, px, 'taker', t);
+    const px = takerPrice(m, this.o.models, r.side, qty, price, r.price);
+    if (px.capped > 0) {
+      this.slippageCapped.fills++;
+      this.slippageCapped.amount += px.capped;
+    }
+    this.fill(m, r, qty, px.price, 'taker', t);
   }
 
   private fill(m: Market, r: SimOrder, qty: number, price: number, liquidity: 'maker' | 'taker', t: number): void {

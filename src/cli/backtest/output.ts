@@ -106,7 +106,7 @@ export function runText(r: RunView, o: TextOptions): string {
     `${r.strategyName} (${params})  ${r.instruments.map((i) => i.symbol).join(', ')} ${r.intervalMs === undefined ? '' : intervalName(r.intervalMs)} ${r.market}  ${range}  ${bars.toLocaleString('en-US')} bars  seed ${r.seed}`,
   );
   lines.push(
-    `costs: taker ${(m.fees.taker * 1e4).toFixed(2)} bps, maker ${(m.fees.maker * 1e4).toFixed(2)} bps, spread ${m.spread.bps} bps + ${m.spread.ticks} tick, slippage ${m.slippage.fixedBps} bps, impact Y=${m.slippage.impact}, latency ${latencyText(r)}, participation ${m.fills.maxParticipation * 100}%`,
+    `costs: taker ${(m.fees.taker * 1e4).toFixed(2)} bps, maker ${(m.fees.maker * 1e4).toFixed(2)} bps, spread ${m.spread.bps} bps + ${m.spread.ticks} tick, slippage ${m.slippage.fixedBps} bps, impact Y=${m.slippage.impact}, latency ${latencyText(r)}, participation ${m.fills.maxParticipation * 100}%, range cap ${m.fills.rangeCap === false ? 'off' : 'on'}`,
   );
   lines.push('');
   const row = (k: string, v: string): string => `  ${k.padEnd(14)} ${v}`;
@@ -118,6 +118,11 @@ export function runText(r: RunView, o: TextOptions): string {
   lines.push(row('Max drawdown', `${pct(s.maxDrawdown)} (${fmtMoney(s.maxDrawdownAbs)} ${cur})`));
   lines.push(row('Exposure', `${pct(s.exposure)} of the time in the market`));
   lines.push(row('Final equity', `${fmtMoney(r.finalEquity)} ${cur}`));
+  const capped = r.slippageCapped;
+  if (capped.fills > 0) lines.push(row('Range cap', `${capped.fills} taker fills kept inside their bar's high-low, ${fmtMoney(capped.amount)} ${cur} of slippage removed`));
+  for (const f of r.result.fills.filter((x) => x.liquidation === true)) {
+    lines.push(row('LIQUIDATED', `${f.symbol} ${f.side} ${f.lastQty} at ${f.lastPx} on ${shortTime(f.tsEvent)}, clearance fee ${fmtMoney(Number(f.fee))} ${cur}`));
+  }
   if (o.chart && r.result.equity.length > 1) {
     lines.push('', `Equity (${cur})`);
     lines.push(brailleChart(r.result.equity, { width: Math.min(o.width, 100) - 2, height: 10, color: o.color, format: (v) => fmtMoney(v) }));
@@ -160,6 +165,7 @@ function runFields(r: RunView) {
     totalFees: r.totalFees,
     totalFunding: r.totalFunding,
     netPnl: r.summary.netPnl,
+    slippageCapped: r.slippageCapped,
     summary: r.summary,
     regimes: r.regimes,
     warnings: r.warnings,
@@ -185,6 +191,7 @@ export function runJson(r: RunView): object {
       feeExact: f.fee,
       liquidity: f.liquidity,
       orderId: f.clientOrderId,
+      ...(f.liquidation === true ? { liquidation: true } : {}),
     })),
   };
 }

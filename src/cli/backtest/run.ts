@@ -51,6 +51,8 @@ export interface BacktestReport {
   readonly result: BacktestResult;
   readonly summary: Summary;
   readonly regimes: readonly RegimeStats[];
+  /** Taker fills the bar's range capped, and the cost the cap removed (quote currency). */
+  readonly slippageCapped: { readonly fills: number; readonly amount: number };
   /** Exact final equity at the last prices, and exact totals, as decimal strings. */
   readonly finalEquity: number;
   readonly totalFees: number;
@@ -109,6 +111,7 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
   const cash = fromNumber(spec.cash);
   const accountType = spec.market === 'perp' ? 'margin' : 'cash';
   const rng = createRng(spec.seed);
+  let sim: SimulatedVenue | undefined;
   const result = runBacktest({
     instruments,
     feed: mergeFeeds(feeds),
@@ -118,7 +121,7 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
     leverage: spec.leverage,
     limits: spec.limits,
     strategies: [{ definition, params, symbols: instruments.map((i) => i.symbol) }],
-    venue: (clock) => new SimulatedVenue({ instruments, clock, rng, models: spec.models, currency, startingCash: cash, accountType, leverage: spec.leverage }),
+    venue: (clock) => (sim = new SimulatedVenue({ instruments, clock, rng, models: spec.models, currency, startingCash: cash, accountType, leverage: spec.leverage })),
     ...(hooks.onMessage === undefined ? {} : { onMessage: hooks.onMessage }),
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
   });
@@ -164,6 +167,7 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
     result,
     summary,
     regimes,
+    slippageCapped: { ...(sim?.slippageCapped ?? { fills: 0, amount: 0 }) },
     finalEquity: toNumber(result.kernel.portfolio.exactEquity()),
     totalFees: toNumber(ledger.fees),
     totalFunding: toNumber(ledger.funding),

@@ -101,11 +101,13 @@ export function eventLine(e: LocalExchangeEvent): string {
   const t = new Date(e.time).toISOString();
   switch (e.type) {
     case 'order':
-      return `${t} ${e.status.padEnd(8)} ${e.symbol} ${e.side} ${e.orderType} ${e.qty}${e.orderType === 'LIMIT' ? ` @ ${e.price}` : ''} #${e.orderId} ${e.clientOrderId}${e.origin === 'external' ? ' (external)' : ''}`;
+      return `${t} ${e.status.padEnd(8)} ${e.symbol} ${e.side} ${e.orderType} ${e.qty}${e.orderType === 'LIMIT' ? ` @ ${e.price}` : ''} #${e.orderId} ${e.clientOrderId}${e.origin === 'api' ? '' : ` (${e.origin})`}`;
     case 'fill':
       return `${t} ${'FILL'.padEnd(8)} ${e.symbol} ${e.side} ${e.qty} @ ${e.price} ${e.maker ? 'maker' : 'taker'} #${e.orderId} ${e.status}`;
     case 'funding':
       return `${t} ${'FUNDING'.padEnd(8)} ${e.symbol} rate ${e.rate} mark ${e.mark} paid ${e.amount} USDT`;
+    case 'liquidation':
+      return `${t} ${'LIQUIDATE'.padEnd(8)} ${e.symbol} ${e.side} ${e.qty} @ ${e.price} clearance fee ${e.fee} USDT #${e.clientOrderId}`;
     case 'fault':
       return `${t} ${'FAULT'.padEnd(8)} ${e.kind}${e.detail === '' ? '' : ` ${e.detail}`}`;
     case 'market-end':

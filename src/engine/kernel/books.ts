@@ -10,7 +10,7 @@
 import type { Decimal, Price, Qty } from '../model/units.ts';
 import { externalOrderId, orderIdPrefix, parseClientOrderId, strategyId as toStrategyId, type Symbol } from '../model/ids.ts';
 import { ENGINE_STATE_VERSION, ledgerFromJSON, ledgerToJSON, orderFromAdopted, windowFromJSON, windowToJSON, type EngineState } from '../model/engine-state.ts';
-import type { LoggedMessage, OrderAdopted, ReconciliationDiff } from '../model/events.ts';
+import type { LoggedMessage, OrderAdopted, OrderFilled, ReconciliationDiff } from '../model/events.ts';
 import { formatFixed } from '../model/fixed.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { OrderStatusReport } from '../model/reports.ts';
@@ -107,6 +107,17 @@ export class KernelBooks {
     };
     this.d.orders.adopt(orderFromAdopted(m, this.d.instrument(r.symbol)?.qtyDecimals ?? 8));
     this.d.emit(m);
+  }
+
+  /**
+   * The venue closed a position by liquidation with an order of its own (`autoclose-...`): the
+   * order is adopted before its fill is booked (as reconciliation would adopt it), and said aloud.
+   */
+  adoptLiquidation(e: OrderFilled): void {
+    if (this.d.orders.get(e.clientOrderId) !== undefined) return;
+    const { venueOrderId, clientOrderId, symbol, side, lastQty: qty, tsEvent: tsLast } = e;
+    this.adoptOrder({ venueOrderId, clientOrderId, symbol, side, orderType: 'market', qty, filledQty: 0, avgPx: 0, status: 'open', reduceOnly: true, tsLast });
+    this.d.emit({ type: 'EngineWarning', message: `${symbol} position liquidated by the venue: ${side} ${qty} at ${e.lastPx}, clearance fee ${e.fee}`, tsInit: this.d.now() });
   }
 
   /** Takes the venue's position (size and entry); realized PnL stays ours. */

@@ -322,6 +322,9 @@ export class Kernel {
       }
       case 'FundingPaid':
         return this.onFunding(m);
+      case 'OrderFilled':
+        if (m.liquidation === true) this.books.adoptLiquidation(m);
+        return this.flow.event(m);
       default:
         return this.flow.event(m);
     }

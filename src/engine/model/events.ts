@@ -83,6 +83,11 @@ export interface OrderFilled extends OrderEventBase {
   /** Exact fee in the account currency; negative for a rebate. */
   readonly fee: Decimal;
   readonly liquidity: Liquidity;
+  /**
+   * The venue liquidated the position: an order it placed itself (Binance's `autoclose-...`), which
+   * the engine adopts as it books the fill. `fee` is then the venue's clearance fee.
+   */
+  readonly liquidation?: true;
 }
 
 export type OrderEvent =

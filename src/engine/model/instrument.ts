@@ -62,6 +62,8 @@ export interface Instrument {
   readonly qtyDecimals: number;
   /** Perpetuals: the venue's leverage brackets, lowest notional first (absent when unknown). */
   readonly tiers?: readonly LeverageTier[];
+  /** Perpetuals: the venue's liquidation (clearance) fee rate, a fraction of the notional liquidated (absent when unknown). */
+  readonly liquidationFee?: number;
 }
 
 export interface InstrumentSpec {
@@ -75,6 +77,7 @@ export interface InstrumentSpec {
   readonly maxQty?: number;
   readonly minNotional?: number;
   readonly tiers?: readonly LeverageTier[];
+  readonly liquidationFee?: number;
 }
 
 const QUOTES = ['USDT', 'USDC', 'FDUSD', 'BUSD', 'USD', 'BTC', 'ETH', 'EUR'];
@@ -107,6 +110,7 @@ export function makeInstrument(spec: InstrumentSpec): Instrument {
     priceDecimals: decimalsOf(tickSize),
     qtyDecimals: decimalsOf(lotSize),
     ...(spec.tiers === undefined ? {} : { tiers: spec.tiers }),
+    ...(spec.liquidationFee === undefined ? {} : { liquidationFee: spec.liquidationFee }),
   };
 }
 

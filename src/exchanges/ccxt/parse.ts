@@ -105,6 +105,32 @@ export function orderSnapshotEvents(r: OrderStatusReport, now: number): VenueEve
   }
 }
 
+/**
+ * The fill of a liquidation, from its order update: Binance closes a liquidated position with an
+ * order of its own (`autoclose-...`) and reports it as `x: "CALCULATED"`, `X: "FILLED"`, which
+ * ccxt turns into an order update but no trade. Undefined for any other update.
+ */
+export function liquidationFillEvent(o: Order, symbol: Symbol, now: number): VenueEvent | undefined {
+  const cid = clientIdOf(o);
+  const info = o.info as unknown;
+  if (cid === undefined || !cid.startsWith('autoclose-') || field(info, 'x') !== 'CALCULATED' || field(info, 'X') !== 'FILLED') return undefined;
+  return {
+    type: 'OrderFilled',
+    clientOrderId: cid,
+    symbol,
+    venueOrderId: toVenueOrderId(String(o.id)),
+    tradeId: toTradeId(String(field(info, 't'))),
+    side: o.side === 'sell' ? 'sell' : 'buy',
+    lastQty: num(field(info, 'l')),
+    lastPx: num(field(info, 'L')),
+    fee: str(field(info, 'n')) ?? '0',
+    liquidity: 'taker',
+    liquidation: true,
+    tsEvent: num(field(info, 'T')) || now,
+    tsInit: now,
+  };
+}
+
 export function fillEvent(f: FillReport & { clientOrderId: ClientOrderId }, now: number): VenueEvent {
   return {
     type: 'OrderFilled',

@@ -28,7 +28,7 @@ import { isDuplicateClientId, isOrderNotFound } from './errors.ts';
 import { fetchByClientId } from './fetch-order.ts';
 import type { MarketIndex, VenueMarket } from './markets.ts';
 import { OrderRecords, type OrderRecord } from './order-records.ts';
-import { clientIdOf, fillEvent, fillReport, orderReport, orderSnapshotEvents } from './parse.ts';
+import { clientIdOf, fillEvent, fillReport, liquidationFillEvent, orderReport, orderSnapshotEvents } from './parse.ts';
 import { backoffMs, type Requester } from './requester.ts';
 
 export interface CcxtVenueOptions {
@@ -87,10 +87,12 @@ export class CcxtVenue implements ExecutionPort {
     for (const m of markets) void this.cancelAllOn(m);
   }
 
-  /** A user-stream order update (watchOrders). */
+  /** A user-stream order update (watchOrders). A liquidation's update is its fill (Binance sends no trade for it). */
   onOrderUpdate(o: Order): void {
     const market = this.o.markets.byCcxtSymbol(o.symbol);
     if (market === undefined) return;
+    const liquidation = liquidationFillEvent(o, market.symbol, this.o.requester.now());
+    if (liquidation !== undefined) return this.emit(liquidation);
     const report = orderReport(o, market.symbol);
     const rec = report.clientOrderId === undefined ? undefined : this.records.get(report.clientOrderId);
     if (rec !== undefined) this.learn(rec, report.venueOrderId);
