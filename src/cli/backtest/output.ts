@@ -35,6 +35,8 @@ export interface RunView {
   readonly totalFees: number;
   readonly totalFunding: number;
   readonly warnings: readonly string[];
+  /** Taker fills whose slippage the bar's range capped, and the cost that removed (quote currency). */
+  readonly slippageCapped: { readonly fills: number; readonly amount: number };
 }
 
 /** A backtest report as a RunView. */
@@ -57,6 +59,7 @@ export function viewOfBacktest(r: BacktestReport): RunView {
     summary: r.summary,
     regimes: r.regimes,
     finalEquity: r.finalEquity,
+    slippageCapped: r.slippageCapped,
     totalFees: r.totalFees,
     totalFunding: r.totalFunding,
     warnings: r.warnings,

@@ -213,6 +213,7 @@ export async function replaySession(s: SessionRecording, o: ReplayOptions): Prom
     totalFees: toNumber(ledger.fees),
     totalFunding: toNumber(ledger.funding),
     warnings: [],
+    slippageCapped: { ...((sim as SimulatedVenue | undefined)?.slippageCapped ?? { fills: 0, amount: 0 }) },
   };
   return { view, execution: o.execution, models, dataPoints: s.data.length, decisions: matchDecisions(live, replayed), messages };
 }
