@@ -68,12 +68,15 @@ async function tradedStateDir(mode: 'paper' | 'live' = 'paper', snapshots = fals
   return stateDir;
 }
 
-function contents(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir)
-      .sort()
-      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
-  );
+/** Every file under `dir` (the recording is a folder of its own), by relative path. */
+function contents(dir: string, under = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(join(dir, under), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const rel = join(under, e.name);
+    if (e.isDirectory()) Object.assign(out, contents(dir, rel));
+    else out[rel] = readFileSync(join(dir, rel), 'utf8');
+  }
+  return out;
 }
 
 const records = (stdout: string): Record<string, unknown>[] =>
