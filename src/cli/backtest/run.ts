@@ -133,18 +133,9 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
       1,
     );
   }
-  const ledger = result.kernel.portfolio.ledger;
   const primary = loaded[0] as LoadedSeries;
   const interval = primary.series.interval;
-  const summary = summarize({
-    startEquity: spec.cash,
-    equity: result.equity,
-    exposure: result.exposure,
-    intervalMs: interval,
-    fills: result.fills,
-    fees: toNumber(ledger.fees),
-    funding: toNumber(ledger.funding),
-  });
+  const { summary, finalEquity, totalFees, totalFunding } = runFigures(result, spec.cash, interval);
   const regimes =
     loaded.length === 1
       ? regimeBreakdown({
@@ -168,9 +159,18 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
     summary,
     regimes,
     slippageCapped: { ...(sim?.slippageCapped ?? { fills: 0, amount: 0 }) },
-    finalEquity: toNumber(result.kernel.portfolio.exactEquity()),
-    totalFees: toNumber(ledger.fees),
-    totalFunding: toNumber(ledger.funding),
+    finalEquity,
+    totalFees,
+    totalFunding,
     warnings: loaded.flatMap((l) => l.warnings),
   };
+}
+
+/** A run's summary and its final books (the same for a backtest and a replay of a session). */
+export function runFigures(result: BacktestResult, startEquity: number, intervalMs: number): { summary: Summary; finalEquity: number; totalFees: number; totalFunding: number } {
+  const ledger = result.kernel.portfolio.ledger;
+  const totalFees = toNumber(ledger.fees);
+  const totalFunding = toNumber(ledger.funding);
+  const summary = summarize({ startEquity, equity: result.equity, exposure: result.exposure, intervalMs, fills: result.fills, fees: totalFees, funding: totalFunding });
+  return { summary, finalEquity: toNumber(result.kernel.portfolio.exactEquity()), totalFees, totalFunding };
 }

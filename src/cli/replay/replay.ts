@@ -15,7 +15,6 @@ import {
   parseFixed,
   resolveParams,
   runBacktest,
-  summarize,
   toNumber,
   type BacktestResult,
   type DataFeed,
@@ -29,6 +28,7 @@ import {
 import { DEFAULT_MODELS, SimulatedVenue, type VenueModels } from '../../paper/index.ts';
 import { warmupOf, type SessionRecording } from '../../persistence/recording.ts';
 import type { RunView } from '../backtest/output.ts';
+import { runFigures } from '../backtest/run.ts';
 import { UserError } from '../errors.ts';
 import { loadStrategy } from '../strategy-loader.ts';
 import { isVenueEvent, LiveFillsVenue } from './live-fills.ts';
@@ -181,17 +181,8 @@ export async function replaySession(s: SessionRecording, o: ReplayOptions): Prom
     result.kernel.drain();
   }
   if (result.fault !== undefined) throw new UserError(`strategy ${definition.name} threw in ${result.fault.handler} during the replay: ${result.fault.message}. The replay stopped there.`, 1);
-  const ledger = result.kernel.portfolio.ledger;
   const startEquity = toNumber(parseFixed(h.start.ledger.balance));
-  const summary = summarize({
-    startEquity,
-    equity: result.equity,
-    exposure: result.exposure,
-    intervalMs: h.barInterval,
-    fills: result.fills,
-    fees: toNumber(ledger.fees),
-    funding: toNumber(ledger.funding),
-  });
+  const { summary, finalEquity, totalFees, totalFunding } = runFigures(result, startEquity, h.barInterval);
   const bars = s.data.filter((x) => x.d.type === 'bar');
   const view: RunView = {
     strategyName: definition.name,
@@ -209,9 +200,9 @@ export async function replaySession(s: SessionRecording, o: ReplayOptions): Prom
     result,
     summary,
     regimes: [],
-    finalEquity: toNumber(result.kernel.portfolio.exactEquity()),
-    totalFees: toNumber(ledger.fees),
-    totalFunding: toNumber(ledger.funding),
+    finalEquity,
+    totalFees,
+    totalFunding,
     warnings: [],
     slippageCapped: { ...((sim as SimulatedVenue | undefined)?.slippageCapped ?? { fills: 0, amount: 0 }) },
   };
