@@ -135,6 +135,9 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
       hanging,
     }),
   );
+  // Idle keep-alive sockets are closed by the client first (undici: 4 s; Binance's edge keeps them
+  // open longer too), so a request never lands on a socket the server is closing (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
   server.on('upgrade', (req, socket, head) => {
     pump();
     if (!hub.upgrade(req, socket, head)) socket.destroy();

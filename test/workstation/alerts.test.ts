@@ -101,8 +101,9 @@ describe('alerts webhook', () => {
     const t = Date.now();
     a.send({ kind: 'halt', message: 'first' });
     a.send({ kind: 'halt', message: 'second' });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(h.received).toHaveLength(1); // one at a time
+    const until = Date.now() + 5_000;
+    while (h.received.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(h.received.map((r) => r.body.message)).toEqual(['first']); // one at a time: the second waits
     await a.flush();
     expect(Date.now() - t).toBeGreaterThanOrEqual(300);
     expect(h.received.map((r) => r.body.message)).toEqual(['first', 'first', 'first', 'second']);
