@@ -13,6 +13,9 @@ import { auditTrail, BAR, drillExchange, isOpen, jsonLines, sleep, subscribed, u
 import { barsWithNoOrder, MANUAL_ORDER, pauseOnUnknownOrderConfig, pauseWhileResting, placeManualOrder, QUIET_THEN_FALL, tradesAgain, type DrillSession } from '../kit/drills.ts';
 import { Tmux } from '../kit/tmux.ts';
 
+/** Start-up (build the session, connect, reconcile, warm up) on a loaded 2-core machine can take 30 s. */
+const START_MS = 40_000;
+
 let lx: LocalExchange | undefined;
 let events: LocalExchangeEvent[] = [];
 let term: Tmux | undefined;
@@ -50,7 +53,7 @@ describe('the workstation in a terminal (tmux, 80x24)', () => {
   it('flatten: f, y, then a reason and Enter in one burst -> no position and no open order left on the exchange', async () => {
     const ex = await exchange();
     const t = parityOnScreen(ex, 'holder');
-    await t.waitFor(/RUNNING/);
+    await t.waitFor(/RUNNING/, START_MS);
     await bars(ex, 2);
     await until(() => venuePosition(ex) === 100 && venueOpenOrders(ex) === 1, 'the holder position and its resting order', { detail: () => t.screen() });
     await t.waitFor(/XRPUSDT\s+│\s+\+?100/);
@@ -64,12 +67,12 @@ describe('the workstation in a terminal (tmux, 80x24)', () => {
     const screen = await t.waitFor(/PAUSED/);
     expect(screen).toMatch(/PAUSED/);
     expect(ex.state().orders.some((o) => o.clientOrderId.startsWith('P-operator-') && o.reduceOnly)).toBe(true);
-  }, 60_000);
+  }, 100_000);
 
   it('pause: p stops new entries at the exchange; q then quits (confirming open positions)', async () => {
     const ex = await exchange();
     const t = parityOnScreen(ex, 'churn');
-    await t.waitFor(/RUNNING/);
+    await t.waitFor(/RUNNING/, START_MS);
     await bars(ex, 3);
     await until(() => ex.state().orders.length > 3, 'churn to trade', { detail: () => t.screen() });
     t.keys('p');
@@ -89,24 +92,24 @@ describe('the workstation in a terminal (tmux, 80x24)', () => {
     }
     await until(() => t.exitStatus() !== undefined, 'parity to exit', { detail: () => t.screen() });
     expect(t.exitStatus()).toBe(0);
-  }, 60_000);
+  }, 100_000);
 
   it('pause while a resting entry rests: p cancels it at the exchange, and a market falling through every level it had fills nothing', async () => {
     const ex = await exchange({ warmupBars: QUIET_THEN_FALL });
     const t = parityOnScreen(ex, 'stalker');
-    await t.waitFor(/RUNNING/);
+    await t.waitFor(/RUNNING/, START_MS);
     await subscribed(ex);
     await pauseWhileResting(ex, events, t, async () => {
       t.keys('p');
       await t.waitFor(/PAUSED/);
     });
     expect(auditTrail(t.logs())).toEqual(['pause/tui/operator pause']);
-  }, 60_000);
+  }, 100_000);
 
   it('halt, then p: asks naming HALTED; n keeps the halt (nothing reaches the exchange); p, y, a reason resumes and the strategy trades again', async () => {
     const ex = await exchange();
     const t = parityOnScreen(ex, 'stalker');
-    await t.waitFor(/RUNNING/);
+    await t.waitFor(/RUNNING/, START_MS);
     await subscribed(ex);
     await tradesAgain(ex, t);
     t.keys('h');
@@ -128,15 +131,15 @@ describe('the workstation in a terminal (tmux, 80x24)', () => {
     t.keys('y');
     await t.waitFor(/reason/i);
     t.burst('checked the venue', 'Enter');
-    await t.waitFor(/RUNNING/);
+    await t.waitFor(/RUNNING/, START_MS);
     await tradesAgain(ex, t);
     expect(auditTrail(t.logs())).toEqual(['halt/tui/end of day', 'resume/tui/checked the venue']);
-  }, 60_000);
+  }, 100_000);
 
   it('a diff that pauses: r finds an order placed by hand; 3, a, y, a reason adopts it (still open at the exchange); trading stays PAUSED until a confirmed resume', async () => {
     const ex = await exchange();
     const t = parityOnScreen(ex, 'holder', { config: pauseOnUnknownOrderConfig() });
-    await t.waitFor(/RUNNING/);
+    await t.waitFor(/RUNNING/, START_MS);
     await subscribed(ex);
     ex.advance(BAR);
     await until(() => venuePosition(ex) === 100 && venueOpenOrders(ex) === 1, 'the holder position and its resting order', { detail: () => t.screen() });
@@ -174,10 +177,10 @@ describe('the workstation in a terminal (tmux, 80x24)', () => {
     t.keys('y');
     await t.waitFor(/reason/i);
     t.burst('adopted it', 'Enter');
-    await t.waitFor(/RUNNING/);
+    await t.waitFor(/RUNNING/, START_MS);
     expect(venueOrder(ex, MANUAL_ORDER)?.status).toBe('NEW');
     expect(auditTrail(t.logs())).toEqual(['reconcile/tui/operator reconcile', `resolve/tui/checked on the website`, 'reconcile/tui/operator reconcile', 'resume/tui/adopted it']);
-  }, 60_000);
+  }, 100_000);
 
   it('a terminal too small says so and keeps running; the workstation comes back on resize', async () => {
     const ex = await exchange();
@@ -187,5 +190,5 @@ describe('the workstation in a terminal (tmux, 80x24)', () => {
     await until(() => venuePosition(ex) === 100, 'the holder to trade while the screen is too small', { detail: () => t.screen() });
     t.resize(80, 24);
     await t.waitFor(/RUNNING[\s\S]*XRPUSDT/);
-  }, 60_000);
+  }, 100_000);
 });
