@@ -21,7 +21,9 @@ interface Flags {
 export function addReportCommand(program: Command): void {
   program
     .command('report <state-dir>')
-    .description('the divergence report of the last session in a state directory: live against its replay, the gap attributed to data, execution, cost and logic, the expectation band, funding, slippage and latency')
+    .description(
+      'the divergence report of the last session in a state directory: live against its replay, the gap attributed to data, execution, cost and logic, the expectation band, funding, slippage and latency',
+    )
     .option('--json', 'print one JSON object')
     .option('--model <file.json>', "the simulated venue's models from a JSON file, over the session's (as parity replay --model)")
     .option('--venue-bars <[SYMBOL=]file.json>', "the venue's own klines for the session's span (a JSON array of rows, as its REST API serves them): measures the data class")

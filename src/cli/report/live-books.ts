@@ -7,7 +7,24 @@
  * Also per funding payment the position our books held when it settled: what the expected funding
  * (rate x position x mark) is computed on.
  */
-import { adoptBalance, adoptPosition, applyFill, applyFunding, equity, fromNumber, ledgerFromJSON, parseFixed, positionOf, toNumber, type Fixed, type FundingPaid, type Ledger, type LoggedMessage, type MarketData, type OrderFilled } from '../../engine/index.ts';
+import {
+  adoptBalance,
+  adoptPosition,
+  applyFill,
+  applyFunding,
+  equity,
+  fromNumber,
+  ledgerFromJSON,
+  parseFixed,
+  positionOf,
+  toNumber,
+  type Fixed,
+  type FundingPaid,
+  type Ledger,
+  type LoggedMessage,
+  type MarketData,
+  type OrderFilled,
+} from '../../engine/index.ts';
 import { warmupOf, type SessionRecording } from '../../persistence/recording.ts';
 
 export interface LiveBooks {

@@ -22,9 +22,13 @@ export function reportText(run: ReportRun, o: ReportTextOptions): string {
   const r = run.report;
   const s = r.session;
   const out: string[] = [];
-  out.push(`divergence report: ${s.strategy}, the ${s.mode} session on ${s.venue} started ${isoTime(s.startedAt).slice(0, 19).replace('T', ' ')} UTC (${s.stopped === null ? 'did not stop cleanly' : `stopped: ${s.stopped}`}); ${s.dataPoints} data points`);
+  out.push(
+    `divergence report: ${s.strategy}, the ${s.mode} session on ${s.venue} started ${isoTime(s.startedAt).slice(0, 19).replace('T', ' ')} UTC (${s.stopped === null ? 'did not stop cleanly' : `stopped: ${s.stopped}`}); ${s.dataPoints} data points`,
+  );
   out.push('');
-  out.push(`  signals   ${r.signals.matched} of ${r.signals.live} live decisions reproduced by the execution-held replay (match rate ${(r.signals.matchRate * 100).toFixed(1)}%; ${r.signals.replay} in the replay)`);
+  out.push(
+    `  signals   ${r.signals.matched} of ${r.signals.live} live decisions reproduced by the execution-held replay (match rate ${(r.signals.matchRate * 100).toFixed(1)}%; ${r.signals.replay} in the replay)`,
+  );
   out.push(`  fills     ${r.fills.live} live, ${r.fills.replay} in the replay, ${r.fills.matched} alike (same order, side, size and price)`);
   out.push(`  PnL       live ${money(r.pnl.live)}, replay ${money(r.pnl.replay)}, gap ${money(r.pnl.gap)} (gross of the live round trips ${money(r.pnl.gross)})`);
   out.push('');
@@ -32,8 +36,12 @@ export function reportText(run: ReportRun, o: ReportTextOptions): string {
   const a = r.attribution;
   const share = (v: number): string => (r.pnl.gross === 0 ? '' : `${((100 * Math.abs(v)) / r.pnl.gross).toFixed(1)}%`);
   const rows: [string, number, string][] = [
-    ['data', a.data, r.data.source.startsWith('none') ? 'not measured: no venue record' : `${r.data.missed} missed, ${r.data.late} late, ${r.data.different} different of ${r.data.compared} venue bars`],
-    ['execution', a.execution, 'the live fills instead of the simulator\'s'],
+    [
+      'data',
+      a.data,
+      r.data.source.startsWith('none') ? 'not measured: no venue record' : `${r.data.missed} missed, ${r.data.late} late, ${r.data.different} different of ${r.data.compared} venue bars`,
+    ],
+    ['execution', a.execution, "the live fills instead of the simulator's"],
     ['cost', a.cost, 'the fees and funding charged instead of modelled'],
     ['logic', a.logic, 'the live fills of decisions the replay did not make'],
     ['residual', a.residual, 'the live books against the replay of all their events'],
@@ -47,7 +55,9 @@ export function reportText(run: ReportRun, o: ReportTextOptions): string {
       : `  band      live round trips ${money(b.live)}: ${b.within === true ? 'within' : 'OUTSIDE'} the replay's 5-95% band [${money(b.low)}, ${money(b.high)}], percentile ${b.percentile.toFixed(1)} (block bootstrap, ${b.trades} trades, blocks of ${b.block}, ${b.resamples} resamples)`,
   );
   const f = r.funding;
-  out.push(`  funding   expected ${money(f.expected)}, charged ${money(f.charged)}, diff ${money(f.diff)} over ${f.payments} payments${f.mismatches > 0 ? ` (${f.mismatches} off by more than a cent: a reconciliation diff)` : ''}`);
+  out.push(
+    `  funding   expected ${money(f.expected)}, charged ${money(f.charged)}, diff ${money(f.diff)} over ${f.payments} payments${f.mismatches > 0 ? ` (${f.mismatches} off by more than a cent: a reconciliation diff)` : ''}`,
+  );
   const sl = r.slippage;
   out.push(`  slippage  live ${bps(sl.liveBps)} bps (p50 ${bps(sl.p50)}, p95 ${bps(sl.p95)}), model ${bps(sl.modelBps)} bps`);
   out.push('');
@@ -57,7 +67,8 @@ export function reportText(run: ReportRun, o: ReportTextOptions): string {
   out.push(...table(['', 'n', 'p50', 'p90', 'p99'], [lat('submit -> ack', l.submitAck), lat('ack -> fill', l.ackFill), lat('cancel -> ack', l.cancelAck), lat('feed lag', l.feedLag)], 1));
   if (r.trades.length > 0) {
     out.push('', 'Trades (live | replay)');
-    const cell = (t: TradeSide | null): string[] => (t === null ? ['-', '', '', '', '', ''] : [time(t.time), t.side, String(t.qty), String(Math.round(t.price * 1e6) / 1e6), money(t.fee), money(t.funding)]);
+    const cell = (t: TradeSide | null): string[] =>
+      t === null ? ['-', '', '', '', '', ''] : [time(t.time), t.side, String(t.qty), String(Math.round(t.price * 1e6) / 1e6), money(t.fee), money(t.funding)];
     const shown = r.trades.slice(0, 20);
     out.push(
       ...table(

@@ -52,7 +52,8 @@ function tradesOf(messages: readonly LoggedMessage[]): Map<string, { symbol: str
     }
   }
   const rows = new Map<string, { symbol: string; t: TradeSide }>();
-  for (const [id, { symbol, t }] of out) rows.set(id, { symbol, t: { time: t.time, side: t.side, qty: round(t.qty), price: t.qty === 0 ? 0 : t.notional / t.qty, fee: round(t.fee), funding: round(t.funding) } });
+  for (const [id, { symbol, t }] of out)
+    rows.set(id, { symbol, t: { time: t.time, side: t.side, qty: round(t.qty), price: t.qty === 0 ? 0 : t.notional / t.qty, fee: round(t.fee), funding: round(t.funding) } });
   return rows;
 }
 

@@ -74,7 +74,11 @@ export function withVenueBars(s: SessionRecording, v: VenueBars): { session: Ses
   const last = (received.at(-1)?.d as Bar).tsEvent;
   const lags = received.map((x) => x.d.tsInit - (x.d.tsEvent + interval));
   const medianLag = Math.max(0, quantile(lags, 0.5) ?? 0);
-  const wallOffset = quantile(received.map((x) => x.w - x.d.tsInit), 0.5) ?? 0;
+  const wallOffset =
+    quantile(
+      received.map((x) => x.w - x.d.tsInit),
+      0.5,
+    ) ?? 0;
   const got = new Set(received.map((x) => x.d.tsEvent));
   let compared = 0;
   let different = 0;
