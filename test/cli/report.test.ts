@@ -12,29 +12,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFixed } from '../../src/engine/index.ts';
 import type { FaultScript } from '../../src/local-exchange/index.ts';
-import { parityAsync } from '../kit/cli.ts';
 import { recordSession } from '../kit/recorded-session.ts';
-
-export interface ReportJson {
-  signals: { live: number; replay: number; matched: number; matchRate: number };
-  fills: { live: number; replay: number; matched: number };
-  pnl: { live: number; replay: number; gap: number; gross: number };
-  attribution: Record<'data' | 'execution' | 'logic' | 'cost' | 'residual', number>;
-  chain: Record<'venueData' | 'received' | 'executionHeld' | 'liveCosts' | 'allLiveFills' | 'live', number>;
-  data: { compared: number; missed: number; late: number; different: number; extra: number; source: string };
-  band: { low: number; high: number; percentile: number | null; within: boolean | null; trades: number };
-  funding: { expected: number; charged: number; diff: number; payments: number };
-  slippage: { liveBps: number | null; modelBps: number | null; p50: number | null; p95: number | null };
-  latency: Record<'submitAck' | 'ackFill' | 'cancelAck' | 'feedLag', { n: number; p50: number | null; p90: number | null; p99: number | null }>;
-  trades: { clientOrderId: string; live: { qty: number; price: number } | null; replay: { qty: number; price: number } | null; class: string }[];
-}
-
-const run = async (...args: string[]) => {
-  const r = await parityAsync(args);
-  if (r.code !== 0) throw new Error(`parity ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r;
-};
-export const report = async (dir: string, ...flags: string[]): Promise<ReportJson> => JSON.parse((await run('report', dir, '--json', ...flags)).stdout) as ReportJson;
+import { report, runParity as run, type ReportJson } from '../kit/report-json.ts';
 
 /** Exact sum of JSON decimals (each class is a short decimal of an exact fixed-18 amount). */
 const exactSum = (xs: readonly number[]): bigint => xs.reduce((a, x) => a + parseFixed(String(x)), 0n);

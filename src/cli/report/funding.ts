@@ -39,10 +39,16 @@ export function expectedPayment(position: Fixed, rate: number, mark: number): Fi
 }
 
 export function checkFunding(payments: readonly { readonly paid: FundingPaid; readonly held: Fixed }[], data: readonly FundingRateUpdate[]): FundingCheck {
+  // The rate and mark in force for a funding time: the last update for that time received at or before it.
   const byTime = new Map<string, FundingRateUpdate>();
-  for (const d of data) byTime.set(`${d.symbol} ${d.tsEvent}`, d);
+  for (const d of data) {
+    const k = `${d.symbol} ${d.tsEvent}`;
+    const had = byTime.get(k);
+    if (had === undefined || d.tsInit <= d.tsEvent || had.tsInit > had.tsEvent) byTime.set(k, d);
+  }
   const lines: FundingLine[] = payments.map(({ paid, held }) => {
     const d = byTime.get(`${paid.symbol} ${paid.tsEvent}`);
+    // A payment booked from the venue's history carries no rate or mark (0): the recorded update's are used.
     const rate = d?.rate ?? paid.rate;
     const mark = d?.markPrice ?? paid.markPrice;
     return {

@@ -32,7 +32,7 @@ export interface LiveBooks {
   readonly ledger: Ledger;
   /** The live fills, in the order the live kernel booked them. */
   readonly fills: readonly OrderFilled[];
-  /** Each funding payment with the signed position (exact) our books held when it was booked, and its wall time. */
+  /** Each funding payment with the signed position (exact) our books held at its funding time (the fills before it), and its wall time. */
   readonly funding: readonly { readonly paid: FundingPaid; readonly held: Fixed; readonly w: number }[];
   /** The ledger's balance at the start. */
   readonly startBalance: Fixed;
@@ -43,12 +43,21 @@ export function liveBooks(s: SessionRecording): LiveBooks {
   const startBalance = ledger.balance;
   const fills: OrderFilled[] = [];
   const funding: { paid: FundingPaid; held: Fixed; w: number }[] = [];
+  const start = ledger;
   for (const { w, m } of s.messages) {
     if (m.type === 'OrderFilled') fills.push(m);
-    if (m.type === 'FundingPaid') funding.push({ paid: m, held: positionOf(ledger, m.symbol).qty, w });
+    // A payment can be booked well after its funding time (a reconciliation reads the venue's
+    // history): the position it was charged on is the one the fills before that time made.
+    if (m.type === 'FundingPaid') funding.push({ paid: m, held: heldAt(start, fills, m.symbol, m.tsEvent), w });
     ledger = foldOne(ledger, m);
   }
   return { ledger, fills, funding, startBalance };
+}
+
+function heldAt(start: Ledger, fills: readonly OrderFilled[], symbol: string, t: number): Fixed {
+  let q = positionOf(start, symbol).qty;
+  for (const f of fills) if (f.symbol === symbol && f.tsEvent <= t) q += f.side === 'buy' ? fromNumber(f.lastQty) : -fromNumber(f.lastQty);
+  return q;
 }
 
 /** PnL of the live books at the given marks (the last prices the session received), exact. */
