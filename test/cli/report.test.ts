@@ -21,6 +21,9 @@ const exactSum = (xs: readonly number[]): bigint => xs.reduce((a, x) => a + pars
 /** The checks every report must pass: the classes add up to the gap, exactly, and the chain's steps are the classes. */
 function expectConsistent(j: ReportJson): void {
   const a = j.attribution;
+  const e = j.exact;
+  expect([e.data, e.execution, e.logic, e.cost, e.residual].reduce((t, x) => t + parseFixed(x), 0n)).toBe(parseFixed(e.gap));
+  expect(Number(e.gap)).toBe(j.pnl.gap);
   expect(exactSum([a.data, a.execution, a.logic, a.cost, a.residual])).toBe(parseFixed(String(j.pnl.gap)));
   expect(parseFixed(String(j.pnl.gap))).toBe(parseFixed(String(j.pnl.live)) - parseFixed(String(j.pnl.replay)));
   const c = j.chain;

@@ -6,6 +6,7 @@ export interface ReportJson {
   fills: { live: number; replay: number; matched: number };
   pnl: { live: number; replay: number; gap: number; gross: number };
   attribution: Record<'data' | 'execution' | 'logic' | 'cost' | 'residual', number>;
+  exact: Record<'gap' | 'data' | 'execution' | 'logic' | 'cost' | 'residual', string>;
   chain: Record<'venueData' | 'received' | 'executionHeld' | 'liveCosts' | 'allLiveFills' | 'live', number>;
   data: { compared: number; missed: number; late: number; different: number; extra: number; source: string };
   band: { low: number; high: number; percentile: number | null; within: boolean | null; trades: number };

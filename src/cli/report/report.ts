@@ -20,6 +20,8 @@ export interface Report {
   readonly fills: { readonly live: number; readonly replay: number; readonly matched: number };
   readonly pnl: { readonly live: number; readonly replay: number; readonly gap: number; readonly gross: number };
   readonly attribution: { readonly data: number; readonly execution: number; readonly logic: number; readonly cost: number; readonly residual: number };
+  /** The same amounts as exact decimal strings (fixed-18): they add up digit for digit, whatever a double rounds. */
+  readonly exact: { readonly gap: string; readonly data: string; readonly execution: string; readonly logic: string; readonly cost: string; readonly residual: string };
   /** The PnL of each replay of the chain, for who checks the arithmetic. */
   readonly chain: { readonly venueData: number; readonly received: number; readonly executionHeld: number; readonly liveCosts: number; readonly allLiveFills: number; readonly live: number };
   readonly data: DataComparison;
@@ -77,6 +79,14 @@ export async function buildReport(s: SessionRecording, models: VenueModels, venu
     fills: { live: liveFills.length, replay: replayFills.length, matched: fillsMatched },
     pnl: { live: n(live), replay: n(p.rv), gap: n(gap), gross: Math.round(gross * 1e8) / 1e8 },
     attribution: { data: n(attribution.data), execution: n(attribution.execution), logic: n(attribution.logic), cost: n(attribution.cost), residual: n(attribution.residual) },
+    exact: {
+      gap: formatFixed(gap),
+      data: formatFixed(attribution.data),
+      execution: formatFixed(attribution.execution),
+      logic: formatFixed(attribution.logic),
+      cost: formatFixed(attribution.cost),
+      residual: formatFixed(attribution.residual),
+    },
     chain: { venueData: n(p.rv), received: n(p.r0), executionHeld: n(p.r1), liveCosts: n(p.r2), allLiveFills: n(p.r3), live: n(live) },
     data: c.data,
     band,
