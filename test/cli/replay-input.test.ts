@@ -20,7 +20,7 @@ describe('parity replay on bad input', () => {
     const r = await parityAsync(['replay', dir, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ strategy: 'sma-cross', bars: 120, replay: { execution: 'simulated', session: { dataPoints: 120, warmupBars: 30 } } });
-  }, 30_000);
+  }, 120_000);
 
   it('a directory that is not a state directory, or no directory at all', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'parity-not-state-'));
@@ -29,7 +29,7 @@ describe('parity replay on bad input', () => {
     expectClearFailure(await parityAsync(['replay', empty]), /is not a Parity state directory \(no journal, snapshot or recording in it\)\. Nothing was changed/);
     expect(contents(empty)).toEqual(before);
     expectClearFailure(await parityAsync(['replay', join(empty, 'missing')]), /missing is not a directory/);
-  }, 30_000);
+  }, 120_000);
 
   it('a state directory from a version that did not record', async () => {
     const { dir } = recordedDir();
@@ -38,7 +38,7 @@ describe('parity replay on bad input', () => {
     const before = contents(old);
     expectClearFailure(await parityAsync(['replay', old]), /holds no recording: its sessions ran on a Parity that did not record them.*Nothing was changed/);
     expect(contents(old)).toEqual(before);
-  }, 30_000);
+  }, 120_000);
 
   it('a torn last line is left out with a note; the rest replays; the file is not cut', async () => {
     const { dir, file } = recordedDir();
@@ -50,7 +50,7 @@ describe('parity replay on bad input', () => {
     expect(r.stderr).toMatch(/^parity: note: the last line of .*rec-0\.jsonl is torn .*read up to it\n$/);
     expect(r.stdout).toBe(whole.stdout);
     expect(contents(dir)).toEqual(before);
-  }, 30_000);
+  }, 120_000);
 
   it('a damaged line in the middle is refused, naming the file and line', async () => {
     const { dir, file } = recordedDir();
@@ -60,7 +60,7 @@ describe('parity replay on bad input', () => {
     const before = contents(dir);
     expectClearFailure(await parityAsync(['replay', dir]), /rec-0\.jsonl line 41 is damaged \(checksum mismatch\)\. Nothing was changed: the recording cannot be replayed past that point/);
     expect(contents(dir)).toEqual(before);
-  }, 30_000);
+  }, 120_000);
 
   it('a model file that does not parse, or names what is not a model', async () => {
     const { dir } = recordedDir();
@@ -80,5 +80,5 @@ describe('parity replay on bad input', () => {
     const j = JSON.parse(r.stdout) as { models: { fees: { taker: number; maker: number }; latency: unknown }; totalFees: number };
     expect(j.models.fees).toEqual({ maker: DEFAULT_MODELS.fees.maker, taker: 0.005 });
     expect(j.models.latency).toEqual({ kind: 'fixed', ms: 10 });
-  }, 30_000);
+  }, 120_000);
 });
