@@ -14,6 +14,7 @@ import { addDataCommand } from './data/command.ts';
 import { addDemoCommand } from './demo.ts';
 import { addCtlCommand } from './ctl/command.ts';
 import { addReplayCommand } from './replay/command.ts';
+import { addReportCommand } from './report/command.ts';
 import { addSweepCommand, addWorkerCommand } from './sweep/command.ts';
 import { UserError } from './errors.ts';
 import { StateDirError } from '../persistence/state-dir.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   addDataCommand(program);
   addCtlCommand(program);
   addReplayCommand(program);
+  addReportCommand(program);
   addDemoCommand(program);
   return program;
 }

@@ -134,7 +134,7 @@ export { type Clock, type ExecutionPort, type MarketDataPort, type MarketDataReq
 // Components: the risk gate, orders, the portfolio, reconciliation, monitors, statistics.
 export { DEFAULT_LIMITS, check, checkModify, modifyAddsExposure, reducesPosition, type RiskLimits, type RiskView } from './components/risk-gate.ts';
 export { RollingStats, Sma } from './components/indicators.ts';
-export { maxDrawdown, regimeBreakdown, select, sharpeOfMoments, summarize, type RegimeStats, type Summary } from './components/performance.ts';
+export { maxDrawdown, regimeBreakdown, roundTrips, select, sharpeOfMoments, summarize, type RegimeStats, type RoundTrip, type Summary } from './components/performance.ts';
 export { checkOrderSizes, marketTerms, smallestTradable, type SizeProblem, type SizedMarket } from './components/order-size.ts';
 export { reconcile, type VenueView } from './components/reconcile.ts';
 export { DEFAULT_POLICY, type Diff, type ReconAction, type ReconPolicy } from './components/reconcile-diffs.ts';

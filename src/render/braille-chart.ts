@@ -18,6 +18,8 @@ export interface ChartOptions {
   readonly color: boolean;
   /** Formats axis values. */
   readonly format?: (v: number) => string;
+  /** A second line on the same scale (drawn in yellow), e.g. a replay beside the live curve. */
+  readonly second?: ArrayLike<number>;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -30,11 +32,13 @@ export function brailleChart(values: ArrayLike<number>, o: ChartOptions): string
   const fmt = o.format ?? ((v: number) => v.toFixed(2));
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = values[i] as number;
-    if (Number.isFinite(v)) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+  for (const series of o.second === undefined ? [values] : [values, o.second]) {
+    for (let i = 0; i < series.length; i++) {
+      const v = series[i] as number;
+      if (Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
     }
   }
   if (!Number.isFinite(lo)) return '';
@@ -47,17 +51,23 @@ export function brailleChart(values: ArrayLike<number>, o: ChartOptions): string
   const pw = cols * 2;
   const ph = o.height * 4;
   const ctx = new Context(pw, ph);
-  ctx.strokeStyle = 'green';
-  ctx.beginPath();
-  // One point per pixel column: the bucket's last value, so the line ends where the curve ends.
-  for (let x = 0; x < pw; x++) {
-    const i = Math.min(n - 1, Math.max(0, Math.floor(((x + 1) * n) / pw) - 1));
-    const v = values[i] as number;
-    const y = Math.round((ph - 1) * (1 - (v - lo) / (hi - lo)));
-    if (x === 0) ctx.moveTo(x, y);
-    else ctx.lineTo(x, y);
-  }
-  ctx.stroke();
+  const line = (series: ArrayLike<number>, color: string): void => {
+    const len = series.length;
+    if (len === 0) return;
+    ctx.strokeStyle = color;
+    ctx.beginPath();
+    // One point per pixel column: the bucket's last value, so the line ends where the curve ends.
+    for (let x = 0; x < pw; x++) {
+      const i = Math.min(len - 1, Math.max(0, Math.floor(((x + 1) * len) / pw) - 1));
+      const v = series[i] as number;
+      const y = Math.round((ph - 1) * (1 - (v - lo) / (hi - lo)));
+      if (x === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    }
+    ctx.stroke();
+  };
+  if (o.second !== undefined) line(o.second, 'yellow');
+  line(values, 'green');
   let frame = ctx._canvas.frame();
   if (!o.color) frame = frame.replace(ANSI, '');
   const rows = frame.split('\n').slice(0, o.height);

@@ -4,70 +4,15 @@
  * with a note), a damaged one (refused, naming the line), a model file that does not parse. One
  * clear message each, and nothing in the directory changes.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initialState, symbol, type Bar } from '../../src/engine/index.ts';
-import { resolveInstrument } from '../../src/data/index.ts';
 import { DEFAULT_MODELS } from '../../src/paper/index.ts';
 import { encodeLine } from '../../src/persistence/journal.ts';
-import { packData, RECORDING_VERSION, type RecordEntry } from '../../src/persistence/recording.ts';
-import { expectClearFailure, parityAsync, ROOT } from '../kit/cli.ts';
-
-const SYM = symbol('BTCUSDT');
-const T0 = Date.UTC(2024, 11, 2);
-const MIN = 60_000;
-
-const bar = (i: number): Bar => {
-  const c = 97_000 + 400 * Math.sin(i / 7);
-  return { type: 'bar', symbol: SYM, interval: MIN, tsEvent: T0 + i * MIN, tsInit: T0 + (i + 1) * MIN + 15, open: c - 10, high: c + 30, low: c - 30, close: c, volume: 50 };
-};
-
-/** A state directory with one recorded paper session of sma-cross over 120 bars (after 30 of warm-up). */
-function recordedDir(): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'parity-replay-input-'));
-  mkdirSync(join(dir, 'recording'));
-  writeFileSync(join(dir, 'journal-0.jsonl'), encodeLine(0, { k: 'start', at: T0, mode: 'paper', venue: 'local', startingCash: '10000' }));
-  const at = T0 + 31 * MIN;
-  const entries: RecordEntry[] = [
-    {
-      k: 'session',
-      version: RECORDING_VERSION,
-      at,
-      mode: 'paper',
-      venue: 'local',
-      strategy: { name: 'sma-cross', file: join(ROOT, 'strategies/sma-cross.ts'), params: {} },
-      symbols: [SYM],
-      barInterval: MIN,
-      account: { instruments: [resolveInstrument(SYM, 'spot', 0.1)], currency: 'USDT', startingCash: '10000', accountType: 'cash', leverage: 1, limits: {}, pauseCancelsEntries: true },
-      models: DEFAULT_MODELS,
-      seed: 1,
-      start: initialState('USDT', '10000'),
-      clock: at,
-      warmup: Array.from({ length: 30 }, (_, i) => packData(bar(i), at)),
-    },
-  ];
-  for (let i = 30; i < 150; i++) entries.push({ k: 'd', w: bar(i).tsInit + 2, d: packData(bar(i), bar(i).tsInit + 2) });
-  entries.push({ k: 'end', w: bar(150).tsInit, reason: 'received SIGTERM' });
-  const file = join(dir, 'recording', 'rec-0.jsonl');
-  writeFileSync(file, entries.map((e, i) => encodeLine(i, e)).join(''));
-  return { dir, file };
-}
-
-/** Every file under `dir` with its bytes: what "nothing changed" compares. */
-function contents(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[p] = readFileSync(p, 'base64');
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { packData } from '../../src/persistence/recording.ts';
+import { expectClearFailure, parityAsync } from '../kit/cli.ts';
+import { bar, contents, recordedDir } from '../kit/recording-fixture.ts';
 
 describe('parity replay on bad input', () => {
   it('a recorded session replays (the baseline the cases below break)', async () => {
@@ -75,7 +20,7 @@ describe('parity replay on bad input', () => {
     const r = await parityAsync(['replay', dir, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ strategy: 'sma-cross', bars: 120, replay: { execution: 'simulated', session: { dataPoints: 120, warmupBars: 30 } } });
-  }, 30_000);
+  }, 120_000);
 
   it('a directory that is not a state directory, or no directory at all', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'parity-not-state-'));
@@ -84,7 +29,7 @@ describe('parity replay on bad input', () => {
     expectClearFailure(await parityAsync(['replay', empty]), /is not a Parity state directory \(no journal, snapshot or recording in it\)\. Nothing was changed/);
     expect(contents(empty)).toEqual(before);
     expectClearFailure(await parityAsync(['replay', join(empty, 'missing')]), /missing is not a directory/);
-  }, 30_000);
+  }, 120_000);
 
   it('a state directory from a version that did not record', async () => {
     const { dir } = recordedDir();
@@ -93,7 +38,7 @@ describe('parity replay on bad input', () => {
     const before = contents(old);
     expectClearFailure(await parityAsync(['replay', old]), /holds no recording: its sessions ran on a Parity that did not record them.*Nothing was changed/);
     expect(contents(old)).toEqual(before);
-  }, 30_000);
+  }, 120_000);
 
   it('a torn last line is left out with a note; the rest replays; the file is not cut', async () => {
     const { dir, file } = recordedDir();
@@ -105,7 +50,7 @@ describe('parity replay on bad input', () => {
     expect(r.stderr).toMatch(/^parity: note: the last line of .*rec-0\.jsonl is torn .*read up to it\n$/);
     expect(r.stdout).toBe(whole.stdout);
     expect(contents(dir)).toEqual(before);
-  }, 30_000);
+  }, 120_000);
 
   it('a damaged line in the middle is refused, naming the file and line', async () => {
     const { dir, file } = recordedDir();
@@ -115,7 +60,7 @@ describe('parity replay on bad input', () => {
     const before = contents(dir);
     expectClearFailure(await parityAsync(['replay', dir]), /rec-0\.jsonl line 41 is damaged \(checksum mismatch\)\. Nothing was changed: the recording cannot be replayed past that point/);
     expect(contents(dir)).toEqual(before);
-  }, 30_000);
+  }, 120_000);
 
   it('a model file that does not parse, or names what is not a model', async () => {
     const { dir } = recordedDir();
@@ -135,5 +80,5 @@ describe('parity replay on bad input', () => {
     const j = JSON.parse(r.stdout) as { models: { fees: { taker: number; maker: number }; latency: unknown }; totalFees: number };
     expect(j.models.fees).toEqual({ maker: DEFAULT_MODELS.fees.maker, taker: 0.005 });
     expect(j.models.latency).toEqual({ kind: 'fixed', ms: 10 });
-  }, 30_000);
+  }, 120_000);
 });

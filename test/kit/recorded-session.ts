@@ -4,18 +4,31 @@
  * cancels); it sees `bars` bars, each waited for in its log, then stops on SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BIN, ROOT } from './cli.ts';
-import { BAR, drillExchange, subscribed, until } from './drill.ts';
+import type { LocalExchangeOptions } from '../../src/local-exchange/index.ts';
+import { BAR, drillExchange, SYMBOL, subscribed, until } from './drill.ts';
 
-export async function recordSession(mode: 'paper' | 'live', bars: number): Promise<string> {
-  const { lx } = await drillExchange();
+export interface RecordOptions {
+  /** The local exchange's options (faults, warm-up bars...). */
+  readonly exchange?: LocalExchangeOptions;
+  /** Advance to the next bar as soon as the decisions are made, without waiting for the venue's answers (so slow answers meet a moved market). */
+  readonly race?: boolean;
+  /** Where to write the venue's own klines (GET /fapi/v1/klines, as served) once the session stopped. */
+  readonly venueBars?: string;
+  /** Strategy parameters (--param k=v). */
+  readonly params?: readonly string[];
+}
+
+export async function recordSession(mode: 'paper' | 'live', bars: number, o: RecordOptions = {}): Promise<string> {
+  const { lx } = await drillExchange(o.exchange);
   const stateDir = mkdtempSync(join(tmpdir(), `parity-rec-${mode}-`));
   const args = ['run', '--no-ui', '--mode', mode, '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m'];
   args.push('--strategy', 'test/kit/strategies/churn.ts', '--warmup', '20', '--feed', 'bars', '--leverage', '5', '--state-dir', stateDir);
+  for (const p of o.params ?? []) args.push('--param', p);
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
   createInterface({ input: child.stdout }).on('line', (l) => {
@@ -49,11 +62,15 @@ export async function recordSession(mode: 'paper' | 'live', bars: number): Promi
       await until(() => submits() > before, `the decisions on bar ${i + 1}`, { detail: () => stderr });
       // Live: their answers in before the next bar, so the session is not racing the test's clock
       // (paper answers come with the next data point: the simulator's clock moves with the data).
-      if (mode === 'live') await until(() => answered() >= submits(), `the answers on bar ${i + 1}`, { detail: () => stderr });
+      if (mode === 'live' && (o.race !== true || i === bars - 1)) await until(() => answered() >= submits(), `the answers on bar ${i + 1}`, { ms: 30_000, detail: () => stderr });
     }
     child.kill('SIGTERM');
     const code = await exited;
     if (code !== 0) throw new Error(`the session exited ${code}: ${stderr}`);
+    if (o.venueBars !== undefined) {
+      const res = await fetch(`${lx.url}/fapi/v1/klines?symbol=${SYMBOL}&interval=5m&limit=500`);
+      writeFileSync(o.venueBars, await res.text());
+    }
     return stateDir;
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');

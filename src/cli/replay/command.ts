@@ -43,8 +43,8 @@ export function addReplayCommand(program: Command): void {
     });
 }
 
-/** The session to replay: the last one recorded; one clear message for each way there is none. */
-function lastSession(stateDir: string): SessionRecording {
+/** The session to replay (or report on): the last one recorded; one clear message for each way there is none. */
+export function lastSession(stateDir: string): SessionRecording {
   if (!existsSync(stateDir) || !statSync(stateDir).isDirectory()) throw new UserError(`${stateDir} is not a directory. Pass the --state-dir a session ran with.`);
   const names = readdirSync(stateDir);
   const isState = names.some((f) => /^(journal-\d+\.jsonl|snapshot\.json|ids\.json)$/.test(f) || f === 'recording');

@@ -53,7 +53,8 @@ export function sweepJson(r: SweepResult): object {
   };
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[], leftColumns: number): string[] {
+/** Plain aligned columns: the first `leftColumns` padded on the right, the rest on the left (numbers). */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], leftColumns: number): string[] {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]): string => `  ${cells.map((v, c) => (c < leftColumns ? v.padEnd(widths[c] ?? 0) : v.padStart(widths[c] ?? 0))).join('  ')}`.trimEnd();
   return [line(header), ...rows.map(line)];
