@@ -128,7 +128,16 @@ describe('MarketDataValidator: one class per fault', () => {
 
 describe('MarketDataValidator: properties', () => {
   /** Random valid 1m bars: log returns within ±3% (below sigmaMinPct and spikePct), wicks within 2%, gaps of up to 5 bars. */
-  const series = fc.array(fc.record({ r: fc.double({ min: -0.03, max: 0.03, noNaN: true }), up: fc.double({ min: 0, max: 0.02, noNaN: true }), down: fc.double({ min: 0, max: 0.02, noNaN: true }), skip: fc.integer({ min: 0, max: 5 }), v: fc.double({ min: 0, max: 1e6, noNaN: true }) }), { minLength: 2, maxLength: 300 });
+  const series = fc.array(
+    fc.record({
+      r: fc.double({ min: -0.03, max: 0.03, noNaN: true }),
+      up: fc.double({ min: 0, max: 0.02, noNaN: true }),
+      down: fc.double({ min: 0, max: 0.02, noNaN: true }),
+      skip: fc.integer({ min: 0, max: 5 }),
+      v: fc.double({ min: 0, max: 1e6, noNaN: true }),
+    }),
+    { minLength: 2, maxLength: 300 },
+  );
 
   function build(rows: { r: number; up: number; down: number; skip: number; v: number }[]): { bars: Bar[]; missing: number; gaps: number } {
     let p = 100;
@@ -181,7 +190,10 @@ describe('MarketDataValidator: properties', () => {
         const k = 1 + (at % (bars.length - 1));
         const prev = bars[k - 1] as Bar;
         // The bad bar sits between bar k-1 and bar k, on the clock of bar k-1's successor slot.
-        const bad = { ...make({ ...prev, tsEvent: prev.tsEvent + MIN, tsInit: prev.tsInit + MIN, open: prev.close, close: prev.close, high: Math.max(prev.close, prev.high), low: Math.min(prev.close, prev.low) }), tsInit: prev.tsInit };
+        const bad = {
+          ...make({ ...prev, tsEvent: prev.tsEvent + MIN, tsInit: prev.tsInit + MIN, open: prev.close, close: prev.close, high: Math.max(prev.close, prev.high), low: Math.min(prev.close, prev.low) }),
+          tsInit: prev.tsInit,
+        };
         const stream = [...bars.slice(0, k), bad, ...bars.slice(k)];
         const v = new MarketDataValidator();
         const got = stream.map((d) => v.check(d, Math.max(d.tsInit, prev.tsInit)));
