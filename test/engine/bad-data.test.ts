@@ -61,16 +61,16 @@ interface Injection {
 const up = (b: Bar, k: number): Bar => ({ ...b, open: b.open, high: b.high * k, low: b.low, close: b.close * k });
 
 const INJECTIONS: readonly Injection[] = [
-  { cls: 'nonFinite', at: 1_000, make: (b, n) => ({ ...n, close: NaN }), before: true },
-  { cls: 'nonPositive', at: 2_000, make: (b, n) => ({ ...n, low: 0 }), before: true },
-  { cls: 'ohlc', at: 3_000, make: (b, n) => ({ ...n, high: n.low * 0.9 }), before: true },
-  { cls: 'volume', at: 4_000, make: (b, n) => ({ ...n, volume: -5 }), before: true },
+  { cls: 'nonFinite', at: 1_000, make: (_b, n) => ({ ...n, close: NaN }), before: true },
+  { cls: 'nonPositive', at: 2_000, make: (_b, n) => ({ ...n, low: 0 }), before: true },
+  { cls: 'ohlc', at: 3_000, make: (_b, n) => ({ ...n, high: n.low * 0.9 }), before: true },
+  { cls: 'volume', at: 4_000, make: (_b, n) => ({ ...n, volume: -5 }), before: true },
   { cls: 'future', at: 5_000, make: (b) => ({ ...b, tsEvent: b.tsEvent + 24 * HOUR, high: b.high * 1.5, close: b.close * 1.5 }) },
   { cls: 'backwards', at: 6_000, make: (b) => ({ ...up(b, 1.3), tsEvent: b.tsEvent - 30 * 60_000 }) },
   { cls: 'duplicate', at: 7_000, make: (b) => up(b, 1.1) },
-  { cls: 'spike', at: 8_000, make: (b, n) => up(n, 1.5), before: true },
-  { cls: 'spike', at: 8_500, make: (b, n) => ({ ...n, low: n.low * 0.5, close: n.close * 0.5, open: n.open }), before: true },
-  { cls: 'sigma', at: 9_000, make: (b, n) => up(n, 1.07), before: true },
+  { cls: 'spike', at: 8_000, make: (_b, n) => up(n, 1.5), before: true },
+  { cls: 'spike', at: 8_500, make: (_b, n) => ({ ...n, low: n.low * 0.5, close: n.close * 0.5, open: n.open }), before: true },
+  { cls: 'sigma', at: 9_000, make: (_b, n) => up(n, 1.07), before: true },
   { cls: 'crossed', at: 10_000, make: (b) => ({ type: 'quote', symbol: BTC, tsEvent: b.tsInit, tsInit: b.tsInit, bid: b.close * 1.01, bidQty: 5, ask: b.close, askQty: 5 }) },
   { cls: 'spread', at: 11_000, make: (b) => ({ type: 'quote', symbol: BTC, tsEvent: b.tsInit, tsInit: b.tsInit, bid: b.close * 0.8, bidQty: 5, ask: b.close * 1.2, askQty: 5 }) },
   { cls: 'funding', at: 12_000, make: (b) => ({ type: 'funding', symbol: BTC, tsEvent: b.tsInit, tsInit: b.tsInit, rate: 0.5, markPrice: b.close }) },

@@ -10,7 +10,8 @@
  *   for the return); the stream state is created once per symbol and kind.
  * - A dropped event changes no reference (last time, last price, the return variance), so a spike
  *   does not poison what the next good event is compared with.
- * - A gap (missing bars) is counted, never dropped: the bar after it is real data.
+ * - A gap (missing bars) is counted, never dropped: the bar after it is real data. A slot a dropped
+ *   bar filled is not a gap (the bar was there, bad).
  * - A real level shift is not refused forever: after `rebaseAfter` jumps in a row on one stream the
  *   next one is taken as the new level (the ones before it stay dropped).
  *
@@ -78,6 +79,8 @@ export interface DataQuality {
 /** What one stream (a symbol's bars of one interval, its trades, its quotes, its funding) has accepted. */
 class Stream {
   lastTs = -Infinity;
+  /** Bars: the latest slot a dropped bar filled (a bar that was there, but bad, is not a gap). */
+  seenTs = -Infinity;
   /** Last accepted price (bar close, trade price, quote mid); NaN before the first. */
   ref = NaN;
   /** Exponential mean of squared log returns, and how many returns it has seen. */
@@ -140,9 +143,14 @@ export class MarketDataValidator {
     if (st === undefined) this.symbols.set(d.symbol, (st = new SymbolState()));
     let fault: DataFault | undefined;
     switch (d.type) {
-      case 'bar':
+      case 'bar': {
         fault = this.bar(d, st, now);
+        if (fault !== undefined && fault !== 'future' && fault !== 'backwards' && fault !== 'duplicate' && fin(d.tsEvent)) {
+          const s = st.barStream(d.interval);
+          if (d.tsEvent > s.seenTs && d.tsEvent <= now + this.config.futureToleranceMs) s.seenTs = d.tsEvent;
+        }
         break;
+      }
       case 'trade':
         fault = this.trade(d, st, now);
         break;
@@ -225,14 +233,16 @@ export class MarketDataValidator {
     const t = this.time(b.tsEvent, s, now);
     if (t !== undefined) return t;
     if (b.tsEvent === s.lastTs) return 'duplicate';
-    const missing = s.lastTs === -Infinity || !(b.interval > 0) ? 0 : Math.max(0, Math.round((b.tsEvent - s.lastTs) / b.interval) - 1);
-    const j = this.jump(close, high, low, s, st, now, missing + 1);
+    const steps = s.lastTs === -Infinity || !(b.interval > 0) ? 1 : Math.max(1, Math.round((b.tsEvent - s.lastTs) / b.interval));
+    const j = this.jump(close, high, low, s, st, now, steps);
     if (j !== undefined) return j;
+    const last = Math.max(s.lastTs, s.seenTs);
+    const missing = last === -Infinity || !(b.interval > 0) ? 0 : Math.max(0, Math.round((b.tsEvent - last) / b.interval) - 1);
     if (missing > 0) {
       this.gaps++;
       this.missingBars += missing;
     }
-    this.accept(close, b.tsEvent, s, missing + 1);
+    this.accept(close, b.tsEvent, s, steps);
     return undefined;
   }
 
