@@ -47,7 +47,7 @@ export function wireAlerts(tap: SessionTap, alerter: Alerter, crashRecovery?: st
     if (r['kind'] === 'halt') alerter.send({ kind: 'halt', severity: 'critical', message: String(r['message']) });
     if (r['kind'] === 'data-dropped') {
       const key = `data ${String(r['fault'])} ${String(r['symbol'])}`;
-      const slot = Math.floor(tap.kernel.clock.now() / HOUR);
+      const slot = Math.floor(Number(r['tsInit']) / HOUR);
       if (lastBreach.get(key) === slot) return;
       lastBreach.set(key, slot);
       alerter.send({ kind: 'bad-data', severity: 'warn', message: String(r['message']), details: { fault: r['fault'], symbol: r['symbol'], data: r['dataType'] } });

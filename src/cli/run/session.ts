@@ -247,7 +247,7 @@ async function buildEngine(spec: RunSpec, shell: Shell, state: { sd: StateDir },
       if (dropLogged.get(key) === minute) return;
       dropLogged.set(key, minute);
       const message = `bad ${d.type} for ${d.symbol} dropped (${fault}) at ${Number.isFinite(d.tsEvent) ? new Date(d.tsEvent).toISOString() : 'an invalid time'}: neither traded on nor shown to the strategy; if this repeats, check the feed`;
-      shell.log({ kind: 'data-dropped', level: 'warn', fault, symbol: d.symbol, dataType: d.type, message, msg: message });
+      shell.log({ kind: 'data-dropped', level: 'warn', fault, symbol: d.symbol, dataType: d.type, tsInit: d.tsInit, message, msg: message });
     },
   });
   return { kernel, runtime, execution, account, restored, fillsFrom, journalStop };
