@@ -98,7 +98,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     models: buildModels(flags, config),
     seed: seedOf(flags, config),
     limits: riskLimitsOf(config),
-    validation: validationOf(config),
+    validation: liveValidation(exchange, validationOf(config)),
     pauseCancelsEntries: config.risk?.pauseCancelsEntries ?? true,
     durationSec: flags.duration,
     rebuildFromVenue: flags.rebuildFromVenue === true,
@@ -118,4 +118,14 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     shutdown: { cancelOrders: config.shutdown?.cancelOrders ?? false },
     alerts: { webhookUrl: config.alerts?.webhookUrl, minDiffSeverity: config.alerts?.minDiffSeverity ?? 'warn' },
   };
+}
+
+/**
+ * The bad-data breaker's settings for a session. The local exchange's clock may be moved by hand
+ * (manual time, drills), far ahead of the venue clock the session last measured: its candles would
+ * all look like they come from the future. Against it, time in the future is not judged unless the
+ * config sets data.validation.futureToleranceMs; every other class is.
+ */
+export function liveValidation(exchange: string, v: Partial<ValidationConfig>): Partial<ValidationConfig> {
+  return exchange === 'local' && v.futureToleranceMs === undefined ? { ...v, futureToleranceMs: Infinity } : v;
 }
