@@ -6,8 +6,8 @@
  * Invariants:
  * - Pure and deterministic: the verdict depends on the event, the engine time passed in, and the
  *   events accepted before it (per symbol and kind), nothing else.
- * - O(1) per event, and no allocation on the good path (one map lookup, a few comparisons, one log
- *   for the return); the stream state is created once per symbol and kind.
+ * - O(1) per event, and no allocation on the good path (a map lookup when the symbol changes, a
+ *   few comparisons and multiplications); the stream state is created once per symbol and kind.
  * - A dropped event changes no reference (last time, last price, the return variance), so a spike
  *   does not poison what the next good event is compared with.
  * - A gap (missing bars) is counted, never dropped: the bar after it is real data. A slot a dropped
@@ -29,7 +29,7 @@ export interface ValidationConfig {
   readonly enabled: boolean;
   /** A move beyond this fraction of the last good price (bar high/low/close, trade price, quote mid) is a spike. Default 0.15. */
   readonly spikePct: number;
-  /** A close-to-close log return beyond this many standard deviations of recent returns is a jump. Default 12. */
+  /** A close-to-close return beyond this many standard deviations of recent returns is a jump. Default 12. */
   readonly sigma: number;
   /** ...and only when the return is also beyond this fraction (calm markets have tiny sigmas). Default 0.04. */
   readonly sigmaMinPct: number;
@@ -83,7 +83,7 @@ class Stream {
   seenTs = -Infinity;
   /** Last accepted price (bar close, trade price, quote mid); NaN before the first. */
   ref = NaN;
-  /** Exponential mean of squared log returns, and how many returns it has seen. */
+  /** Exponential mean of squared simple returns (per bar), and how many returns it has seen. */
   variance = 0;
   returns = 0;
   /** Jumps refused in a row. */
@@ -129,6 +129,9 @@ export class MarketDataValidator {
   private gaps = 0;
   private missingBars = 0;
   private readonly alpha: number;
+  /** The last symbol judged and its state: a feed is mostly one symbol at a time, so most events skip the map. */
+  private lastSymbol: Symbol | undefined;
+  private lastState: SymbolState | undefined;
 
   constructor(config: Partial<ValidationConfig> = {}) {
     this.config = { ...DEFAULT_VALIDATION, ...config };
@@ -139,8 +142,13 @@ export class MarketDataValidator {
   /** The verdict on `d` at engine time `now` (ms): undefined to pass it on, else the fault (counted; drop the event). */
   check(d: MarketData, now: number): DataFault | undefined {
     if (!this.config.enabled) return undefined;
-    let st = this.symbols.get(d.symbol);
-    if (st === undefined) this.symbols.set(d.symbol, (st = new SymbolState()));
+    let st = this.lastState;
+    if (d.symbol !== this.lastSymbol || st === undefined) {
+      st = this.symbols.get(d.symbol);
+      if (st === undefined) this.symbols.set(d.symbol, (st = new SymbolState()));
+      this.lastSymbol = d.symbol;
+      this.lastState = st;
+    }
     let fault: DataFault | undefined;
     switch (d.type) {
       case 'bar': {
@@ -192,7 +200,7 @@ export class MarketDataValidator {
       if (hi / m - 1 > c.markPct || 1 - lo / m > c.markPct) fault = 'mark';
     }
     if (fault === undefined && ref === ref && s.returns >= c.sigmaWarmup) {
-      const r = Math.abs(Math.log(price / ref));
+      const r = Math.abs(price / ref - 1);
       if (r > c.sigmaMinPct && r * r > c.sigma * c.sigma * s.variance * steps) fault = 'sigma';
     }
     if (fault === undefined) {
@@ -214,7 +222,7 @@ export class MarketDataValidator {
   private accept(price: number, ts: number, s: Stream, steps: number): void {
     const ref = s.ref;
     if (ref === ref) {
-      const r = Math.log(price / ref);
+      const r = price / ref - 1;
       const r2 = (r * r) / steps;
       s.variance = s.returns === 0 ? r2 : s.variance + this.alpha * (r2 - s.variance);
       s.returns++;
