@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { RiskLimits } from '../engine/index.ts';
+import type { RiskLimits, ValidationConfig } from '../engine/index.ts';
 import { parseLatency } from '../paper/models.ts';
 
 const nonNeg = z.number().finite().nonnegative();
@@ -59,6 +59,24 @@ export const RiskConfig = z.strictObject({
   pauseCancelsEntries: z.boolean().optional(),
 });
 
+/** The bad-market-data breaker (docs/data-quality.md); fractions are of a price (0.15 = 15%). */
+export const DataValidationConfig = z.strictObject({
+  enabled: z.boolean().optional(),
+  spikePct: positive.optional(),
+  sigma: positive.optional(),
+  sigmaMinPct: nonNeg.optional(),
+  sigmaWarmup: z.number().int().nonnegative().optional(),
+  sigmaWindow: z.number().int().min(2).optional(),
+  markPct: positive.optional(),
+  markMaxAgeMs: nonNeg.optional(),
+  maxSpreadPct: positive.optional(),
+  futureToleranceMs: nonNeg.optional(),
+  maxFundingRate: positive.optional(),
+  rebaseAfter: z.number().int().nonnegative().optional(),
+});
+
+export const DataConfig = z.strictObject({ validation: DataValidationConfig.optional() });
+
 const paramValue = z.union([z.number(), z.string(), z.boolean()]);
 
 export const ReconciliationConfig = z.strictObject({
@@ -103,6 +121,7 @@ export const ConfigFile = z.strictObject({
   persistence: PersistenceConfig.optional(),
   alerts: AlertsConfig.optional(),
   shutdown: ShutdownConfig.optional(),
+  data: DataConfig.optional(),
 });
 
 export type Config = z.infer<typeof ConfigFile>;
@@ -177,4 +196,9 @@ export function riskLimitsOf(config: Config): Partial<RiskLimits> {
   if (risk.maxOpenOrders !== undefined) out.maxOpenOrders = risk.maxOpenOrders;
   if (risk.dailyLossLimit !== undefined) out.dailyLossLimit = risk.dailyLossLimit;
   return out;
+}
+
+/** The bad-data breaker's settings the config sets (unset ones take the engine's defaults). */
+export function validationOf(config: Config): Partial<ValidationConfig> {
+  return Object.fromEntries(Object.entries(config.data?.validation ?? {}).filter(([, v]) => v !== undefined)) as Partial<ValidationConfig>;
 }

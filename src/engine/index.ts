@@ -140,6 +140,7 @@ export { reconcile, type VenueView } from './components/reconcile.ts';
 export { DEFAULT_POLICY, type Diff, type ReconAction, type ReconPolicy } from './components/reconcile-diffs.ts';
 export { type Suspect, type VenuePosition } from './components/reconcile-books.ts';
 export { FeedLagMonitor, LatencyWindow, OrderLatencyMonitor } from './components/monitors.ts';
+export { DATA_FAULTS, DEFAULT_VALIDATION, MarketDataValidator, type DataFault, type DataQuality, type ValidationConfig } from './components/market-data-validator.ts';
 
 // The kernel: one message queue, routing commands and events.
 export { TimerHeap } from './kernel/queue.ts';
@@ -151,4 +152,4 @@ export { LiveClock, OffsetClock, SimClock } from './runtime/clock.ts';
 export { ArrayFeed, BarFeed, mergeFeeds, type BarSeries, type DataFeed } from './runtime/data-feed.ts';
 export { runBacktest, type BacktestResult } from './runtime/backtest.ts';
 export { stepData } from './runtime/step.ts';
-export { LiveRuntime, type RuntimeVenue } from './runtime/live.ts';
+export { LiveRuntime, type LiveRuntimeOptions, type RuntimeVenue } from './runtime/live.ts';

@@ -70,10 +70,16 @@ export function stateLine(s: StatusView): { left: Segment[]; right: Segment[] } 
   return { left, right: [{ text: `${fmtClock(s.now)} UTC`, tone: 'gray', priority: 2 }] };
 }
 
+/** Bad events the breaker dropped, when there are any ("bad data 3"). */
+function badData(s: StatusView): Segment[] {
+  const n = s.dataQuality?.dropped ?? 0;
+  return n > 0 ? [{ text: `bad data ${n} dropped`, tone: 'yellow', bold: true, priority: 7 }] : [];
+}
+
 /** Segments of line 2. */
 export function healthLine(s: StatusView): { left: Segment[]; right: Segment[] } {
   return {
-    left: [link('md', s.marketData), link('user', s.userStream), clock(s.clockOffsetMs), rate(s)],
+    left: [link('md', s.marketData), ...badData(s), link('user', s.userStream), clock(s.clockOffsetMs), rate(s)],
     right: [
       { text: `equity ${fmtMoney(s.equity)} ${s.currency}`, bold: true, priority: 8 },
       { text: `day ${fmtSigned(s.dailyPnl)}`, tone: signTone(s.dailyPnl), bold: true, priority: 8 },

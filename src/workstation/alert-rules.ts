@@ -1,8 +1,8 @@
 /**
  * Which session happenings become alerts: a halt (not the warm-up's), a risk-limit breach (the
  * daily loss limit, once per UTC day; an order or position limit, once per limit per hour), every
- * reconciliation diff (the alerter filters by severity and coalesces repeats), and a start that
- * recovered from a crash.
+ * reconciliation diff (the alerter filters by severity and coalesces repeats), a start that
+ * recovered from a crash, and bad market data dropped (once per class and symbol per hour).
  */
 import type { Alerter } from './alerts.ts';
 import type { SessionTap } from './session-workstation.ts';
@@ -45,5 +45,12 @@ export function wireAlerts(tap: SessionTap, alerter: Alerter, crashRecovery?: st
   });
   tap.onLog((r) => {
     if (r['kind'] === 'halt') alerter.send({ kind: 'halt', severity: 'critical', message: String(r['message']) });
+    if (r['kind'] === 'data-dropped') {
+      const key = `data ${String(r['fault'])} ${String(r['symbol'])}`;
+      const slot = Math.floor(Number(r['tsInit']) / HOUR);
+      if (lastBreach.get(key) === slot) return;
+      lastBreach.set(key, slot);
+      alerter.send({ kind: 'bad-data', severity: 'warn', message: String(r['message']), details: { fault: r['fault'], symbol: r['symbol'], data: r['dataType'] } });
+    }
   });
 }

@@ -23,6 +23,7 @@ import {
   type Params,
   type Scheduler,
   type Symbol,
+  type ValidationConfig,
 } from '../engine/index.ts';
 import { SimulatedVenue, type VenueModels } from '../paper/index.ts';
 import type { DivergenceView } from './model.ts';
@@ -67,6 +68,8 @@ export interface ShadowOptions extends AccountSetup {
   /** The live engine's state once reconciled: the shadow starts from the same books (without live orders). */
   readonly start: EngineState;
   readonly warmup: readonly Bar[];
+  /** The bad-data breaker's settings, the live runtime's (so both drop the same events). */
+  readonly validation?: Partial<ValidationConfig>;
 }
 
 export class ShadowBacktest {
@@ -92,7 +95,7 @@ export class ShadowBacktest {
     this.slip = tally = new SlippageTally((s) => this.kernel.portfolio.lastPrice(s));
     const venue = new SimulatedVenue({ ...accountOf(o), clock: this.clock, rng: createRng(o.seed).fork(), models: o.models });
     venue.account.seed(this.kernel.portfolio.ledger);
-    this.runtime = new LiveRuntime(this.kernel, venue, DATA_DRIVEN);
+    this.runtime = new LiveRuntime(this.kernel, venue, DATA_DRIVEN, o.validation === undefined ? {} : { validation: o.validation });
     const state = structuredClone(o.start.strategies[o.definition.name] ?? {});
     this.kernel.addStrategy({ definition: o.definition, params: o.params, symbols: o.symbols, state });
     this.runtime.start(o.warmup);

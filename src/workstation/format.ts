@@ -4,6 +4,8 @@
  * machine and a test can assert on exact text. Nothing here reads the clock: relative times are
  * computed against the engine time the snapshot carries.
  */
+import { DATA_FAULTS } from '../engine/index.ts';
+import type { DataQualityView } from './model.ts';
 
 const groupers = new Map<number, Intl.NumberFormat>();
 
@@ -149,4 +151,14 @@ export function wrapWords(text: string, width: number): string[] {
   }
   if (line !== '') lines.push(line);
   return lines;
+}
+
+/** What the bad-data breaker did, in one line: "1 bad event dropped (spike 1), 2 gaps (5 bars missing, kept)". */
+export function fmtDataQuality(q: DataQualityView): string {
+  const byClass = DATA_FAULTS.filter((f) => (q.counts[f] ?? 0) > 0)
+    .map((f) => `${f} ${q.counts[f] ?? 0}`)
+    .join(', ');
+  const dropped = q.dropped === 0 ? 'no bad events dropped' : `${q.dropped} bad event${q.dropped === 1 ? '' : 's'} dropped (${byClass})`;
+  const gaps = q.gaps === 0 ? '' : `, ${q.gaps} gap${q.gaps === 1 ? '' : 's'} (${q.missingBars} bar${q.missingBars === 1 ? '' : 's'} missing; the bars after them kept)`;
+  return dropped + gaps;
 }

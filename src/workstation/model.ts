@@ -50,6 +50,16 @@ export interface StatusView {
   readonly currency: string;
   /** Engine time. */
   readonly now: number;
+  /** What the bad-data breaker dropped this session (absent when the session does not say). */
+  readonly dataQuality?: DataQualityView;
+}
+
+/** The bad-data breaker's counts (the engine's DataQuality): dropped in all, by class, and gaps (kept). */
+export interface DataQualityView {
+  readonly dropped: number;
+  readonly counts: Readonly<Partial<Record<string, number>>>;
+  readonly gaps: number;
+  readonly missingBars: number;
 }
 
 export interface PositionRow {

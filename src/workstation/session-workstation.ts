@@ -14,6 +14,7 @@ import { SlippageTally } from './divergence.ts';
 import {
   setByOperator,
   type CommandResult,
+  type DataQualityView,
   type DiffRow,
   type EventLevel,
   type EventRow,
@@ -45,6 +46,8 @@ export interface SessionTap {
   onMessage(l: (m: LoggedMessage) => void): void;
   onData(l: (d: MarketData) => void): void;
   onLog(l: (r: Record<string, unknown>) => void): void;
+  /** The bad-data breaker's counts (the live runtime's dataQuality). */
+  dataQuality?(): DataQualityView;
 }
 
 const MAX_EVENTS = 300;
@@ -99,6 +102,7 @@ function logRow(r: Record<string, unknown>, now: number): EventRow | undefined {
     case 'snapshot-error':
       return { ts: now, level: 'error', text: `${kind}: ${message ?? ''}` };
     case 'recovery':
+    case 'data-dropped':
     case 'alert-error':
     case 'warning':
       return { ts: now, level: 'warn', text: message ?? String(kind) };
@@ -221,6 +225,7 @@ export class SessionWorkstation implements Workstation {
         dailyPnl: p.dailyPnl(),
         currency: s.currency,
         now,
+        ...(s.dataQuality === undefined ? {} : { dataQuality: s.dataQuality() }),
       },
       positions,
       orders: k.orders.open().map((o) => ({

@@ -74,6 +74,15 @@ describe('parity ctl', () => {
     expect(out).not.toMatch(/d2 critical.* -> pausing/);
   });
 
+  it('status counts the bad market data the session dropped, by class, and the gaps', async () => {
+    const snap = sampleSnapshot();
+    const dataQuality = { dropped: 3, counts: { spike: 2, crossed: 1, sigma: 0 }, gaps: 1, missingBars: 4 };
+    next = () => ({ ok: true, message: 'Parity is running', status: { ...snap, status: { ...snap.status, dataQuality } } });
+    const r = await ctl('status', '--state-dir', dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('data: 3 bad events dropped (crossed 1, spike 2), 1 gap (4 bars missing; the bars after them kept)');
+  });
+
   it('status says who set the state, what resuming needs, and every strategy fault; a stale feed', async () => {
     const snap = sampleSnapshot();
     const faults = [{ strategy: 'mean-reversion', handler: 'onBar', message: 'TypeError: x is undefined', ts: snap.status.now - 5000 }];

@@ -27,6 +27,14 @@ describe('status bar', () => {
     expect(l2).toContain('equity 10,234.56 USDT  day +123.45');
   });
 
+  it('shows bad market data dropped next to the feed, and nothing when none was', async () => {
+    const ws = new FakeWorkstation();
+    expect((await show('1', ws)).split('\n')[1]).not.toContain('bad data');
+    m?.unmount();
+    ws.current = { ...ws.current, status: { ...ws.current.status, dataQuality: { dropped: 3, counts: { spike: 2, crossed: 1 }, gaps: 0, missingBars: 0 } } };
+    expect((await show('1', ws)).split('\n')[1]).toContain('md up  bad data 3 dropped  user up');
+  });
+
   it('shows a halt with its reason, dead links, clock drift and a rate pause', async () => {
     const ws = new FakeWorkstation();
     const now = ws.current.status.now;

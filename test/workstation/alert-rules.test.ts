@@ -50,4 +50,21 @@ describe('alert rules', () => {
       { kind: 'diff', severity: 'critical', message: 'venue -2000, here -1500', details: { diff: 'position_mismatch', symbol: 'X', resolution: 'pausing' } },
     ]);
   });
+
+  it('bad market data dropped alerts once per class and symbol per hour', () => {
+    const h = harness();
+    const drop = (fault: string, symbol: string, tsInit: number): void => h.log({ kind: 'data-dropped', fault, symbol, dataType: 'bar', tsInit, message: `bad bar for ${symbol} dropped (${fault})` });
+    drop('spike', 'BTCUSDT', 1_000);
+    drop('spike', 'BTCUSDT', 2_000);
+    drop('crossed', 'BTCUSDT', 3_000);
+    drop('spike', 'XRPUSDT', 4_000);
+    drop('spike', 'BTCUSDT', 3_600_000 + 5);
+    expect(h.sent.map((a) => `${a.kind} ${a.severity}: ${a.message}`)).toEqual([
+      'bad-data warn: bad bar for BTCUSDT dropped (spike)',
+      'bad-data warn: bad bar for BTCUSDT dropped (crossed)',
+      'bad-data warn: bad bar for XRPUSDT dropped (spike)',
+      'bad-data warn: bad bar for BTCUSDT dropped (spike)',
+    ]);
+    expect(h.sent[0]?.details).toEqual({ fault: 'spike', symbol: 'BTCUSDT', data: 'bar' });
+  });
 });

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { brailleChart } from '../../render/braille-chart.ts';
 import { isoTime } from '../../data/index.ts';
+import { fmtDataQuality } from '../../workstation/format.ts';
 import type { BacktestResult, Instrument, Params, RegimeStats, Summary } from '../../engine/index.ts';
 import type { VenueModels } from '../../paper/index.ts';
 import type { BacktestReport } from './run.ts';
@@ -123,6 +124,8 @@ export function runText(r: RunView, o: TextOptions): string {
   lines.push(row('Final equity', `${fmtMoney(r.finalEquity)} ${cur}`));
   const capped = r.slippageCapped;
   if (capped.fills > 0) lines.push(row('Range cap', `${capped.fills} taker fills kept inside their bar's high-low, ${fmtMoney(capped.amount)} ${cur} of slippage removed`));
+  const dq = r.result.dataQuality;
+  if (dq.dropped > 0 || dq.gaps > 0) lines.push(`data: ${fmtDataQuality(dq)}`);
   for (const f of r.result.fills.filter((x) => x.liquidation === true)) {
     lines.push(row('LIQUIDATED', `${f.symbol} ${f.side} ${f.lastQty} at ${f.lastPx} on ${shortTime(f.tsEvent)}, clearance fee ${fmtMoney(Number(f.fee))} ${cur}`));
   }
@@ -169,6 +172,7 @@ function runFields(r: RunView) {
     totalFunding: r.totalFunding,
     netPnl: r.summary.netPnl,
     slippageCapped: r.slippageCapped,
+    dataQuality: { dropped: r.result.dataQuality.dropped, ...r.result.dataQuality.counts, gaps: r.result.dataQuality.gaps, missingBars: r.result.dataQuality.missingBars },
     summary: r.summary,
     regimes: r.regimes,
     warnings: r.warnings,

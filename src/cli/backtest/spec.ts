@@ -4,10 +4,10 @@
  */
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RiskLimits } from '../../engine/index.ts';
+import type { RiskLimits, ValidationConfig } from '../../engine/index.ts';
 import type { VenueModels } from '../../paper/index.ts';
 import { buildModels, seedOf, type SimFlags } from '../sim-options.ts';
-import { riskLimitsOf, type Config } from '../../config/config.ts';
+import { riskLimitsOf, validationOf, type Config } from '../../config/config.ts';
 import { UserError } from '../errors.ts';
 import { dateFlag, parseParams } from '../options.ts';
 
@@ -31,6 +31,8 @@ export interface BacktestSpec {
   readonly limits: Partial<RiskLimits>;
   readonly instrument: { readonly tickSize?: number; readonly lotSize?: number; readonly minNotional?: number };
   readonly regimeWindow: number;
+  /** The bad-data breaker's settings (config `data.validation`). */
+  readonly validation: Partial<ValidationConfig>;
 }
 
 /** Raw flag values as commander gives them (strings, repeatable lists). */
@@ -114,5 +116,6 @@ export function buildSpec(flags: BacktestFlags, config: Config): BacktestSpec {
       ...(flags.minNotional === undefined ? {} : { minNotional: flags.minNotional }),
     },
     regimeWindow: flags.regimeWindow ?? bt.regimeWindow ?? 60,
+    validation: validationOf(config),
   };
 }

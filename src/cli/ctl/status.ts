@@ -4,7 +4,7 @@
  * strategy faults, then the diffs waiting for a choice with the exact commands to run; the money,
  * the connection, positions, orders and the other diffs follow.
  */
-import { fmtMoney as money, fmtPrice as price, fmtSigned as signed } from '../../workstation/format.ts';
+import { fmtDataQuality, fmtMoney as money, fmtPrice as price, fmtSigned as signed } from '../../workstation/format.ts';
 import { waitingDiffs, waits } from '../../workstation/diff-order.ts';
 import type { DiffChoice, DiffRow, StatusView, WorkstationSnapshot } from '../../workstation/model.ts';
 
@@ -76,6 +76,7 @@ export function formatStatus(s: WorkstationSnapshot, at: CtlAddress): string[] {
   out.push(`equity ${money(st.equity)} ${st.currency}  daily PnL ${signed(st.dailyPnl)} ${st.currency}`);
   const md = st.marketData === 'stale' ? 'STALE (connected, nothing arrived for too long)' : st.marketData;
   out.push(`market data ${md}, user stream ${st.userStream}, clock offset ${st.clockOffsetMs} ms`);
+  if (st.dataQuality !== undefined) out.push(`data: ${fmtDataQuality(st.dataQuality)}`);
   const paused = st.rateBudget.pausedUntil > st.now ? `, requests paused until ${time(st.rateBudget.pausedUntil)} UTC` : '';
   out.push(`rate budget ${st.rateBudget.remaining}/${st.rateBudget.limit}${paused}`);
   if (s.positions.length === 0) out.push('positions: none');

@@ -237,7 +237,19 @@ async function buildEngine(spec: RunSpec, shell: Shell, state: { sd: StateDir },
   if (fresh) kernel.orders.restore([], sd.recovered.reserved);
   const execution = choice.create(account, shell.clock, shell.rng.fork());
   const fillsFrom = await execution.settle(kernel, fresh, sd.recovered.lastTs);
-  runtime = new LiveRuntime(kernel, execution.venue, deps.scheduler);
+  // A dropped event is logged once per class and symbol a minute (a broken feed must not flood the log); the counts are in the status.
+  const dropLogged = new Map<string, number>();
+  runtime = new LiveRuntime(kernel, execution.venue, deps.scheduler, {
+    validation: spec.validation,
+    onDataDropped: (d, fault) => {
+      const key = `${fault} ${d.symbol}`;
+      const minute = Math.floor(d.tsInit / 60_000);
+      if (dropLogged.get(key) === minute) return;
+      dropLogged.set(key, minute);
+      const message = `bad ${d.type} for ${d.symbol} dropped (${fault}) at ${Number.isFinite(d.tsEvent) ? new Date(d.tsEvent).toISOString() : 'an invalid time'}: neither traded on nor shown to the strategy; if this repeats, check the feed`;
+      shell.log({ kind: 'data-dropped', level: 'warn', fault, symbol: d.symbol, dataType: d.type, tsInit: d.tsInit, message, msg: message });
+    },
+  });
   return { kernel, runtime, execution, account, restored, fillsFrom, journalStop };
 }
 

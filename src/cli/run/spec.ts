@@ -1,6 +1,6 @@
 /** `parity run` options resolved and validated (flags over the config file over defaults). */
-import { riskLimitsOf, type Config } from '../../config/config.ts';
-import { DEFAULT_POLICY, type ReconPolicy, type RiskLimits } from '../../engine/index.ts';
+import { riskLimitsOf, validationOf, type Config } from '../../config/config.ts';
+import { DEFAULT_POLICY, type ReconPolicy, type RiskLimits, type ValidationConfig } from '../../engine/index.ts';
 import { DEFAULT_CADENCE, type Cadence } from '../../workstation/reconciler.ts';
 import type { VenueModels } from '../../paper/index.ts';
 import { UserError } from '../errors.ts';
@@ -58,6 +58,8 @@ export interface RunSpec {
   readonly durationSec: number | undefined;
   /** A state that cannot be rebuilt is moved aside and the venue's books are taken (live only). */
   readonly rebuildFromVenue: boolean;
+  /** The bad-data breaker's settings (config `data.validation`). */
+  readonly validation: Partial<ValidationConfig>;
 }
 
 export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
@@ -96,6 +98,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     models: buildModels(flags, config),
     seed: seedOf(flags, config),
     limits: riskLimitsOf(config),
+    validation: liveValidation(exchange, validationOf(config)),
     pauseCancelsEntries: config.risk?.pauseCancelsEntries ?? true,
     durationSec: flags.duration,
     rebuildFromVenue: flags.rebuildFromVenue === true,
@@ -115,4 +118,14 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     shutdown: { cancelOrders: config.shutdown?.cancelOrders ?? false },
     alerts: { webhookUrl: config.alerts?.webhookUrl, minDiffSeverity: config.alerts?.minDiffSeverity ?? 'warn' },
   };
+}
+
+/**
+ * The bad-data breaker's settings for a session. The local exchange's clock may be moved by hand
+ * (manual time, drills), far ahead of the venue clock the session last measured: its candles would
+ * all look like they come from the future. Against it, time in the future is not judged unless the
+ * config sets data.validation.futureToleranceMs; every other class is.
+ */
+export function liveValidation(exchange: string, v: Partial<ValidationConfig>): Partial<ValidationConfig> {
+  return exchange === 'local' && v.futureToleranceMs === undefined ? { ...v, futureToleranceMs: Infinity } : v;
 }

@@ -81,6 +81,7 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     symbols,
     start: kernel.books.capture(),
     warmup,
+    validation: spec.validation,
   });
   const desk = new OperatorDesk({
     kernel,
@@ -120,6 +121,7 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     onMessage: listeners.onMessage,
     onData: listeners.onData,
     onLog: listeners.onLog,
+    dataQuality: () => o.runtime.dataQuality,
   };
   const workstation = new SessionWorkstation(tap, desk);
   workstation.start();

@@ -3,9 +3,10 @@
  * matching venue (the simulator from src/paper, injected by the caller).
  *
  * One fixed order per data point, so the same inputs and seed give the same event log byte for
- * byte: advance the clock (due timers fire), then `stepData` (the venue matches, fills reach
- * strategies, the data reaches strategies, the queue drains), the same step the live runtime takes. Equity is sampled once per distinct
- * timestamp, after everything at that time has happened.
+ * byte: advance the clock (due timers fire), then `stepData` (the validator drops bad data, the
+ * venue matches, fills reach strategies, the data reaches strategies, the queue drains), the same
+ * step the live runtime takes. Equity is sampled once per distinct timestamp, after everything at
+ * that time has happened.
  */
 import { SimClock } from './clock.ts';
 import type { DataFeed } from './data-feed.ts';
@@ -21,6 +22,7 @@ import type { RiskLimits } from '../components/risk-gate.ts';
 import type { AccountType } from '../model/trading.ts';
 import type { EngineState } from '../model/engine-state.ts';
 import type { Bar } from '../model/market-data.ts';
+import { MarketDataValidator, type DataQuality, type ValidationConfig } from '../components/market-data-validator.ts';
 
 export interface BacktestOptions {
   readonly instruments: readonly Instrument[];
@@ -49,6 +51,8 @@ export interface BacktestOptions {
   /** Called every `progressEvery` data points and at the end. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly progressEvery?: number;
+  /** The bad-data breaker's settings (config `data.validation`); defaults when absent. */
+  readonly validation?: Partial<ValidationConfig>;
 }
 
 export interface BacktestResult {
@@ -61,6 +65,8 @@ export interface BacktestResult {
   readonly fills: readonly OrderFilled[];
   /** Data points processed. */
   readonly steps: number;
+  /** What the bad-data breaker dropped (those events reached neither the venue nor a strategy) and the gaps it saw. */
+  readonly dataQuality: DataQuality;
   /** Set when a strategy threw; the run stopped at that point. */
   readonly fault?: StrategyFaulted;
 }
@@ -88,6 +94,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     },
   });
   const venue = o.venue(clock);
+  const validator = new MarketDataValidator(o.validation);
   kernel.attachVenue(venue);
   for (const s of o.strategies) kernel.addStrategy(s);
 
@@ -105,7 +112,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const first = warm[0]?.tsInit ?? feed.peekTime();
   if (first !== Infinity) clock.advanceTo(first);
   for (const b of warm) if (b.tsInit > clock.now()) clock.advanceTo(b.tsInit);
-  warmUp(kernel, venue, warm);
+  warmUp(kernel, venue, warm, validator);
   if (o.restore !== undefined) {
     const { state, reason } = kernel.books.restore(o.restore);
     kernel.setTradingState(state, reason);
@@ -121,7 +128,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       kernel.fireTimers(t);
       kernel.drain();
     }
-    stepData(kernel, venue, feed.next());
+    stepData(kernel, venue, feed.next(), validator);
     steps++;
     const nt = feed.peekTime();
     if (nt !== t) {
@@ -147,6 +154,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     exposure: exposure.subarray(0, n),
     fills,
     steps,
+    dataQuality: validator.quality,
   };
   return fault === undefined ? base : { ...base, fault };
 }

@@ -12,6 +12,14 @@ import type { Kernel } from '../kernel/kernel.ts';
 import type { ExecutionPort, MatchingVenue, Scheduler } from '../ports/index.ts';
 import { stepData, warmUp } from './step.ts';
 import type { TradingCommand } from '../model/commands.ts';
+import { MarketDataValidator, type DataFault, type DataQuality, type ValidationConfig } from '../components/market-data-validator.ts';
+
+export interface LiveRuntimeOptions {
+  /** The bad-data breaker's settings (config `data.validation`); defaults when absent. */
+  readonly validation?: Partial<ValidationConfig>;
+  /** Told of each event the breaker dropped (it reached neither the venue nor a strategy). */
+  readonly onDataDropped?: (d: MarketData, fault: DataFault) => void;
+}
 
 /** A venue that may also match against market data (the simulator, in paper mode). */
 export type RuntimeVenue = ExecutionPort & Partial<Pick<MatchingVenue, 'onMarketData'>>;
@@ -26,6 +34,8 @@ export class LiveRuntime {
   private cancelTimer: (() => void) | undefined;
   private timerAt = Infinity;
   private stopped = false;
+  private readonly validator: MarketDataValidator;
+  private readonly onDataDropped: ((d: MarketData, fault: DataFault) => void) | undefined;
 
   /**
    * The kernel must have been created with `onWake: () => runtime.wake()` (see `wake`), so that
@@ -35,14 +45,17 @@ export class LiveRuntime {
     readonly kernel: Kernel,
     venue: RuntimeVenue,
     private readonly scheduler: Scheduler,
+    options: LiveRuntimeOptions = {},
   ) {
     this.matcher = isMatching(venue) ? venue : undefined;
+    this.validator = new MarketDataValidator(options.validation);
+    this.onDataDropped = options.onDataDropped;
     kernel.attachVenue(venue);
   }
 
   /** Starts strategies. Warm-up bars go to strategies first with trading halted, so no order can come from history. */
   start(warmup: readonly Bar[] = []): void {
-    warmUp(this.kernel, this.matcher, warmup);
+    warmUp(this.kernel, this.matcher, warmup, this.validator);
     this.kernel.start();
     this.armTimer();
   }
@@ -51,8 +64,14 @@ export class LiveRuntime {
   onMarketData(d: MarketData): void {
     if (this.stopped) return;
     this.fireDueTimers();
-    stepData(this.kernel, this.matcher, d);
+    const fault = stepData(this.kernel, this.matcher, d, this.validator);
+    if (fault !== undefined) this.onDataDropped?.(d, fault);
     this.armTimer();
+  }
+
+  /** What the bad-data breaker dropped so far, by class, and the gaps it saw. */
+  get dataQuality(): DataQuality {
+    return this.validator.quality;
   }
 
   /** An operator command (pause, flatten, halt...): processed right away. */
