@@ -8,7 +8,7 @@
  */
 import { Account } from './account.ts';
 import { stats24h, intervalMs, INTERVALS, barAt, klinePayload } from './bars.ts';
-import { abs, div, int, mul } from './decimal.ts';
+import { abs, div, int, maxx, minx, mul } from './decimal.ts';
 import { err } from './errors.ts';
 import { onBookChange, onPublicTrade, settleFunding } from './execution.ts';
 import type { FeedEvent } from './feed.ts';
@@ -137,8 +137,28 @@ export class Venue implements ExecutionVenue {
           const t: PublicTrade = { id: e.id, ts: e.ts, price: e.price, qty: e.qty, buyerMaker: e.buyerMaker };
           ms.recent.push(t);
           if (ms.recent.length > RECENT) ms.recent.splice(0, ms.recent.length - RECENT);
-          if (this.sink.wants(tp.trade)) this.sink.market(tp.trade, e.raw ?? ws.tradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
-          if (this.sink.wants(tp.aggTrade)) this.sink.market(tp.aggTrade, ws.aggTradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
+          const wire = (
+            [
+              ['trade', tp.trade],
+              ['aggTrade', tp.aggTrade],
+            ] as const
+          ).filter(([, topic]) => this.sink.wants(topic));
+          // A spike bends the printed price only: `t` (matching, the mark, REST trades) keeps the true one.
+          const spike =
+            wire.length > 0
+              ? this.sink.spike(
+                  spec.symbol,
+                  wire.map(([k]) => k),
+                  e.price,
+                  spec.tick,
+                  `trade #${e.id}`,
+                )
+              : undefined;
+          for (const [kind, topic] of wire) {
+            const px = spike?.streams.has(kind) === true ? spike.price : e.price;
+            const msg = kind === 'trade' ? ws.tradeEvent(spec, e.ts, e.id, px, e.qty, e.buyerMaker) : ws.aggTradeEvent(spec, e.ts, e.id, px, e.qty, e.buyerMaker);
+            this.sink.market(topic, kind === 'trade' && e.raw !== undefined ? (px === e.price ? e.raw : { ...e.raw, p: msg['p'] }) : msg);
+          }
           onPublicTrade(this, ms, t);
           checkLiquidation(this, ms);
           this.tickers(ms, e.ts);
@@ -160,7 +180,10 @@ export class Venue implements ExecutionVenue {
       if (bar === undefined) continue;
       const x = closed && barTime + src.interval === t + I;
       const f = { priceDecimals: ms.spec.tickDecimals, qtyDecimals: ms.spec.stepDecimals };
-      this.sink.market(topic, { e: 'kline', E: ts, s: ms.spec.symbol, k: klinePayload(bar, I, name, ms.spec.symbol, x, f) });
+      // Only a closing kline is spiked: it is the bar a client keeps (earlier updates are overwritten).
+      const spike = x ? this.sink.spike(ms.spec.symbol, ['kline'], bar.c, ms.spec.tick, `kline_${name} ${new Date(t).toISOString()} close`) : undefined;
+      const row = spike === undefined ? bar : { ...bar, c: spike.price, h: maxx(bar.h, spike.price), l: minx(bar.l, spike.price) };
+      this.sink.market(topic, { e: 'kline', E: ts, s: ms.spec.symbol, k: klinePayload(row, I, name, ms.spec.symbol, x, f) });
     }
   }
 
