@@ -11,11 +11,11 @@ import { fromNumber } from './decimal.ts';
 import { illegal } from './errors.ts';
 import type { LocalExchangeEvent } from './events.ts';
 import { FaultEngine } from './fault-engine.ts';
-import { checkFaultSymbols, parseFaultScript, type FaultScript } from './faults.ts';
+import { checkFaultSymbols, FaultScriptError, parseFaultScript, type FaultScript } from './faults.ts';
 import { httpHandler } from './http.ts';
 import { ListenKeys } from './listen-keys.ts';
 import { loadExchangeInfo } from './markets.ts';
-import { loadMarkets, resolveOptions, type LocalExchangeOptions } from './options.ts';
+import { LocalExchangeOptionError, loadMarkets, resolveOptions, type LocalExchangeOptions } from './options.ts';
 import { cancelAll, cancelOrder, closePosition, placeOrder } from './order-entry.ts';
 import { UserOutbox } from './outbox.ts';
 import { accountRoutes } from './routes-account.ts';
@@ -93,7 +93,15 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
   );
   const listed = markets.map((m) => m.spec.symbol);
   const setFaults = (f: FaultScript): void => faults.set(checkFaultSymbols(parseFaultScript(f), listed));
-  if (options.faults !== undefined) setFaults(options.faults);
+  if (options.faults !== undefined) {
+    const script = parseFaultScript(options.faults);
+    try {
+      faults.set(checkFaultSymbols(script, listed));
+    } catch (e) {
+      // A symbol the markets do not list is an option mismatch (which markets were chosen), not a malformed script.
+      throw e instanceof FaultScriptError ? new LocalExchangeOptionError(`option faults: ${e.message}`) : e;
+    }
+  }
   const symbols = new Set(markets.map((m) => m.spec.symbol.toLowerCase()));
   let keys: ListenKeys | undefined;
   const hub = new WsHub({

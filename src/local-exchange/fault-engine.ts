@@ -85,7 +85,6 @@ export class FaultEngine {
       const from = at + Math.round((r.afterSec ?? 0) * 1000);
       this.silences.set(r, { from, to: from + Math.round(r.forSec * 1000), state: 'pending', withheld: 0 });
     }
-    this.marketClock();
   }
 
   get rateLimit(): RateLimitConfig {
