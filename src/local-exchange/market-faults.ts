@@ -3,7 +3,7 @@
  * (what `marketData` rules filter on), and the spiked copies of a price, a print and a kline. Pure;
  * the venue's own state is never touched, only the message about to be sent.
  */
-import { fromNumber, mul, type Fixed } from './decimal.ts';
+import type { Fixed } from './decimal.ts';
 import type { MarketStreamKind } from './faults.ts';
 
 /** A spike decided for one print or closing kline: the price to show and the streams that show it. */
@@ -14,7 +14,8 @@ export interface Spike {
 
 /** A true price moved `pct` percent up or down, rounded to the tick (never below one tick). */
 export function spikedPrice(price: Fixed, pct: number, up: boolean, tick: Fixed): Fixed {
-  const v = mul(price, fromNumber(up ? 1 + pct / 100 : 1 - pct / 100));
+  // The factor in parts per 10^11 (pct to 1e-9): any float pct, no float price arithmetic.
+  const v = (price * BigInt(Math.round((up ? 100 + pct : 100 - pct) * 1e9))) / 100_000_000_000n;
   const t = tick > 0n ? tick : 1n;
   const rounded = ((v + t / 2n) / t) * t;
   return rounded > 0n ? rounded : t;

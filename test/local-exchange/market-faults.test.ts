@@ -5,8 +5,13 @@
  * exchange time while the sockets stay open (ping/pong) and then resumes. Bad rules are refused
  * with one message naming the field.
  */
+import fc from 'fast-check';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRng } from '../../src/engine/index.ts';
+import { toNumber } from '../../src/local-exchange/decimal.ts';
+import { FaultEngine } from '../../src/local-exchange/fault-engine.ts';
+import { spikedPrice } from '../../src/local-exchange/market-faults.ts';
 import { FaultScriptError, parseFaultScript, startLocalExchange, type LocalExchange, type LocalExchangeEvent, type LocalExchangeOptions } from '../../src/local-exchange/index.ts';
 import { client, raw, tick, until, XRP, type Client } from './kit.ts';
 
@@ -213,6 +218,51 @@ describe('marketData validation', () => {
     const { lx } = await exchange();
     expect(() => lx.setFaults({ marketData: [{ action: 'silence', forSec: 5, symbols: ['DOGEUSDT'] }] })).toThrow(
       'invalid fault script:\n  faults.marketData[0].symbols[0]: DOGEUSDT is not a market of this exchange (it lists BTCUSDT, XRPUSDT)',
+    );
+  });
+});
+
+describe('marketData properties', () => {
+  it('a spiked price is on the tick grid, positive, and pct away from the true price to within half a tick', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 0, max: 6 }), fc.double({ min: 0.01, max: 99.9, noNaN: true }), fc.boolean(), (ticks, tickExp, pct, up) => {
+        const tick = 10n ** BigInt(18 - tickExp); // 10^-tickExp in fixed-18
+        const price = BigInt(ticks) * tick;
+        const out = spikedPrice(price, pct, up, tick);
+        expect(out % tick).toBe(0n);
+        expect(out > 0n).toBe(true);
+        const want = toNumber(price) * (up ? 1 + pct / 100 : 1 - pct / 100);
+        expect(Math.abs(toNumber(out) - want)).toBeLessThanOrEqual(Math.max(toNumber(tick) / 2, want <= toNumber(tick) ? toNumber(tick) : 0) + 1e-9 * want);
+      }),
+    );
+  });
+
+  it('a silence withholds exactly the messages in [set + afterSec, set + afterSec + forSec), logging one start and one resume', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 100 }), fc.array(fc.integer({ min: 0, max: 5_000 }), { minLength: 1, maxLength: 60 }), (after, len, steps) => {
+        let now = 1_000_000;
+        const fired: string[] = [];
+        const f = new FaultEngine(
+          createRng(1),
+          undefined,
+          (k) => fired.push(k),
+          () => now,
+        );
+        f.set({ marketData: [{ action: 'silence', afterSec: after / 10, forSec: len / 10, symbols: ['XRPUSDT'], streams: ['trade'] }] });
+        const from = 1_000_000 + after * 100;
+        const to = from + len * 100;
+        let withheld = 0;
+        for (const d of steps) {
+          now += d;
+          const inWindow = now >= from && now < to;
+          expect(f.silenced('trade', 'XRPUSDT')).toBe(inWindow);
+          expect(f.silenced('kline', 'XRPUSDT')).toBe(false);
+          expect(f.silenced('trade', 'BTCUSDT')).toBe(false);
+          if (inWindow) withheld++;
+        }
+        expect(fired.filter((k) => k === 'market-silence')).toHaveLength(withheld > 0 || now >= from ? 1 : 0);
+        expect(fired.filter((k) => k === 'market-resume')).toHaveLength(now >= to ? 1 : 0);
+      }),
     );
   });
 });
