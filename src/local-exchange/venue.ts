@@ -137,28 +137,7 @@ export class Venue implements ExecutionVenue {
           const t: PublicTrade = { id: e.id, ts: e.ts, price: e.price, qty: e.qty, buyerMaker: e.buyerMaker };
           ms.recent.push(t);
           if (ms.recent.length > RECENT) ms.recent.splice(0, ms.recent.length - RECENT);
-          const wire = (
-            [
-              ['trade', tp.trade],
-              ['aggTrade', tp.aggTrade],
-            ] as const
-          ).filter(([, topic]) => this.sink.wants(topic));
-          // A spike bends the printed price only: `t` (matching, the mark, REST trades) keeps the true one.
-          const spike =
-            wire.length > 0
-              ? this.sink.spike(
-                  spec.symbol,
-                  wire.map(([k]) => k),
-                  e.price,
-                  spec.tick,
-                  `trade #${e.id}`,
-                )
-              : undefined;
-          for (const [kind, topic] of wire) {
-            const px = spike?.streams.has(kind) === true ? spike.price : e.price;
-            const msg = kind === 'trade' ? ws.tradeEvent(spec, e.ts, e.id, px, e.qty, e.buyerMaker) : ws.aggTradeEvent(spec, e.ts, e.id, px, e.qty, e.buyerMaker);
-            this.sink.market(topic, kind === 'trade' && e.raw !== undefined ? (px === e.price ? e.raw : { ...e.raw, p: msg['p'] }) : msg);
-          }
+          this.publishPrint(ms, e);
           onPublicTrade(this, ms, t);
           checkLiquidation(this, ms);
           this.tickers(ms, e.ts);
@@ -168,6 +147,21 @@ export class Venue implements ExecutionVenue {
           this.klines(ms, e.ts, e.barTime, e.closed);
           break;
       }
+    }
+  }
+
+  /** A public print on the trade / aggTrade streams; a spike bends the wire price only (matching, the mark and REST keep the true one). */
+  private publishPrint(ms: MarketState, e: Extract<FeedEvent, { kind: 'trade' }>): void {
+    const spec = ms.spec;
+    const wire = [['trade', ms.topics.trade] as const, ['aggTrade', ms.topics.aggTrade] as const].filter(([, topic]) => this.sink.wants(topic));
+    if (wire.length === 0) return;
+    const kinds = wire.map(([k]) => k);
+    const spike = this.sink.spike(spec.symbol, kinds, e.price, spec.tick, `trade #${e.id}`);
+    for (const [kind, topic] of wire) {
+      const px = spike?.streams.has(kind) === true ? spike.price : e.price;
+      const msg = kind === 'trade' ? ws.tradeEvent(spec, e.ts, e.id, px, e.qty, e.buyerMaker) : ws.aggTradeEvent(spec, e.ts, e.id, px, e.qty, e.buyerMaker);
+      // An L2 recording's own trade message goes out verbatim (but for a spiked price).
+      this.sink.market(topic, kind === 'trade' && e.raw !== undefined ? (px === e.price ? e.raw : { ...e.raw, p: msg['p'] }) : msg);
     }
   }
 
