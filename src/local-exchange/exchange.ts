@@ -11,11 +11,11 @@ import { fromNumber } from './decimal.ts';
 import { illegal } from './errors.ts';
 import type { LocalExchangeEvent } from './events.ts';
 import { FaultEngine } from './fault-engine.ts';
-import { parseFaultScript, type FaultScript } from './faults.ts';
+import { checkFaultSymbols, FaultScriptError, parseFaultScript, type FaultScript } from './faults.ts';
 import { httpHandler } from './http.ts';
 import { ListenKeys } from './listen-keys.ts';
 import { loadExchangeInfo } from './markets.ts';
-import { loadMarkets, resolveOptions, type LocalExchangeOptions } from './options.ts';
+import { LocalExchangeOptionError, loadMarkets, resolveOptions, type LocalExchangeOptions } from './options.ts';
 import { cancelAll, cancelOrder, closePosition, placeOrder } from './order-entry.ts';
 import { UserOutbox } from './outbox.ts';
 import { accountRoutes } from './routes-account.ts';
@@ -85,8 +85,23 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
     }
   };
   let venueRef: Venue | undefined;
-  const faults = new FaultEngine(faultRng, undefined, (kind, detail) => emit({ type: 'fault', time: venueRef?.now ?? start, kind, detail }));
-  if (options.faults !== undefined) faults.set(parseFaultScript(options.faults));
+  const faults = new FaultEngine(
+    faultRng,
+    undefined,
+    (kind, detail) => emit({ type: 'fault', time: venueRef?.now ?? start, kind, detail }),
+    () => venueRef?.now ?? start,
+  );
+  const listed = markets.map((m) => m.spec.symbol);
+  const setFaults = (f: FaultScript): void => faults.set(checkFaultSymbols(parseFaultScript(f), listed));
+  if (options.faults !== undefined) {
+    const script = parseFaultScript(options.faults);
+    try {
+      faults.set(checkFaultSymbols(script, listed));
+    } catch (e) {
+      // A symbol the markets do not list is an option mismatch (which markets were chosen), not a malformed script.
+      throw e instanceof FaultScriptError ? new LocalExchangeOptionError(`option faults: ${e.message}`) : e;
+    }
+  }
   const symbols = new Set(markets.map((m) => m.spec.symbol.toLowerCase()));
   let keys: ListenKeys | undefined;
   const hub = new WsHub({
@@ -101,7 +116,7 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
   const outbox = new UserOutbox(faults, (msg) => hub.user(msg));
   const venue = new Venue(
     { markets, startingBalance: r.startingBalance, leverage: r.leverage, fees: r.fees, start, splitFill: (s) => faults.splitFill(s) },
-    { wants: (t) => hub.wants(t), market: (t, m) => hub.market(t, m), user: (m, k) => outbox.push(m, k), log: emit },
+    { wants: (t) => hub.wants(t), market: (t, m) => hub.market(t, m), user: (m, k) => outbox.push(m, k), log: emit, spike: (...a) => faults.spike(...a) },
   );
   venueRef = venue;
   keys = new ListenKeys(keyRng, (k, why) => hub.endUser(k, venue.now, why));
@@ -113,6 +128,7 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
   const pump = (): void => {
     try {
       if (r.mode === 'realtime') venue.advanceTo(realtimeNow());
+      faults.marketClock();
       listenKeys.sweep(r.now());
     } catch (e) {
       counters.internalErrors.push(`clock: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -154,7 +170,10 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
     if (r.mode === 'realtime') {
       offset += ts - realtimeNow();
       pump();
-    } else venue.advanceTo(ts);
+    } else {
+      venue.advanceTo(ts);
+      faults.marketClock();
+    }
   };
 
   return {
@@ -170,7 +189,7 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
       moveTo(venue.now + ms);
     },
     advanceTo: moveTo,
-    setFaults: (f) => faults.set(parseFaultScript(f)),
+    setFaults,
     external: {
       placeOrder: (o) => {
         pump();

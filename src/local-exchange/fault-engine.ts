@@ -2,10 +2,14 @@
  * Runs a FaultScript: decides, for each REST request, WebSocket message, user event and fill,
  * whether a fault fires. Every random draw comes from the seeded RNG and rules count their own
  * occurrences, so the same script, seed and traffic give the same faults. `fired` counts what
- * actually happened, by kind, for state() and the operator log.
+ * actually happened, by kind, for state() and the operator log. Market-data faults (spikes,
+ * silences) bend only what goes on the wire: the venue's own prices never see them; silence windows
+ * run on the exchange's clock (`now`), from the moment the script is set.
  */
 import type { Rng } from '../engine/index.ts';
-import type { FaultScript, FaultTrigger, LatencySpec, RestFaultAction } from './faults.ts';
+import { fmt, type Fixed } from './decimal.ts';
+import type { FaultScript, FaultTrigger, LatencySpec, MarketDataFaultRule, MarketStreamKind, RestFaultAction } from './faults.ts';
+import { spikedPrice, type Spike } from './market-faults.ts';
 import type { UserEventKind } from './venue.ts';
 
 interface Counter {
@@ -40,8 +44,19 @@ export interface RateLimitConfig {
   readonly banSeconds: number;
 }
 
+type SilenceRule = Extract<MarketDataFaultRule, { action: 'silence' }>;
+interface SilenceWindow {
+  readonly from: number;
+  readonly to: number;
+  state: 'pending' | 'on' | 'over';
+  withheld: number;
+}
+
+const iso = (t: number): string => new Date(t).toISOString();
+
 export class FaultEngine {
   private script: FaultScript = {};
+  private silences = new Map<SilenceRule, SilenceWindow>();
   private counters = new Map<object, Counter>();
   private base: Sampler = () => 0;
   private readonly spikes = new Map<object, Sampler>();
@@ -51,6 +66,8 @@ export class FaultEngine {
     private readonly rng: Rng,
     script?: FaultScript,
     private readonly onFire: (kind: string, detail: string) => void = () => undefined,
+    /** The exchange's (virtual) clock, epoch ms: silence windows are measured on it. */
+    private readonly now: () => number = () => 0,
   ) {
     if (script !== undefined) this.set(script);
   }
@@ -61,6 +78,13 @@ export class FaultEngine {
     this.spikes.clear();
     this.base = latencySampler(script.latency, this.rng);
     for (const r of script.rest ?? []) if (r.action.type === 'latency') this.spikes.set(r, latencySampler(r.action.ms, this.rng));
+    this.silences = new Map();
+    const at = this.now();
+    for (const r of script.marketData ?? []) {
+      if (r.action !== 'silence') continue;
+      const from = at + Math.round((r.afterSec ?? 0) * 1000);
+      this.silences.set(r, { from, to: from + Math.round(r.forSec * 1000), state: 'pending', withheld: 0 });
+    }
   }
 
   get rateLimit(): RateLimitConfig {
@@ -162,5 +186,58 @@ export class FaultEngine {
     if (r === undefined || (r.symbols !== undefined && !r.symbols.includes(symbol)) || !this.fires(r)) return 1;
     this.count('partial-fill-split');
     return r.pieces ?? 3;
+  }
+
+  /** Opens and closes silence windows that are due on the exchange clock (logged as they turn). */
+  marketClock(): void {
+    const t = this.now();
+    for (const [r, w] of this.silences) {
+      const scope = `${r.symbols?.join(',') ?? 'every symbol'}, ${r.streams?.join(',') ?? 'every market stream'}`;
+      if (w.state === 'pending' && t >= w.from) {
+        w.state = 'on';
+        this.count('market-silence', `${scope}: nothing sent from ${iso(w.from)} for ${r.forSec} s (connections stay open)`);
+      }
+      if (w.state === 'on' && t >= w.to) {
+        w.state = 'over';
+        this.count('market-resume', `${scope}: streams resume at ${iso(w.to)} after ${w.withheld} message(s) withheld`);
+      }
+    }
+  }
+
+  /** Is a market message of this stream kind (and symbol, when it has one) withheld now? */
+  silenced(kind: MarketStreamKind, symbol: string | undefined): boolean {
+    const w = this.silenceOf(kind, symbol);
+    if (w !== undefined) w.withheld++;
+    return w !== undefined;
+  }
+
+  private silenceOf(kind: MarketStreamKind, symbol: string | undefined): SilenceWindow | undefined {
+    if (this.silences.size === 0) return undefined;
+    this.marketClock();
+    for (const [r, w] of this.silences) {
+      if (w.state !== 'on' || (r.streams !== undefined && !r.streams.includes(kind))) continue;
+      if (r.symbols !== undefined && (symbol === undefined || !r.symbols.includes(symbol))) continue;
+      return w;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether the next print (streams trade / aggTrade) or closing kline (kline) of `symbol` at the
+   * true `price` goes out spiked. `streams` are the ones about to carry it (subscribed); silenced
+   * ones are not counted. `what` names it in the log ("trade #12").
+   */
+  spike(symbol: string, streams: readonly MarketStreamKind[], price: Fixed, tick: Fixed, what: string): Spike | undefined {
+    for (const r of this.script.marketData ?? []) {
+      if (r.action !== 'spike' || (r.symbols !== undefined && !r.symbols.includes(symbol))) continue;
+      const hit = new Set(streams.filter((k) => (r.streams === undefined || r.streams.includes(k as 'trade')) && this.silenceOf(k, symbol) === undefined));
+      if (hit.size === 0 || !this.fires(r)) continue;
+      const dir = r.direction ?? 'random';
+      const up = dir === 'up' || (dir === 'random' && this.rng.next() < 0.5);
+      const bent = spikedPrice(price, r.pct, up, tick);
+      this.count('market-spike', `${symbol} ${what} ${[...hit].join('+')}: ${fmt(price)} -> ${fmt(bent)} (${up ? '+' : '-'}${r.pct}%), on the wire only`);
+      return { price: bent, streams: hit };
+    }
+    return undefined;
   }
 }

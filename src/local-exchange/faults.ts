@@ -1,7 +1,7 @@
 /**
  * FaultScript: a JSON-able description of what should go wrong in a run (REST latency, error
  * statuses, timeouts, WebSocket drops, user-stream delivery faults, split fills, order rejects,
- * rate-limit settings). Validated from `unknown` with one message per problem naming the field.
+ * rate-limit settings, bad market data: price spikes and silent streams). Validated from `unknown` with one message per problem naming the field.
  * Semantics and examples: src/local-exchange/README.md.
  */
 import { z } from 'zod';
@@ -70,6 +70,41 @@ export interface RateLimitSettings {
   readonly banSeconds?: number;
 }
 
+/** Market streams a `marketData` rule can target (Binance stream kinds; `kline` covers every interval). */
+export const MARKET_STREAM_KINDS = ['trade', 'aggTrade', 'kline', 'depth', 'bookTicker', 'markPrice', 'ticker', 'miniTicker'] as const;
+export type MarketStreamKind = (typeof MARKET_STREAM_KINDS)[number];
+/** The streams a spike can bend: prints and klines. */
+export const SPIKE_STREAM_KINDS = ['trade', 'aggTrade', 'kline'] as const;
+
+/**
+ * Bad data on the wire only: the exchange's own matching, mark price, REST answers and fills never
+ * see it. `symbols` (exchange symbols, `XRPUSDT`) and `streams` narrow a rule (default: all).
+ */
+export type MarketDataFaultRule =
+  /** One print (trade + aggTrade, the same trade id) or one closing kline (x=true: the bar a client
+   *  keeps) `pct` percent away from the true price, counted per print / closing kline message. */
+  | (FaultTrigger & {
+      readonly action: 'spike';
+      /** Percent away from the true price, > 0 (a downward spike must stay under 100). */
+      readonly pct: number;
+      /** Default `random` (drawn from the seeded RNG per spike). */
+      readonly direction?: 'up' | 'down' | 'random';
+      readonly symbols?: readonly string[];
+      readonly streams?: readonly (typeof SPIKE_STREAM_KINDS)[number][];
+    })
+  /** Market streams stay connected (ping/pong, SUBSCRIBE acks) but send nothing from `afterSec` to
+   *  `afterSec + forSec` seconds of exchange time after the script is set; what would have been sent
+   *  meanwhile is lost, then the streams resume. */
+  | {
+      readonly action: 'silence';
+      /** Seconds of exchange (virtual) time after the script is set or the exchange starts; default 0. */
+      readonly afterSec?: number;
+      /** Length of the silence in seconds of exchange time, > 0. */
+      readonly forSec: number;
+      readonly symbols?: readonly string[];
+      readonly streams?: readonly MarketStreamKind[];
+    };
+
 export interface FaultScript {
   /** Base latency of every REST request (half before processing, half after). */
   readonly latency?: LatencySpec;
@@ -78,6 +113,7 @@ export interface FaultScript {
   readonly userStream?: readonly UserStreamFaultRule[];
   readonly partialFills?: PartialFillRule;
   readonly rateLimit?: RateLimitSettings;
+  readonly marketData?: readonly MarketDataFaultRule[];
 }
 
 const latency = z.union([
@@ -104,6 +140,37 @@ const action = z.discriminatedUnion('type', [
   z.object({ type: z.literal('timeout'), process: z.boolean(), reset: z.boolean().optional() }).strict(),
   z.object({ type: z.literal('reject'), code: z.number().int().max(-1), msg: z.string().optional() }).strict(),
 ]);
+const symbols = z
+  .array(z.string().regex(/^[A-Z0-9]+$/, 'expected an exchange symbol such as "XRPUSDT"'))
+  .min(1)
+  .optional();
+const spike = z
+  .object({
+    ...trigger,
+    action: z.literal('spike'),
+    pct: z.number().gt(0, 'expected a percent > 0 away from the true price').max(1000),
+    direction: z.enum(['up', 'down', 'random']).optional(),
+    symbols,
+    streams: z.array(z.enum(SPIKE_STREAM_KINDS)).min(1).optional(),
+  })
+  .strict()
+  .refine((r) => r.direction === 'up' || r.pct < 100, { path: ['pct'], message: 'a spike that may go down must be under 100% (set "direction": "up" for larger ones)' });
+const silence = z
+  .object({
+    action: z.literal('silence'),
+    afterSec: z.number().min(0, 'expected seconds >= 0').optional(),
+    forSec: z.number().gt(0, 'expected a silence of more than 0 seconds'),
+    symbols,
+    streams: z.array(z.enum(MARKET_STREAM_KINDS)).min(1).optional(),
+  })
+  .strict();
+const marketRule = z.unknown().superRefine((x, ctx) => {
+  const a = typeof x === 'object' && x !== null ? (x as Record<string, unknown>)['action'] : undefined;
+  const r = a === 'spike' ? spike.safeParse(x) : a === 'silence' ? silence.safeParse(x) : undefined;
+  if (r === undefined) ctx.addIssue({ code: 'custom', path: ['action'], message: `expected "spike" or "silence", got ${JSON.stringify(a) ?? 'nothing'}` });
+  else if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+});
+
 const schema = z
   .object({
     latency: latency.optional(),
@@ -118,6 +185,7 @@ const schema = z
       .object({ weightPerMinute: z.number().int().min(1).optional(), banAfter429: z.number().int().min(1).optional(), banSeconds: z.number().min(0).optional() })
       .strict()
       .optional(),
+    marketData: z.array(marketRule).optional(),
   })
   .strict();
 
@@ -133,4 +201,16 @@ export function parseFaultScript(x: unknown): FaultScript {
     throw new FaultScriptError(`invalid fault script:\n  ${lines.join('\n  ')}`);
   }
   return r.data as FaultScript;
+}
+
+/** Refuses `marketData` rules naming a symbol this exchange does not list (one line per symbol). */
+export function checkFaultSymbols(script: FaultScript, listed: readonly string[]): FaultScript {
+  const lines: string[] = [];
+  (script.marketData ?? []).forEach((r, i) =>
+    (r.symbols ?? []).forEach((s, j) => {
+      if (!listed.includes(s)) lines.push(`faults.marketData[${i}].symbols[${j}]: ${s} is not a market of this exchange (it lists ${listed.join(', ')})`);
+    }),
+  );
+  if (lines.length > 0) throw new FaultScriptError(`invalid fault script:\n  ${lines.join('\n  ')}`);
+  return script;
 }

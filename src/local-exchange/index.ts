@@ -19,6 +19,8 @@ export {
   type UserStreamFaultRule,
   type PartialFillRule,
   type RateLimitSettings,
+  type MarketDataFaultRule,
+  type MarketStreamKind,
 } from './faults.ts';
 export type { LocalExchangeEvent } from './events.ts';
 export type { LocalExchangeState, LocalExchangeCounters, LocalOrderState, LocalTradeState, LocalPositionState, LocalIncomeState } from './state.ts';

@@ -58,6 +58,9 @@ export function weightOf(method: string, path: string, p: Params): number {
     case 'GET /fapi/v1/userTrades':
     case 'GET /fapi/v1/accountConfig':
       return 5;
+    case 'GET /fapi/v2/balance': // Binance's "Futures Account Balance V2/V3" pages: weight 5
+    case 'GET /fapi/v3/balance':
+      return 5;
     case 'GET /fapi/v1/commissionRate':
       return 20;
     case 'GET /fapi/v1/income':

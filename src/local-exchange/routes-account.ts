@@ -1,5 +1,5 @@
 /**
- * Private account endpoints: account (v2/v3), positionRisk (v2/v3), leverageBracket,
+ * Private account endpoints: account (v2/v3), balance (v2/v3), positionRisk (v2/v3), leverageBracket,
  * commissionRate, accountConfig, leverage, marginType, positionSide/dual, userTrades, income and
  * the listenKey lifecycle. One-way mode and cross margin only; leverage is per symbol.
  */
@@ -7,7 +7,7 @@ import { fmt } from './decimal.ts';
 import { BinanceError, err, invalidValue, mandatory } from './errors.ts';
 import type { RouteTable } from './router.ts';
 import { marketParam, marketsParam, window } from './routes-public.ts';
-import { accountJson, bracketJson, incomeJson, positionRiskJson, userTradeJson } from './shapes.ts';
+import { accountJson, balanceJson, bracketJson, incomeJson, positionRiskJson, userTradeJson } from './shapes.ts';
 
 const positionRisk = (v2: boolean): RouteTable[string] => ({
   auth: 'signed',
@@ -43,6 +43,8 @@ const positionRisk = (v2: boolean): RouteTable[string] => ({
 export const accountRoutes: RouteTable = {
   'GET /fapi/v3/account': { auth: 'signed', handle: (c) => accountJson(c.v.accountView()) },
   'GET /fapi/v2/account': { auth: 'signed', handle: (c) => accountJson(c.v.accountView()) },
+  'GET /fapi/v3/balance': { auth: 'signed', handle: (c) => balanceJson(c.v.accountView()) },
+  'GET /fapi/v2/balance': { auth: 'signed', handle: (c) => balanceJson(c.v.accountView()) },
   'GET /fapi/v3/positionRisk': positionRisk(false),
   'GET /fapi/v2/positionRisk': positionRisk(true),
   'GET /fapi/v1/leverageBracket': {

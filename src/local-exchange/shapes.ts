@@ -124,12 +124,42 @@ export interface AccountView {
   readonly positions: readonly PositionView[];
 }
 
+/** What can be withdrawn: the available balance, never below 0 nor above the wallet. */
+function maxWithdrawOf(a: AccountView): Fixed {
+  return a.available < a.wallet ? (a.available > 0n ? a.available : 0n) : a.wallet;
+}
+
+/** The account's alias in GET /fapi/v2|v3/balance (Binance: a unique code per account). */
+export const ACCOUNT_ALIAS = 'LocalX';
+
+/**
+ * GET /fapi/v2/balance and /fapi/v3/balance (the same shape): one row per asset, here USDT only,
+ * the figures of the account's `assets[]` entry (balance = wallet balance, without unrealized
+ * PnL). Shape of nautilus-rust-docs/futures/http_json/balance.json and Binance's API docs.
+ */
+export function balanceJson(a: AccountView): Record<string, unknown>[] {
+  const m = (v: Fixed): string => fmt(v, 8);
+  return [
+    {
+      accountAlias: ACCOUNT_ALIAS,
+      asset: 'USDT',
+      balance: m(a.wallet),
+      crossWalletBalance: m(a.wallet),
+      crossUnPnl: m(a.unrealized),
+      availableBalance: m(a.available),
+      maxWithdrawAmount: m(maxWithdrawOf(a)),
+      marginAvailable: true,
+      updateTime: a.updateTime,
+    },
+  ];
+}
+
 /** GET /fapi/v3/account, in the shape of account_info_v2.json. */
 export function accountJson(a: AccountView): Record<string, unknown> {
   const m = (v: Fixed): string => fmt(v, 8);
   const im = a.positionInitialMargin + a.openOrderInitialMargin;
   const margin = a.wallet + a.unrealized;
-  const maxWithdraw = a.available < a.wallet ? (a.available > 0n ? a.available : 0n) : a.wallet;
+  const maxWithdraw = maxWithdrawOf(a);
   return {
     feeTier: 0,
     canTrade: true,

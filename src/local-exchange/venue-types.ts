@@ -7,7 +7,9 @@ import type { Account } from './account.ts';
 import type { Fixed } from './decimal.ts';
 import type { LocalExchangeEvent } from './events.ts';
 import type { Feed } from './feed.ts';
+import type { MarketStreamKind } from './faults.ts';
 import type { FundingSchedule } from './funding.ts';
+import type { Spike } from './market-faults.ts';
 import type { MarketSpec } from './markets.ts';
 import type { OrderStore } from './orders.ts';
 import type { PositionView } from './shapes.ts';
@@ -21,6 +23,8 @@ export interface VenueSink {
   market(topic: string, msg: object): void;
   user(msg: Record<string, unknown>, kind: UserEventKind): void;
   log(e: LocalExchangeEvent): void;
+  /** Whether the next print / closing kline goes out spiked (a market-data fault: wire only). */
+  spike(symbol: string, streams: readonly MarketStreamKind[], price: Fixed, tick: Fixed, what: string): Spike | undefined;
 }
 
 export interface PublicTrade {

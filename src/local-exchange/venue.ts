@@ -8,7 +8,7 @@
  */
 import { Account } from './account.ts';
 import { stats24h, intervalMs, INTERVALS, barAt, klinePayload } from './bars.ts';
-import { abs, div, int, mul } from './decimal.ts';
+import { abs, div, int, maxx, minx, mul } from './decimal.ts';
 import { err } from './errors.ts';
 import { onBookChange, onPublicTrade, settleFunding } from './execution.ts';
 import type { FeedEvent } from './feed.ts';
@@ -137,8 +137,7 @@ export class Venue implements ExecutionVenue {
           const t: PublicTrade = { id: e.id, ts: e.ts, price: e.price, qty: e.qty, buyerMaker: e.buyerMaker };
           ms.recent.push(t);
           if (ms.recent.length > RECENT) ms.recent.splice(0, ms.recent.length - RECENT);
-          if (this.sink.wants(tp.trade)) this.sink.market(tp.trade, e.raw ?? ws.tradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
-          if (this.sink.wants(tp.aggTrade)) this.sink.market(tp.aggTrade, ws.aggTradeEvent(spec, e.ts, e.id, e.price, e.qty, e.buyerMaker));
+          this.publishPrint(ms, e);
           onPublicTrade(this, ms, t);
           checkLiquidation(this, ms);
           this.tickers(ms, e.ts);
@@ -151,6 +150,21 @@ export class Venue implements ExecutionVenue {
     }
   }
 
+  /** A public print on the trade / aggTrade streams; a spike bends the wire price only (matching, the mark and REST keep the true one). */
+  private publishPrint(ms: MarketState, e: Extract<FeedEvent, { kind: 'trade' }>): void {
+    const spec = ms.spec;
+    const wire = [['trade', ms.topics.trade] as const, ['aggTrade', ms.topics.aggTrade] as const].filter(([, topic]) => this.sink.wants(topic));
+    if (wire.length === 0) return;
+    const kinds = wire.map(([k]) => k);
+    const spike = this.sink.spike(spec.symbol, kinds, e.price, spec.tick, `trade #${e.id}`);
+    for (const [kind, topic] of wire) {
+      const px = spike?.streams.has(kind) === true ? spike.price : e.price;
+      const msg = kind === 'trade' ? ws.tradeEvent(spec, e.ts, e.id, px, e.qty, e.buyerMaker) : ws.aggTradeEvent(spec, e.ts, e.id, px, e.qty, e.buyerMaker);
+      // An L2 recording's own trade message goes out verbatim (but for a spiked price).
+      this.sink.market(topic, kind === 'trade' && e.raw !== undefined ? (px === e.price ? e.raw : { ...e.raw, p: msg['p'] }) : msg);
+    }
+  }
+
   private klines(ms: MarketState, ts: number, barTime: number, closed: boolean): void {
     const src = ms.feed.bars;
     for (const { name, topic, ms: I } of ms.topics.klines) {
@@ -160,7 +174,10 @@ export class Venue implements ExecutionVenue {
       if (bar === undefined) continue;
       const x = closed && barTime + src.interval === t + I;
       const f = { priceDecimals: ms.spec.tickDecimals, qtyDecimals: ms.spec.stepDecimals };
-      this.sink.market(topic, { e: 'kline', E: ts, s: ms.spec.symbol, k: klinePayload(bar, I, name, ms.spec.symbol, x, f) });
+      // Only a closing kline is spiked: it is the bar a client keeps (earlier updates are overwritten).
+      const spike = x ? this.sink.spike(ms.spec.symbol, ['kline'], bar.c, ms.spec.tick, `kline_${name} ${new Date(t).toISOString()} close`) : undefined;
+      const row = spike === undefined ? bar : { ...bar, c: spike.price, h: maxx(bar.h, spike.price), l: minx(bar.l, spike.price) };
+      this.sink.market(topic, { e: 'kline', E: ts, s: ms.spec.symbol, k: klinePayload(row, I, name, ms.spec.symbol, x, f) });
     }
   }
 

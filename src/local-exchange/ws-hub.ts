@@ -3,13 +3,15 @@
  * `/stream?streams=` with the combined wrapper) with SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS
  * and their `{"result":null,"id"}` acks, and user-data connections (`/private/ws?listenKey=`,
  * `/ws/<listenKey>`) that receive the account's events unasked. Each message is serialized once
- * per topic. The ws-drop fault terminates a connection (no close frame) instead of a send.
+ * per topic. The ws-drop fault terminates a connection (no close frame) instead of a send; a
+ * market-data silence withholds market messages while connections, pings and acks carry on.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FaultEngine } from './fault-engine.ts';
 import { isRecord } from './json.ts';
+import { streamKindOf, symbolOfMessage } from './market-faults.ts';
 
 interface MarketConn {
   readonly ws: WebSocket;
@@ -135,6 +137,8 @@ export class WsHub {
   market(topic: string, msg: object): void {
     const set = this.topics.get(topic);
     if (set === undefined || set.size === 0) return;
+    const kind = streamKindOf(topic);
+    if (kind !== undefined && this.o.faults.silenced(kind, symbolOfMessage(topic, msg))) return; // connections stay open; the message is lost
     let raw: string | undefined;
     for (const c of [...set]) {
       if (c.ws.readyState !== c.ws.OPEN) continue;

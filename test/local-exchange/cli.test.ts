@@ -64,6 +64,22 @@ describe('parity exchange serve', () => {
     );
   });
 
+  it('--faults takes marketData rules: a silence is logged as a FAULT line; a symbol not served is refused naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lx-'));
+    writeFileSync(join(dir, 'silence.json'), JSON.stringify({ marketData: [{ action: 'silence', afterSec: 0, forSec: 30, streams: ['kline'] }] }));
+    const t = program();
+    const run = t.p.parseAsync(['node', 'parity', 'exchange', 'serve', '--market', `BTCUSDT=${BUNDLED.btcusdt1m}`, '--faults', join(dir, 'silence.json')]);
+    await until(() => t.out.some((l) => l.includes('FAULT')), 5000, 'the silence line');
+    expect(t.out[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/); // the URL stays the first line, before any fault
+    expect(t.out.find((l) => l.includes('FAULT'))).toMatch(/FAULT +market-silence every symbol, kline: nothing sent from \S+ for 30 s \(connections stay open\)$/);
+    t.stop();
+    await run;
+    writeFileSync(join(dir, 'doge.json'), JSON.stringify({ marketData: [{ action: 'spike', pct: 10, symbols: ['DOGEUSDT'] }] }));
+    await expect(program().p.parseAsync(['node', 'parity', 'exchange', 'serve', '--market', `BTCUSDT=${BUNDLED.btcusdt1m}`, '--faults', join(dir, 'doge.json')])).rejects.toThrow(
+      /faults\.marketData\[0\]\.symbols\[0\]: DOGEUSDT is not a market of this exchange \(it lists BTCUSDT\)/,
+    );
+  });
+
   it('runs as a process and shuts down cleanly on SIGINT', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/local-exchange/serve-main.ts', 'exchange', 'serve', '--speed', '10'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
