@@ -4,7 +4,7 @@
  * funding since). Fed from the venue's own events, in order. Closed orders and fills are kept up
  * to a bound (the most recent ones), so long backtests do not grow without limit.
  */
-import type { ClientOrderId, FillReport, FundingPaid, FundingReport, OrderStatusReport, OrderType, ReportedOrderStatus, Symbol, VenueEvent } from '../engine/index.ts';
+import type { ClientOrderId, FillReport, FundingPaid, FundingReport, OrderFilled, OrderStatusReport, OrderType, ReportedOrderStatus, Symbol, VenueEvent } from '../engine/index.ts';
 import type { SimOrder } from './market-state.ts';
 
 type MutableReport = { -readonly [K in keyof OrderStatusReport]: OrderStatusReport[K] };
@@ -14,8 +14,11 @@ const KEEP_FILLS = 50_000;
 
 export class SimHistory {
   private readonly orders = new Map<ClientOrderId, MutableReport>();
-  private readonly closed: ClientOrderId[] = [];
-  private fills: FillReport[] = [];
+  /** Closed order ids, oldest first from `closedHead` (a moving head: no O(n) shift per close). */
+  private closed: ClientOrderId[] = [];
+  private closedHead = 0;
+  /** The fill events themselves (the engine keeps them too): a report is made only when asked for. */
+  private fills: OrderFilled[] = [];
   private readonly fundings: FundingReport[] = [];
   private fundingSeq = 0;
 
@@ -48,18 +51,7 @@ export class SimHistory {
           o.tsLast = e.tsEvent;
           if (o.filledQty >= o.qty - 1e-12) this.close(o, 'filled');
         }
-        this.fills.push({
-          venueOrderId: e.venueOrderId,
-          clientOrderId: e.clientOrderId,
-          tradeId: e.tradeId,
-          symbol: e.symbol,
-          side: e.side,
-          qty: e.lastQty,
-          price: e.lastPx,
-          fee: e.fee,
-          liquidity: e.liquidity,
-          ts: e.tsEvent,
-        });
+        this.fills.push(e);
         if (this.fills.length > KEEP_FILLS * 2) this.fills = this.fills.slice(-KEEP_FILLS);
         return;
       }
@@ -93,13 +85,20 @@ export class SimHistory {
     return [...this.orders.values()].filter((o) => o.status === 'open' && (symbol === undefined || o.symbol === symbol)).map((o) => ({ ...o }));
   }
 
+  /** Whether the venue has ever seen this client id (within the bound of closed orders kept). */
+  has(id: ClientOrderId): boolean {
+    return this.orders.has(id);
+  }
+
   order(id: ClientOrderId): OrderStatusReport | undefined {
     const o = this.orders.get(id);
     return o === undefined ? undefined : { ...o };
   }
 
   fillsSince(symbol: Symbol, since: number): FillReport[] {
-    return this.fills.filter((f) => f.symbol === symbol && f.ts >= since);
+    const out: FillReport[] = [];
+    for (const e of this.fills) if (e.symbol === symbol && e.tsEvent >= since) out.push(fillReport(e));
+    return out;
   }
 
   fundingSince(symbol: Symbol, since: number): FundingReport[] {
@@ -114,6 +113,27 @@ export class SimHistory {
     if (o.status !== 'open') return;
     o.status = status;
     this.closed.push(o.clientOrderId as ClientOrderId);
-    if (this.closed.length > KEEP_CLOSED) this.orders.delete(this.closed.shift() as ClientOrderId);
+    if (this.closed.length - this.closedHead > KEEP_CLOSED) {
+      this.orders.delete(this.closed[this.closedHead++] as ClientOrderId);
+      if (this.closedHead >= KEEP_CLOSED) {
+        this.closed = this.closed.slice(this.closedHead);
+        this.closedHead = 0;
+      }
+    }
   }
+}
+
+function fillReport(e: OrderFilled): FillReport {
+  return {
+    venueOrderId: e.venueOrderId,
+    clientOrderId: e.clientOrderId,
+    tradeId: e.tradeId,
+    symbol: e.symbol,
+    side: e.side,
+    qty: e.lastQty,
+    price: e.lastPx,
+    fee: e.fee,
+    liquidity: e.liquidity,
+    ts: e.tsEvent,
+  };
 }

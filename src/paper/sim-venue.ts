@@ -199,7 +199,7 @@ export class SimulatedVenue implements MatchingVenue, VenueReports {
 
   private arriveSubmit(m: Market, cmd: SubmitOrder, t: number, price: number): void {
     // Like a real venue: a client id names one order, ever (a re-sent order must not double it).
-    if (this.history.order(cmd.clientOrderId) !== undefined) return this.reject(cmd, t, 'ClientOrderId is duplicated.');
+    if (this.history.has(cmd.clientOrderId)) return this.reject(cmd, t, 'ClientOrderId is duplicated.');
     const problem = rejectReason(m, cmd, price, this.account, this.markets, this.o.models);
     if (problem !== undefined) return this.reject(cmd, t, problem);
     const isLimit = cmd.orderType === 'limit';

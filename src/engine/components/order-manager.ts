@@ -104,6 +104,11 @@ export class OrderManager {
     return out;
   }
 
+  /** Whether the order is open (not in a final state). */
+  isOpen(id: ClientOrderId): boolean {
+    return this.openIds.has(id);
+  }
+
   get openCount(): number {
     return this.openIds.size;
   }

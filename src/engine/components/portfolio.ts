@@ -76,8 +76,11 @@ export class Portfolio implements PortfolioView {
    */
   fill(fill: LedgerFill, at?: { readonly ts: number; readonly at: number; readonly key: string }): void {
     const before = this.ledgerState.balance;
-    this.bookInOrder(at?.ts ?? Number.MAX_SAFE_INTEGER, { kind: 'fill', ...fill }, fill.symbol);
-    if (at !== undefined) this.recent.add({ symbol: fill.symbol, ...at, qty: fill.side === 'buy' ? fill.qty : -fill.qty, balance: this.ledgerState.balance - before });
+    // Literals, not spreads: this runs for every fill.
+    this.bookInOrder(at?.ts ?? Number.MAX_SAFE_INTEGER, { kind: 'fill', symbol: fill.symbol, side: fill.side, price: fill.price, qty: fill.qty, fee: fill.fee }, fill.symbol);
+    if (at !== undefined) {
+      this.recent.add({ symbol: fill.symbol, ts: at.ts, at: at.at, key: at.key, qty: fill.side === 'buy' ? fill.qty : -fill.qty, balance: this.ledgerState.balance - before });
+    }
   }
 
   private bookInOrder(ts: number, op: LedgerOp, symbol: string): void {

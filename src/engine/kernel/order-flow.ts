@@ -33,6 +33,8 @@ export interface OrderFlowDeps {
   readonly pauseCancelsEntries: boolean;
 }
 
+const NONE: readonly Order[] = [];
+
 export class OrderFlow {
   venue: ExecutionPort | undefined;
   readonly partials = new PartialFills();
@@ -182,8 +184,13 @@ export class OrderFlow {
 
   /** Cash (or margin x leverage) not yet committed to positions or other open orders. */
   private buyingPower(exclude: ClientOrderId): number {
-    return buyingPower(this.d.accountType, this.d.leverage, this.d.portfolio, this.d.orders.open(), exclude, (s) => this.d.book(s)?.last);
+    // With no other order open (the usual case) there is nothing to list: the order itself is excluded.
+    const n = this.d.orders.openCount;
+    const others = n === 0 || (n === 1 && this.d.orders.isOpen(exclude)) ? NONE : this.d.orders.open();
+    return buyingPower(this.d.accountType, this.d.leverage, this.d.portfolio, others, exclude, this.lastPrice);
   }
+
+  private readonly lastPrice = (symbol: string): number | undefined => this.d.book(symbol)?.last;
 }
 
 /** The reason (and the limit, when one was breached) of a refused verdict. */

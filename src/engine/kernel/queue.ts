@@ -1,34 +1,43 @@
 /**
  * A FIFO message queue for run-to-completion processing. IO callbacks and handlers only enqueue;
- * one drain loop processes messages one at a time on one logical thread. A ring-less array with a
- * moving head: amortized O(1), no per-message allocation beyond the message itself.
+ * one drain loop processes messages one at a time on one logical thread. A ring buffer that only
+ * ever grows (doubling): after warm-up no push or shift allocates, and a drained slot is cleared so
+ * the queue holds no message it has handed out.
  */
-
 export class MessageQueue<T> {
-  private items: T[] = [];
+  private items: (T | undefined)[] = new Array<T | undefined>(16).fill(undefined);
+  private mask = 15;
   private head = 0;
+  private count = 0;
 
   get size(): number {
-    return this.items.length - this.head;
+    return this.count;
   }
 
   push(item: T): void {
-    this.items.push(item);
+    if (this.count > this.mask) this.grow();
+    this.items[(this.head + this.count) & this.mask] = item;
+    this.count++;
   }
 
   /** Next message, or undefined when empty. */
   shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
+    if (this.count === 0) return undefined;
     const item = this.items[this.head] as T;
-    this.head++;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.count--;
     return item;
+  }
+
+  private grow(): void {
+    const old = this.items;
+    const n = old.length;
+    const next = new Array<T | undefined>(n * 2).fill(undefined);
+    for (let k = 0; k < this.count; k++) next[k] = old[(this.head + k) & this.mask];
+    this.items = next;
+    this.mask = n * 2 - 1;
+    this.head = 0;
   }
 }
 

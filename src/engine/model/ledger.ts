@@ -13,7 +13,7 @@
  *   actually held is `balance - Σ cost` (see `cash`).
  */
 import type { Decimal, Money, Price, Qty } from './units.ts';
-import { abs, divRound, fromNumber, mul, parseFixed, product, sign, type Fixed } from './fixed.ts';
+import { abs, divRound, fromNumber, mul, ONE, parseFixed, product, sign, type Fixed } from './fixed.ts';
 import type { OrderSide } from './commands.ts';
 
 export interface Position {
@@ -152,7 +152,7 @@ export function unrealized(pos: Position, mark: Fixed): Fixed {
 
 /** Average entry price, rounded at 1e-18; 0 when flat. */
 export function avgEntry(pos: Position): Fixed {
-  return pos.qty === 0n ? 0n : divRound(pos.cost * 10n ** 18n, pos.qty);
+  return pos.qty === 0n ? 0n : divRound(pos.cost * ONE, pos.qty);
 }
 
 /** Equity: balance plus unrealized PnL at the given marks (a position without a mark counts at cost). */
