@@ -133,7 +133,14 @@ describe('leverage within the venue brackets', () => {
 
 describe('modifies go through the same rules', () => {
   const resting = (over: Partial<Order> = {}): Order => ({ ...createOrder(submit({ qty: 0.01, price: 99_000 }), 5), status: 'accepted', ...over });
-  const modify = (over: Partial<ModifyOrder>): ModifyOrder => ({ type: 'ModifyOrder', strategyId: strategyId('s'), clientOrderId: clientOrderId('P-s-1'), symbol: symbol('BTCUSDT'), tsInit: 0, ...over });
+  const modify = (over: Partial<ModifyOrder>): ModifyOrder => ({
+    type: 'ModifyOrder',
+    strategyId: strategyId('s'),
+    clientOrderId: clientOrderId('P-s-1'),
+    symbol: symbol('BTCUSDT'),
+    tsInit: 0,
+    ...over,
+  });
   it('band, rate, exposure and leverage', () => {
     expect(rule(checkModify(resting(), modify({ price: 111_000 }), view()))).toBe('price-band');
     expect(rule(checkModify(resting(), modify({ price: 80_000 }), view()))).toBe('price-band'); // moved away, but out of the band
