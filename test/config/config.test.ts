@@ -35,7 +35,13 @@ describe('config file', () => {
   it('reads the risk gate keys into the limits; unset ones keep the engine defaults', () => {
     const c = parseConfig(JSON.stringify({ risk: { priceBandBps: 250, maxOrdersPerSecond: 5, maxGrossExposure: 50_000, maxNetExposure: 20_000 } }), 'c.json');
     expect(riskLimitsOf(c)).toEqual({ priceBandBps: 250, maxOrdersPerSecond: 5, maxGrossExposure: 50_000, maxNetExposure: 20_000 });
-    expect({ ...DEFAULT_LIMITS, ...riskLimitsOf(parseConfig('{}', 'c.json')) }).toMatchObject({ priceBandBps: 1000, maxOrdersPerSecond: 20, maxOrdersPerMinute: 600, maxGrossExposure: Infinity, maxNetExposure: Infinity });
+    expect({ ...DEFAULT_LIMITS, ...riskLimitsOf(parseConfig('{}', 'c.json')) }).toMatchObject({
+      priceBandBps: 1000,
+      maxOrdersPerSecond: 20,
+      maxOrdersPerMinute: 600,
+      maxGrossExposure: Infinity,
+      maxNetExposure: Infinity,
+    });
   });
 
   it('refuses out-of-range risk limits at start, one message each naming the key', () => {
@@ -51,7 +57,9 @@ describe('config file', () => {
   });
 
   it('refuses contradictory risk limits, naming the key to change', () => {
-    expect(fail(JSON.stringify({ risk: { maxOrdersPerSecond: 30, maxOrdersPerMinute: 20 } }))).toMatch(/has 1 problem:\n  - risk\.maxOrdersPerSecond: 30 orders a second is more than the 20 a minute allows/);
+    expect(fail(JSON.stringify({ risk: { maxOrdersPerSecond: 30, maxOrdersPerMinute: 20 } }))).toMatch(
+      /has 1 problem:\n  - risk\.maxOrdersPerSecond: 30 orders a second is more than the 20 a minute allows/,
+    );
     // against the default of the key left out: 700 a second is more than the default 600 a minute
     expect(fail(JSON.stringify({ risk: { maxOrdersPerSecond: 700 } }))).toMatch(/risk\.maxOrdersPerSecond: 700 orders a second is more than the 600 a minute/);
     expect(fail(JSON.stringify({ risk: { maxOrdersPerMinute: 10 } }))).toMatch(/risk\.maxOrdersPerMinute: 20 orders a second is more than the 10 a minute/);
