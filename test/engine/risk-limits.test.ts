@@ -6,6 +6,14 @@ import {
   clientOrderId,
   createOrder,
   DEFAULT_LIMITS,
+  defineStrategy,
+  fromNumber,
+  Kernel,
+  makeBar,
+  SimClock,
+  type StrategyContext,
+  venueOrderId,
+  tradeId,
   makeInstrument,
   maxNotionalAt,
   OrderRateWindow,
@@ -21,7 +29,7 @@ import {
   type RiskView,
 } from '../../src/engine/index.ts';
 import { bracketTiers } from '../../src/data/index.ts';
-import { BTC, marketOrder, submit } from '../kit/factories.ts';
+import { BTC, marketOrder, RecordingVenue, submit } from '../kit/factories.ts';
 
 const TIERS = bracketTiers('BTCUSDT') as LeverageTier[];
 const PERP: Instrument = makeInstrument({ symbol: symbol('BTCUSDT'), kind: 'perpetual', tickSize: 0.1, lotSize: 0.001, minNotional: 5, tiers: TIERS });
@@ -85,6 +93,71 @@ describe('order rate', () => {
     expect(w.counts(59_500)).toEqual({ lastSecond: 1, lastMinute: 5 });
     expect(w.counts(60_000)).toEqual({ lastSecond: 0, lastMinute: 4 }); // the order at 0 is a minute old, the one at 59000 a second
     expect(w.counts(200_000)).toEqual({ lastSecond: 0, lastMinute: 0 });
+  });
+});
+
+describe('order rate in the kernel, on its clock', () => {
+  it('counts accepted submits and exposure-adding modifies; the window slides; a closing order passes a full window', () => {
+    const clock = new SimClock(0);
+    const log: { type: string; rule?: string }[] = [];
+    const kernel = new Kernel({
+      onMessage: (m) => log.push(m),
+      clock,
+      instruments: [BTC],
+      currency: 'USDT',
+      startingCash: fromNumber(100_000),
+      accountType: 'margin',
+      limits: { maxOrdersPerSecond: 3, maxOrdersPerMinute: 5 },
+    });
+    const venue = new RecordingVenue();
+    kernel.attachVenue(venue);
+    let ctx: StrategyContext | undefined;
+    kernel.addStrategy({ definition: defineStrategy({ name: 't', params: {}, create: (c) => ((ctx = c), {}) }), params: {}, symbols: [BTC.symbol] });
+    kernel.start();
+    clock.advanceTo(60_000);
+    kernel.onData(makeBar(BTC.symbol, 60_000, 0, 100_000, 100_000, 100_000, 100_000, 10));
+    kernel.drain();
+    const c = ctx as StrategyContext;
+    const denied = (): string[] => log.filter((m) => m.type === 'OrderDenied' || m.type === 'OrderModifyDenied').map((m) => m.rule ?? '-');
+    const ids = [0, 1, 2, 3].map(() => c.submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.001, price: 99_000 }));
+    kernel.drain();
+    expect(venue.received).toHaveLength(3);
+    expect(kernel.orders.get(ids[3] as never)?.status).toBe('denied');
+    // A buy fills: the position can be closed although the second is full.
+    const first = ids[0] as never;
+    kernel.venueSink({ type: 'OrderAccepted', clientOrderId: first, symbol: BTC.symbol, venueOrderId: venueOrderId('1'), tsEvent: 1, tsInit: 1 });
+    kernel.venueSink({
+      type: 'OrderFilled',
+      clientOrderId: first,
+      symbol: BTC.symbol,
+      venueOrderId: venueOrderId('1'),
+      tradeId: tradeId('t1'),
+      side: 'buy',
+      lastQty: 0.001,
+      lastPx: 99_000,
+      fee: '0',
+      liquidity: 'maker',
+      tsEvent: 1,
+      tsInit: 1,
+    });
+    kernel.drain();
+    c.submit({ symbol: 'BTCUSDT', side: 'sell', qty: 0.001, reduceOnly: true });
+    kernel.drain();
+    expect(venue.received).toHaveLength(4); // counted: the window now holds 4
+    clock.advanceTo(61_000);
+    c.submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.001, price: 99_000 }); // a new second: 5th of the minute
+    kernel.drain();
+    expect(venue.received).toHaveLength(5);
+    clock.advanceTo(62_000);
+    c.modify(ids[1] as never, { qty: 0.002 }); // adds exposure: the minute (5) is full
+    c.modify(ids[2] as never, { qty: 0.0005 }); // shrinks: not rate limited, not counted
+    kernel.drain();
+    expect(denied()).toEqual(['order-rate', 'order-rate']);
+    expect(venue.received.map((m) => m.type)).toEqual(['SubmitOrder', 'SubmitOrder', 'SubmitOrder', 'SubmitOrder', 'SubmitOrder', 'ModifyOrder']);
+    clock.advanceTo(121_000); // the first four are a minute old
+    c.modify(ids[1] as never, { qty: 0.002 });
+    kernel.drain();
+    expect(venue.received.at(-1)).toMatchObject({ type: 'ModifyOrder', qty: 0.002 });
   });
 });
 
