@@ -3,7 +3,8 @@
  * order rate, order and position notional, gross and net exposure, the venue's leverage brackets,
  * reduce-only misuse, a modify that adds exposure). Backtest (runBacktest), paper (the simulated
  * venue on a live runtime) and live (the local exchange on loopback, through the ccxt adapter)
- * must deny the same orders, by the same rule, for the same reason: there is one gate.
+ * must deny the same orders, by the same rule, for the same reason: there is one gate. Backtest and
+ * paper take the instrument from the bundled catalog and brackets, live from the venue (ccxt).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -25,7 +26,7 @@ import {
   type StrategyContext,
 } from '../../src/engine/index.ts';
 import { SimulatedVenue } from '../../src/paper/index.ts';
-import { bracketTiers } from '../../src/data/index.ts';
+import { bracketTiers, resolveInstrument } from '../../src/data/index.ts';
 import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
 import { localVenue, settle, type LocalVenue } from '../kit/local-venue.ts';
 import { frictionless } from '../kit/venue.ts';
@@ -204,15 +205,17 @@ describe('one risk gate in every mode', () => {
   });
 
   it('backtest, paper and live deny the same orders by the same rule, for the same reason', async () => {
-    const bt = backtest(inst, ref);
+    // Backtest and paper take the instrument from the bundled catalog and brackets, live from the venue through ccxt.
+    const bundled = resolveInstrument(SYM, 'perpetual', inst.tickSize);
+    const bt = backtest(bundled, ref);
     expect(bt.map((d) => [d.tag, d.rule])).toEqual(EXPECTED);
     expect(bt.every((d) => d.reason.length > 0)).toBe(true);
 
     const paper = await onLiveRuntime(
-      inst,
+      bundled,
       ref,
       (clock) =>
-        new SimulatedVenue({ instruments: [inst], clock, rng: createRng(1), models: frictionless(), currency: 'USDT', startingCash: fromNumber(CASH), accountType: 'margin', leverage: LEVERAGE }),
+        new SimulatedVenue({ instruments: [bundled], clock, rng: createRng(1), models: frictionless(), currency: 'USDT', startingCash: fromNumber(CASH), accountType: 'margin', leverage: LEVERAGE }),
       false,
     );
     expect(paper.denials).toEqual(bt);
