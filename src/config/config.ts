@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { RiskLimits, ValidationConfig } from '../engine/index.ts';
+import { DEFAULT_LIMITS, type RiskLimits, type ValidationConfig } from '../engine/index.ts';
 import { parseLatency } from '../paper/models.ts';
 
 const nonNeg = z.number().finite().nonnegative();
@@ -50,14 +50,45 @@ export const BacktestConfig = z.strictObject({
   rangeCap: z.boolean().optional(),
 });
 
-export const RiskConfig = z.strictObject({
-  maxOrderNotional: positive.optional(),
-  maxPositionNotional: positive.optional(),
-  maxOpenOrders: z.number().int().positive().optional(),
-  dailyLossLimit: positive.optional(),
-  /** What a pause does to resting entry orders: cancel them (default true), or leave them resting (false: they may still fill). */
-  pauseCancelsEntries: z.boolean().optional(),
-});
+export const RiskConfig = z
+  .strictObject({
+    maxOrderNotional: positive.optional(),
+    maxPositionNotional: positive.optional(),
+    maxOpenOrders: z.number().int().positive().optional(),
+    dailyLossLimit: positive.optional(),
+    /** What a pause does to resting entry orders: cancel them (default true), or leave them resting (false: they may still fill). */
+    pauseCancelsEntries: z.boolean().optional(),
+    /** A limit price further than this from the last price (either side) is refused, basis points (default 1000). */
+    priceBandBps: z
+      .number({ message: 'expected a number of basis points' })
+      .finite()
+      .gt(0, 'expected basis points above 0 and at most 10000 (1000 = 10% either side of the last price)')
+      .max(10000, 'expected basis points above 0 and at most 10000 (1000 = 10% either side of the last price)')
+      .optional(),
+    maxOrdersPerSecond: z.number().int('expected a whole number of orders').positive('expected a whole number of orders above 0').optional(),
+    maxOrdersPerMinute: z.number().int('expected a whole number of orders').positive('expected a whole number of orders above 0').optional(),
+    maxGrossExposure: positive.optional(),
+    maxNetExposure: positive.optional(),
+  })
+  .superRefine((r, ctx) => {
+    // Contradictions between limits, each named by the key that has to change.
+    const perSecond = r.maxOrdersPerSecond ?? DEFAULT_LIMITS.maxOrdersPerSecond;
+    const perMinute = r.maxOrdersPerMinute ?? DEFAULT_LIMITS.maxOrdersPerMinute;
+    if (perSecond > perMinute) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [r.maxOrdersPerSecond === undefined ? 'maxOrdersPerMinute' : 'maxOrdersPerSecond'],
+        message: `${perSecond} orders a second is more than the ${perMinute} a minute allows (risk.maxOrdersPerMinute); per second must be at most per minute`,
+      });
+    }
+    if (r.maxNetExposure !== undefined && r.maxGrossExposure !== undefined && r.maxNetExposure > r.maxGrossExposure) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxNetExposure'],
+        message: `${r.maxNetExposure} is above maxGrossExposure ${r.maxGrossExposure}; net exposure can never exceed gross, so net must be at most gross`,
+      });
+    }
+  });
 
 /** The bad-market-data breaker (docs/data-quality.md); fractions are of a price (0.15 = 15%). */
 export const DataValidationConfig = z.strictObject({
@@ -195,6 +226,11 @@ export function riskLimitsOf(config: Config): Partial<RiskLimits> {
   if (risk.maxPositionNotional !== undefined) out.maxPositionNotional = risk.maxPositionNotional;
   if (risk.maxOpenOrders !== undefined) out.maxOpenOrders = risk.maxOpenOrders;
   if (risk.dailyLossLimit !== undefined) out.dailyLossLimit = risk.dailyLossLimit;
+  if (risk.priceBandBps !== undefined) out.priceBandBps = risk.priceBandBps;
+  if (risk.maxOrdersPerSecond !== undefined) out.maxOrdersPerSecond = risk.maxOrdersPerSecond;
+  if (risk.maxOrdersPerMinute !== undefined) out.maxOrdersPerMinute = risk.maxOrdersPerMinute;
+  if (risk.maxGrossExposure !== undefined) out.maxGrossExposure = risk.maxGrossExposure;
+  if (risk.maxNetExposure !== undefined) out.maxNetExposure = risk.maxNetExposure;
   return out;
 }
 

@@ -133,6 +133,7 @@ export { type Clock, type ExecutionPort, type MarketDataPort, type MarketDataReq
 
 // Components: the risk gate, orders, the portfolio, reconciliation, monitors, statistics.
 export { DEFAULT_LIMITS, check, checkModify, modifyAddsExposure, reducesPosition, type RiskLimits, type RiskView } from './components/risk-gate.ts';
+export { OrderRateWindow, maxNotionalAt, type Exposure, type OrderRate } from './components/risk-rules.ts';
 export { RollingStats, Sma } from './components/indicators.ts';
 export { maxDrawdown, regimeBreakdown, roundTrips, select, sharpeOfMoments, summarize, type RegimeStats, type RoundTrip, type Summary } from './components/performance.ts';
 export { checkOrderSizes, marketTerms, smallestTradable, type SizeProblem, type SizedMarket } from './components/order-size.ts';

@@ -36,8 +36,9 @@ export function wireAlerts(tap: SessionTap, alerter: Alerter, crashRecovery?: st
         alerter.send({ kind: 'diff', severity: m.severity, message: m.message, details: { diff: m.kind, symbol: m.symbol, resolution: m.resolution } });
         return;
       case 'OrderDenied':
-        if (m.rule === 'daily-loss') breach(m.rule, 24 * HOUR, m.tsInit, `daily loss limit reached: new exposure refused (${m.reason})`, { symbol: m.symbol });
-        else if (m.rule !== undefined) breach(m.rule, HOUR, m.tsInit, `risk limit: ${m.reason}`, { symbol: m.symbol, order: m.clientOrderId });
+      case 'OrderModifyDenied':
+        if (m.rule === 'daily-loss') breach(m.rule, 24 * HOUR, m.tsInit, `daily loss limit reached: new exposure refused (${m.reason})`, { rule: m.rule, symbol: m.symbol });
+        else if (m.rule !== undefined) breach(m.rule, HOUR, m.tsInit, `risk limit ${m.rule}: ${m.reason}`, { rule: m.rule, symbol: m.symbol, order: m.clientOrderId });
         return;
       default:
         return;

@@ -23,9 +23,9 @@ export function describeMessage(m: LoggedMessage): Described {
     case 'OrderRejected':
       return d('warn', `rejected ${m.clientOrderId}: ${m.reason}`);
     case 'OrderDenied':
-      return d('warn', `denied ${m.clientOrderId}: ${m.reason}`);
+      return d('warn', `denied ${m.clientOrderId}${m.rule === undefined ? '' : ` (${m.rule})`}: ${m.reason}`);
     case 'OrderModifyDenied':
-      return d('warn', `modify of ${m.clientOrderId} denied: ${m.reason}`);
+      return d('warn', `modify of ${m.clientOrderId} denied${m.rule === undefined ? '' : ` (${m.rule})`}: ${m.reason}`);
     case 'TradingStateChanged':
       return d(m.state === 'active' ? 'info' : m.state === 'halted' ? 'error' : 'warn', `trading ${m.state}: ${m.reason}`);
     case 'ReconciliationDiff':

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/config.ts';
+import { ConfigError, parseConfig, riskLimitsOf } from '../../src/config/config.ts';
+import { DEFAULT_LIMITS } from '../../src/engine/index.ts';
 
 const fail = (text: string): string => {
   try {
@@ -29,6 +30,41 @@ describe('config file', () => {
 
   it('refuses a latency range the simulator would refuse (min above max) at start, naming the key', () => {
     expect(fail(JSON.stringify({ backtest: { latency: 'uniform:20-2' } }))).toMatch(/backtest\.latency: expected .*min <= max/);
+  });
+
+  it('reads the risk gate keys into the limits; unset ones keep the engine defaults', () => {
+    const c = parseConfig(JSON.stringify({ risk: { priceBandBps: 250, maxOrdersPerSecond: 5, maxGrossExposure: 50_000, maxNetExposure: 20_000 } }), 'c.json');
+    expect(riskLimitsOf(c)).toEqual({ priceBandBps: 250, maxOrdersPerSecond: 5, maxGrossExposure: 50_000, maxNetExposure: 20_000 });
+    expect({ ...DEFAULT_LIMITS, ...riskLimitsOf(parseConfig('{}', 'c.json')) }).toMatchObject({
+      priceBandBps: 1000,
+      maxOrdersPerSecond: 20,
+      maxOrdersPerMinute: 600,
+      maxGrossExposure: Infinity,
+      maxNetExposure: Infinity,
+    });
+  });
+
+  it('refuses out-of-range risk limits at start, one message each naming the key', () => {
+    const msg = fail(JSON.stringify({ risk: { priceBandBps: 0, maxOrdersPerSecond: 2.5, maxOrdersPerMinute: -1, maxGrossExposure: -5, maxNetExposure: 0 } }));
+    expect(msg).toMatch(/has 5 problems/);
+    expect(msg).toMatch(/risk\.priceBandBps: expected basis points above 0 and at most 10000/);
+    expect(msg).toMatch(/risk\.maxOrdersPerSecond: expected a whole number of orders/);
+    expect(msg).toMatch(/risk\.maxOrdersPerMinute: expected a whole number of orders above 0/);
+    expect(msg).toMatch(/risk\.maxGrossExposure: /);
+    expect(msg).toMatch(/risk\.maxNetExposure: /);
+    expect(fail(JSON.stringify({ risk: { priceBandBps: 10_001 } }))).toMatch(/has 1 problem:\n.*risk\.priceBandBps: expected basis points above 0 and at most 10000/);
+    expect(fail(JSON.stringify({ risk: { priceBandBps: '10%' } }))).toMatch(/risk\.priceBandBps: expected a number of basis points/);
+  });
+
+  it('refuses contradictory risk limits, naming the key to change', () => {
+    expect(fail(JSON.stringify({ risk: { maxOrdersPerSecond: 30, maxOrdersPerMinute: 20 } }))).toMatch(
+      /has 1 problem:\n  - risk\.maxOrdersPerSecond: 30 orders a second is more than the 20 a minute allows/,
+    );
+    // against the default of the key left out: 700 a second is more than the default 600 a minute
+    expect(fail(JSON.stringify({ risk: { maxOrdersPerSecond: 700 } }))).toMatch(/risk\.maxOrdersPerSecond: 700 orders a second is more than the 600 a minute/);
+    expect(fail(JSON.stringify({ risk: { maxOrdersPerMinute: 10 } }))).toMatch(/risk\.maxOrdersPerMinute: 20 orders a second is more than the 10 a minute/);
+    expect(fail(JSON.stringify({ risk: { maxGrossExposure: 1000, maxNetExposure: 2000 } }))).toMatch(/risk\.maxNetExposure: 2000 is above maxGrossExposure 1000; net exposure can never exceed gross/);
+    expect(parseConfig(JSON.stringify({ risk: { maxOrdersPerSecond: 10, maxOrdersPerMinute: 10, maxGrossExposure: 1000, maxNetExposure: 1000 } }), 'c.json').risk?.maxNetExposure).toBe(1000);
   });
 
   it('says where a JSON syntax error is', () => {

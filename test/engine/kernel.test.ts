@@ -185,7 +185,7 @@ describe('kernel', () => {
     const old = t.ctx().submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01, price: 90_000 });
     t.kernel.drain();
     t.kernel.command({ type: 'CancelAllOrders', tsInit: t.clock.now() });
-    const fresh = t.ctx().submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01, price: 80_000 });
+    const fresh = t.ctx().submit({ symbol: 'BTCUSDT', side: 'buy', qty: 0.01, price: 91_000 });
     t.kernel.drain();
     expect(t.venue.received.map((c) => c.type)).toEqual(['SubmitOrder', 'CancelAllOrders', 'SubmitOrder']);
     expect(t.kernel.orders.get(old)?.status).toBe('pending_cancel');

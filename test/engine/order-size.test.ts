@@ -34,7 +34,20 @@ function gateAllows(inst: Instrument, qty: number, price: number): boolean {
     postOnly: false,
     tsInit: 0,
   } as unknown as SubmitOrder;
-  const view = { tradingState: 'active', instrument: inst, position: 0, referencePrice: price, dailyPnl: 0, accountType: 'margin', buyingPower: 1e12, openOrders: 0 };
+  const view = {
+    tradingState: 'active',
+    instrument: inst,
+    position: 0,
+    referencePrice: price,
+    dailyPnl: 0,
+    accountType: 'margin',
+    buyingPower: 1e12,
+    openOrders: 0,
+    orderRate: { lastSecond: 0, lastMinute: 0 },
+    exposure: { gross: 0, net: 0 },
+    leverage: 1,
+    equity: 1e12,
+  };
   return check(cmd, view as Parameters<typeof check>[1]).ok;
 }
 

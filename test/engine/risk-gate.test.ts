@@ -25,6 +25,10 @@ const view = (over: Partial<RiskView> = {}): RiskView => ({
   openOrders: 0,
   buyingPower: 10_000,
   dailyPnl: 0,
+  orderRate: { lastSecond: 0, lastMinute: 0 },
+  exposure: { gross: 0, net: 0 },
+  leverage: 1,
+  equity: 10_000,
   ...over,
 });
 

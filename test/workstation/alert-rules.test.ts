@@ -36,6 +36,18 @@ describe('alert rules', () => {
     expect(h.sent.filter((a) => /daily loss/.test(a.message))).toHaveLength(2);
   });
 
+  it('every gate rule alerts by name, for a denied modify too (the rule is in the message and the details)', () => {
+    const h = harness();
+    h.message({ type: 'OrderDenied', clientOrderId: 'd', symbol: 'X', reason: 'limit price 120000 is 2000 bps above the last price', rule: 'price-band', tsInit: 1 } as never);
+    h.message({ type: 'OrderModifyDenied', clientOrderId: 'e', symbol: 'X', reason: '20 orders in the last second', rule: 'order-rate', tsInit: 2 } as never);
+    h.message({ type: 'OrderModifyDenied', clientOrderId: 'f', symbol: 'X', reason: 'modify refused: not a limit', tsInit: 3 } as never);
+    expect(h.sent).toMatchObject([
+      { kind: 'breach', message: expect.stringMatching(/^risk limit price-band: limit price 120000/), details: { rule: 'price-band', order: 'd' } },
+      { kind: 'breach', message: expect.stringMatching(/^risk limit order-rate: /), details: { rule: 'order-rate', order: 'e' } },
+    ]);
+    expect(h.sent).toHaveLength(2);
+  });
+
   it('a strategy that faults alerts at once, naming it and what is left', () => {
     const h = harness();
     h.message({ type: 'StrategyFaulted', strategyId: 'mean-reversion', handler: 'onBar', message: 'boom' } as never);

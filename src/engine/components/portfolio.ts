@@ -240,6 +240,18 @@ export class Portfolio implements PortfolioView {
     return this.lastExposure;
   }
 
+  /** Gross (Σ |qty| x last) and net (Σ qty x last, signed) exposure across symbols, quote currency; a symbol without a price yet counts 0. */
+  exposures(): { gross: number; net: number } {
+    let gross = 0;
+    let net = 0;
+    for (const b of this.list) {
+      if (b.qty === 0 || Number.isNaN(b.last)) continue;
+      gross += Math.abs(b.qty) * b.last;
+      net += b.qty * b.last;
+    }
+    return { gross, net };
+  }
+
   /** The last price seen for a symbol; undefined before the first one. */
   lastPrice(symbol: string): number | undefined {
     const last = this.books.get(symbol)?.last;

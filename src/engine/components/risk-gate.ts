@@ -8,6 +8,7 @@ import type { ModifyOrder, OrderSide, SubmitOrder } from '../model/commands.ts';
 import { onGrid, type Instrument } from '../model/instrument.ts';
 import { leavesQty, type Order } from '../model/order.ts';
 import type { AccountType, LimitRule, TradingState } from '../model/trading.ts';
+import { exposureBreach, exposureWith, leverageBreach, priceBandBreach, rateBreach, type Breach, type Exposure, type OrderRate } from './risk-rules.ts';
 
 export interface RiskLimits {
   /** Largest notional of a single order, quote currency. Default: unlimited. */
@@ -18,6 +19,16 @@ export interface RiskLimits {
   readonly maxOpenOrders: number;
   /** New exposure is refused once the day's PnL is at or below minus this, quote currency. Default: none. */
   readonly dailyLossLimit: number;
+  /** A limit price further than this from the last price, either side, is refused (basis points). Default 1000. */
+  readonly priceBandBps: number;
+  /** Orders accepted per trailing second (submits and modifies that add exposure). Default 20. */
+  readonly maxOrdersPerSecond: number;
+  /** Orders accepted per trailing minute. Default 600. */
+  readonly maxOrdersPerMinute: number;
+  /** Largest Σ |position| x price across symbols, quote currency. Default: unlimited. */
+  readonly maxGrossExposure: number;
+  /** Largest |Σ signed position x price| across symbols, quote currency. Default: unlimited. */
+  readonly maxNetExposure: number;
 }
 
 export const DEFAULT_LIMITS: RiskLimits = {
@@ -25,6 +36,11 @@ export const DEFAULT_LIMITS: RiskLimits = {
   maxPositionNotional: Infinity,
   maxOpenOrders: 200,
   dailyLossLimit: Infinity,
+  priceBandBps: 1000,
+  maxOrdersPerSecond: 20,
+  maxOrdersPerMinute: 600,
+  maxGrossExposure: Infinity,
+  maxNetExposure: Infinity,
 };
 
 export interface RiskView {
@@ -40,6 +56,13 @@ export interface RiskView {
   readonly buyingPower: number;
   /** PnL since the start of the UTC day, quote currency. */
   readonly dailyPnl: number;
+  /** Orders the gate accepted recently, by the engine's clock. */
+  readonly orderRate: OrderRate;
+  /** Positions across every symbol at their last prices, quote currency. */
+  readonly exposure: Exposure;
+  /** The account's leverage (margin accounts; 1 for cash). */
+  readonly leverage: number;
+  readonly equity: number;
 }
 
 export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly rule?: LimitRule };
@@ -47,6 +70,7 @@ export type Verdict = { readonly ok: true } | { readonly ok: false; readonly rea
 const OK: Verdict = { ok: true };
 const deny = (reason: string): Verdict => ({ ok: false, reason });
 const breach = (rule: LimitRule, reason: string): Verdict => ({ ok: false, reason, rule });
+const refused = (b: Breach): Verdict => breach(b.rule, b.reason);
 
 /** True when an order of `qty` on `side` only reduces a position of signed size `position` (never flips it). */
 export function reducesPosition(position: number, side: OrderSide, qty: number): boolean {
@@ -80,12 +104,21 @@ export function check(cmd: SubmitOrder, view: RiskView, limits: RiskLimits = DEF
     if (view.dailyPnl <= -limits.dailyLossLimit) {
       return breach('daily-loss', `daily loss limit reached (${view.dailyPnl.toFixed(2)} <= -${limits.dailyLossLimit})`);
     }
+    const rate = rateBreach(view.orderRate, limits.maxOrdersPerSecond, limits.maxOrdersPerMinute);
+    if (rate !== undefined) return refused(rate);
+    const band = cmd.orderType === 'limit' ? priceBandBreach(price, view.referencePrice, limits.priceBandBps) : undefined;
+    if (band !== undefined) return refused(band);
     if (notional > limits.maxOrderNotional) {
       return breach('order-notional', `order notional ${notional.toFixed(2)} exceeds the limit ${limits.maxOrderNotional}`);
     }
     if (Math.abs(after) * price > limits.maxPositionNotional) {
       return breach('position-notional', `position notional would be ${(Math.abs(after) * price).toFixed(2)}, above the limit ${limits.maxPositionNotional}`);
     }
+    const before = exposureWith(view.exposure, view.position, view.referencePrice, view.position, price);
+    const exposure = exposureBreach(before, exposureWith(view.exposure, view.position, view.referencePrice, after, price), limits.maxGrossExposure, limits.maxNetExposure, inst.quote);
+    if (exposure !== undefined) return refused(exposure);
+    const lev = view.accountType === 'margin' ? leverageBreach(inst, Math.abs(after) * price, view.leverage, view.equity) : undefined;
+    if (lev !== undefined) return refused(lev);
     if (view.accountType === 'cash') {
       if (after < -1e-12) return deny(`cannot sell ${cmd.qty} ${inst.base}: a cash account holds only ${view.position}`);
       if (cmd.side === 'buy' && notional > view.buyingPower) {
@@ -111,14 +144,20 @@ export function modifyAddsExposure(order: Pick<Order, 'side' | 'qty' | 'price'>,
  * moves it away from the market passes; one that could add exposure is checked as the order it
  * would become: its whole new size at its new price, against the position before its own fills
  * (which are part of the position already), with the buying power its fills used given back.
- * `view` is built as for a submit, without this order's own commitment.
+ * `view` is built as for a submit, without this order's own commitment. A new limit price outside
+ * the price band is refused either way (as a venue's percent-price filter would), unless the
+ * order only reduces the position.
  */
 export function checkModify(order: Order, cmd: ModifyOrder, view: RiskView, limits: RiskLimits = DEFAULT_LIMITS): Verdict {
   if (view.tradingState === 'halted') return deny('trading is halted');
   const qty = cmd.qty ?? order.qty;
   const price = cmd.price ?? order.price;
-  if (!modifyAddsExposure(order, qty, price)) return OK;
   const filled = order.side === 'buy' ? order.filledQty : -order.filledQty;
+  if (cmd.price !== undefined && !reducesPosition(view.position - filled, order.side, qty)) {
+    const band = priceBandBreach(cmd.price, view.referencePrice, limits.priceBandBps);
+    if (band !== undefined) return refused(band);
+  }
+  if (!modifyAddsExposure(order, qty, price)) return OK;
   const as: SubmitOrder = {
     type: 'SubmitOrder',
     strategyId: order.strategyId,

@@ -13,8 +13,9 @@ import type { OrderManager } from '../components/order-manager.ts';
 import { PartialFills } from '../components/partial-fills.ts';
 import type { ExecutionPort } from '../ports/index.ts';
 import type { Portfolio, SymbolBook } from '../components/portfolio.ts';
-import { buyingPower, check, checkModify, reducesPosition, type RiskLimits, type RiskView, type Verdict } from '../components/risk-gate.ts';
+import { buyingPower, check, checkModify, modifyAddsExposure, reducesPosition, type RiskLimits, type RiskView, type Verdict } from '../components/risk-gate.ts';
 import type { AccountType, TradingState } from '../model/trading.ts';
+import { OrderRateWindow } from '../components/risk-rules.ts';
 import type { StrategyHost } from './strategy-host.ts';
 
 export interface OrderFlowDeps {
@@ -38,6 +39,8 @@ const NONE: readonly Order[] = [];
 export class OrderFlow {
   venue: ExecutionPort | undefined;
   readonly partials = new PartialFills();
+  /** Times (engine clock) of the orders the gate let out: what the order-rate limit counts. */
+  private readonly rate = new OrderRateWindow();
 
   constructor(private readonly d: OrderFlowDeps) {}
 
@@ -56,6 +59,7 @@ export class OrderFlow {
       this.event({ type: 'OrderDenied', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, ...denial(verdict), tsEvent: now, tsInit: now });
       return;
     }
+    this.rate.record(now);
     this.event({ type: 'OrderSubmitted', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, tsEvent: now, tsInit: now });
     this.requireVenue().submit(cmd);
   }
@@ -86,6 +90,7 @@ export class OrderFlow {
       this.event({ type: 'OrderModifyDenied', clientOrderId: order.clientOrderId, symbol: order.symbol, ...denial(verdict), tsEvent: now, tsInit: now });
       return;
     }
+    if (modifyAddsExposure(order, cmd.qty ?? order.qty, cmd.price ?? order.price)) this.rate.record(now);
     this.event({ type: 'OrderPendingUpdate', clientOrderId: order.clientOrderId, symbol: order.symbol, tsEvent: now, tsInit: now });
     this.requireVenue().modify(cmd);
   }
@@ -179,6 +184,10 @@ export class OrderFlow {
       openOrders: this.d.orders.openCount - 1,
       buyingPower: this.buyingPower(exclude),
       dailyPnl: this.d.portfolio.dailyPnl(),
+      orderRate: this.rate.counts(this.d.now()),
+      exposure: this.d.portfolio.exposures(),
+      leverage: this.d.accountType === 'margin' ? this.d.leverage : 1,
+      equity: this.d.portfolio.equity(),
     };
   }
 

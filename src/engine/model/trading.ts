@@ -11,8 +11,11 @@ export type TradingState = 'active' | 'reducing' | 'halted';
 
 export type AccountType = 'cash' | 'margin';
 
-/** The configured limits an order can breach (as opposed to a rule of the market or the account). */
-export type LimitRule = 'daily-loss' | 'order-notional' | 'position-notional';
+/**
+ * The configured limits an order can breach (as opposed to a rule of the market or the account);
+ * docs/config.md ("The risk gate") lists each. 'leverage' is the venue's brackets against the account's leverage.
+ */
+export type LimitRule = 'daily-loss' | 'order-notional' | 'position-notional' | 'price-band' | 'order-rate' | 'gross-exposure' | 'net-exposure' | 'leverage';
 
 /** The daily loss limit's reference: equity at the first data point of a UTC day. */
 export interface DayStart {

@@ -6,7 +6,7 @@
  * limiter paces requests, so ccxt's is switched off. For `local` (the bundled local exchange),
  * ccxt's binanceusdm is pointed at loopback with every URL overridden.
  */
-import ccxt, { type Balances, type Exchange, type FundingHistory, type MarketInterface, type OHLCV, type Order, type Position, type Ticker, type Trade } from 'ccxt';
+import ccxt, { type LeverageTiers, type Balances, type Exchange, type FundingHistory, type MarketInterface, type OHLCV, type Order, type Position, type Ticker, type Trade } from 'ccxt';
 import { HaltError } from '../../engine/index.ts';
 
 /** The subset of a ccxt exchange Parity uses. */
@@ -34,6 +34,7 @@ export interface CcxtClient {
   fetchOHLCV(symbol: string, timeframe: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<OHLCV[]>;
   fetchFundingRateHistory(symbol: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<{ timestamp?: number; fundingRate?: number; info: unknown }[]>;
   fetchTicker(symbol: string): Promise<Ticker>;
+  fetchLeverageTiers(symbols?: string[], params?: Record<string, unknown>): Promise<LeverageTiers>;
   fetchFundingRate(symbol: string): Promise<{ fundingRate?: number; fundingTimestamp?: number; markPrice?: number; info: unknown }>;
   fetchTrades(symbol: string, since?: number, limit?: number): Promise<Trade[]>;
   watchOrders(symbol?: string): Promise<Order[]>;

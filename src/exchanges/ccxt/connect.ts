@@ -8,7 +8,7 @@ import { RateLimiter, type Budget } from '../rate-limiter.ts';
 import { createClient, type CcxtClient, type LocalVenue } from './client.ts';
 import type { Credentials } from './credentials.ts';
 import { CcxtMarketData } from './market-data.ts';
-import { indexMarkets, resolveMarket, type MarketIndex, type VenueMarket } from './markets.ts';
+import { indexMarkets, resolveMarket, withLeverageTiers, type MarketIndex, type VenueMarket } from './markets.ts';
 import { CcxtReports } from './reports.ts';
 import { Requester } from './requester.ts';
 import { TimeSync } from './time-sync.ts';
@@ -94,7 +94,14 @@ export async function connect(o: ConnectOptions): Promise<CcxtConnection> {
     await client.close().catch(() => undefined);
     throw new HaltError(`${why}. Nothing was traded.`);
   }
-  const index = indexMarkets(o.symbols.map((s) => resolveMarket(client, s)));
+  const index = indexMarkets(
+    await leverageTiers(
+      o,
+      client,
+      requester,
+      o.symbols.map((s) => resolveMarket(client, s)),
+    ),
+  );
   const markets = index.bySymbol;
   const first = [...markets.values()][0];
   const settle = first === undefined ? 'USDT' : (client.markets[first.ccxtSymbol]?.settle ?? client.markets[first.ccxtSymbol]?.quote ?? 'USDT');
@@ -135,4 +142,22 @@ export async function connect(o: ConnectOptions): Promise<CcxtConnection> {
       await client.close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The perpetuals' leverage brackets, for the risk gate's leverage rule (and the simulator's
+ * maintenance margin on paper): read where the venue has `fetchLeverageTiers` and a key was given
+ * (Binance serves them to a signed request only). A venue that cannot answer stops the start:
+ * trading on without them would let a position past the venue's leverage limits.
+ */
+async function leverageTiers(o: ConnectOptions, client: CcxtClient, requester: Requester, markets: VenueMarket[]): Promise<VenueMarket[]> {
+  if (o.credentials === undefined || client.has['fetchLeverageTiers'] !== true) return markets;
+  try {
+    return await withLeverageTiers(markets, (symbols) => requester.retrying('fetchLeverageTiers', (c) => c.fetchLeverageTiers(symbols), 3));
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw new HaltError(
+      `cannot read the leverage brackets of ${markets.map((m) => m.symbol).join(', ')} from ${o.exchange}: ${(err as Error).message}. Nothing was traded; the risk gate needs them to keep positions within the venue's leverage limits. Check the key's permissions and the connection, then start again.`,
+    );
+  }
 }

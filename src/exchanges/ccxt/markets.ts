@@ -2,10 +2,11 @@
  * Venue markets as engine instruments. The engine names a market by the venue's id ("BTCUSDT");
  * ccxt by its unified symbol ("BTC/USDT:USDT"); this module translates both ways and reads the
  * tick, lot and minimums from ccxt's market description (tick-size or decimal-places precision).
- * One MarketIndex per connection answers both lookups for every part of the adapter.
+ * One MarketIndex per connection answers both lookups for every part of the adapter. Perpetuals
+ * get the venue's leverage brackets (ccxt's leverage tiers) where the venue serves them.
  */
-import type { MarketInterface } from 'ccxt';
-import { FIXED_DECIMALS, HaltError, makeInstrument, stepOfDecimals, symbol as toSymbol, type Instrument, type Symbol } from '../../engine/index.ts';
+import type { LeverageTier as CcxtTier, MarketInterface } from 'ccxt';
+import { FIXED_DECIMALS, HaltError, makeInstrument, stepOfDecimals, symbol as toSymbol, type Instrument, type LeverageTier, type Symbol } from '../../engine/index.ts';
 import type { CcxtClient } from './client.ts';
 
 export interface VenueMarket {
@@ -91,4 +92,46 @@ export function indexMarkets(markets: Iterable<VenueMarket>): MarketIndex {
       return m;
     },
   };
+}
+
+const num = (x: unknown): number | undefined => (typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : undefined);
+
+/**
+ * ccxt's leverage tiers as the engine's brackets, lowest notional first. The maintenance amount is
+ * the venue's own (`cum` at Binance) where it sends one, else the amount that keeps maintenance
+ * margin continuous from bracket to bracket (how Binance derives `cum`). Undefined when a tier
+ * lacks a usable bound, rate or leverage: no brackets rather than wrong ones.
+ */
+export function tiersFromCcxt(rows: readonly CcxtTier[] | undefined): LeverageTier[] | undefined {
+  if (rows === undefined || rows.length === 0) return undefined;
+  const sorted = [...rows].sort((a, b) => (a.minNotional ?? 0) - (b.minNotional ?? 0));
+  const out: LeverageTier[] = [];
+  let cum = 0;
+  let prevRate = 0;
+  for (const r of sorted) {
+    const floor = r.minNotional ?? undefined;
+    const cap = r.maxNotional ?? undefined;
+    const rate = r.maintenanceMarginRate ?? undefined;
+    const lev = r.maxLeverage ?? undefined;
+    if (floor === undefined || cap === undefined || rate === undefined || lev === undefined || !(cap > floor) || !(lev > 0) || !(rate >= 0)) return undefined;
+    cum += floor * (rate - prevRate);
+    prevRate = rate;
+    const venueCum = num((r.info as Record<string, unknown> | undefined)?.['cum']);
+    out.push({ floor, cap, maxLeverage: lev, maintMarginRate: rate, maintAmount: venueCum !== undefined && Number.isFinite(venueCum) ? venueCum : cum });
+  }
+  return out;
+}
+
+/**
+ * The markets with their leverage brackets: one `fetchLeverageTiers` request for the perpetuals
+ * among them (none when there is none). A market the answer leaves out keeps no brackets.
+ */
+export async function withLeverageTiers(markets: readonly VenueMarket[], fetch: (ccxtSymbols: string[]) => Promise<Record<string, CcxtTier[] | undefined>>): Promise<VenueMarket[]> {
+  const perps = markets.filter((m) => m.instrument.kind === 'perpetual');
+  if (perps.length === 0) return [...markets];
+  const answer = await fetch(perps.map((m) => m.ccxtSymbol));
+  return markets.map((m) => {
+    const tiers = m.instrument.kind === 'perpetual' ? tiersFromCcxt(answer[m.ccxtSymbol]) : undefined;
+    return tiers === undefined ? m : { ...m, instrument: { ...m.instrument, tiers } };
+  });
 }

@@ -25,6 +25,7 @@ export const WEIGHTS = {
   fetchFundingRateHistory: 1,
   fetchTime: 1,
   loadMarkets: 1,
+  fetchLeverageTiers: 1,
   fetchTicker: 1,
   fetchFundingRate: 1,
   fetchTrades: 5,
