@@ -2,7 +2,7 @@
  * Which session happenings become alerts: a halt (not the warm-up's), a risk-limit breach (the
  * daily loss limit, once per UTC day; an order or position limit, once per limit per hour), every
  * reconciliation diff (the alerter filters by severity and coalesces repeats), and a start that
- * recovered from a crash.
+ * recovered from a crash, and every guard hold set (a loss limit: critical; a stale feed or venue drift: warn) and lifted (info).
  */
 import type { Alerter } from './alerts.ts';
 import type { SessionTap } from './session-workstation.ts';
@@ -34,6 +34,17 @@ export function wireAlerts(tap: SessionTap, alerter: Alerter, crashRecovery?: st
         return;
       case 'ReconciliationDiff':
         alerter.send({ kind: 'diff', severity: m.severity, message: m.message, details: { diff: m.kind, symbol: m.symbol, resolution: m.resolution } });
+        return;
+      case 'HoldSet':
+        alerter.send({
+          kind: 'guard',
+          severity: m.source.startsWith('loss-limit') ? 'critical' : 'warn',
+          message: `guard ${m.source}: ${m.action}: ${m.reason}`,
+          details: { source: m.source, action: m.action },
+        });
+        return;
+      case 'HoldLifted':
+        alerter.send({ kind: 'guard', severity: 'info', message: `guard ${m.source} lifted: ${m.reason}`, details: { source: m.source } });
         return;
       case 'OrderDenied':
         if (m.rule === 'daily-loss') breach(m.rule, 24 * HOUR, m.tsInit, `daily loss limit reached: new exposure refused (${m.reason})`, { symbol: m.symbol });

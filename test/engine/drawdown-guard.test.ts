@@ -25,7 +25,18 @@ function data(): MarketData[] {
   for (let i = 0; i < c.ts.length; i++) {
     const ts = c.ts[i] as number;
     if (ts < FROM) continue;
-    out.push({ type: 'bar', symbol: XRP.symbol, interval: c.interval, tsEvent: ts, tsInit: ts + c.interval, open: c.open[i] as number, high: c.high[i] as number, low: c.low[i] as number, close: c.close[i] as number, volume: c.volume[i] as number });
+    out.push({
+      type: 'bar',
+      symbol: XRP.symbol,
+      interval: c.interval,
+      tsEvent: ts,
+      tsInit: ts + c.interval,
+      open: c.open[i] as number,
+      high: c.high[i] as number,
+      low: c.low[i] as number,
+      close: c.close[i] as number,
+      volume: c.volume[i] as number,
+    });
   }
   const end = out[out.length - 1]?.tsInit ?? 0;
   for (const f of loadFunding(`${DIR}/XRPUSDT-funding-8h.csv`, XRP.symbol)) if (f.tsInit >= FROM && f.tsInit <= end) out.push(f);

@@ -18,24 +18,28 @@ function holds(maxDrawdownPct: number, dailyLossLimit: number) {
 describe('loss-limit holds', () => {
   it('never lift by themselves under any sequence of equity moves, and the peak is the highest equity seen', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ equity: fc.double({ min: 1, max: 1e6, noNaN: true }), day: fc.double({ min: -5000, max: 5000, noNaN: true }) }), { minLength: 1, maxLength: 60 }), fc.double({ min: 0.5, max: 50, noNaN: true }), (moves, pct) => {
-        const { h, log } = holds(pct, 1000);
-        let peak = -Infinity;
-        let breached = false;
-        let daily = false;
-        for (const m of moves) {
-          h.checkLoss(m.equity, m.day, 0);
-          peak = Math.max(peak, m.equity);
-          breached ||= ((peak - m.equity) / peak) * 100 >= pct;
-          daily ||= m.day <= -1000;
-          expect(h.get('loss-limit:drawdown') !== undefined).toBe(breached);
-          expect(h.get('loss-limit:daily') !== undefined).toBe(daily);
-          expect(h.peak).toBe(peak);
-        }
-        expect(log.filter((x) => x.type === 'HoldLifted')).toEqual([]);
-        expect(log.filter((x) => x.type === 'HoldSet').length).toBe(Number(breached) + Number(daily));
-        if (daily) expect(h.state()).toBe('halted');
-      }),
+      fc.property(
+        fc.array(fc.record({ equity: fc.double({ min: 1, max: 1e6, noNaN: true }), day: fc.double({ min: -5000, max: 5000, noNaN: true }) }), { minLength: 1, maxLength: 60 }),
+        fc.double({ min: 0.5, max: 50, noNaN: true }),
+        (moves, pct) => {
+          const { h, log } = holds(pct, 1000);
+          let peak = -Infinity;
+          let breached = false;
+          let daily = false;
+          for (const m of moves) {
+            h.checkLoss(m.equity, m.day, 0);
+            peak = Math.max(peak, m.equity);
+            breached ||= ((peak - m.equity) / peak) * 100 >= pct;
+            daily ||= m.day <= -1000;
+            expect(h.get('loss-limit:drawdown') !== undefined).toBe(breached);
+            expect(h.get('loss-limit:daily') !== undefined).toBe(daily);
+            expect(h.peak).toBe(peak);
+          }
+          expect(log.filter((x) => x.type === 'HoldLifted')).toEqual([]);
+          expect(log.filter((x) => x.type === 'HoldSet').length).toBe(Number(breached) + Number(daily));
+          if (daily) expect(h.state()).toBe('halted');
+        },
+      ),
     );
   });
 
