@@ -101,14 +101,20 @@ export const ShutdownConfig = z.strictObject({
   cancelOrders: z.boolean().optional(),
 });
 
+const driftMs = z
+  .number()
+  .int()
+  .max(120_000)
+  .refine((v) => v === 0 || v >= 10, { message: 'expected 0 (off) or 10..120000 ms' });
+
 /** Stale-feed and venue-drift guards of a paper or live session (src/cli/run/guards.ts). */
 export const GuardsConfig = z.strictObject({
   /** No market data for a symbol this long marks its feed STALE and holds entries (default: 3 bar intervals, 30 s with trades or quotes). */
   staleFeedSec: z.number().finite().min(1).max(86_400).optional(),
-  /** Venue request latency p99 above this, ms (default 2000). */
-  latencyP99Ms: z.number().int().min(10).max(120_000).optional(),
-  /** |venue clock - local clock| above this, ms (default 1000). */
-  clockOffsetMs: z.number().int().min(10).max(120_000).optional(),
+  /** Venue request latency p99 above this, ms (default 2000; 0 turns it off). */
+  latencyP99Ms: driftMs.optional(),
+  /** |venue clock - local clock| above this, ms (default 1000; 0 turns it off). */
+  clockOffsetMs: driftMs.optional(),
   /** What a drift past either threshold does (default reduce-size). */
   driftAction: z.enum(['reduce-rate', 'reduce-size', 'pause']).optional(),
 });

@@ -15,7 +15,9 @@ import type { Config } from '../../config/config.ts';
 export interface GuardSettings {
   /** No market data for this long marks a symbol's feed STALE, ms. */
   readonly staleFeedMs: number;
+  /** 0: off. */
   readonly latencyP99Ms: number;
+  /** 0: off. */
   readonly clockOffsetMs: number;
   readonly driftAction: DriftAction;
 }
@@ -109,8 +111,8 @@ export class GuardMonitor {
     const p99 = this.o.latencyP99();
     const offset = this.o.clockOffsetMs();
     const drift: [string, boolean, string][] = [
-      ['drift:latency', Number.isFinite(p99) && p99 > s.latencyP99Ms, `venue latency p99 ${Math.round(p99)} ms > ${s.latencyP99Ms} ms`],
-      ['drift:clock', Math.abs(offset) > s.clockOffsetMs, `venue clock off by ${Math.round(offset)} ms (limit ${s.clockOffsetMs} ms)`],
+      ['drift:latency', s.latencyP99Ms > 0 && Number.isFinite(p99) && p99 > s.latencyP99Ms, `venue latency p99 ${Math.round(p99)} ms > ${s.latencyP99Ms} ms`],
+      ['drift:clock', s.clockOffsetMs > 0 && Math.abs(offset) > s.clockOffsetMs, `venue clock off by ${Math.round(offset)} ms (limit ${s.clockOffsetMs} ms)`],
     ];
     for (const [source, over, why] of drift) {
       if (over && !this.drift.has(source)) {
