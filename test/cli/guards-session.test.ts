@@ -52,8 +52,8 @@ describe('stale-feed guard on a live session', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'parity-guard-'));
     const spec = buildRunSpec(
       { stateDir, mode: 'live', exchange: 'local', exchangeUrl: lx.url, symbol: ['XRPUSDT'], strategy: CHURN, timeframe: '5m', warmup: 5, feed: 'bars', leverage: 5 },
-      // The local exchange's clock jumps a bar at each advance (manual mode): the clock guard is off here.
-      { guards: { staleFeedSec: 1, clockOffsetMs: 0 } },
+      // The local exchange's clock jumps a bar at each advance (manual mode): its clock guard is off by default.
+      { guards: { staleFeedSec: 1 } },
     );
     s = await startSession(spec, { log: () => undefined }, { scheduler: nodeScheduler, env: {} });
     const alerts: Alert[] = [];

@@ -22,13 +22,18 @@ export interface GuardSettings {
   readonly driftAction: DriftAction;
 }
 
-/** Defaults: a feed is stale after 3 bar intervals (30 s when trades or quotes are subscribed); drift past 2 s p99 or 1 s of clock halves entry sizes. */
-export function guardSettings(config: Config, barInterval: number, ticks: boolean): GuardSettings {
+/**
+ * Defaults: a feed is stale after 3 bar intervals (30 s when trades or quotes are subscribed);
+ * drift past 2 s p99 or 1 s of clock halves entry sizes. `simulatedClock`: the venue's clock is a
+ * simulated one (the local exchange, whose manual mode steps it), so its offset from ours is no
+ * drift: the clock guard is off unless the config sets it.
+ */
+export function guardSettings(config: Config, barInterval: number, ticks: boolean, simulatedClock = false): GuardSettings {
   const g = config.guards ?? {};
   return {
     staleFeedMs: g.staleFeedSec !== undefined ? g.staleFeedSec * 1000 : ticks ? 30_000 : 3 * barInterval,
     latencyP99Ms: g.latencyP99Ms ?? 2000,
-    clockOffsetMs: g.clockOffsetMs ?? 1000,
+    clockOffsetMs: g.clockOffsetMs ?? (simulatedClock ? 0 : 1000),
     driftAction: g.driftAction ?? 'reduce-size',
   };
 }

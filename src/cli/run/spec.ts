@@ -103,7 +103,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     limits: riskLimitsOf(config),
     pauseCancelsEntries: config.risk?.pauseCancelsEntries ?? true,
     lossLimits: lossLimitsOf(config),
-    guards: guardSettings(config, barInterval, feed.has('trades') || feed.has('quotes')),
+    guards: guardSettings(config, barInterval, feed.has('trades') || feed.has('quotes'), exchange === 'local'),
     durationSec: flags.duration,
     rebuildFromVenue: flags.rebuildFromVenue === true,
     stateDir: flags.stateDir ?? config.stateDir ?? 'state',
