@@ -70,6 +70,11 @@ export class Holds {
     return this.held.get(source);
   }
 
+  /** A loss limit is configured (otherwise checkLoss has nothing to do). */
+  get limited(): boolean {
+    return Number.isFinite(this.d.limits.dailyLossLimit) || Number.isFinite(this.d.limits.maxDrawdownPct);
+  }
+
   get peak(): number | undefined {
     return this.peakEquity;
   }

@@ -188,11 +188,11 @@ export class Kernel {
     return this.holds.liftLossLimits(reason, this.portfolio.equity(), this.portfolio.dayStart?.day);
   }
 
-  /** Fires a loss limit breached by the last fill, mark or funding payment (only when every open position has a price). */
+  /** Fires a loss limit breached by the last fill, mark or funding payment (none configured: nothing to do on the hot path; an unpriced position: wait). */
   private checkLoss(): void {
+    if (!this.holds.limited) return;
     for (const e of this.symbols.values()) if (e.book.qty !== 0 && Number.isNaN(e.book.last)) return;
-    const p = this.portfolio;
-    for (const h of this.holds.checkLoss(p.equity(), p.dailyPnl(), p.dayStart?.day)) this.holdSet(h);
+    for (const h of this.holds.checkLoss(this.portfolio.equity(), this.portfolio.dailyPnl(), this.portfolio.dayStart?.day)) this.holdSet(h);
   }
 
   /** What a new hold does at once: a halt cancels every order, a flatten also closes every position, a pause cancels entries. */
@@ -277,11 +277,9 @@ export class Kernel {
     if (Number.isNaN(entry.book.last)) entry.book.last = d.type === 'bar' ? d.close : d.type === 'trade' ? d.price : d.type === 'quote' ? (d.bid + d.ask) / 2 : NaN;
     const settled = rolled ?? this.portfolio.settlePendingDay();
     if (settled !== undefined) this.emit({ type: 'DayReference', cause: 'new-day', day: settled.day, equity: settled.equity, tsInit: d.tsInit });
-    if (d.type !== 'funding') {
-      if (d.type === 'bar') entry.book.last = d.close;
-      else if (d.type === 'trade') entry.book.last = d.price;
-      this.checkLoss(); // before the strategies see it: an entry on the breaching bar is refused
-    }
+    if (d.type === 'bar') entry.book.last = d.close;
+    else if (d.type === 'trade') entry.book.last = d.price;
+    if (d.type !== 'funding') this.checkLoss(); // before the strategies see it: an entry on the breaching bar is refused
     switch (d.type) {
       case 'bar':
         for (let i = 0; i < slots.length; i++) {
@@ -305,7 +303,7 @@ export class Kernel {
     }
   }
 
-  /** Sets the trading state (pause new entries, halt, resume) and logs why. */
+  /** Sets the operator's trading state (pause new entries, halt, resume) and logs why; guard holds stay. */
   setTradingState(state: TradingState, reason: string): void {
     if (state === this.state) return;
     this.state = state;
