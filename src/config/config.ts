@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_LIMITS, type RiskLimits, type ValidationConfig } from '../engine/index.ts';
+import { DEFAULT_LIMITS, type LossAction, type RiskLimits, type ValidationConfig } from '../engine/index.ts';
 import { parseLatency } from '../paper/models.ts';
 
 const nonNeg = z.number().finite().nonnegative();
@@ -50,8 +50,18 @@ export const BacktestConfig = z.strictObject({
   rangeCap: z.boolean().optional(),
 });
 
+/** Loss-limit guards (src/engine/kernel/holds.ts): what a breached limit does; kept apart from the pre-trade limits. */
+const lossAction = z.enum(['pause', 'reduce-only', 'flatten', 'halt']);
+const LossLimitKeys = {
+  /** Largest drawdown from the equity peak (marks, fees and funding included), percent, 0 < x <= 100. */
+  maxDrawdownPct: z.number().finite().gt(0).max(100).optional(),
+  dailyLossAction: lossAction.optional(),
+  drawdownAction: lossAction.optional(),
+};
+
 export const RiskConfig = z
   .strictObject({
+    ...LossLimitKeys,
     maxOrderNotional: positive.optional(),
     maxPositionNotional: positive.optional(),
     maxOpenOrders: z.number().int().positive().optional(),
@@ -140,6 +150,24 @@ export const ShutdownConfig = z.strictObject({
   cancelOrders: z.boolean().optional(),
 });
 
+const driftMs = z
+  .number()
+  .int()
+  .max(120_000)
+  .refine((v) => v === 0 || v >= 10, { message: 'expected 0 (off) or 10..120000 ms' });
+
+/** Stale-feed and venue-drift guards of a paper or live session (src/cli/run/guards.ts). */
+export const GuardsConfig = z.strictObject({
+  /** No market data for a symbol this long marks its feed STALE and holds entries (default: 3 bar intervals, 30 s with trades or quotes). */
+  staleFeedSec: z.number().finite().min(1).max(86_400).optional(),
+  /** Venue request latency p99 above this, ms (default 2000; 0 turns it off). */
+  latencyP99Ms: driftMs.optional(),
+  /** |venue clock - local clock| above this, ms (default 1000; 0 turns it off). */
+  clockOffsetMs: driftMs.optional(),
+  /** What a drift past either threshold does (default reduce-size). */
+  driftAction: z.enum(['reduce-rate', 'reduce-size', 'pause']).optional(),
+});
+
 export const ConfigFile = z.strictObject({
   $schema: z.string().optional(),
   backtest: BacktestConfig.optional(),
@@ -153,6 +181,7 @@ export const ConfigFile = z.strictObject({
   alerts: AlertsConfig.optional(),
   shutdown: ShutdownConfig.optional(),
   data: DataConfig.optional(),
+  guards: GuardsConfig.optional(),
 });
 
 export type Config = z.infer<typeof ConfigFile>;
@@ -237,4 +266,14 @@ export function riskLimitsOf(config: Config): Partial<RiskLimits> {
 /** The bad-data breaker's settings the config sets (unset ones take the engine's defaults). */
 export function validationOf(config: Config): Partial<ValidationConfig> {
   return Object.fromEntries(Object.entries(config.data?.validation ?? {}).filter(([, v]) => v !== undefined)) as Partial<ValidationConfig>;
+}
+
+/** The drawdown limit and what breached loss limits do (unset: no drawdown limit; both actions reduce-only). */
+export function lossLimitsOf(config: Config): { maxDrawdownPct?: number; dailyLossAction?: LossAction; drawdownAction?: LossAction } {
+  const r = config.risk ?? {};
+  return {
+    ...(r.maxDrawdownPct === undefined ? {} : { maxDrawdownPct: r.maxDrawdownPct }),
+    ...(r.dailyLossAction === undefined ? {} : { dailyLossAction: r.dailyLossAction }),
+    ...(r.drawdownAction === undefined ? {} : { drawdownAction: r.drawdownAction }),
+  };
 }

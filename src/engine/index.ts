@@ -78,6 +78,9 @@ export {
   type EngineWarning,
   type EventIgnored,
   type FundingPaid,
+  type EquityPeak,
+  type HoldLifted,
+  type HoldSet,
   type Liquidity,
   type LoggedMessage,
   type OperatorAction,
@@ -107,7 +110,7 @@ export {
 export { OPEN_STATUSES, TRANSITIONS, isOpen, transition, type OrderEventKind, type OrderStatus, type TransitionResult } from './model/order-state.ts';
 export { applyOrderEvent, createOrder, leavesQty, roundTo, type ApplyOutcome, type Order } from './model/order.ts';
 export { adoptBalance, adoptPosition, applyFill, applyFunding, avgEntry, cash, createLedger, equity, positionOf, unrealized, type Ledger, type LedgerFill, type Position } from './model/ledger.ts';
-export { type AccountType, type DayStart, type LimitRule, type TradingState } from './model/trading.ts';
+export { holdState, stricter, type AccountType, type DayStart, type DriftAction, type Hold, type HoldAction, type LimitRule, type LossAction, type TradingState } from './model/trading.ts';
 export { Sfc32, createRng, type Rng } from './model/rng.ts';
 export {
   ParamError,
@@ -146,6 +149,7 @@ export { DATA_FAULTS, DEFAULT_VALIDATION, MarketDataValidator, type DataFault, t
 // The kernel: one message queue, routing commands and events.
 export { TimerHeap } from './kernel/queue.ts';
 export { Kernel, accountOf, type AccountSetup } from './kernel/kernel.ts';
+export { DAILY, DEFAULT_LOSS_LIMITS, DRAWDOWN, GUARD, Holds, REDUCED_RATE_MS, closingOrders, type LossLimits } from './kernel/holds.ts';
 export { StrategyCreateError } from './kernel/strategy-host.ts';
 
 // Runtimes: the backtest loop and the live runtime, one step routine, clocks, data feeds.

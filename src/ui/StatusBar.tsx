@@ -5,10 +5,12 @@
  * the right). Line 2: the health of the connection (market data up/STALE/DOWN, user stream, clock
  * offset, rate budget) and the money (equity, daily PnL). When the width runs out the engine
  * clock and the venue go first, then the state reason shortens; a fault outranks the reason (the
- * reason goes, then the fault shortens).
+ * reason goes, then the fault shortens). Guard holds in force (a loss limit, a STALE feed, venue drift)
+ * follow the state as "GUARD <source> <action>", so a hold that does not change the state
+ * (reduce-size, reduce-rate) shows too.
  */
 import { Box } from 'ink';
-import type { StatusView, StrategyFault, StrategyState } from '../workstation/model.ts';
+import type { GuardRow, StatusView, StrategyFault, StrategyState } from '../workstation/model.ts';
 import { fmtClock, fmtDuration, fmtMoney, fmtOffset, fmtSigned } from '../workstation/format.ts';
 import { Line } from './Line.tsx';
 import type { Segment } from './segments.ts';
@@ -54,6 +56,12 @@ export function faultText(faults: readonly StrategyFault[]): string | undefined 
   return `FAULTED ${f.strategy}${more}: ${f.handler} threw ${f.message}`;
 }
 
+/** "GUARD loss-limit:drawdown flatten, feed:stale:BTCUSDT reduce-only": every hold in force, first set first. */
+export function guardText(guards: readonly GuardRow[] | undefined): string | undefined {
+  if (guards === undefined || guards.length === 0) return undefined;
+  return `GUARD ${guards.map((g) => `${g.source} ${g.action}`).join(', ')}`;
+}
+
 /** Segments of line 1 (exported for tests of the fitting). */
 export function stateLine(s: StatusView): { left: Segment[]; right: Segment[] } {
   const reason = s.stateReason.trim();
@@ -65,6 +73,8 @@ export function stateLine(s: StatusView): { left: Segment[]; right: Segment[] } 
     { text: s.state, tone: STATE_TONE[s.state], bold: true, inverse: s.state === 'HALTED', priority: 10 },
   ];
   if (s.state !== 'RUNNING' && s.stateSetByEngine) left.push({ text: 'by engine', tone: STATE_TONE[s.state], bold: true, priority: 8 });
+  const guard = guardText(s.guards);
+  if (guard !== undefined) left.push({ text: guard, tone: s.guards?.some((g) => g.source.startsWith('loss-limit')) === true ? 'red' : 'yellow', bold: true, flex: true, minWidth: 14, priority: 7 });
   if (fault !== undefined) left.push({ text: fault, tone: 'red', bold: true, flex: true, minWidth: 16, priority: 6 });
   if (reason !== '') left.push({ text: reason, tone: STATE_TONE[s.state], flex: fault === undefined, minWidth: 12, priority: 5 });
   return { left, right: [{ text: `${fmtClock(s.now)} UTC`, tone: 'gray', priority: 2 }] };

@@ -2,7 +2,8 @@
  * Which session happenings become alerts: a halt (not the warm-up's), a risk-limit breach (the
  * daily loss limit, once per UTC day; an order or position limit, once per limit per hour), every
  * reconciliation diff (the alerter filters by severity and coalesces repeats), a start that
- * recovered from a crash, and bad market data dropped (once per class and symbol per hour).
+ * recovered from a crash, bad market data dropped (once per class and symbol per hour), and every
+ * guard hold set (a loss limit: critical; a stale feed or venue drift: warn) and lifted (info).
  */
 import type { Alerter } from './alerts.ts';
 import type { SessionTap } from './session-workstation.ts';
@@ -34,6 +35,17 @@ export function wireAlerts(tap: SessionTap, alerter: Alerter, crashRecovery?: st
         return;
       case 'ReconciliationDiff':
         alerter.send({ kind: 'diff', severity: m.severity, message: m.message, details: { diff: m.kind, symbol: m.symbol, resolution: m.resolution } });
+        return;
+      case 'HoldSet':
+        alerter.send({
+          kind: 'guard',
+          severity: m.source.startsWith('loss-limit') ? 'critical' : 'warn',
+          message: `guard ${m.source}: ${m.action}: ${m.reason}`,
+          details: { source: m.source, action: m.action },
+        });
+        return;
+      case 'HoldLifted':
+        alerter.send({ kind: 'guard', severity: 'info', message: `guard ${m.source} lifted: ${m.reason}`, details: { source: m.source } });
         return;
       case 'OrderDenied':
       case 'OrderModifyDenied':

@@ -46,6 +46,10 @@ export function describeMessage(m: LoggedMessage): Described {
       return d('warn', `balance adopted from the venue: ${m.previous} -> ${m.balance}`);
     case 'OrderAdopted':
       return d('warn', `order ${m.clientOrderId} adopted from the venue (${m.status})`);
+    case 'HoldSet':
+      return d(m.source.startsWith('loss-limit') || m.action === 'halt' ? 'error' : 'warn', `guard ${m.source}: ${m.action}: ${m.reason}`);
+    case 'HoldLifted':
+      return d('info', `guard ${m.source} lifted: ${m.reason}`);
     case 'StrategyLogged':
       return d('info', `${m.strategyId}: ${m.message}`);
     case 'OrderCanceled':

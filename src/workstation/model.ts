@@ -35,6 +35,8 @@ export interface StatusView {
    * not by the operator: leaving it needs a confirmed resume with a reason.
    */
   readonly stateSetByEngine: boolean;
+  /** Guard holds in force (loss limits, stale feeds, venue drift); absent or empty when none. */
+  readonly guards?: readonly GuardRow[];
   /** Strategies that faulted this session (empty when all run). */
   readonly faults: readonly StrategyFault[];
   /** up: connected and data arriving; stale: connected but nothing arrived for too long; down: not connected. */
@@ -60,6 +62,14 @@ export interface DataQualityView {
   readonly counts: Readonly<Partial<Record<string, number>>>;
   readonly gaps: number;
   readonly missingBars: number;
+}
+
+/** A guard's hold on trading: which guard (loss-limit:drawdown, feed:stale:BTCUSDT, drift:latency, ...), what it does, why, since when (engine time). */
+export interface GuardRow {
+  readonly source: string;
+  readonly action: string;
+  readonly reason: string;
+  readonly since: number;
 }
 
 export interface PositionRow {

@@ -123,8 +123,10 @@ export class OperatorDesk {
 
   /**
    * Leaving the operator's own pause takes a reason; leaving a halt, or a state the engine entered
-   * by itself (reconciliation, the journal, a venue halt), also takes a confirmation. The answer
-   * says the state the engine is in afterwards: a loss limit can keep it reduce-only.
+   * by itself (reconciliation, the journal, a venue halt, a guard's hold), also takes a
+   * confirmation. A confirmed resume also lifts the loss-limit holds (the drawdown counts from the
+   * equity then); stale-feed and drift holds lift by themselves when the cause goes. The answer says
+   * the state the engine is in afterwards (a stale feed, or the gate's daily limit, can keep it reduce-only).
    */
   private resume(reason: string, confirmed: boolean): CommandResult {
     const k = this.o.kernel;
@@ -141,9 +143,12 @@ export class OperatorDesk {
       }
       k.setTradingState('active', operatorReason('resume', reason));
     }
+    // A confirmed resume with a reason is the one way a loss-limit hold is lifted (journaled with the reason).
+    const lifted = confirmed ? k.liftLossLimits(operatorReason('resume (confirmed)', reason)) : [];
+    const also = lifted.length > 0 ? ` (lifted ${lifted.join(', ')})` : '';
     const after = this.o.status();
-    if (after.state === 'RUNNING') return { ok: true, message: st === 'active' ? 'already trading: nothing to resume' : 'resumed: trading' };
-    return { ok: true, message: `resumed, but still ${after.state}: ${after.reason}` };
+    if (after.state === 'RUNNING') return { ok: true, message: st === 'active' ? 'already trading: nothing to resume' : `resumed: trading${also}` };
+    return { ok: true, message: `resumed${also}, but still ${after.state}: ${after.reason}` };
   }
 
   /**

@@ -69,7 +69,12 @@ export function engineStatus(k: Kernel, limits: Partial<RiskLimits>): EngineStat
   const reason = k.tradingStateReason;
   const byEngine = !setByOperator(reason);
   if (k.tradingState === 'halted') return { state: 'HALTED', reason, setByEngine: byEngine };
-  if (k.tradingState === 'reducing') return { state: 'PAUSED', reason, setByEngine: byEngine };
+  if (k.tradingState === 'reducing') {
+    // A guard's reduce-only hold (a loss limit, a stale feed) reads REDUCE-ONLY; a pause (the operator's, or a guard's `pause`) PAUSED.
+    const h = k.holds.strictest();
+    const held = h !== undefined && h.reason === reason && h.action !== 'pause';
+    return { state: held ? 'REDUCE-ONLY' : 'PAUSED', reason, setByEngine: byEngine };
+  }
   const limit = limits.dailyLossLimit;
   const pnl = k.portfolio.dailyPnl();
   if (limit !== undefined && pnl <= -limit) {
@@ -216,6 +221,7 @@ export class SessionWorkstation implements Workstation {
         state: es.state,
         stateReason: es.reason,
         stateSetByEngine: es.setByEngine,
+        guards: k.holds.list().map((h) => ({ source: h.source, action: h.action, reason: h.reason, since: h.since })),
         faults: [...this.faults],
         marketData: s.marketDataState(),
         userStream: vs.userStream === undefined ? 'n/a' : vs.userStream ? 'up' : 'down',

@@ -86,7 +86,11 @@ describe('daily loss limit across a restart', () => {
     expect(b.kernel.portfolio.dailyPnl()).toBeCloseTo(-150, 6);
     b.ctx().submit({ symbol: BTC.symbol, side: 'buy', qty: 0.01 });
     b.kernel.drain();
-    expect(b.log.filter((m) => m.type === 'OrderDenied').map((m) => (m.type === 'OrderDenied' ? m.rule : undefined))).toEqual(['daily-loss']);
+    // The breach set a reduce-only hold (the default daily-loss action), journaled: the rebuilt engine has it and refuses the entry.
+    expect(a.log.filter((m) => m.type === 'HoldSet').map((m) => (m.type === 'HoldSet' ? [m.source, m.action] : []))).toEqual([['loss-limit:daily', 'reduce-only']]);
+    expect(b.kernel.holds.get('loss-limit:daily')?.action).toBe('reduce-only');
+    expect(b.kernel.tradingState).toBe('reducing');
+    expect(b.log.filter((m) => m.type === 'OrderDenied').map((m) => (m.type === 'OrderDenied' ? m.reason : ''))).toEqual([expect.stringMatching(/paused/)]);
     // From a snapshot plus the journal after it: the same.
     const c = engine(a.kernel.books.capture());
     c.price(T0 + 120_000, 101_000);

@@ -79,4 +79,16 @@ describe('alert rules', () => {
     ]);
     expect(h.sent[0]?.details).toEqual({ fault: 'spike', symbol: 'BTCUSDT', data: 'bar' });
   });
+
+  it('a guard hold alerts when set (a loss limit critical, a stale feed or drift warn) and when lifted (info)', () => {
+    const h = harness();
+    h.message({ type: 'HoldSet', source: 'loss-limit:drawdown', action: 'flatten', reason: 'drawdown limit reached: 6.00% (limit 5%)' } as never);
+    h.message({ type: 'HoldSet', source: 'drift:latency', action: 'reduce-size', reason: 'venue latency p99 2400 ms > 2000 ms: reduce-size' } as never);
+    h.message({ type: 'HoldLifted', source: 'drift:latency', reason: 'latency back within bounds' } as never);
+    expect(h.sent.map((a) => `${a.kind}/${a.severity}: ${a.message}`)).toEqual([
+      'guard/critical: guard loss-limit:drawdown: flatten: drawdown limit reached: 6.00% (limit 5%)',
+      'guard/warn: guard drift:latency: reduce-size: venue latency p99 2400 ms > 2000 ms: reduce-size',
+      'guard/info: guard drift:latency lifted: latency back within bounds',
+    ]);
+  });
 });

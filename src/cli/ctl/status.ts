@@ -38,11 +38,23 @@ function stateLines(st: StatusView, at: CtlAddress): string[] {
   if (st.state === 'HALTED' || (st.state !== 'RUNNING' && st.stateSetByEngine)) {
     out.push(`  to resume after checking: ${ctlCommand(['resume', '--reason', '<why>', '--confirm'], at)}`);
   }
+  out.push(...guardLines(st, at));
   if (st.faults.length === 0) out.push('faults: none');
   else {
     out.push(`faults (${st.faults.length}): stopped, orders canceled, positions kept`);
     for (const f of st.faults) out.push(`  ${f.strategy}: ${f.handler} threw ${f.message} (at ${time(f.ts)} UTC)`);
   }
+  return out;
+}
+
+/** The guard holds in force: what each does and why, and how a loss-limit hold is lifted. */
+function guardLines(st: StatusView, at: CtlAddress): string[] {
+  const guards = st.guards ?? [];
+  if (guards.length === 0) return ['guards: none'];
+  const out = [`guards (${guards.length}):`];
+  for (const g of guards) out.push(`  ${g.source}: ${g.action} since ${time(g.since)} UTC: ${g.reason}`);
+  if (guards.some((g) => g.source.startsWith('loss-limit'))) out.push(`  a loss limit stays until you lift it after checking: ${ctlCommand(['resume', '--reason', '<why>', '--confirm'], at)}`);
+  if (guards.some((g) => !g.source.startsWith('loss-limit'))) out.push('  stale-feed and drift holds lift by themselves when data flows again or the venue is back within bounds');
   return out;
 }
 

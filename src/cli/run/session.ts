@@ -24,6 +24,7 @@ import { wireWorkstation } from './wiring.ts';
 import { restoredState } from './restore.ts';
 import { chooseExecution, type Execution } from './execution.ts';
 import { Undo } from './undo.ts';
+import { GuardMonitor } from './guards.ts';
 import { SessionRecorder } from './recorder.ts';
 import { openState, openVenue, shellFor, warmupBars, type SessionDeps, type SessionIO, type Shell } from './start-steps.ts';
 
@@ -99,6 +100,18 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
   });
 
   let session: Session | undefined;
+  // Stale feeds and venue drift: timers here, holds in the kernel (guards.ts).
+  const guards = new GuardMonitor({
+    kernel,
+    symbols,
+    settings: spec.guards,
+    clock: shell.wall,
+    scheduler: deps.scheduler,
+    latencyP99: () => conn.requester.latencyP99(),
+    clockOffsetMs: () => conn.timeSync.offsetMs,
+    wake: () => runtime.drainNow(),
+  });
+  undo.push(() => guards.stop());
   const { shadow, desk, tap, workstation } = wireWorkstation({
     spec,
     kernel,
@@ -110,6 +123,7 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
     strategy: { definition, params, symbols, operator },
     account,
     warmup,
+    guards,
     quit: (reason) => session?.stop(reason) ?? Promise.resolve(),
   });
   undo.push(() => {
@@ -132,7 +146,9 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
     warmup,
   });
   const perp = conn.instruments.some((i) => i.kind === 'perpetual');
+  guards.start();
   await conn.marketData.subscribe({ symbols, barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp }, (d) => {
+    guards.onData(d);
     recorder.data(d);
     runtime.onMarketData(d);
     shadow.onData(d);
@@ -156,6 +172,7 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
       if (stopping) return;
       stopping = true;
       timers.cancel();
+      guards.stop();
       reconciler.stop();
       workstation.stop();
       if (spec.shutdown.cancelOrders && kernel.orders.open().length > 0) {
@@ -209,6 +226,7 @@ async function buildEngine(spec: RunSpec, shell: Shell, state: { sd: StateDir },
     ...(restored === undefined ? {} : { restore: restored }),
     orderIds: { reserve: (s, upTo) => sd.reserveIds(s, upTo) },
     pauseCancelsEntries: spec.pauseCancelsEntries,
+    lossLimits: spec.lossLimits,
     onMessage: (m: LoggedMessage) => {
       journal({ k: 'm', m });
       recorder.message(m, shell.kernel?.dataSeq ?? 0);

@@ -1,6 +1,7 @@
 /** `parity run` options resolved and validated (flags over the config file over defaults). */
-import { riskLimitsOf, validationOf, type Config } from '../../config/config.ts';
-import { DEFAULT_POLICY, type ReconPolicy, type RiskLimits, type ValidationConfig } from '../../engine/index.ts';
+import { lossLimitsOf, riskLimitsOf, validationOf, type Config } from '../../config/config.ts';
+import { guardSettings, type GuardSettings } from './guards.ts';
+import { DEFAULT_POLICY, type LossLimits, type ReconPolicy, type RiskLimits, type ValidationConfig } from '../../engine/index.ts';
 import { DEFAULT_CADENCE, type Cadence } from '../../workstation/reconciler.ts';
 import type { VenueModels } from '../../paper/index.ts';
 import { UserError } from '../errors.ts';
@@ -43,6 +44,10 @@ export interface RunSpec {
   readonly models: VenueModels;
   readonly seed: number;
   readonly limits: Partial<RiskLimits>;
+  /** The drawdown limit and what breached loss limits do (config risk.maxDrawdownPct, dailyLossAction, drawdownAction). */
+  readonly lossLimits: Partial<Omit<LossLimits, 'dailyLossLimit'>>;
+  /** Stale-feed and drift guards (config guards.*), resolved: see src/cli/run/guards.ts. */
+  readonly guards: GuardSettings;
   /** A pause cancels resting entry orders (default) or leaves them resting. */
   readonly pauseCancelsEntries: boolean;
   /** Buying power the risk gate assumes on a margin account: equity x leverage (default 1). */
@@ -100,6 +105,8 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     limits: riskLimitsOf(config),
     validation: liveValidation(exchange, validationOf(config)),
     pauseCancelsEntries: config.risk?.pauseCancelsEntries ?? true,
+    lossLimits: lossLimitsOf(config),
+    guards: guardSettings(config, barInterval, feed.has('trades') || feed.has('quotes'), exchange === 'local'),
     durationSec: flags.duration,
     rebuildFromVenue: flags.rebuildFromVenue === true,
     stateDir: flags.stateDir ?? config.stateDir ?? 'state',

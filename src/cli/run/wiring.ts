@@ -10,6 +10,7 @@ import { OperatorDesk, type operatorStrategy } from '../../workstation/operator.
 import type { Reconciler } from '../../workstation/reconciler.ts';
 import { engineStatus, SessionWorkstation, type SessionTap } from '../../workstation/session-workstation.ts';
 import type { RunSpec } from './spec.ts';
+import type { GuardMonitor } from './guards.ts';
 
 /** Messages and log records kept from the start for listeners that attach later (the start-up's diffs and adoptions). */
 const STARTUP_BACKLOG = 2000;
@@ -64,6 +65,8 @@ export interface WiringOptions {
   readonly strategy: { readonly definition: AnyStrategyDefinition; readonly params: Params; readonly symbols: readonly Symbol[]; readonly operator: ReturnType<typeof operatorStrategy> };
   readonly account: AccountSetup;
   readonly warmup: readonly Bar[];
+  /** The stale-feed guard says whether data is arriving (per symbol). */
+  readonly guards: Pick<GuardMonitor, 'staleSymbols'>;
   readonly quit: (reason: string) => Promise<void>;
 }
 
@@ -95,10 +98,6 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     log,
   });
   const live = spec.mode === 'live';
-  // "md up" means data is arriving, not only that a socket is open: bars alone come once an interval.
-  const staleMs = spec.feed.trades || spec.feed.quotes ? 60_000 : 2 * spec.barInterval + 30_000;
-  let lastDataAt = Date.now();
-  listeners.onData(() => (lastDataAt = Date.now()));
   const tap: SessionTap = {
     kernel,
     mode: spec.mode,
@@ -110,7 +109,8 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     marketDataState: () => {
       const h = [...conn.marketData.health.values()];
       if (h.length === 0 || !h.every((x) => x.ok)) return 'down';
-      return Date.now() - lastDataAt > staleMs ? 'stale' : 'up';
+      // "md up" means data arriving for every symbol, not only a socket open (the stale-feed guard, guards.ts).
+      return o.guards.staleSymbols().length > 0 ? 'stale' : 'up';
     },
     fundingOutlook: (symbol) => conn.marketData.fundingOutlook.get(symbol),
     shadow,

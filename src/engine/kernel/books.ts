@@ -14,7 +14,7 @@ import type { LoggedMessage, OrderAdopted, OrderFilled, ReconciliationDiff } fro
 import { formatFixed } from '../model/fixed.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { OrderStatusReport } from '../model/reports.ts';
-import type { TradingState } from '../model/trading.ts';
+import type { Hold, TradingState } from '../model/trading.ts';
 import type { OrderManager } from '../components/order-manager.ts';
 import type { Portfolio } from '../components/portfolio.ts';
 import type { StrategySlot } from './strategy-host.ts';
@@ -26,7 +26,8 @@ export interface BooksDeps {
   readonly fundingIds: Set<string>;
   slots(): readonly StrategySlot[];
   instrument(symbol: string): Instrument | undefined;
-  trading(): { readonly state: TradingState; readonly reason: string };
+  /** The operator's trading state, the guard holds in force and the drawdown's equity peak. */
+  trading(): { readonly state: TradingState; readonly reason: string; readonly holds: readonly Hold[]; readonly peak: number | undefined };
   now(): number;
   emit(m: LoggedMessage): void;
 }
@@ -35,7 +36,8 @@ export class KernelBooks {
   constructor(private readonly d: BooksDeps) {}
 
   /** Takes a saved state (a restart): orders, id sequences, the ledger, funding ids, the day; returns its trading state. */
-  restore(s: EngineState): { state: TradingState; reason: string } {
+  restore(s: EngineState, holds: { restore(h: readonly Hold[] | undefined, peak: number | undefined): void }): { state: TradingState; reason: string } {
+    holds.restore(s.holds, s.equityPeak);
     this.d.orders.restore(s.orders, s.seqs);
     this.d.portfolio.restoreLedger(ledgerFromJSON(s.ledger), windowFromJSON(s.window));
     if (s.day !== undefined) this.d.portfolio.restoreDay(s.day);
@@ -47,7 +49,7 @@ export class KernelBooks {
   capture(): EngineState {
     const strategies: Record<string, Record<string, unknown>> = {};
     for (const slot of this.d.slots()) strategies[slot.id] = slot.state;
-    const { state, reason } = this.d.trading();
+    const { state, reason, holds, peak } = this.d.trading();
     const p = this.d.portfolio;
     const window = windowToJSON(p.orderWindow());
     return {
@@ -60,6 +62,8 @@ export class KernelBooks {
       stateReason: reason,
       fundingIds: [...this.d.fundingIds],
       ...(p.dayStart === undefined ? {} : { day: p.dayStart }),
+      ...(holds.length === 0 ? {} : { holds }),
+      ...(peak === undefined ? {} : { equityPeak: peak }),
       ...(window === undefined ? {} : { window }),
     };
   }

@@ -24,6 +24,8 @@ import { DEFAULT_LIMITS, type RiskLimits } from '../components/risk-gate.ts';
 import type { AccountType, TradingState } from '../model/trading.ts';
 import { StrategyHost, type StrategyRegistration, type StrategySlot } from './strategy-host.ts';
 import { OrderFlow } from './order-flow.ts';
+import { closingOrders, DEFAULT_LOSS_LIMITS, Holds, type LossLimits } from './holds.ts';
+import { stricter, holdState, type Hold, type HoldAction } from '../model/trading.ts';
 
 type QueueItem = TradingCommand | VenueEvent | TimerFired | PartialFillDue;
 
@@ -71,6 +73,8 @@ export interface KernelOptions {
    * modifies that add exposure are refused either way).
    */
   readonly pauseCancelsEntries?: boolean;
+  /** The drawdown limit and what a breached loss limit does (the daily limit itself is `limits.dailyLossLimit`); see holds.ts. */
+  readonly lossLimits?: Partial<Omit<LossLimits, 'dailyLossLimit'>>;
 }
 
 interface SymbolEntry {
@@ -91,6 +95,8 @@ export class Kernel {
   private state: TradingState = 'active';
   private reason = '';
   private readonly flow: OrderFlow;
+  /** Guard holds (loss limits, stale feeds, venue drift): the state traded at is the strictest of the operator's and theirs. */
+  readonly holds: Holds;
   /** Venue funding payment ids already booked (a payment reported twice is booked once). */
   readonly fundingIds = new Set<string>();
   private lastSymbol: string | undefined;
@@ -102,17 +108,19 @@ export class Kernel {
   constructor(private readonly opts: KernelOptions) {
     this.orders = new OrderManager(opts.orderIds);
     this.portfolio = new Portfolio(opts.currency, opts.startingCash, opts.instruments, opts.accountType);
+    const dailyLossLimit = opts.limits?.dailyLossLimit ?? DEFAULT_LIMITS.dailyLossLimit;
+    this.holds = new Holds({ limits: { ...DEFAULT_LOSS_LIMITS, ...opts.lossLimits, dailyLossLimit }, now: () => this.now(), emit: (m) => this.emit(m) });
     this.books = new KernelBooks({
       orders: this.orders,
       portfolio: this.portfolio,
       fundingIds: this.fundingIds,
       slots: () => this.strategies.slots,
       instrument: (symbol) => this.instrument(symbol),
-      trading: () => ({ state: this.state, reason: this.reason }),
+      trading: () => ({ state: this.state, reason: this.reason, holds: this.holds.list(), peak: this.holds.peak }),
       now: () => this.now(),
       emit: (m) => this.emit(m),
     });
-    if (opts.restore !== undefined) ({ state: this.state, reason: this.reason } = this.books.restore(opts.restore));
+    if (opts.restore !== undefined) ({ state: this.state, reason: this.reason } = this.books.restore(opts.restore, this.holds));
     for (const inst of opts.instruments) {
       this.symbols.set(inst.symbol, { book: this.portfolio.book(inst.symbol) as SymbolBook, slots: [] });
     }
@@ -132,6 +140,7 @@ export class Kernel {
       log: (m) => this.emit(m),
       partialPolicy: (id, p) => this.flow.partials.set(id, p),
       onFault: (slot, handler, err) => this.onStrategyFault(slot, handler, err),
+      sizeFactor: () => (this.holds.has('reduce-size') ? 0.5 : 1),
     });
     this.flow = new OrderFlow({
       orders: this.orders,
@@ -143,7 +152,7 @@ export class Kernel {
       now: () => this.now(),
       emit: (m) => this.emit(m),
       book: (symbol) => this.symbols.get(symbol)?.book,
-      tradingState: () => this.state,
+      tradingState: () => this.tradingState,
       pauseCancelsEntries: opts.pauseCancelsEntries ?? true,
     });
   }
@@ -152,13 +161,52 @@ export class Kernel {
     return this.opts.clock;
   }
 
+  /** The state trading is in: the strictest of the operator's (setTradingState) and the guard holds'. */
   get tradingState(): TradingState {
-    return this.state;
+    return stricter(this.state, this.holds.state());
   }
 
-  /** Why the trading state is what it is. */
+  /** Why the trading state is what it is (a hold's reason when a hold imposes it, or ties with the operator's). */
   get tradingStateReason(): string {
-    return this.reason;
+    const h = this.holds.strictest();
+    return h !== undefined && stricter(holdState(h.action), this.state) === holdState(h.action) ? h.reason : this.reason;
+  }
+
+  /** Sets (or changes) a guard's hold, journaled (a repeat changes nothing): the shell's stale-feed and drift monitors; loss limits are the kernel's own. */
+  setHold(source: string, action: HoldAction, reason: string): void {
+    const h = this.holds.set(source, action, reason);
+    if (h !== undefined) this.holdSet(h);
+  }
+
+  /** Lifts a guard's hold (journaled); nothing when there is none. */
+  liftHold(source: string, reason: string): void {
+    this.holds.lift(source, reason);
+  }
+
+  /** The operator's confirmed resume with a reason: lifts the loss-limit holds (the drawdown counts from here again). Returns the sources lifted. */
+  liftLossLimits(reason: string): string[] {
+    return this.holds.liftLossLimits(reason, this.portfolio.equity(), this.portfolio.dayStart?.day);
+  }
+
+  /** Fires a loss limit breached by the last fill, mark or funding payment (none configured: nothing to do on the hot path; an unpriced position: wait). */
+  private checkLoss(): void {
+    if (!this.holds.limited) return;
+    for (const e of this.symbols.values()) if (e.book.qty !== 0 && Number.isNaN(e.book.last)) return;
+    for (const h of this.holds.checkLoss(this.portfolio.equity(), this.portfolio.dailyPnl(), this.portfolio.dayStart?.day)) this.holdSet(h);
+  }
+
+  /** What a new hold does at once: a halt cancels every order, a flatten also closes every position, a pause cancels entries. */
+  private holdSet(h: Hold): void {
+    if (h.action === 'halt' || h.action === 'flatten') this.queue.push({ type: 'CancelAllOrders', tsInit: this.now() });
+    if (h.action === 'flatten') {
+      const positions = [...this.symbols.values()].map((e) => e.book);
+      for (const cmd of closingOrders(positions, (sid) => this.orders.nextId(sid), this.now())) {
+        this.orders.create(cmd, (this.instrument(cmd.symbol) as Instrument).qtyDecimals);
+        this.queue.push(cmd);
+      }
+    }
+    if (this.tradingState === 'reducing') this.flow.cancelEntries();
+    if (!this.draining) this.opts.onWake?.();
   }
 
   /** Connects the venue: commands go to it, its events come back through `venueSink`. */
@@ -229,9 +277,11 @@ export class Kernel {
     if (Number.isNaN(entry.book.last)) entry.book.last = d.type === 'bar' ? d.close : d.type === 'trade' ? d.price : d.type === 'quote' ? (d.bid + d.ask) / 2 : NaN;
     const settled = rolled ?? this.portfolio.settlePendingDay();
     if (settled !== undefined) this.emit({ type: 'DayReference', cause: 'new-day', day: settled.day, equity: settled.equity, tsInit: d.tsInit });
+    if (d.type === 'bar') entry.book.last = d.close;
+    else if (d.type === 'trade') entry.book.last = d.price;
+    if (d.type !== 'funding') this.checkLoss(); // before the strategies see it: an entry on the breaching bar is refused
     switch (d.type) {
       case 'bar':
-        entry.book.last = d.close;
         for (let i = 0; i < slots.length; i++) {
           const s = slots[i] as StrategySlot;
           if (s.faulted || s.handlers.onBar === undefined) continue;
@@ -243,7 +293,6 @@ export class Kernel {
         }
         return;
       case 'trade':
-        entry.book.last = d.price;
         for (const s of slots) this.strategies.invoke(s, 'onTrade', (h) => h.onTrade?.(d));
         return;
       case 'quote':
@@ -254,13 +303,13 @@ export class Kernel {
     }
   }
 
-  /** Sets the trading state (pause new entries, halt, resume) and logs why. */
+  /** Sets the operator's trading state (pause new entries, halt, resume) and logs why; guard holds stay. */
   setTradingState(state: TradingState, reason: string): void {
     if (state === this.state) return;
     this.state = state;
     this.reason = reason;
     this.emit({ type: 'TradingStateChanged', state, reason, tsInit: this.now() });
-    if (state === 'reducing') this.flow.cancelEntries();
+    if (this.tradingState === 'reducing') this.flow.cancelEntries();
   }
 
   /** A venue report (reconciliation) delivered as if it came from the venue's stream. */
@@ -304,6 +353,7 @@ export class Kernel {
   private process(m: QueueItem): void {
     switch (m.type) {
       case 'SubmitOrder':
+        if (!this.holds.entryAllowed(m, this.symbols.get(m.symbol)?.book.qty ?? 0, this.now())) return this.flow.deny(m, 'reduce-rate guard: at most one new entry a minute while the venue drifts');
         return this.flow.submit(m);
       case 'CancelOrder':
         return this.flow.cancel(m);
@@ -324,7 +374,8 @@ export class Kernel {
         return this.onFunding(m);
       case 'OrderFilled':
         if (m.liquidation === true) this.books.adoptLiquidation(m);
-        return this.flow.event(m);
+        this.flow.event(m);
+        return this.checkLoss();
       default:
         return this.flow.event(m);
     }
@@ -337,6 +388,7 @@ export class Kernel {
     }
     this.portfolio.funding(e.symbol, e.amount, { ts: e.tsEvent, at: this.now(), key: e.id ?? `funding@${e.tsEvent}` });
     this.emit(e);
+    this.checkLoss();
     const entry = this.symbols.get(e.symbol);
     if (entry === undefined) return;
     for (const s of entry.slots) this.strategies.invoke(s, 'onFunding', (h) => h.onFunding?.(e));

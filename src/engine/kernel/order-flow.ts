@@ -64,6 +64,13 @@ export class OrderFlow {
     this.requireVenue().submit(cmd);
   }
 
+  /** Refuses an order before the gate (a guard's hold says no): logged like a submit, then denied. */
+  deny(cmd: SubmitOrder, reason: string): void {
+    this.d.emit(cmd);
+    const now = this.d.now();
+    this.event({ type: 'OrderDenied', clientOrderId: cmd.clientOrderId, symbol: cmd.symbol, reason, tsEvent: now, tsInit: now });
+  }
+
   cancel(cmd: CancelOrder): void {
     this.d.emit(cmd);
     const order = this.d.orders.get(cmd.clientOrderId);

@@ -10,6 +10,7 @@ import { snapPrice, snapQty, type Instrument } from '../model/instrument.ts';
 import type { Order } from '../model/order.ts';
 import type { OrderManager } from '../components/order-manager.ts';
 import type { Portfolio } from '../components/portfolio.ts';
+import { reducesPosition } from '../components/risk-gate.ts';
 import type { OrderRequest, Params, PartialFillPolicy, StrategyContext } from '../model/strategy.ts';
 
 /** What the context needs from the kernel. */
@@ -26,6 +27,8 @@ export interface ContextHost {
   log(m: LoggedMessage): void;
   /** Registers a partial-fill policy for an order. */
   partialPolicy(id: ClientOrderId, p: PartialFillPolicy): void;
+  /** What an entry's size is multiplied by (0.5 while a reduce-size guard hold is in force; default 1). */
+  sizeFactor?(): number;
 }
 
 /** The parts of a running strategy the context reads. */
@@ -66,7 +69,7 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
         symbol: inst.symbol,
         side: req.side,
         orderType: isLimit ? ('limit' as const) : ('market' as const),
-        qty: snapQty(inst, req.qty),
+        qty: snapQty(inst, entrySize(k, inst, req)),
         timeInForce: req.timeInForce ?? (isLimit && req.price !== undefined ? 'gtc' : 'ioc'),
         postOnly: req.postOnly ?? false,
         reduceOnly: req.reduceOnly ?? false,
@@ -114,6 +117,13 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
 }
 
 /** The limit of a marketable-limit order: the last price moved `protectionBps` against us. */
+/** An entry's size under a reduce-size hold (halved, then snapped down to the lot); reductions keep theirs. */
+function entrySize(k: ContextHost, inst: Instrument, req: OrderRequest): number {
+  const f = k.sizeFactor?.() ?? 1;
+  if (f === 1 || req.reduceOnly === true || reducesPosition(k.portfolio.position(inst.symbol).qty, req.side, req.qty)) return req.qty;
+  return req.qty * f;
+}
+
 function protectedPrice(k: ContextHost, inst: Instrument, req: OrderRequest): number | undefined {
   if (req.protectionBps === undefined) return undefined;
   const last = k.portfolio.book(inst.symbol)?.last;

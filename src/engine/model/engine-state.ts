@@ -10,7 +10,7 @@ import type { LoggedMessage } from './events.ts';
 import type { OrderAdopted } from './events.ts';
 import { adoptBalance, adoptPosition, createLedger, type Ledger, type Position } from './ledger.ts';
 import { applyOrderEvent, createOrder, type Order } from './order.ts';
-import type { DayStart, TradingState } from './trading.ts';
+import type { DayStart, Hold, TradingState } from './trading.ts';
 import { parseClientOrderId, venueOrderId, type ClientOrderId } from './ids.ts';
 
 export const ENGINE_STATE_VERSION = 1;
@@ -41,8 +41,13 @@ export interface EngineState {
   readonly ledger: LedgerJSON;
   /** Each strategy's persisted `ctx.state`. */
   readonly strategies: Readonly<Record<string, Record<string, unknown>>>;
+  /** The operator's (or the engine's own) trading state, before guard holds. */
   readonly tradingState: TradingState;
   readonly stateReason: string;
+  /** Guard holds in force (absent when none, and in older snapshots). */
+  readonly holds?: readonly Hold[];
+  /** The equity peak the drawdown limit counts from. */
+  readonly equityPeak?: number;
   /** Venue funding payment ids already booked. */
   readonly fundingIds: readonly string[];
   /** The daily loss limit's reference (absent before the first data point, and in older snapshots). */
@@ -113,8 +118,19 @@ export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qt
   const fundingIds = new Set(state.fundingIds);
   let stateReason = state.stateReason;
   let day = state.day;
+  const holds = new Map((state.holds ?? []).map((h) => [h.source, h]));
+  let equityPeak = state.equityPeak;
   for (const m of messages) {
     switch (m.type) {
+      case 'HoldSet':
+        holds.set(m.source, { source: m.source, action: m.action, reason: m.reason, since: m.tsInit });
+        break;
+      case 'HoldLifted':
+        holds.delete(m.source);
+        break;
+      case 'EquityPeak':
+        equityPeak = m.equity;
+        break;
       case 'DayReference':
         day = { day: m.day, equity: m.equity };
         break;
@@ -169,7 +185,7 @@ export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qt
     }
   }
   const window = windowToJSON(books.window());
-  const { window: _old, ...rest } = state;
+  const { window: _old, holds: _h, equityPeak: _p, ...rest } = state;
   return {
     ...rest,
     orders: [...orders.values()],
@@ -179,6 +195,8 @@ export function replay(state: EngineState, messages: Iterable<LoggedMessage>, qt
     stateReason,
     fundingIds: [...fundingIds],
     ...(day === undefined ? {} : { day }),
+    ...(holds.size === 0 ? {} : { holds: [...holds.values()] }),
+    ...(equityPeak === undefined ? {} : { equityPeak }),
     ...(window === undefined ? {} : { window }),
   };
 }

@@ -9,7 +9,7 @@
 import type { Decimal, Price, Qty } from './units.ts';
 import type { OrderSide, TradingCommand } from './commands.ts';
 import type { ClientOrderId, StrategyId, Symbol, TradeId, VenueOrderId } from './ids.ts';
-import type { LimitRule } from './trading.ts';
+import type { HoldAction, LimitRule } from './trading.ts';
 
 interface OrderEventBase {
   readonly clientOrderId: ClientOrderId;
@@ -170,6 +170,36 @@ export interface DayReference {
   readonly tsInit: number;
 }
 
+/**
+ * A guard put a hold on trading (a loss limit breached, a feed gone quiet, the venue drifting):
+ * the engine trades at the most restrictive of the operator's state and its holds. Journaled, so
+ * a restart keeps it. For a loss limit this is the breach record (`equity`, `peak` say where).
+ */
+export interface HoldSet {
+  readonly type: 'HoldSet';
+  readonly source: string;
+  readonly action: HoldAction;
+  readonly reason: string;
+  /** Equity when it fired (loss limits), account currency. */
+  readonly equity?: number;
+  readonly tsInit: number;
+}
+
+/** A hold was lifted: by its guard (the feed flows again, the drift is back in bounds) or by the operator (a confirmed resume, for a loss limit). */
+export interface HoldLifted {
+  readonly type: 'HoldLifted';
+  readonly source: string;
+  readonly reason: string;
+  readonly tsInit: number;
+}
+
+/** The equity peak the drawdown limit counts from moved (a new high, or reset by the operator's confirmed resume). Journaled for restarts. */
+export interface EquityPeak {
+  readonly type: 'EquityPeak';
+  readonly equity: number;
+  readonly tsInit: number;
+}
+
 /** A line a strategy wrote with ctx.log. */
 export interface StrategyLogged {
   readonly type: 'StrategyLogged';
@@ -283,6 +313,9 @@ export type EngineEvent =
   | EngineWarning
   | TradingStateChanged
   | DayReference
+  | HoldSet
+  | HoldLifted
+  | EquityPeak
   | StrategyLogged
   | OrderAdopted
   | PositionAdopted

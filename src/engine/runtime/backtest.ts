@@ -114,7 +114,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   for (const b of warm) if (b.tsInit > clock.now()) clock.advanceTo(b.tsInit);
   warmUp(kernel, venue, warm, validator);
   if (o.restore !== undefined) {
-    const { state, reason } = kernel.books.restore(o.restore);
+    const { state, reason } = kernel.books.restore(o.restore, kernel.holds);
     kernel.setTradingState(state, reason);
   }
   o.onReady?.(kernel);

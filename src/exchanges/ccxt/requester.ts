@@ -3,7 +3,7 @@
  * venue weighs it), the venue's own used-weight header fed back into the budget, ccxt errors mapped
  * to the engine's tree, and 429/418 pausing everything.
  */
-import { RetryableError, type Clock, type ParityError, type Scheduler } from '../../engine/index.ts';
+import { LatencyWindow, RetryableError, type Clock, type ParityError, type Scheduler } from '../../engine/index.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
 import type { CcxtClient } from './client.ts';
 import { header, mapCcxtError } from './errors.ts';
@@ -34,6 +34,9 @@ export const WEIGHTS = {
 export type RequestKind = keyof typeof WEIGHTS;
 
 export class Requester {
+  /** Round trips of the last 100 requests (from leaving the rate limiter to the answer), ms: the drift guard reads its p99. */
+  readonly latency = new LatencyWindow(100);
+
   constructor(
     readonly client: CcxtClient,
     readonly limiter: RateLimiter,
@@ -44,7 +47,7 @@ export class Requester {
   /** One request through the budget. Throws a mapped ParityError. */
   async call<T>(kind: RequestKind, fn: (c: CcxtClient) => Promise<T>): Promise<T> {
     try {
-      const out = await this.limiter.schedule(WEIGHTS[kind], () => fn(this.client));
+      const out = await this.limiter.schedule(WEIGHTS[kind], () => this.timed(fn));
       this.observeHeaders();
       this.limiter.onSuccess();
       return out;
@@ -69,6 +72,21 @@ export class Requester {
       }
     }
     throw last as ParityError;
+  }
+
+  /** Runs one request, timing its round trip (failures too: a venue that times out is slow). */
+  private async timed<T>(fn: (c: CcxtClient) => Promise<T>): Promise<T> {
+    const t0 = this.clock.now();
+    try {
+      return await fn(this.client);
+    } finally {
+      this.latency.add(this.clock.now() - t0);
+    }
+  }
+
+  /** Venue request latency p99 over the last 100 requests, ms; NaN before 10 samples. */
+  latencyP99(): number {
+    return this.latency.count < 10 ? NaN : this.latency.summary(0).p99;
   }
 
   sleep(ms: number): Promise<void> {
