@@ -88,3 +88,13 @@ export function loadModelFile(file: string, base: VenueModels): VenueModels {
   }
   return out as unknown as VenueModels;
 }
+
+/** Whether the model file `file` (already loaded once: it parses) sets `key`. */
+export function modelFileSets(file: string, key: string): boolean {
+  try {
+    const doc: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return isObject(doc) && doc[key] !== undefined;
+  } catch {
+    return false;
+  }
+}

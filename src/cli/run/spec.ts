@@ -5,7 +5,7 @@ import { DEFAULT_CADENCE, type Cadence } from '../../workstation/reconciler.ts';
 import type { VenueModels } from '../../paper/index.ts';
 import { UserError } from '../errors.ts';
 import { parseParams, timeframeFlag } from '../options.ts';
-import { buildModels, seedOf, type SimFlags } from '../sim-options.ts';
+import { buildModels, feeSourceOf, seedOf, type FeeSource, type SimFlags } from '../sim-options.ts';
 
 export type RunMode = 'paper' | 'live';
 
@@ -41,6 +41,8 @@ export interface RunSpec {
   readonly keyFile: string | undefined;
   readonly feed: { readonly trades: boolean; readonly quotes: boolean };
   readonly models: VenueModels;
+  /** Where `models.fees` came from; `default`: the venue's are taken at the start (start-steps.ts venueFeesStep). */
+  readonly feesFrom: FeeSource;
   readonly seed: number;
   readonly limits: Partial<RiskLimits>;
   /** A pause cancels resting entry orders (default) or leaves them resting. */
@@ -94,6 +96,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     keyFile: flags.keyFile,
     feed: { trades: feed.has('trades'), quotes: feed.has('quotes') },
     models: buildModels(flags, config),
+    feesFrom: feeSourceOf(flags, config),
     seed: seedOf(flags, config),
     limits: riskLimitsOf(config),
     pauseCancelsEntries: config.risk?.pauseCancelsEntries ?? true,
