@@ -22,7 +22,29 @@ afterAll(() => lx.close());
 
 async function start(...flags: string[]): Promise<{ fees: Record<string, unknown>; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'parity-fees-'));
-  const r = await parityAsync(['run', '--no-ui', '--mode', 'paper', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m', '--warmup', '5', '--param', 'size=10', '--duration', '1', '--state-dir', dir, ...flags]);
+  const r = await parityAsync([
+    'run',
+    '--no-ui',
+    '--mode',
+    'paper',
+    '--exchange',
+    'local',
+    '--exchange-url',
+    lx.url,
+    '--symbol',
+    'XRPUSDT',
+    '--timeframe',
+    '5m',
+    '--warmup',
+    '5',
+    '--param',
+    'size=10',
+    '--duration',
+    '1',
+    '--state-dir',
+    dir,
+    ...flags,
+  ]);
   expect(r.code, r.stderr).toBe(0);
   const records = r.stdout.split('\n').flatMap((l) => (l.startsWith('{') ? [JSON.parse(l) as Record<string, unknown>] : []));
   const fees = records.filter((x) => x['kind'] === 'fees');

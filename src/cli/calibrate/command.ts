@@ -36,12 +36,16 @@ export function addCalibrateCommand(program: Command): void {
     .action(async (stateDir: string, flags: Flags) => {
       const out = resolve(flags.out as string);
       const folder = dirname(out);
-      if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UserError(`--out ${flags.out}: the folder ${folder} does not exist. Nothing was read or written; create it or pass another --out.`);
+      if (!existsSync(folder) || !statSync(folder).isDirectory())
+        throw new UserError(`--out ${flags.out}: the folder ${folder} does not exist. Nothing was read or written; create it or pass another --out.`);
       if (existsSync(out) && statSync(out).isDirectory()) throw new UserError(`--out ${flags.out} is a directory. Nothing was written; pass a file name such as ${out}/model.json.`);
       const session = lastSession(stateDir);
       const base = (session.header.models ?? DEFAULT_MODELS) as VenueModels;
       const fitted = calibrate(session, base);
-      const file = { ...fitted.models, calibration: { ...fitted.calibration, session: { venue: session.header.venue, mode: session.header.mode, startedAt: session.header.at, dataPoints: session.data.length } } };
+      const file = {
+        ...fitted.models,
+        calibration: { ...fitted.calibration, session: { venue: session.header.venue, mode: session.header.mode, startedAt: session.header.at, dataPoints: session.data.length } },
+      };
       const check = flags.check === false ? null : { session: await gap(session, base), fitted: await gap(session, fitted.models) };
       writeFileAtomic(out, `${JSON.stringify(file, null, 2)}\n`);
       // What was written must be what --model reads: a file it would refuse is a bug here, said at once.
@@ -66,7 +70,11 @@ const bps = (rate: number): string => `${f(rate * 10_000)} bps`;
 function fittedLines(c: Calibration, m: VenueModels): string[] {
   const out: string[] = [];
   const l = c.latency;
-  out.push(l === null ? `  latency     left as the session's (${m.latency.kind})` : `  latency     empirical, ${l.kept} of ${l.n} request-to-answer samples (p50 ${l.p50Ms} ms, p90 ${l.p90Ms} ms, p99 ${l.p99Ms} ms)`);
+  out.push(
+    l === null
+      ? `  latency     left as the session's (${m.latency.kind})`
+      : `  latency     empirical, ${l.kept} of ${l.n} request-to-answer samples (p50 ${l.p50Ms} ms, p90 ${l.p90Ms} ms, p99 ${l.p99Ms} ms)`,
+  );
   out.push(`  fees        maker ${bps(m.fees.maker)} (${c.fees.makerFills} fills), taker ${bps(m.fees.taker)} (${c.fees.takerFills} fills): the rates charged`);
   const s = c.slippage;
   out.push(
@@ -84,7 +92,10 @@ const gapLine = (label: string, g: Gap): string =>
 
 function calibrationText(s: SessionRecording, fit: Fitted, check: { session: Gap; fitted: Gap } | null, out: string): string {
   const h = s.header;
-  const lines = [`calibrated from the ${h.mode} session on ${h.venue} started ${new Date(h.at).toISOString().slice(0, 19).replace('T', ' ')} UTC (${s.data.length} data points)`, ...fittedLines(fit.calibration, fit.models)];
+  const lines = [
+    `calibrated from the ${h.mode} session on ${h.venue} started ${new Date(h.at).toISOString().slice(0, 19).replace('T', ' ')} UTC (${s.data.length} data points)`,
+    ...fittedLines(fit.calibration, fit.models),
+  ];
   for (const n of fit.notes) lines.push(`  note: ${n}`);
   if (check !== null) {
     lines.push('check: the session replayed on the simulated venue');

@@ -156,10 +156,16 @@ export function fitSlippage(x: readonly number[], y: readonly number[]): Slippag
   const n = y.length;
   if (n === 0) return null;
   const mean = y.reduce((s, v) => s + v, 0) / n;
-  const p95Bps = quantile([...y].sort((a, b) => a - b), 0.95);
+  const p95Bps = quantile(
+    [...y].sort((a, b) => a - b),
+    0.95,
+  );
   const ls = leastSquares(x, y);
   if (ls !== undefined && ls.b >= 0 && ls.a >= 0) return { n, fixedBps: ls.a, impact: ls.b, r2: ls.r2, meanBps: mean, p95Bps };
-  const note = ls === undefined ? 'sizes and bars too alike to tell impact from a constant: the mean slippage is fixedBps' : `the fitted impact (${ls.b.toFixed(3)}) or constant (${ls.a.toFixed(3)} bps) came out negative: refitted as a constant`;
+  const note =
+    ls === undefined
+      ? 'sizes and bars too alike to tell impact from a constant: the mean slippage is fixedBps'
+      : `the fitted impact (${ls.b.toFixed(3)}) or constant (${ls.a.toFixed(3)} bps) came out negative: refitted as a constant`;
   return { n, fixedBps: Math.max(0, mean), impact: 0, r2: NaN, meanBps: mean, p95Bps, note };
 }
 
@@ -192,7 +198,11 @@ export function calibrate(s: SessionRecording, base: VenueModels): Fitted {
   const lat = latencySamples(s);
   let latency: Calibration['latency'] = null;
   if (lat.length === 0) {
-    notes.push(s.header.mode === 'paper' ? "no latency samples: a paper session's orders never leave for a venue; the latency is left as the session's" : 'no order request was answered: the latency is left as the session\'s');
+    notes.push(
+      s.header.mode === 'paper'
+        ? "no latency samples: a paper session's orders never leave for a venue; the latency is left as the session's"
+        : "no order request was answered: the latency is left as the session's",
+    );
   } else {
     const sorted = [...lat].sort((a, b) => a - b);
     const kept = sorted.length <= MAX_LATENCY_SAMPLES ? sorted : Array.from({ length: MAX_LATENCY_SAMPLES }, (_, i) => sorted[Math.floor(((i + 0.5) * sorted.length) / MAX_LATENCY_SAMPLES)] as number);
@@ -200,7 +210,16 @@ export function calibrate(s: SessionRecording, base: VenueModels): Fitted {
     models = { ...models, latency: { kind: 'empirical', samplesMs: kept } };
   }
   const rates = feeRates(s.messages);
-  const median = (xs: number[]): number | null => (xs.length === 0 ? null : round(quantile([...xs].sort((a, b) => a - b), 0.5), 8));
+  const median = (xs: number[]): number | null =>
+    xs.length === 0
+      ? null
+      : round(
+          quantile(
+            [...xs].sort((a, b) => a - b),
+            0.5,
+          ),
+          8,
+        );
   const fees = { makerFills: rates.maker.length, takerFills: rates.taker.length, maker: median(rates.maker), taker: median(rates.taker) };
   if (fees.maker === null || fees.taker === null) notes.push(`no ${fees.maker === null ? 'maker' : 'taker'} fills: that fee is left as the session's`);
   models = { ...models, fees: { maker: fees.maker ?? models.fees.maker, taker: fees.taker ?? models.fees.taker } };

@@ -145,7 +145,8 @@ export async function venueFeesStep(spec: RunSpec, conn: CcxtConnection, shell: 
     say('default', spec.models.fees, `${spec.exchange} tells no fees for ${first ?? 'its markets'}: the defaults (set --fee-bps to choose)`);
     return spec;
   }
-  const why = f.source === 'account' ? `the account's rates for ${first ?? ''}, from ${spec.exchange}` : `${first ?? ''}'s published rates on ${spec.exchange}${f.note === undefined ? '' : ` (${f.note})`}`;
+  const why =
+    f.source === 'account' ? `the account's rates for ${first ?? ''}, from ${spec.exchange}` : `${first ?? ''}'s published rates on ${spec.exchange}${f.note === undefined ? '' : ` (${f.note})`}`;
   say(f.source, f, why);
   return { ...spec, models: { ...spec.models, fees: { maker: f.maker, taker: f.taker } } };
 }
