@@ -165,7 +165,9 @@ export function fitSlippage(x: readonly number[], y: readonly number[]): Slippag
   const note =
     ls === undefined
       ? 'sizes and bars too alike to tell impact from a constant: the mean slippage is fixedBps'
-      : `the fitted impact (${ls.b.toFixed(3)}) or constant (${ls.a.toFixed(3)} bps) came out negative: refitted as a constant`;
+      : ls.b < 0
+        ? `the fitted impact came out negative (${ls.b.toFixed(3)}): refitted as a constant, impact 0`
+        : `the fitted constant came out negative (${ls.a.toFixed(3)} bps): refitted as a constant, impact 0`;
   return { n, fixedBps: Math.max(0, mean), impact: 0, r2: NaN, meanBps: mean, p95Bps, note };
 }
 
