@@ -91,6 +91,15 @@ export const ShutdownConfig = z.strictObject({
   cancelOrders: z.boolean().optional(),
 });
 
+/** Live divergence guards (src/workstation/divergence-guard.ts, docs/config.md): thresholds that alert, or pause. */
+export const DivergenceConfig = z.strictObject({
+  maxSignalMismatch: z.number().min(0).optional(),
+  maxSlippageP95Bps: z.number().min(0).optional(),
+  pnlOutsideBand: z.boolean().optional(),
+  bandBps: z.number().positive().optional(),
+  action: z.enum(['alert', 'pause']).optional(),
+});
+
 export const ConfigFile = z.strictObject({
   $schema: z.string().optional(),
   backtest: BacktestConfig.optional(),
@@ -103,6 +112,7 @@ export const ConfigFile = z.strictObject({
   persistence: PersistenceConfig.optional(),
   alerts: AlertsConfig.optional(),
   shutdown: ShutdownConfig.optional(),
+  divergence: DivergenceConfig.optional(),
 });
 
 export type Config = z.infer<typeof ConfigFile>;

@@ -2,7 +2,7 @@
  * Which session happenings become alerts: a halt (not the warm-up's), a risk-limit breach (the
  * daily loss limit, once per UTC day; an order or position limit, once per limit per hour), every
  * reconciliation diff (the alerter filters by severity and coalesces repeats), and a start that
- * recovered from a crash.
+ * recovered from a crash, and a divergence guard crossed (src/workstation/divergence-guard.ts).
  */
 import type { Alerter } from './alerts.ts';
 import type { SessionTap } from './session-workstation.ts';
@@ -45,5 +45,6 @@ export function wireAlerts(tap: SessionTap, alerter: Alerter, crashRecovery?: st
   });
   tap.onLog((r) => {
     if (r['kind'] === 'halt') alerter.send({ kind: 'halt', severity: 'critical', message: String(r['message']) });
+    if (r['kind'] === 'divergence-guard') alerter.send({ kind: 'divergence', severity: 'warn', message: String(r['msg']), details: { guard: r['guard'], action: r['action'] } });
   });
 }

@@ -10,7 +10,7 @@
  */
 import type { DiffSeverity } from './model.ts';
 
-export type AlertKind = 'halt' | 'breach' | 'diff' | 'crash-recovery' | 'strategy-fault';
+export type AlertKind = 'halt' | 'breach' | 'diff' | 'crash-recovery' | 'strategy-fault' | 'divergence';
 export type AlertSeverity = DiffSeverity;
 
 export interface Alert {
@@ -48,7 +48,7 @@ export interface AlerterOptions {
 }
 
 const RANK: Record<AlertSeverity, number> = { info: 0, warn: 1, critical: 2 };
-const DEFAULT_SEVERITY: Record<AlertKind, AlertSeverity> = { halt: 'critical', breach: 'critical', diff: 'warn', 'crash-recovery': 'warn', 'strategy-fault': 'critical' };
+const DEFAULT_SEVERITY: Record<AlertKind, AlertSeverity> = { halt: 'critical', breach: 'critical', diff: 'warn', 'crash-recovery': 'warn', 'strategy-fault': 'critical', divergence: 'warn' };
 /** Identical diff alerts within this window are sent once, ms. */
 const COALESCE_MS = 60_000;
 /** Distinct diffs remembered for coalescing. */

@@ -3,6 +3,7 @@ import { riskLimitsOf, type Config } from '../../config/config.ts';
 import { DEFAULT_POLICY, type ReconPolicy, type RiskLimits } from '../../engine/index.ts';
 import { DEFAULT_CADENCE, type Cadence } from '../../workstation/reconciler.ts';
 import type { VenueModels } from '../../paper/index.ts';
+import type { DivergenceGuardConfig } from '../../workstation/divergence-guard.ts';
 import { UserError } from '../errors.ts';
 import { parseParams, timeframeFlag } from '../options.ts';
 import { buildModels, feeSourceOf, seedOf, type FeeSource, type SimFlags } from '../sim-options.ts';
@@ -55,6 +56,8 @@ export interface RunSpec {
   readonly persistence: { readonly fsync: 'group' | 'always' | 'none'; readonly snapshotEveryMs: number };
   /** On stop: cancel open orders first (default: leave them; the next start reconciles them). */
   readonly shutdown: { readonly cancelOrders: boolean };
+  /** The live divergence guards (config `divergence`; empty: none). */
+  readonly divergence: DivergenceGuardConfig;
   readonly alerts: { readonly webhookUrl: string | undefined; readonly minDiffSeverity: 'info' | 'warn' | 'critical' };
   /** Stop after this many seconds (tests, drills); run until stopped when absent. */
   readonly durationSec: number | undefined;
@@ -116,6 +119,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     persistence: { fsync: config.persistence?.fsync ?? 'group', snapshotEveryMs: config.persistence?.snapshotEveryMs ?? 60_000 },
     leverage: flags.leverage ?? config.backtest?.leverage ?? 1,
     shutdown: { cancelOrders: config.shutdown?.cancelOrders ?? false },
+    divergence: config.divergence ?? {},
     alerts: { webhookUrl: config.alerts?.webhookUrl, minDiffSeverity: config.alerts?.minDiffSeverity ?? 'warn' },
   };
 }
