@@ -68,7 +68,7 @@ describe('parity calibrate over a live session with slow, noisy latency and part
   beforeAll(async () => {
     dir = await recordSession('live', 12, {
       args: ['--param', 'size=100000'], // sizes that walk the local exchange's book: slippage to fit
-      lx: { faults: { latency: 'lognormal:80,400', partialFills: { probability: 0.5, pieces: 3 } } },
+      exchange: { faults: { latency: 'lognormal:80,400', partialFills: { probability: 0.5, pieces: 3 } } },
     });
     const s = readRecording(dir).sessions.at(-1);
     if (s === undefined) throw new Error('no recorded session');
