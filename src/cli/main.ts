@@ -15,6 +15,7 @@ import { addDemoCommand } from './demo.ts';
 import { addCtlCommand } from './ctl/command.ts';
 import { addReplayCommand } from './replay/command.ts';
 import { addReportCommand } from './report/command.ts';
+import { addCalibrateCommand } from './calibrate/command.ts';
 import { addSweepCommand, addWorkerCommand } from './sweep/command.ts';
 import { UserError } from './errors.ts';
 import { StateDirError } from '../persistence/state-dir.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   addCtlCommand(program);
   addReplayCommand(program);
   addReportCommand(program);
+  addCalibrateCommand(program);
   addDemoCommand(program);
   return program;
 }

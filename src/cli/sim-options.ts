@@ -1,11 +1,13 @@
 /**
  * The simulated venue's cost and timing options, shared by `parity backtest` and paper mode of
- * `parity run` (one simulator, so one set of knobs): flags over the config file over defaults.
+ * `parity run` (one simulator, so one set of knobs): flags over a --model file over the config
+ * file over defaults.
  */
 import type { Command } from 'commander';
 import type { Config } from '../config/config.ts';
 import { DEFAULT_MODELS, parseLatency, type LatencyModel, type VenueModels } from '../paper/index.ts';
 import { UserError } from './errors.ts';
+import { loadModelFile, modelFileSets } from './replay/model-file.ts';
 import { numberOption } from './options.ts';
 
 export interface SimFlags {
@@ -20,6 +22,8 @@ export interface SimFlags {
   readonly seed?: number;
   /** commander's `--no-range-cap`: false when given. */
   readonly rangeCap?: boolean;
+  /** A model file (`parity calibrate` writes one), over the config file and under the flags. */
+  readonly model?: string;
 }
 
 export function addSimOptions(cmd: Command): Command {
@@ -32,34 +36,55 @@ export function addSimOptions(cmd: Command): Command {
     .option('--impact <Y>', 'square-root impact coefficient, 0 turns it off (default 0.5)', numberOption({ min: 0, max: 100 }))
     .option('--latency <spec>', 'order latency: <ms> | uniform:<min>-<max> | lognormal:<median>,<p99> (default lognormal:25,120)')
     .option('--participation <share>', 'largest share of traded volume resting orders fill, 0..1 (default 0.1)', numberOption({ gt: 0, max: 1 }))
+    .option('--model <file.json>', "the simulator's models from a JSON file (what parity calibrate writes); flags given beside it win")
     .option('--seed <n>', 'random seed (default 1)', numberOption({ min: 0, int: true }))
     .option('--no-range-cap', 'let spread, slippage and impact push a taker fill beyond the bar high/low (default: capped, as backtrader slip_match)');
 }
 
-export function buildModels(flags: SimFlags, config: Config): VenueModels {
-  const bt = config.backtest ?? {};
-  const d = DEFAULT_MODELS;
-  const takerBps = flags.feeBps ?? bt.feeBps ?? d.fees.taker * 10_000;
-  // One --fee-bps sets both sides unless the maker fee is given too.
-  const makerBps = flags.makerFeeBps ?? bt.makerFeeBps ?? flags.feeBps ?? bt.feeBps ?? d.fees.maker * 10_000;
-  let latency: LatencyModel = d.latency;
+/** Where the fees in force came from: a flag, the config file, a --model file, or neither (the venue's, at a session's start, else the defaults). */
+export type FeeSource = 'flag' | 'config' | 'model' | 'default';
+
+type Layer = Omit<SimFlags, 'seed' | 'model'>;
+
+/** `layer`'s values over `m` (undefined leaves a value as it is). */
+function over(m: VenueModels, l: Layer): VenueModels {
+  let latency: LatencyModel = m.latency;
   try {
-    const text = flags.latency ?? bt.latency;
-    if (text !== undefined) latency = parseLatency(text);
+    if (l.latency !== undefined) latency = parseLatency(l.latency);
   } catch (err) {
     throw new UserError(`--latency: ${(err as Error).message}`);
   }
+  const takerBps = l.feeBps;
+  // One --fee-bps sets both sides unless the maker fee is given too.
+  const makerBps = l.makerFeeBps ?? l.feeBps;
   return {
-    fees: { maker: makerBps / 10_000, taker: takerBps / 10_000 },
-    spread: { bps: flags.spreadBps ?? bt.spreadBps ?? d.spread.bps, ticks: flags.spreadTicks ?? bt.spreadTicks ?? d.spread.ticks },
-    slippage: { fixedBps: flags.slippageBps ?? bt.slippageBps ?? d.slippage.fixedBps, impact: flags.impact ?? bt.impact ?? d.slippage.impact },
+    fees: { maker: makerBps === undefined ? m.fees.maker : makerBps / 10_000, taker: takerBps === undefined ? m.fees.taker : takerBps / 10_000 },
+    spread: { bps: l.spreadBps ?? m.spread.bps, ticks: l.spreadTicks ?? m.spread.ticks },
+    slippage: { fixedBps: l.slippageBps ?? m.slippage.fixedBps, impact: l.impact ?? m.slippage.impact },
     latency,
-    fills: {
-      maxParticipation: flags.participation ?? bt.participation ?? d.fills.maxParticipation,
-      // commander sets rangeCap to true by default for a --no-* flag: only false (given) overrides the file.
-      rangeCap: flags.rangeCap === false ? false : (bt.rangeCap ?? d.fills.rangeCap ?? true),
-    },
+    fills: { maxParticipation: l.participation ?? m.fills.maxParticipation, rangeCap: l.rangeCap ?? m.fills.rangeCap ?? true },
   };
+}
+
+/**
+ * The simulator's models: the defaults, under the config file's `backtest` block, under a --model
+ * file (a fitted one: `parity calibrate`), under the flags.
+ */
+export function buildModels(flags: SimFlags, config: Config): VenueModels {
+  const bt = config.backtest ?? {};
+  const { rangeCap: cfgRangeCap, ...cfg } = bt as Layer & { rangeCap?: boolean };
+  let m = over(DEFAULT_MODELS, { ...cfg, ...(cfgRangeCap === undefined ? {} : { rangeCap: cfgRangeCap }) } as Layer);
+  if (flags.model !== undefined) m = loadModelFile(flags.model, m);
+  const { seed: _seed, model: _model, rangeCap, ...rest } = flags;
+  // commander sets rangeCap to true by default for a --no-* flag: only false (given) overrides.
+  return over(m, { ...rest, ...(rangeCap === false ? { rangeCap: false } : {}) });
+}
+
+export function feeSourceOf(flags: SimFlags, config: Config): FeeSource {
+  if (flags.feeBps !== undefined || flags.makerFeeBps !== undefined) return 'flag';
+  if (flags.model !== undefined && modelFileSets(flags.model, 'fees')) return 'model';
+  if (config.backtest?.feeBps !== undefined || config.backtest?.makerFeeBps !== undefined) return 'config';
+  return 'default';
 }
 
 export function seedOf(flags: SimFlags, config: Config): number {

@@ -168,6 +168,15 @@ export const GuardsConfig = z.strictObject({
   driftAction: z.enum(['reduce-rate', 'reduce-size', 'pause']).optional(),
 });
 
+/** Live divergence guards (src/workstation/divergence-guard.ts, docs/config.md): thresholds that alert, or pause. */
+export const DivergenceConfig = z.strictObject({
+  maxSignalMismatch: z.number().min(0).optional(),
+  maxSlippageP95Bps: z.number().min(0).optional(),
+  pnlOutsideBand: z.boolean().optional(),
+  bandBps: z.number().positive().optional(),
+  action: z.enum(['alert', 'pause']).optional(),
+});
+
 export const ConfigFile = z.strictObject({
   $schema: z.string().optional(),
   backtest: BacktestConfig.optional(),
@@ -182,6 +191,7 @@ export const ConfigFile = z.strictObject({
   shutdown: ShutdownConfig.optional(),
   data: DataConfig.optional(),
   guards: GuardsConfig.optional(),
+  divergence: DivergenceConfig.optional(),
 });
 
 export type Config = z.infer<typeof ConfigFile>;

@@ -84,7 +84,13 @@ export type LatencyModel =
   | { readonly kind: 'fixed'; readonly ms: number }
   | { readonly kind: 'uniform'; readonly minMs: number; readonly maxMs: number }
   /** Log-normal with the given median and 99th percentile; heavy right tail like real networks. */
-  | { readonly kind: 'lognormal'; readonly medianMs: number; readonly p99Ms: number };
+  | { readonly kind: 'lognormal'; readonly medianMs: number; readonly p99Ms: number }
+  /**
+   * The latencies a session measured (`parity calibrate`), drawn with replacement: each draw picks
+   * one sample uniformly with the seeded Rng (a bootstrap), so a replay keeps the live distribution,
+   * tail included, and stays deterministic for a seed. At least one sample, each >= 0 ms.
+   */
+  | { readonly kind: 'empirical'; readonly samplesMs: readonly number[] };
 
 const Z99 = 2.3263478740408408;
 
@@ -99,6 +105,11 @@ export function sampleLatency(model: LatencyModel, rng: Rng): number {
       if (model.medianMs <= 0) return 0;
       const sigma = Math.log(Math.max(model.p99Ms, model.medianMs) / model.medianMs) / Z99;
       return Math.max(0, Math.round(model.medianMs * Math.exp(sigma * rng.normal())));
+    }
+    case 'empirical': {
+      const n = model.samplesMs.length;
+      if (n === 0) return 0;
+      return Math.max(0, Math.round(model.samplesMs[Math.min(n - 1, Math.floor(rng.next() * n))] as number));
     }
   }
 }

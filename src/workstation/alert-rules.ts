@@ -2,8 +2,9 @@
  * Which session happenings become alerts: a halt (not the warm-up's), a risk-limit breach (the
  * daily loss limit, once per UTC day; an order or position limit, once per limit per hour), every
  * reconciliation diff (the alerter filters by severity and coalesces repeats), a start that
- * recovered from a crash, bad market data dropped (once per class and symbol per hour), and every
- * guard hold set (a loss limit: critical; a stale feed or venue drift: warn) and lifted (info).
+ * recovered from a crash, bad market data dropped (once per class and symbol per hour), every
+ * guard hold set (a loss limit: critical; a stale feed or venue drift: warn) and lifted (info),
+ * and a divergence guard crossed (src/workstation/divergence-guard.ts).
  */
 import type { Alerter } from './alerts.ts';
 import type { SessionTap } from './session-workstation.ts';
@@ -65,5 +66,6 @@ export function wireAlerts(tap: SessionTap, alerter: Alerter, crashRecovery?: st
       lastBreach.set(key, slot);
       alerter.send({ kind: 'bad-data', severity: 'warn', message: String(r['message']), details: { fault: r['fault'], symbol: r['symbol'], data: r['dataType'] } });
     }
+    if (r['kind'] === 'divergence-guard') alerter.send({ kind: 'divergence', severity: 'warn', message: String(r['msg']), details: { guard: r['guard'], action: r['action'] } });
   });
 }

@@ -10,7 +10,7 @@
  */
 import type { DiffSeverity } from './model.ts';
 
-export type AlertKind = 'halt' | 'breach' | 'diff' | 'crash-recovery' | 'strategy-fault' | 'bad-data' | 'guard';
+export type AlertKind = 'halt' | 'breach' | 'diff' | 'crash-recovery' | 'strategy-fault' | 'bad-data' | 'guard' | 'divergence';
 export type AlertSeverity = DiffSeverity;
 
 export interface Alert {
@@ -56,6 +56,7 @@ const DEFAULT_SEVERITY: Record<AlertKind, AlertSeverity> = {
   'strategy-fault': 'critical',
   'bad-data': 'warn',
   guard: 'warn',
+  divergence: 'warn',
 };
 /** Identical diff alerts within this window are sent once, ms. */
 const COALESCE_MS = 60_000;

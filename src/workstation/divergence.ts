@@ -6,7 +6,9 @@
  * runtime receives, starting from the live books as they were once reconciled. It never trades
  * anywhere: its fills are what the model says would have happened. Compared per session:
  * fills, PnL since start, funding, and slippage against the price when each order was decided
- * (live minus model, bps; positive = live paid more than the model assumed).
+ * (live minus model, bps; positive = live paid more than the model assumed), and per signal: each
+ * data point's decisions live against the shadow's (divergence-guard.ts: the match rate, and the
+ * guards that alert or pause when the two drift apart).
  */
 import {
   accountOf,
@@ -26,6 +28,7 @@ import {
   type ValidationConfig,
 } from '../engine/index.ts';
 import { SimulatedVenue, type VenueModels } from '../paper/index.ts';
+import { crossedGuards, matchRate, p95, SignalMatcher, type DivergenceGuardConfig, type GuardInput } from './divergence-guard.ts';
 import type { DivergenceView } from './model.ts';
 
 /** Timers and drains happen as data arrives, as in a backtest: nothing is scheduled outside it. */
@@ -35,8 +38,12 @@ const DATA_DRIVEN: Scheduler = { schedule: () => () => undefined, defer: () => u
 export class SlippageTally {
   private readonly refs = new Map<string, { side: number; ref: number }>();
   fills = 0;
+  /** Quote currency traded (sum of |qty x price| of the fills). */
+  notional = 0;
   private sumBps = 0;
   private slipped = 0;
+  /** Each fill's slippage, bps (the last 10 000). */
+  private readonly samples: number[] = [];
 
   constructor(private readonly last: (symbol: string) => number | undefined) {}
 
@@ -46,16 +53,35 @@ export class SlippageTally {
       if (ref !== undefined && ref > 0) this.refs.set(m.clientOrderId, { side: m.side === 'buy' ? 1 : -1, ref });
     } else if (m.type === 'OrderFilled') {
       this.fills++;
+      this.notional += Math.abs(m.lastQty * m.lastPx);
       const r = this.refs.get(m.clientOrderId);
       if (r === undefined) return;
-      this.sumBps += (r.side * (m.lastPx - r.ref) * 10_000) / r.ref;
+      const bps = (r.side * (m.lastPx - r.ref) * 10_000) / r.ref;
+      this.sumBps += bps;
       this.slipped++;
+      this.samples.push(bps);
+      if (this.samples.length > 10_000) this.samples.shift();
     }
   }
 
   get meanBps(): number {
     return this.slipped === 0 ? NaN : this.sumBps / this.slipped;
   }
+
+  /** Fills with a decision price, and the p95 of their slippage (bps, NaN without any). */
+  get p95(): { readonly n: number; readonly bps: number } {
+    return { n: this.samples.length, bps: p95(this.samples) };
+  }
+}
+
+/** The live session's own figures since the shadow started, as the divergence compares them. */
+export interface LiveFigures {
+  readonly fills: number;
+  readonly pnl: number;
+  readonly funding: number;
+  readonly slippageBps: number;
+  readonly slippageP95?: { readonly n: number; readonly bps: number };
+  readonly notional?: number;
 }
 
 /** The live session's account, models and strategy: the shadow runs the same on the same data. */
@@ -70,6 +96,8 @@ export interface ShadowOptions extends AccountSetup {
   readonly warmup: readonly Bar[];
   /** The bad-data breaker's settings, the live runtime's (so both drop the same events). */
   readonly validation?: Partial<ValidationConfig>;
+  /** The divergence guards' thresholds (config `divergence`; none: nothing is guarded). */
+  readonly guards?: DivergenceGuardConfig;
 }
 
 export class ShadowBacktest {
@@ -80,8 +108,12 @@ export class ShadowBacktest {
   private readonly startEquity: number;
   private readonly since: number;
   private failed: string | undefined;
+  private readonly signals: SignalMatcher;
+  private readonly guards: DivergenceGuardConfig;
 
   constructor(o: ShadowOptions) {
+    this.signals = new SignalMatcher(o.definition.name);
+    this.guards = o.guards ?? {};
     const t0 = o.warmup[0]?.tsInit ?? 0;
     this.clock = new SimClock(t0);
     let tally: SlippageTally | undefined;
@@ -89,7 +121,10 @@ export class ShadowBacktest {
       ...accountOf(o),
       clock: this.clock,
       restore: { ...o.start, orders: [], seqs: {}, tradingState: 'active', stateReason: '' },
-      onMessage: (m) => tally?.onMessage(m),
+      onMessage: (m) => {
+        tally?.onMessage(m);
+        this.signals.shadow(m);
+      },
       onFault: (f) => (this.failed = `the shadow strategy stopped: ${f.message}`),
     });
     this.slip = tally = new SlippageTally((s) => this.kernel.portfolio.lastPrice(s));
@@ -107,10 +142,31 @@ export class ShadowBacktest {
   onData(d: MarketData): void {
     if (d.tsInit > this.clock.now()) this.clock.advanceTo(d.tsInit);
     this.runtime.onMarketData(d);
+    this.signals.point();
+  }
+
+  /** A live kernel message: the live decisions are matched with the shadow's on the same data point. */
+  onLiveMessage(m: LoggedMessage): void {
+    this.signals.live(m);
+  }
+
+  /** From now on decisions are compared (what the live start-up decided before the first data point is not). */
+  startComparing(): void {
+    this.signals.reset();
+  }
+
+  /** What the guards compare (divergence-guard.ts). */
+  guardInput(live: LiveFigures): GuardInput {
+    const model = this.slip.p95;
+    return {
+      signals: this.signals.total,
+      slippage: { liveP95Bps: live.slippageP95?.bps ?? NaN, modelP95Bps: model.bps, liveFills: live.slippageP95?.n ?? 0, modelFills: model.n },
+      pnl: { live: live.pnl, shadow: this.kernel.portfolio.equity() - this.startEquity, notional: Math.max(live.notional ?? 0, this.slip.notional) },
+    };
   }
 
   /** Compared with the live engine's figures since the shadow started. */
-  view(live: { readonly fills: number; readonly pnl: number; readonly funding: number; readonly slippageBps: number }): DivergenceView {
+  view(live: LiveFigures): DivergenceView {
     const backtestPnl = this.kernel.portfolio.equity() - this.startEquity;
     const model = this.slip.meanBps;
     const gap = Number.isNaN(live.slippageBps) || Number.isNaN(model) ? 0 : live.slippageBps - model;
@@ -124,6 +180,8 @@ export class ShadowBacktest {
       slippageVsModelBps: gap,
       fundingLive: live.funding,
       note,
+      signals: { ...this.signals.total, matchRate: matchRate(this.signals.total) },
+      guards: this.failed === undefined ? crossedGuards(this.guardInput(live), this.guards).map((b) => b.message) : [],
     };
   }
 

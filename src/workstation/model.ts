@@ -151,6 +151,10 @@ export interface DivergenceView {
   readonly slippageVsModelBps: number;
   readonly fundingLive: number;
   readonly note: string;
+  /** Decisions live and in the backtest on the same data points; matchRate = matched / (live + backtest - matched). */
+  readonly signals?: { readonly live: number; readonly shadow: number; readonly matched: number; readonly matchRate: number };
+  /** The divergence guards crossed now (config `divergence`), each said in a sentence. */
+  readonly guards?: readonly string[];
 }
 
 export interface EquityView {

@@ -10,7 +10,7 @@ import { FeedLagMonitor, OrderLatencyMonitor, toNumber, type Kernel, type Latenc
 import { describeMessage, type LogLevel } from './describe.ts';
 import type { ShadowBacktest } from './divergence.ts';
 import { RepeatFilter } from './repeats.ts';
-import { SlippageTally } from './divergence.ts';
+import { SlippageTally, type LiveFigures } from './divergence.ts';
 import {
   setByOperator,
   type CommandResult,
@@ -251,9 +251,22 @@ export class SessionWorkstation implements Workstation {
         return { symbol, total: p.position(symbol).funding, nextTime: next?.nextTime, nextRate: next?.rate };
       }),
       latency: { submitToAck: stat(this.latency.submitToAck), ackToFill: stat(this.latency.ackToFill), cancelToAck: stat(this.latency.cancelToAck), feedLag: stat(this.feed.lag) },
-      divergence: s.shadow.view({ fills: this.slip.fills, pnl: equity - this.startEquity, funding: toNumber(p.ledger.funding) - this.fundingAtStart, slippageBps: this.slip.meanBps }),
+      divergence: s.shadow.view(this.liveFigures()),
       equity: { times: [...this.equityT], values: [...this.equityV] },
       events: [...this.events],
+    };
+  }
+
+  /** The live figures the divergence compares with the shadow (the pane, the guards). */
+  liveFigures(): LiveFigures {
+    const p = this.s.kernel.portfolio;
+    return {
+      fills: this.slip.fills,
+      pnl: p.equity() - this.startEquity,
+      funding: toNumber(p.ledger.funding) - this.fundingAtStart,
+      slippageBps: this.slip.meanBps,
+      slippageP95: this.slip.p95,
+      notional: this.slip.notional,
     };
   }
 

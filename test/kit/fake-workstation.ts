@@ -84,6 +84,8 @@ export function sampleSnapshot(): WorkstationSnapshot {
       slippageVsModelBps: 1.8,
       fundingLive: -2.75,
       note: 'one backtest fill at 09:12 has no live counterpart (queue position)',
+      signals: { live: 20, shadow: 21, matched: 19, matchRate: 19 / 22 },
+      guards: [],
     },
     equity: { times: equityTimes, values: equityValues },
     events: [

@@ -21,6 +21,12 @@ export interface RecordOptions {
   readonly venueBars?: string;
   /** Strategy parameters (--param k=v). */
   readonly params?: readonly string[];
+  /** More `parity run` flags (--config, --model...). */
+  readonly args?: readonly string[];
+  /** Given the session's log records once it stopped. */
+  readonly logs?: (records: readonly Record<string, unknown>[]) => void;
+  /** What to wait for in the log before the stop. */
+  readonly before?: { readonly what: string; readonly stop: (records: readonly Record<string, unknown>[]) => boolean };
 }
 
 export async function recordSession(mode: 'paper' | 'live', bars: number, o: RecordOptions = {}): Promise<string> {
@@ -29,6 +35,7 @@ export async function recordSession(mode: 'paper' | 'live', bars: number, o: Rec
   const args = ['run', '--no-ui', '--mode', mode, '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m'];
   args.push('--strategy', 'test/kit/strategies/churn.ts', '--warmup', '20', '--feed', 'bars', '--leverage', '5', '--state-dir', stateDir);
   for (const p of o.params ?? []) args.push('--param', p);
+  args.push(...(o.args ?? []));
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
   createInterface({ input: child.stdout }).on('line', (l) => {
@@ -64,9 +71,12 @@ export async function recordSession(mode: 'paper' | 'live', bars: number, o: Rec
       // (paper answers come with the next data point: the simulator's clock moves with the data).
       if (mode === 'live' && (o.race !== true || i === bars - 1)) await until(() => answered() >= submits(), `the answers on bar ${i + 1}`, { ms: 30_000, detail: () => stderr });
     }
+    const before = o.before;
+    if (before !== undefined) await until(() => before.stop(logs), before.what, { detail: () => stderr });
     child.kill('SIGTERM');
     const code = await exited;
     if (code !== 0) throw new Error(`the session exited ${code}: ${stderr}`);
+    o.logs?.(logs);
     if (o.venueBars !== undefined) {
       const res = await fetch(`${lx.url}/fapi/v1/klines?symbol=${SYMBOL}&interval=5m&limit=500`);
       writeFileSync(o.venueBars, await res.text());

@@ -4,6 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeWorkstation, sampleSnapshot } from '../kit/fake-workstation.ts';
+import { render } from 'ink-testing-library';
+import { DivergencePane } from '../../src/ui/panes/DivergencePane.tsx';
 import { mount, type Mounted } from './render-app.tsx';
 
 let m: Mounted | undefined;
@@ -166,6 +168,22 @@ describe('panes', () => {
     expect(f).toMatch(/slip vs model +│ \+1\.8 bps │ +model │/);
     expect(f).toMatch(/funding +│ +-2\.75 │/);
     expect(f).toContain('note: one backtest fill at 09:12 has no live counterpart (queue position)');
+  });
+
+  it('6 divergence: the signal match rate (a row where there is room), and the guards crossed', async () => {
+    const f = await show('6');
+    expect(f).toContain('· signals 86% match');
+    expect(f).not.toContain('guard:');
+    // With the room for it (a taller pane), the signals row: decisions live, in the backtest, matched.
+    const tall = render(<DivergencePane snap={new FakeWorkstation().current} width={80} height={12} />);
+    expect(tall.lastFrame()).toMatch(/signals +│ +20 │ +21 │ +19 match \(86\.4%\) │/);
+    expect(tall.lastFrame()).toContain('note: one backtest fill');
+    tall.unmount();
+    const ws = new FakeWorkstation();
+    ws.current = { ...ws.current, divergence: { ...ws.current.divergence, guards: ['signals diverge from the backtest: 19 of 22 decisions match (86.36%; 3 mismatched, 2 allowed)'] } };
+    const g = await show('6', ws);
+    expect(g).toContain('· 1 guard crossed');
+    expect(g).toContain('guard: signals diverge from the backtest: 19 of 22 decisions match');
   });
 
   it('6 divergence says "not available" with the reason when it is off', async () => {

@@ -82,6 +82,7 @@ function latencyText(r: RunView): string {
   const l = r.models.latency;
   if (l.kind === 'fixed') return `${l.ms} ms`;
   if (l.kind === 'uniform') return `uniform ${l.minMs}-${l.maxMs} ms`;
+  if (l.kind === 'empirical') return `empirical, ${l.samplesMs.length} samples`;
   return `lognormal median ${l.medianMs} ms, p99 ${l.p99Ms} ms`;
 }
 

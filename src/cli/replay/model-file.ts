@@ -4,7 +4,9 @@
  *
  *   {"fees": {"maker": 0.0002, "taker": 0.0005}, "latency": {"kind": "lognormal", "medianMs": 40, "p99Ms": 300}}
  *
- * `latency` may also be the flag's text ("lognormal:40,300"). Unknown keys and wrong types are
+ * `latency` may also be the flag's text ("lognormal:40,300") or `{"kind": "empirical", "samplesMs": [...]}`
+ * (what `parity calibrate` writes); `calibration`, what a fit was made from, is for people and
+ * ignored here. Unknown keys and wrong types are
  * refused with the key's name: a model that is silently half-read would replay something else.
  */
 import { readFileSync } from 'node:fs';
@@ -15,10 +17,13 @@ const GROUPS = {
   fees: ['maker', 'taker'],
   spread: ['bps', 'ticks'],
   slippage: ['fixedBps', 'impact'],
-  fills: ['maxParticipation'],
+  fills: ['maxParticipation', 'rangeCap'],
 } as const;
 
-const LATENCY_FIELDS: Record<string, readonly string[]> = { fixed: ['ms'], uniform: ['minMs', 'maxMs'], lognormal: ['medianMs', 'p99Ms'] };
+const LATENCY_FIELDS: Record<string, readonly string[]> = { fixed: ['ms'], uniform: ['minMs', 'maxMs'], lognormal: ['medianMs', 'p99Ms'], empirical: ['samplesMs'] };
+
+/** What `parity calibrate` fitted the file from (sample counts, fit quality): read by people, not by the simulator. */
+const INFORMATION = 'calibration';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,9 +38,16 @@ function latencyOf(v: unknown, bad: (key: string, what: string) => UserError): L
     }
   }
   if (!isObject(v) || typeof v['kind'] !== 'string' || LATENCY_FIELDS[v['kind']] === undefined)
-    throw bad('latency', 'expected {"kind": "fixed"|"uniform"|"lognormal", ...} or text like "lognormal:25,120"');
+    throw bad('latency', 'expected {"kind": "fixed"|"uniform"|"lognormal"|"empirical", ...} or text like "lognormal:25,120"');
   const fields = LATENCY_FIELDS[v['kind']] as readonly string[];
   for (const k of Object.keys(v)) if (k !== 'kind' && !fields.includes(k)) throw bad(`latency.${k}`, `not a field of a ${v['kind']} latency (${fields.join(', ')})`);
+  if (v['kind'] === 'empirical') {
+    const xs = v['samplesMs'];
+    if (!Array.isArray(xs) || xs.length === 0) throw bad('latency.samplesMs', 'expected a non-empty list of ms');
+    const at = xs.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0);
+    if (at !== -1) throw bad(`latency.samplesMs[${at}]`, 'expected a number of ms >= 0');
+    return { kind: 'empirical', samplesMs: xs as number[] };
+  }
   for (const f of fields) if (typeof v[f] !== 'number' || !Number.isFinite(v[f]) || v[f] < 0) throw bad(`latency.${f}`, 'expected a number of ms >= 0');
   return v as unknown as LatencyModel;
 }
@@ -58,6 +70,7 @@ export function loadModelFile(file: string, base: VenueModels): VenueModels {
   if (!isObject(doc)) throw bad('(top level)', 'expected a JSON object');
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(doc)) {
+    if (key === INFORMATION) continue;
     if (key === 'latency') {
       out['latency'] = latencyOf(value, bad);
       continue;
@@ -67,9 +80,21 @@ export function loadModelFile(file: string, base: VenueModels): VenueModels {
     if (!isObject(value)) throw bad(key, 'expected an object');
     for (const [f, x] of Object.entries(value)) {
       if (!fields.includes(f)) throw bad(`${key}.${f}`, `unknown field (expected ${fields.join(', ')})`);
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw bad(`${key}.${f}`, 'expected a number');
+      if (f === 'rangeCap') {
+        if (typeof x !== 'boolean') throw bad(`${key}.${f}`, 'expected true or false');
+      } else if (typeof x !== 'number' || !Number.isFinite(x)) throw bad(`${key}.${f}`, 'expected a number');
     }
     out[key] = { ...(base[key as keyof VenueModels] as object), ...value };
   }
   return out as unknown as VenueModels;
+}
+
+/** Whether the model file `file` (already loaded once: it parses) sets `key`. */
+export function modelFileSets(file: string, key: string): boolean {
+  try {
+    const doc: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return isObject(doc) && doc[key] !== undefined;
+  } catch {
+    return false;
+  }
 }

@@ -26,7 +26,7 @@ import { chooseExecution, type Execution } from './execution.ts';
 import { Undo } from './undo.ts';
 import { GuardMonitor } from './guards.ts';
 import { SessionRecorder } from './recorder.ts';
-import { openState, openVenue, shellFor, warmupBars, type SessionDeps, type SessionIO, type Shell } from './start-steps.ts';
+import { openState, openVenue, shellFor, venueFeesStep, warmupBars, type SessionDeps, type SessionIO, type Shell } from './start-steps.ts';
 
 export type { SessionDeps, SessionIO } from './start-steps.ts';
 import type { RunSpec } from './spec.ts';
@@ -63,7 +63,8 @@ export async function startSession(spec: RunSpec, io: SessionIO, deps: SessionDe
   }
 }
 
-async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo: Undo): Promise<Session> {
+async function openSession(asGiven: RunSpec, io: SessionIO, deps: SessionDeps, undo: Undo): Promise<Session> {
+  let spec = asGiven;
   // The strategy first: one that does not load, or parameters that do not fit it, touch nothing.
   const { definition, file } = await loadStrategy(spec.strategy);
   const params = resolveParams(definition, spec.params);
@@ -72,6 +73,7 @@ async function openSession(spec: RunSpec, io: SessionIO, deps: SessionDeps, undo
   const recorder = new SessionRecorder(spec.stateDir, shell.wall, { fsync: spec.persistence.fsync, warn: (message) => shell.log({ kind: 'warning', message }) });
   undo.push(() => recorder.close('start-up failed'));
   const conn = await openVenue(spec, shell, deps, undo, { onRequestOut: (kind, id) => recorder.requestOut(kind, id) });
+  spec = await venueFeesStep(spec, conn, shell);
   const warmup = await warmupBars(spec, conn);
   requireTradableSizes(
     definition,

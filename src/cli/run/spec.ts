@@ -4,9 +4,10 @@ import { guardSettings, type GuardSettings } from './guards.ts';
 import { DEFAULT_POLICY, type LossLimits, type ReconPolicy, type RiskLimits, type ValidationConfig } from '../../engine/index.ts';
 import { DEFAULT_CADENCE, type Cadence } from '../../workstation/reconciler.ts';
 import type { VenueModels } from '../../paper/index.ts';
+import type { DivergenceGuardConfig } from '../../workstation/divergence-guard.ts';
 import { UserError } from '../errors.ts';
 import { parseParams, timeframeFlag } from '../options.ts';
-import { buildModels, seedOf, type SimFlags } from '../sim-options.ts';
+import { buildModels, feeSourceOf, seedOf, type FeeSource, type SimFlags } from '../sim-options.ts';
 
 export type RunMode = 'paper' | 'live';
 
@@ -42,6 +43,8 @@ export interface RunSpec {
   readonly keyFile: string | undefined;
   readonly feed: { readonly trades: boolean; readonly quotes: boolean };
   readonly models: VenueModels;
+  /** Where `models.fees` came from; `default`: the venue's are taken at the start (start-steps.ts venueFeesStep). */
+  readonly feesFrom: FeeSource;
   readonly seed: number;
   readonly limits: Partial<RiskLimits>;
   /** The drawdown limit and what breached loss limits do (config risk.maxDrawdownPct, dailyLossAction, drawdownAction). */
@@ -58,6 +61,8 @@ export interface RunSpec {
   readonly persistence: { readonly fsync: 'group' | 'always' | 'none'; readonly snapshotEveryMs: number };
   /** On stop: cancel open orders first (default: leave them; the next start reconciles them). */
   readonly shutdown: { readonly cancelOrders: boolean };
+  /** The live divergence guards (config `divergence`; empty: none). */
+  readonly divergence: DivergenceGuardConfig;
   readonly alerts: { readonly webhookUrl: string | undefined; readonly minDiffSeverity: 'info' | 'warn' | 'critical' };
   /** Stop after this many seconds (tests, drills); run until stopped when absent. */
   readonly durationSec: number | undefined;
@@ -101,6 +106,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     keyFile: flags.keyFile,
     feed: { trades: feed.has('trades'), quotes: feed.has('quotes') },
     models: buildModels(flags, config),
+    feesFrom: feeSourceOf(flags, config),
     seed: seedOf(flags, config),
     limits: riskLimitsOf(config),
     validation: liveValidation(exchange, validationOf(config)),
@@ -123,6 +129,7 @@ export function buildRunSpec(flags: RunFlags, config: Config): RunSpec {
     persistence: { fsync: config.persistence?.fsync ?? 'group', snapshotEveryMs: config.persistence?.snapshotEveryMs ?? 60_000 },
     leverage: flags.leverage ?? config.backtest?.leverage ?? 1,
     shutdown: { cancelOrders: config.shutdown?.cancelOrders ?? false },
+    divergence: config.divergence ?? {},
     alerts: { webhookUrl: config.alerts?.webhookUrl, minDiffSeverity: config.alerts?.minDiffSeverity ?? 'warn' },
   };
 }

@@ -5,7 +5,7 @@
  * Each step registers how to undo itself, so a start that fails part-way leaves nothing open.
  */
 import { createRng, HaltError, LiveClock, OffsetClock, type Bar, type Clock, type Kernel, type Rng, type Scheduler } from '../../engine/index.ts';
-import { connect, LOCAL_DEMO_CREDENTIALS, redactRecord, resolveCredentials, type CcxtConnection, type Credentials } from '../../exchanges/ccxt/index.ts';
+import { connect, LOCAL_DEMO_CREDENTIALS, redactRecord, resolveCredentials, venueFees, type CcxtConnection, type Credentials } from '../../exchanges/ccxt/index.ts';
 import { localVenue } from '../../local-exchange/urls.ts';
 import { crashpoint } from '../../persistence/crashpoints.ts';
 import { openStateDir, type StateDir } from '../../persistence/state-dir.ts';
@@ -121,4 +121,32 @@ export async function warmupBars(spec: RunSpec, conn: CcxtConnection): Promise<B
   const warmup: Bar[] = [];
   for (const inst of conn.instruments) warmup.push(...(await conn.marketData.history(inst.symbol, spec.barInterval, spec.warmupBars)));
   return warmup.sort((a, b) => a.tsInit - b.tsInit);
+}
+
+const FEES_FROM = { flag: '--fee-bps / --maker-fee-bps', config: "the config file's backtest.feeBps / makerFeeBps", model: 'the --model file' } as const;
+
+/**
+ * Step 2b: the fees paper and the shadow charge: the venue's (the account's tier where the venue
+ * tells it, else the market's published rates) unless a flag, the config file or a model file set
+ * them. Said in one `fees` log record either way. With several symbols the first one's rates
+ * stand for all (the simulator has one fee model).
+ */
+export async function venueFeesStep(spec: RunSpec, conn: CcxtConnection, shell: Shell): Promise<RunSpec> {
+  const bps = (r: number): string => `${Math.round(r * 1e6) / 100} bps`;
+  const say = (source: string, fees: { maker: number; taker: number }, message: string): void =>
+    shell.log({ kind: 'fees', source, maker: fees.maker, taker: fees.taker, msg: `fees: maker ${bps(fees.maker)}, taker ${bps(fees.taker)}: ${message}` });
+  if (spec.feesFrom !== 'default') {
+    say(spec.feesFrom, spec.models.fees, `from ${FEES_FROM[spec.feesFrom]}`);
+    return spec;
+  }
+  const first = conn.instruments[0]?.symbol;
+  const f = first === undefined ? undefined : await venueFees(conn, first, shell.credentials !== undefined);
+  if (f === undefined) {
+    say('default', spec.models.fees, `${spec.exchange} tells no fees for ${first ?? 'its markets'}: the defaults (set --fee-bps to choose)`);
+    return spec;
+  }
+  const why =
+    f.source === 'account' ? `the account's rates for ${first ?? ''}, from ${spec.exchange}` : `${first ?? ''}'s published rates on ${spec.exchange}${f.note === undefined ? '' : ` (${f.note})`}`;
+  say(f.source, f, why);
+  return { ...spec, models: { ...spec.models, fees: { maker: f.maker, taker: f.taker } } };
 }

@@ -6,6 +6,7 @@
 import type { AccountSetup, AnyStrategyDefinition, Bar, Kernel, LiveRuntime, LoggedMessage, MarketData, Params, Symbol } from '../../engine/index.ts';
 import type { CcxtConnection } from '../../exchanges/ccxt/index.ts';
 import { ShadowBacktest } from '../../workstation/divergence.ts';
+import { DivergenceGuard } from '../../workstation/divergence-guard.ts';
 import { OperatorDesk, type operatorStrategy } from '../../workstation/operator.ts';
 import type { Reconciler } from '../../workstation/reconciler.ts';
 import { engineStatus, SessionWorkstation, type SessionTap } from '../../workstation/session-workstation.ts';
@@ -85,6 +86,7 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     start: kernel.books.capture(),
     warmup,
     validation: spec.validation,
+    guards: spec.divergence,
   });
   const desk = new OperatorDesk({
     kernel,
@@ -125,5 +127,29 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
   };
   const workstation = new SessionWorkstation(tap, desk);
   workstation.start();
+  guardDivergence(o, shadow, desk, workstation);
   return { shadow, desk, tap, workstation };
+}
+
+/**
+ * The divergence guards (config `divergence`, src/workstation/divergence-guard.ts): live decisions
+ * go to the shadow to be matched per data point; after each bar and each live fill the guards are
+ * checked; one crossed is logged as a `divergence-guard` record (the alert rules send it) and, with
+ * `action: "pause"`, pauses trading through the operator's desk (audited as any pause).
+ */
+function guardDivergence(o: WiringOptions, shadow: ShadowBacktest, desk: OperatorDesk, workstation: SessionWorkstation): void {
+  o.listeners.onMessage((m) => shadow.onLiveMessage(m));
+  shadow.startComparing(); // the start-up's backlog (warm-up decisions) is not compared
+  const guard = new DivergenceGuard(o.spec.divergence, (b, action) => {
+    o.log({ kind: 'divergence-guard', level: 'warn', guard: b.guard, action, message: b.message, msg: `divergence guard: ${b.message}${action === 'pause' ? '; trading paused' : ''}` });
+    if (action === 'pause') void desk.send({ type: 'pause', reason: `divergence guard: ${b.message}` }, 'divergence-guard');
+  });
+  if (!guard.enabled) return;
+  const check = (): void => guard.check(shadow.guardInput(workstation.liveFigures()));
+  o.listeners.onData((d) => {
+    if (d.type === 'bar') check();
+  });
+  o.listeners.onMessage((m) => {
+    if (m.type === 'OrderFilled') check();
+  });
 }

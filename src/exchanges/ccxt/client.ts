@@ -35,6 +35,8 @@ export interface CcxtClient {
   fetchFundingRateHistory(symbol: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<{ timestamp?: number; fundingRate?: number; info: unknown }[]>;
   fetchTicker(symbol: string): Promise<Ticker>;
   fetchLeverageTiers(symbols?: string[], params?: Record<string, unknown>): Promise<LeverageTiers>;
+  /** The account's own maker/taker rates for a market (its tier), where the venue tells them. */
+  fetchTradingFee(symbol: string): Promise<{ maker?: number; taker?: number; info: unknown }>;
   fetchFundingRate(symbol: string): Promise<{ fundingRate?: number; fundingTimestamp?: number; markPrice?: number; info: unknown }>;
   fetchTrades(symbol: string, since?: number, limit?: number): Promise<Trade[]>;
   watchOrders(symbol?: string): Promise<Order[]>;

@@ -12,3 +12,4 @@ export * from './run-loop.ts';
 export * from './time-sync.ts';
 export * from './user-stream.ts';
 export * from './venue.ts';
+export * from './fees.ts';

@@ -29,6 +29,7 @@ export const WEIGHTS = {
   fetchTicker: 1,
   fetchFundingRate: 1,
   fetchTrades: 5,
+  fetchTradingFee: 20,
 } as const;
 
 export type RequestKind = keyof typeof WEIGHTS;

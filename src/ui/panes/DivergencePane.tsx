@@ -1,6 +1,7 @@
 /**
- * Live (or paper) against the backtest on the same data: fills, PnL, fill slippage against the
- * model in bps, funding, and the engine's note. Says "not available" (with the note, which says
+ * Live (or paper) against the backtest on the same data: fills, signals (decisions matched on the
+ * same data points, and the match rate), PnL, fill slippage against the model in bps, funding, the
+ * divergence guards crossed (in red), and the engine's note. Says "not available" (with the note, which says
  * why) when the comparison is off.
  */
 import { Box } from 'ink';
@@ -22,7 +23,9 @@ const COLUMNS: readonly DataColumn[] = [
 export function divergenceSummary(s: WorkstationSnapshot): string {
   const d = s.divergence;
   if (!d.available) return 'not available';
-  return `PnL gap ${fmtSigned(d.livePnl - d.backtestPnl)} · slippage ${fmtBps(d.slippageVsModelBps)} bps`;
+  const signals = d.signals === undefined || d.signals.live + d.signals.shadow === 0 ? '' : ` · signals ${fmtFixed(d.signals.matchRate * 100, 0)}% match`;
+  const guards = d.guards === undefined || d.guards.length === 0 ? '' : ` · ${d.guards.length} guard${d.guards.length === 1 ? '' : 's'} crossed`;
+  return `PnL gap ${fmtSigned(d.livePnl - d.backtestPnl)} · slippage ${fmtBps(d.slippageVsModelBps)} bps${guards}${signals}`;
 }
 
 export function DivergencePane({ snap, width, height }: PaneProps) {
@@ -48,11 +51,23 @@ export function DivergencePane({ snap, width, height }: PaneProps) {
     { metric: 'slip vs model', live: `${fmtBps(d.slippageVsModelBps)} bps`, backtest: 'model', 'live - bt': '' },
     { metric: 'funding', live: fmtSigned(d.fundingLive), backtest: '', 'live - bt': '' },
   ];
+  const guards = (d.guards ?? []).flatMap((g) => wrapWords(`guard: ${oneLine(g)}`, width));
+  const notes = note === '' ? [] : wrapWords(`note: ${note}`, width);
+  // The signals row when there is room for it beside the guards and the note (the title has the rate anyway).
+  const sig = d.signals;
+  if (sig !== undefined && height >= TABLE_CHROME + rows.length + 1 + guards.length + notes.length)
+    rows.splice(1, 0, { metric: 'signals', live: fmtFixed(sig.live, 0), backtest: fmtFixed(sig.shadow, 0), 'live - bt': `${sig.matched} match (${fmtFixed(sig.matchRate * 100, 1)}%)` });
   const tableH = Math.min(height, TABLE_CHROME + rows.length);
-  const noteLines = note === '' ? [] : wrapWords(`note: ${note}`, width).slice(0, Math.max(0, height - tableH));
+  const guardLines = guards.slice(0, Math.max(0, height - tableH));
+  const noteLines = notes.slice(0, Math.max(0, height - tableH - guardLines.length));
   return (
     <Box flexDirection="column" width={width}>
       <DataTable table={fitTable(COLUMNS, rows, width, tableH)} width={width} />
+      {guardLines.map((l, i) => (
+        <Paint key={`g${i}`} tone="red">
+          {l}
+        </Paint>
+      ))}
       {noteLines.map((l, i) => (
         <Paint key={i} tone="gray">
           {l}
