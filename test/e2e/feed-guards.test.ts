@@ -122,7 +122,10 @@ describe('bad and missing market data, live against the local exchange (issue 12
     const bars = await klines(lx, 20);
     const spikedClose = (bars.find((b) => b.open === spikedOpen)?.close ?? NaN) * (1 + SPIKE_PCT / 100);
     const maxTrueClose = Math.max(...bars.filter((b) => b.open >= t0).map((b) => b.close));
-    const limits = lx.state().orders.filter((o) => o.type === 'LIMIT').map((o) => Number(o.price));
+    const limits = lx
+      .state()
+      .orders.filter((o) => o.type === 'LIMIT')
+      .map((o) => Number(o.price));
     expect(limits.length).toBeGreaterThanOrEqual(4);
     expect(limits.filter((p) => p > maxTrueClose * 1.01)).toEqual([]);
     expect(maxTrueClose * 1.01).toBeLessThan(spikedClose * 0.998); // the check can tell a limit off the spike from the others
