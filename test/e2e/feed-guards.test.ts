@@ -128,6 +128,10 @@ describe('bad and missing market data, live against the local exchange (issue 12
       .map((o) => Number(o.price));
     expect(limits.length).toBeGreaterThanOrEqual(4);
     expect(limits.filter((p) => p > maxTrueClose * 1.01)).toEqual([]);
+    // Nor did the session ask for one (the exchange would refuse such a limit, PERCENT_PRICE, and not list it).
+    const asked = s.logs.filter((r) => r['type'] === 'SubmitOrder' && r['price'] !== undefined).map((r) => Number(r['price']));
+    expect(asked.length).toBeGreaterThanOrEqual(limits.length);
+    expect(asked.filter((p) => p > maxTrueClose * 1.01)).toEqual([]);
     expect(maxTrueClose * 1.01).toBeLessThan(spikedClose * 0.998); // the check can tell a limit off the spike from the others
 
     // (2) The silence: the exchange's market moves on (bars close) but XRPUSDT sends nothing.
