@@ -91,11 +91,25 @@ describe('bad and missing market data, live against the local exchange (issue 12
     const ctl = (...a: string[]): Promise<RunResult> => parityAsync(['ctl', ...a, '--state-dir', stateDir]);
     const detail = (): string => JSON.stringify(s.logs.slice(-5));
 
-    /** One bar on; the strategy trades on it (a new placement at the exchange). */
+    /** Waits until the session has sent everything it meant to (no new order request for 600 ms). */
+    const quiet = async (): Promise<void> => {
+      let last = orderRequests(lx);
+      let since = Date.now();
+      await until(
+        () => {
+          const n = orderRequests(lx);
+          if (n !== last) [last, since] = [n, Date.now()];
+          return Date.now() - since >= 600;
+        },
+        'the order requests to settle',
+        { detail },
+      );
+    };
+    /** One bar on; the strategy trades on it (its market order and its new limit placed at the exchange). */
     const tradedBar = async (what: string): Promise<void> => {
       const before = placements(lx);
       lx.advance(BAR);
-      await until(() => placements(lx) > before, `an order at the exchange on ${what}`, { detail });
+      await until(() => placements(lx) >= before + 2, `orders at the exchange on ${what}`, { detail });
     };
 
     // Two good bars: churn trades on each.
@@ -103,6 +117,7 @@ describe('bad and missing market data, live against the local exchange (issue 12
     await tradedBar('the second bar');
 
     // (1) The spiked bar: sent 50% high, dropped by the session, and nothing asked of the exchange for it.
+    await quiet();
     const requestsBefore = orderRequests(lx);
     lx.advance(BAR);
     await until(() => faults(events, 'market-spike').length === 1, 'the exchange to spike a closing kline');
@@ -137,6 +152,7 @@ describe('bad and missing market data, live against the local exchange (issue 12
     // (2) The silence: the exchange's market moves on (bars close) but XRPUSDT sends nothing.
     lx.advance(BAR); // into the window, its bar close withheld
     await until(() => faults(events, 'market-silence').length === 1, 'the exchange to start the silence');
+    await quiet();
     const silencedAt = placements(lx);
     const resting = lx.state().orders.filter((o) => o.type === 'LIMIT' && o.status === 'NEW');
     expect(resting.map((o) => o.side)).toEqual(['BUY']); // churn's resting entry
@@ -173,6 +189,9 @@ describe('bad and missing market data, live against the local exchange (issue 12
     expect(after).toMatch(/^state: RUNNING/m);
     expect(after).toMatch(/^guards: none/m);
     expect(after).toMatch(/^market data up/m);
+    // The silence withheld six bar closes; the bar it cut mid-way is taken as the venue closed it (REST), the five it
+    // withheld entirely are one gap, counted, not invented.
+    expect(after).toMatch(new RegExp(`^data: 1 bad event dropped \\(spike 1\\), 1 gap \\(${SILENCE_BARS - 1} bars missing`, 'm'));
     await until(() => placements(lx) >= traded + 2, 'more orders at the exchange while data flows', { detail });
     clearInterval(flowing);
     const holds = s.logs.filter((r) => r['type'] === 'HoldSet' || r['type'] === 'HoldLifted').map((r) => `${String(r['type'])} ${String(r['source'])}`);
