@@ -1,6 +1,7 @@
 /**
  * Live market data through ccxt: WebSocket (ccxt.pro watch*) where the venue has it, REST polling
- * (through the rate limiter, like every request) where it does not. Candles become Bars when they close (when the next candle starts); trades
+ * (through the rate limiter, like every request) where it does not. Candles become Bars when they close (when the next candle starts;
+ * after missing candles, a feed cut, the closed bar is taken from REST, not the last update that arrived); trades
  * and best bid/ask become ticks; the funding rate in force becomes a FundingRateUpdate at each
  * settlement time. Every loop survives disconnects with backoff; a refused key halts.
  */
@@ -46,6 +47,22 @@ export class CcxtMarketData implements MarketDataPort {
   }
 
   /**
+   * The bar opened at `open` as the venue closed it (REST), for a candle the stream may have cut
+   * short. Undefined when the venue does not give it (then it is missing, a gap downstream, rather
+   * than a truncated bar passed on as final).
+   */
+  private async closedBar(m: VenueMarket, interval: number, open: number): Promise<Bar | undefined> {
+    try {
+      const rows = await this.r.call('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), open, 1));
+      const k = rows.find((r) => r[0] === open);
+      return k === undefined ? undefined : toBar(m.symbol, interval, k);
+    } catch (err) {
+      if (err instanceof HaltError) throw err;
+      return undefined;
+    }
+  }
+
+  /**
    * The venue refused a market's bars of one interval. Venues name their intervals for the whole
    * exchange (ccxt's `timeframes`) but may serve fewer per market, so the others are asked for one
    * bar each (only on this failure path) to say which it does serve.
@@ -69,9 +86,14 @@ export class CcxtMarketData implements MarketDataPort {
       if (req.barInterval !== undefined) {
         const interval = req.barInterval;
         let current: OHLCV | undefined;
-        const onCandles = (rows: OHLCV[]): void => {
+        const onCandles = async (rows: OHLCV[]): Promise<void> => {
           for (const k of [...rows].sort((a, b) => (a[0] as number) - (b[0] as number))) {
-            if (current !== undefined && (k[0] as number) > (current[0] as number)) sink(toBar(m.symbol, interval, current));
+            if (current !== undefined && (k[0] as number) > (current[0] as number)) {
+              // Candles missing between them: the feed was cut, maybe before this one's last updates (its close).
+              const cut = (k[0] as number) > (current[0] as number) + interval;
+              const bar = cut ? await this.closedBar(m, interval, current[0] as number) : toBar(m.symbol, interval, current);
+              if (bar !== undefined) sink(bar);
+            }
             if (current === undefined || (k[0] as number) >= (current[0] as number)) current = k;
           }
         };
