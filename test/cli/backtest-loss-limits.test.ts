@@ -4,7 +4,7 @@
  * 2024-12-02 to 12-04), 0.09 BTC a trade, a 50 bps fee each way from the config (backtest.feeBps),
  * so fees take the equity 5% under its peak within hours. With risk.maxDrawdownPct 5 the hold is in
  * --json (guards) and in the summary, and no entry fills after it; the same config with a 50% limit
- * sets no hold and keeps entering. `parity sweep` builds its runs the same way: its runs report the hold too.
+ * sets no hold and keeps entering. `parity sweep` builds its runs the same way (runBacktestSpec): its runs report the hold too.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ function config(name: string, risk: Record<string, unknown>): string {
 
 interface Out {
   guards: { source: string; action: string; reason: string; ts: number }[];
-  fills: { ts: number; side: 'buy' | 'sell'; qty: number }[];
+  fills: { ts: number; side: 'buy' | 'sell'; qty: number; orderId: string }[];
 }
 
 /** Fills at or after `t` that open or add to the position (spot, long only: buys from flat). */
@@ -75,13 +75,27 @@ describe('parity backtest with a drawdown limit in the config', () => {
   it('takes the action from the config (flatten closes the position at the breach)', () => {
     const r = parity([...ARGS, '--config', config('flatten.json', { maxDrawdownPct: 5, drawdownAction: 'flatten' }), '--json']);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as Out & { fills: { orderId: string }[] };
+    const out = JSON.parse(r.stdout) as Out;
     const g = out.guards[0] as Out['guards'][number];
     expect(g.action).toBe('flatten');
     expect(entriesFrom(out.fills, g.ts)).toEqual([]);
     const guard = out.fills.filter((f) => f.orderId.startsWith('P-guard-'));
     expect(guard).toHaveLength(1);
-    expect((guard[0] as { ts: number }).ts).toBeGreaterThanOrEqual(g.ts);
+    expect(guard[0]?.ts).toBeGreaterThanOrEqual(g.ts);
     expect(out.fills.at(-1)).toBe(guard[0]); // flat from then on
+  });
+
+  it('parity sweep honours the same limit: each run reports its hold, and a run equals its backtest', () => {
+    const cfg = config('sweep.json', { maxDrawdownPct: 5 });
+    const bt = JSON.parse(parity([...ARGS, '--config', cfg, '--json']).stdout) as Out & { finalEquity: number };
+    const r = parity(['sweep', '--from', '2024-12-02', '--to', '2024-12-04', '--param', 'size=0.05,0.09', '--config', cfg, '--json', '--workers', '1']);
+    expect(r.code).toBe(0);
+    const runs = (JSON.parse(r.stdout) as { runs: { swept: { size: number }; fills: number; finalEquity: number; guards: Out['guards'] }[] }).runs;
+    expect(runs).toHaveLength(2);
+    for (const run of runs) expect(run.guards.map((g) => [g.source, g.action])).toEqual([['loss-limit:drawdown', 'reduce-only']]);
+    const same = runs.find((x) => x.swept.size === 0.09);
+    expect(same?.guards).toEqual(bt.guards);
+    expect(same?.fills).toBe(bt.fills.length);
+    expect(same?.finalEquity).toBe(bt.finalEquity);
   });
 });
