@@ -37,7 +37,18 @@ function bars(): Bar[] {
   for (let i = 0; i < c.length; i++) {
     const ts = c.ts[i] as number;
     if (ts < from || ts >= to) continue;
-    out.push({ type: 'bar', symbol: BTC.symbol, interval: c.interval, tsEvent: ts, tsInit: ts + c.interval, open: c.open[i] as number, high: c.high[i] as number, low: c.low[i] as number, close: c.close[i] as number, volume: c.volume[i] as number });
+    out.push({
+      type: 'bar',
+      symbol: BTC.symbol,
+      interval: c.interval,
+      tsEvent: ts,
+      tsInit: ts + c.interval,
+      open: c.open[i] as number,
+      high: c.high[i] as number,
+      low: c.low[i] as number,
+      close: c.close[i] as number,
+      volume: c.volume[i] as number,
+    });
   }
   return out;
 }
@@ -52,12 +63,20 @@ interface Run {
   readonly fills: readonly string[];
 }
 
-const fillsOf = (log: readonly LoggedMessage[]): string[] => log.flatMap((m) => (m.type === 'OrderFilled' ? [`${m.clientOrderId} ${m.side} ${m.lastQty}@${m.lastPx} fee ${m.fee} t=${m.tsEvent}`] : []));
+const fillsOf = (log: readonly LoggedMessage[]): string[] =>
+  log.flatMap((m) => (m.type === 'OrderFilled' ? [`${m.clientOrderId} ${m.side} ${m.lastQty}@${m.lastPx} fee ${m.fee} t=${m.tsEvent}`] : []));
 
 async function backtest(data: readonly Bar[], loss: typeof LOSS | null = LOSS): Promise<Run> {
   const { definition } = await loadStrategy('sma-cross');
   const log: LoggedMessage[] = [];
-  const r = runBacktest({ ...account, feed: new ArrayFeed(data), strategies: [{ definition, params: PARAMS, symbols: [BTC.symbol] }], venue, ...(loss === null ? {} : { lossLimits: loss }), onMessage: (m) => log.push(m) });
+  const r = runBacktest({
+    ...account,
+    feed: new ArrayFeed(data),
+    strategies: [{ definition, params: PARAMS, symbols: [BTC.symbol] }],
+    venue,
+    ...(loss === null ? {} : { lossLimits: loss }),
+    onMessage: (m) => log.push(m),
+  });
   const hold = r.holds[0];
   return { hold, afterBar: hold === undefined ? -1 : data.findIndex((b) => b.tsInit === hold.tsInit), fills: fillsOf(log) };
 }
