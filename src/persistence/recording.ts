@@ -18,7 +18,7 @@
  */
 import { existsSync, mkdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Bar, EngineState, Instrument, LoggedMessage, MarketData, RiskLimits, Symbol } from '../engine/index.ts';
+import type { Bar, EngineState, Instrument, LoggedMessage, LossLimits, MarketData, RiskLimits, Symbol } from '../engine/index.ts';
 import { JournalError, JournalWriter, readJournal, readSegment, segments, type FsyncPolicy, type JournalLine } from './journal.ts';
 
 /** The recording's own format version (inside the journal's line envelope). */
@@ -52,6 +52,8 @@ export interface SessionHeader {
     readonly leverage: number;
     readonly limits: Partial<RiskLimits>;
     readonly pauseCancelsEntries: boolean;
+    /** The drawdown limit and the loss-limit actions (absent in recordings made before they were recorded: none then). */
+    readonly lossLimits?: Partial<Omit<LossLimits, 'dailyLossLimit'>>;
   };
   /** The simulated venue's models (what paper filled with; what a replay simulates with). */
   readonly models: unknown;

@@ -127,6 +127,7 @@ export function runText(r: RunView, o: TextOptions): string {
   if (capped.fills > 0) lines.push(row('Range cap', `${capped.fills} taker fills kept inside their bar's high-low, ${fmtMoney(capped.amount)} ${cur} of slippage removed`));
   const dq = r.result.dataQuality;
   if (dq.dropped > 0 || dq.gaps > 0) lines.push(`data: ${fmtDataQuality(dq)}`);
+  for (const h of r.result.holds) lines.push(`guard ${h.source}: ${h.action} at ${shortTime(h.tsInit)}: ${h.reason}`);
   for (const f of r.result.fills.filter((x) => x.liquidation === true)) {
     lines.push(row('LIQUIDATED', `${f.symbol} ${f.side} ${f.lastQty} at ${f.lastPx} on ${shortTime(f.tsEvent)}, clearance fee ${fmtMoney(Number(f.fee))} ${cur}`));
   }
@@ -176,6 +177,8 @@ function runFields(r: RunView) {
     dataQuality: { dropped: r.result.dataQuality.dropped, ...r.result.dataQuality.counts, gaps: r.result.dataQuality.gaps, missingBars: r.result.dataQuality.missingBars },
     summary: r.summary,
     regimes: r.regimes,
+    /** Guard holds set during the run (a breached loss limit): entries stopped from `ts` on, as live stops them. */
+    guards: r.result.holds.map((h) => ({ source: h.source, action: h.action, reason: h.reason, ts: h.tsInit })),
     warnings: r.warnings,
   };
 }

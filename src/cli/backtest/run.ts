@@ -120,6 +120,7 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
     accountType,
     leverage: spec.leverage,
     limits: spec.limits,
+    lossLimits: spec.lossLimits,
     validation: spec.validation,
     strategies: [{ definition, params, symbols: instruments.map((i) => i.symbol) }],
     venue: (clock) => (sim = new SimulatedVenue({ instruments, clock, rng, models: spec.models, currency, startingCash: cash, accountType, leverage: spec.leverage })),

@@ -4,10 +4,10 @@
  */
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RiskLimits, ValidationConfig } from '../../engine/index.ts';
+import type { LossLimits, RiskLimits, ValidationConfig } from '../../engine/index.ts';
 import type { VenueModels } from '../../paper/index.ts';
 import { buildModels, seedOf, type SimFlags } from '../sim-options.ts';
-import { riskLimitsOf, validationOf, type Config } from '../../config/config.ts';
+import { lossLimitsOf, riskLimitsOf, validationOf, type Config } from '../../config/config.ts';
 import { UserError } from '../errors.ts';
 import { dateFlag, parseParams } from '../options.ts';
 
@@ -29,6 +29,8 @@ export interface BacktestSpec {
   readonly leverage: number;
   readonly models: VenueModels;
   readonly limits: Partial<RiskLimits>;
+  /** The drawdown limit and what breached loss limits do (config risk.maxDrawdownPct, dailyLossAction, drawdownAction), as a live session takes them. */
+  readonly lossLimits: Partial<Omit<LossLimits, 'dailyLossLimit'>>;
   readonly instrument: { readonly tickSize?: number; readonly lotSize?: number; readonly minNotional?: number };
   readonly regimeWindow: number;
   /** The bad-data breaker's settings (config `data.validation`). */
@@ -110,6 +112,7 @@ export function buildSpec(flags: BacktestFlags, config: Config): BacktestSpec {
     leverage,
     models: buildModels(flags, config),
     limits: riskLimitsOf(config),
+    lossLimits: lossLimitsOf(config),
     instrument: {
       ...(flags.tick === undefined ? {} : { tickSize: flags.tick }),
       ...(flags.lot === undefined ? {} : { lotSize: flags.lot }),

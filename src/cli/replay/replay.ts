@@ -157,6 +157,7 @@ export async function replaySession(s: SessionRecording, o: ReplayOptions): Prom
     leverage: a.leverage,
     limits: a.limits,
     pauseCancelsEntries: a.pauseCancelsEntries,
+    ...(a.lossLimits === undefined ? {} : { lossLimits: a.lossLimits }),
     restore: start,
     warmup,
     strategies: [{ definition, params, symbols: h.symbols.map((x) => x as Instrument['symbol']), state: structuredClone(h.start.strategies[definition.name] ?? {}) }],

@@ -8,7 +8,7 @@
  * A recording that cannot be written stops recording, with a warning; trading goes on (the journal,
  * not the recording, is what a restart needs).
  */
-import { formatFixed, type AccountSetup, type Bar, type Clock, type EngineState, type LoggedMessage, type MarketData } from '../../engine/index.ts';
+import { formatFixed, type AccountSetup, type Bar, type Clock, type EngineState, type LoggedMessage, type LossLimits, type MarketData } from '../../engine/index.ts';
 import type { FsyncPolicy } from '../../persistence/journal.ts';
 import { openRecordingWriter, packData, packWarmup, RECORDING_VERSION, type RecordEntry, type SessionHeader } from '../../persistence/recording.ts';
 
@@ -20,6 +20,7 @@ export interface HeaderFacts {
   readonly barInterval: number;
   readonly account: AccountSetup;
   readonly pauseCancelsEntries: boolean;
+  readonly lossLimits: Partial<Omit<LossLimits, 'dailyLossLimit'>>;
   readonly models: unknown;
   readonly seed: number;
   readonly start: EngineState;
@@ -73,6 +74,7 @@ export class SessionRecorder {
         leverage: a.leverage,
         limits: a.limits,
         pauseCancelsEntries: f.pauseCancelsEntries,
+        lossLimits: f.lossLimits,
       },
       models: f.models,
       seed: f.seed,

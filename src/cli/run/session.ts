@@ -141,6 +141,7 @@ async function openSession(asGiven: RunSpec, io: SessionIO, deps: SessionDeps, u
     barInterval: spec.barInterval,
     account,
     pauseCancelsEntries: spec.pauseCancelsEntries,
+    lossLimits: spec.lossLimits,
     models: spec.models,
     seed: spec.seed,
     start: kernel.books.capture(),

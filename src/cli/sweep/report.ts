@@ -14,8 +14,8 @@ const day = (ms: number): string => isoTime(ms).slice(0, 16).replace('T', ' ');
 
 /** One run as --json gives it: rank, grid index, the swept values, the resolved parameters, then the backtest's summary fields. */
 export function runJson(o: RunOutcome, rank: number): object {
-  const { summary, params, from, to, bars, startingCash, finalEquity, totalFees, totalFunding, regimes, warnings } = o.fields;
-  return { rank, index: o.index, swept: o.point, params, ...summary, finalEquity, totalFees, totalFunding, startingCash, bars, from, to, regimes, warnings };
+  const { summary, params, from, to, bars, startingCash, finalEquity, totalFees, totalFunding, regimes, guards, warnings } = o.fields;
+  return { rank, index: o.index, swept: o.point, params, ...summary, finalEquity, totalFees, totalFunding, startingCash, bars, from, to, regimes, guards, warnings };
 }
 
 export function sweepJson(r: SweepResult): object {

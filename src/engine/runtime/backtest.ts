@@ -10,7 +10,7 @@
  */
 import { SimClock } from './clock.ts';
 import type { DataFeed } from './data-feed.ts';
-import type { OrderFilled, StrategyFaulted } from '../model/events.ts';
+import type { HoldSet, OrderFilled, StrategyFaulted } from '../model/events.ts';
 import type { Fixed } from '../model/fixed.ts';
 import type { Instrument } from '../model/instrument.ts';
 import { Kernel } from '../kernel/kernel.ts';
@@ -19,6 +19,7 @@ import type { StrategyRegistration } from '../kernel/strategy-host.ts';
 import type { MatchingVenue } from '../ports/index.ts';
 import { stepData, warmUp } from './step.ts';
 import type { RiskLimits } from '../components/risk-gate.ts';
+import type { LossLimits } from '../kernel/holds.ts';
 import type { AccountType } from '../model/trading.ts';
 import type { EngineState } from '../model/engine-state.ts';
 import type { Bar } from '../model/market-data.ts';
@@ -35,6 +36,8 @@ export interface BacktestOptions {
   readonly accountType: AccountType;
   readonly leverage?: number;
   readonly limits?: Partial<RiskLimits>;
+  /** The drawdown limit and what a breached loss limit does, as a live session has them (KernelOptions.lossLimits). */
+  readonly lossLimits?: Partial<Omit<LossLimits, 'dailyLossLimit'>>;
   /**
    * Books to start from instead of `startingCash` alone: a session's state, which it took after its
    * own warm-up, so they are restored after this one's (whose refused orders they replace).
@@ -63,6 +66,8 @@ export interface BacktestResult {
   /** Gross exposure (Σ |qty| x price) at each sample. */
   readonly exposure: Float64Array;
   readonly fills: readonly OrderFilled[];
+  /** Guard holds set during the run, in order (a loss limit breached: entries stopped as live stops them). */
+  readonly holds: readonly HoldSet[];
   /** Data points processed. */
   readonly steps: number;
   /** What the bad-data breaker dropped (those events reached neither the venue nor a strategy) and the gaps it saw. */
@@ -74,6 +79,7 @@ export interface BacktestResult {
 export function runBacktest(o: BacktestOptions): BacktestResult {
   const clock = new SimClock(0);
   const fills: OrderFilled[] = [];
+  const holds: HoldSet[] = [];
   let fault: StrategyFaulted | undefined;
   const log = o.onMessage;
   const kernel = new Kernel({
@@ -85,8 +91,10 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     ...(o.leverage === undefined ? {} : { leverage: o.leverage }),
     ...(o.limits === undefined ? {} : { limits: o.limits }),
     ...(o.pauseCancelsEntries === undefined ? {} : { pauseCancelsEntries: o.pauseCancelsEntries }),
+    ...(o.lossLimits === undefined ? {} : { lossLimits: o.lossLimits }),
     onMessage: (m) => {
       if (m.type === 'OrderFilled') fills.push(m);
+      else if (m.type === 'HoldSet') holds.push(m);
       log?.(m);
     },
     onFault: (f) => {
@@ -153,6 +161,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     equity: equity.subarray(0, n),
     exposure: exposure.subarray(0, n),
     fills,
+    holds,
     steps,
     dataQuality: validator.quality,
   };
