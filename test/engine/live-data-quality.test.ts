@@ -15,7 +15,7 @@ function paper(validation?: Partial<ValidationConfig>) {
   const sched = new ManualScheduler();
   const seen: number[] = [];
   const dropped: [MarketData, DataFault][] = [];
-  const account = { instruments: [BTC], currency: 'USDT', startingCash: fromNumber(100_000), accountType: 'cash' as const, leverage: 1, limits: {} };
+  const account = { instruments: [BTC], currency: 'USDT', startingCash: fromNumber(100_000), accountType: 'cash' as const, leverage: 1, limits: { priceBandBps: 5000 } }; // the bid rests 40% under the market: inside a 50% band
   const lowBid = defineStrategy({
     name: 'low-bid',
     params: {},

@@ -71,6 +71,20 @@ export async function recordSession(mode: 'paper' | 'live', bars: number, o: Rec
       // (paper answers come with the next data point: the simulator's clock moves with the data).
       if (mode === 'live' && (o.race !== true || i === bars - 1)) await until(() => answered() >= submits(), `the answers on bar ${i + 1}`, { ms: 30_000, detail: () => stderr });
     }
+    // Racing, the last bars' orders may still be on their way (an acknowledgement is an answer, its
+    // fills come after): stop only once the session has logged nothing new for 2 s.
+    if (mode === 'live' && o.race === true) {
+      let seen = -1;
+      let since = Date.now();
+      await until(
+        () => {
+          if (logs.length !== seen) [seen, since] = [logs.length, Date.now()];
+          return Date.now() - since >= 2_000;
+        },
+        'the session to settle',
+        { ms: 30_000, detail: () => stderr },
+      );
+    }
     const before = o.before;
     if (before !== undefined) await until(() => before.stop(logs), before.what, { detail: () => stderr });
     child.kill('SIGTERM');

@@ -39,7 +39,9 @@ describe('divergence', () => {
         latency: '0',
         leverage: 5,
       },
-      {},
+      // 12 bars in under a second of wall time: the live path's order-rate window runs on the wall
+      // clock, the shadow's on bar time, so the default 20 orders a second would refuse live orders only.
+      { risk: { maxOrdersPerSecond: 10_000, maxOrdersPerMinute: 100_000 } },
     );
     const s = await startSession(spec, { log: () => undefined }, { scheduler: nodeScheduler, env: {} });
     try {
