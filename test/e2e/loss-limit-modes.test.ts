@@ -20,6 +20,7 @@ import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
 import { loadStrategy } from '../../src/cli/strategy-loader.ts';
 import { settle } from '../kit/local-venue.ts';
 import { frictionless } from '../kit/venue.ts';
+import { seriesBars } from '../kit/series-bars.ts';
 
 const FILE = 'data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv';
 const BTC: Instrument = resolveInstrument('BTCUSDT', 'spot', 0.01);
@@ -33,24 +34,7 @@ function bars(): Bar[] {
   const c = loadCandles(FILE, symbol('BTCUSDT')).series;
   const from = Date.UTC(2024, 11, 2);
   const to = Date.UTC(2024, 11, 4);
-  const out: Bar[] = [];
-  for (let i = 0; i < c.length; i++) {
-    const ts = c.ts[i] as number;
-    if (ts < from || ts >= to) continue;
-    out.push({
-      type: 'bar',
-      symbol: BTC.symbol,
-      interval: c.interval,
-      tsEvent: ts,
-      tsInit: ts + c.interval,
-      open: c.open[i] as number,
-      high: c.high[i] as number,
-      low: c.low[i] as number,
-      close: c.close[i] as number,
-      volume: c.volume[i] as number,
-    });
-  }
-  return out;
+  return seriesBars(c, from, to);
 }
 
 const account = { instruments: [BTC], currency: 'USDT', startingCash: fromNumber(CASH), accountType: 'cash' as const, leverage: 1 };

@@ -13,6 +13,7 @@ import { createRng, defineStrategy, fromNumber, initialState, Kernel, replay, Si
 import { loadCandles, loadFunding, resolveInstrument } from '../../src/data/index.ts';
 import { SimulatedVenue } from '../../src/paper/index.ts';
 import { frictionless } from '../kit/venue.ts';
+import { seriesBars } from '../kit/series-bars.ts';
 
 const DIR = 'data/binance-xrpusdt-perp-2021-11';
 const XRP = resolveInstrument('XRPUSDT', 'perpetual', 0.0001);
@@ -21,23 +22,7 @@ const LIMIT_PCT = 5;
 
 function data(): MarketData[] {
   const c = loadCandles(`${DIR}/XRPUSDT-5m-2021-11.csv`, symbol('XRPUSDT')).series;
-  const out: MarketData[] = [];
-  for (let i = 0; i < c.ts.length; i++) {
-    const ts = c.ts[i] as number;
-    if (ts < FROM) continue;
-    out.push({
-      type: 'bar',
-      symbol: XRP.symbol,
-      interval: c.interval,
-      tsEvent: ts,
-      tsInit: ts + c.interval,
-      open: c.open[i] as number,
-      high: c.high[i] as number,
-      low: c.low[i] as number,
-      close: c.close[i] as number,
-      volume: c.volume[i] as number,
-    });
-  }
+  const out: MarketData[] = seriesBars(c, FROM);
   const end = out[out.length - 1]?.tsInit ?? 0;
   for (const f of loadFunding(`${DIR}/XRPUSDT-funding-8h.csv`, XRP.symbol)) if (f.tsInit >= FROM && f.tsInit <= end) out.push(f);
   return out.sort((a, b) => a.tsInit - b.tsInit || (a.type === 'funding' ? 1 : 0) - (b.type === 'funding' ? 1 : 0));
