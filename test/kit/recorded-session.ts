@@ -4,11 +4,11 @@
  * cancels); it sees `bars` bars, each waited for in its log, then stops on SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { BIN, ROOT } from './cli.ts';
+import { BIN, parityAsync, ROOT } from './cli.ts';
 import type { LocalExchangeOptions } from '../../src/local-exchange/index.ts';
 import { BAR, drillExchange, SYMBOL, subscribed, until } from './drill.ts';
 
@@ -55,21 +55,46 @@ export async function recordSession(mode: 'paper' | 'live', bars: number, o: Rec
     else await until(() => (lx.state().streams['xrpusdt@kline_5m'] ?? 0) > 0, 'the kline stream');
     // Orders of the session itself (the warm-up's refusals are before "started", and folded in the log).
     const live = (): Record<string, unknown>[] => logs.slice(logs.findIndex((r) => r['kind'] === 'started'));
-    const submits = (): number => live().filter((r) => r['type'] === 'SubmitOrder').length;
+    const submitted = (): unknown[] => live().flatMap((r) => (r['type'] === 'SubmitOrder' ? [r['clientOrderId']] : []));
+    const submits = (): number => submitted().length;
     const ANSWERS = new Set(['OrderAccepted', 'OrderRejected', 'OrderDenied', 'OrderFilled', 'OrderCanceled', 'OrderExpired']);
-    const answered = (): number =>
-      new Set(
-        live()
-          .filter((r) => ANSWERS.has(r['type'] as string))
-          .map((r) => r['clientOrderId']),
-      ).size;
+    // Answered: in the log, or in the journal (the log folds a refusal repeated within a minute; the journal keeps every one).
+    const journaled = (): unknown[] =>
+      readdirSync(stateDir)
+        .filter((f) => /^journal-\d+\.jsonl$/.test(f))
+        .flatMap((f) => readFileSync(join(stateDir, f), 'utf8').split('\n'))
+        .flatMap((l) => {
+          try {
+            const m = (JSON.parse(l) as { e?: { k?: string; m?: Record<string, unknown> } }).e;
+            return m?.k === 'm' && ANSWERS.has(m.m?.['type'] as string) ? [m.m?.['clientOrderId']] : [];
+          } catch {
+            return []; // a line being written
+          }
+        });
+    const open = (): unknown[] => {
+      const done = new Set([...live().flatMap((r) => (ANSWERS.has(r['type'] as string) ? [r['clientOrderId']] : [])), ...journaled()]);
+      return submitted().filter((id) => !done.has(id));
+    };
+    // What a timed-out wait shows: the orders still without an answer, and the last log records.
+    const unanswered = (): string =>
+      `\nunanswered: ${open().join(', ')}\nlast: ${logs
+        .slice(-8)
+        .map((r) => JSON.stringify(r))
+        .join('\n')}`;
     for (let i = 0; i < bars; i++) {
       const before = submits();
       lx.advance(BAR);
       await until(() => submits() > before, `the decisions on bar ${i + 1}`, { detail: () => stderr });
       // Live: their answers in before the next bar, so the session is not racing the test's clock
       // (paper answers come with the next data point: the simulator's clock moves with the data).
-      if (mode === 'live' && (o.race !== true || i === bars - 1)) await until(() => answered() >= submits(), `the answers on bar ${i + 1}`, { ms: 30_000, detail: () => stderr });
+      if (mode === 'live' && (o.race !== true || i === bars - 1)) {
+        try {
+          await until(() => open().length === 0, `the answers on bar ${i + 1}`, { ms: 30_000, detail: () => stderr + unanswered() });
+        } catch (err) {
+          const status = await parityAsync(['ctl', 'status', '--json', '--state-dir', stateDir]);
+          throw new Error(`${(err as Error).message}\nctl status: ${(status.stdout + status.stderr).slice(0, 3000)}`);
+        }
+      }
     }
     // Racing, the last bars' orders may still be on their way (an acknowledgement is an answer, its
     // fills come after): stop only once the session has logged nothing new for 2 s.

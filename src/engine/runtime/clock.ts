@@ -31,14 +31,24 @@ export class LiveClock implements Clock {
 
 /**
  * A venue's clock estimated from the local one: local time plus a measured offset (venue - local).
- * Never goes back, even when a new measurement lowers the offset.
+ *
+ * Never goes back and never stands still. When a new measurement lowers the offset, the clock
+ * does not step back (the journal's times would go backwards) nor freeze until local time catches
+ * up (a frozen clock puts every order of the wait in the same instant, and the order-rate gate
+ * refuses them all): it runs at `slewRate` of local speed until it meets the estimate, as NTP
+ * slews a clock instead of stepping it. A higher offset is taken at once (time jumps forward).
  */
 export class OffsetClock implements Clock {
   private last = -Infinity;
+  private lastBase = NaN;
   constructor(
     private readonly base: Clock,
     private offset = 0,
-  ) {}
+    /** Share of local speed while catching down to a lowered estimate, in (0, 1]. */
+    private readonly slewRate = 0.5,
+  ) {
+    if (!(slewRate > 0 && slewRate <= 1)) throw new RangeError(`slewRate must be in (0, 1]: ${slewRate}`);
+  }
   get offsetMs(): number {
     return this.offset;
   }
@@ -46,8 +56,11 @@ export class OffsetClock implements Clock {
     this.offset = ms;
   }
   now(): number {
-    const t = this.base.now() + this.offset;
-    if (t > this.last) this.last = t;
-    return this.last;
+    const b = this.base.now();
+    const target = b + this.offset;
+    const step = Number.isNaN(this.lastBase) ? 0 : Math.max(0, b - this.lastBase); // local time going back (a wall-clock step) moves nothing
+    this.lastBase = b;
+    this.last = Math.max(target, this.last + step * this.slewRate);
+    return Math.floor(this.last);
   }
 }
