@@ -10,13 +10,17 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BIN, parityAsync, ROOT } from './cli.ts';
 import type { LocalExchangeOptions } from '../../src/local-exchange/index.ts';
-import { BAR, drillExchange, SYMBOL, subscribed, until } from './drill.ts';
+import { BAR, drillExchange, sleep, SYMBOL, subscribed, until } from './drill.ts';
 
 export interface RecordOptions {
   /** The local exchange's options (faults, warm-up bars...). */
   readonly exchange?: LocalExchangeOptions;
-  /** Advance to the next bar as soon as the decisions are made, without waiting for the venue's answers (so slow answers meet a moved market). */
-  readonly race?: boolean;
+  /**
+   * The market moves while the orders are on their way (live): `afterMs` after a bar's decisions,
+   * the venue's clock moves half a bar (its price path to the bar's extremes), then the answers are
+   * awaited and the bar finishes. With a venue latency above `afterMs`, orders meet a moved market.
+   */
+  readonly moveWhileInFlight?: { readonly afterMs: number };
   /** Where to write the venue's own klines (GET /fapi/v1/klines, as served) once the session stopped. */
   readonly venueBars?: string;
   /** Strategy parameters (--param k=v). */
@@ -81,13 +85,19 @@ export async function recordSession(mode: 'paper' | 'live', bars: number, o: Rec
         .slice(-8)
         .map((r) => JSON.stringify(r))
         .join('\n')}`;
+    const half = Math.floor(BAR / 2);
+    const moving = mode === 'live' ? o.moveWhileInFlight : undefined;
     for (let i = 0; i < bars; i++) {
       const before = submits();
-      lx.advance(BAR);
+      lx.advance(moving === undefined || i === 0 ? BAR : BAR - half);
       await until(() => submits() > before, `the decisions on bar ${i + 1}`, { detail: () => stderr });
+      if (moving !== undefined) {
+        await sleep(moving.afterMs);
+        lx.advance(half);
+      }
       // Live: their answers in before the next bar, so the session is not racing the test's clock
       // (paper answers come with the next data point: the simulator's clock moves with the data).
-      if (mode === 'live' && (o.race !== true || i === bars - 1)) {
+      if (mode === 'live') {
         try {
           await until(() => open().length === 0, `the answers on bar ${i + 1}`, { ms: 30_000, detail: () => stderr + unanswered() });
         } catch (err) {
@@ -95,20 +105,6 @@ export async function recordSession(mode: 'paper' | 'live', bars: number, o: Rec
           throw new Error(`${(err as Error).message}\nctl status: ${(status.stdout + status.stderr).slice(0, 3000)}`);
         }
       }
-    }
-    // Racing, the last bars' orders may still be on their way (an acknowledgement is an answer, its
-    // fills come after): stop only once the session has logged nothing new for 2 s.
-    if (mode === 'live' && o.race === true) {
-      let seen = -1;
-      let since = Date.now();
-      await until(
-        () => {
-          if (logs.length !== seen) [seen, since] = [logs.length, Date.now()];
-          return Date.now() - since >= 2_000;
-        },
-        'the session to settle',
-        { ms: 30_000, detail: () => stderr },
-      );
     }
     const before = o.before;
     if (before !== undefined) await until(() => before.stop(logs), before.what, { detail: () => stderr });
