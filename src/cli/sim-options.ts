@@ -62,7 +62,7 @@ function over(m: VenueModels, l: Layer): VenueModels {
     spread: { bps: l.spreadBps ?? m.spread.bps, ticks: l.spreadTicks ?? m.spread.ticks },
     slippage: { fixedBps: l.slippageBps ?? m.slippage.fixedBps, impact: l.impact ?? m.slippage.impact },
     latency,
-    fills: { maxParticipation: l.participation ?? m.fills.maxParticipation, rangeCap: l.rangeCap ?? m.fills.rangeCap ?? true },
+    fills: { ...m.fills, maxParticipation: l.participation ?? m.fills.maxParticipation, rangeCap: l.rangeCap ?? m.fills.rangeCap ?? true },
   };
 }
 

@@ -138,6 +138,13 @@ export interface FillPolicy {
    * true; false lets the costs push a fill beyond the bar.
    */
   readonly rangeCap?: boolean;
+  /**
+   * Taker orders filled in pieces, as a venue reports an order matched against several resting
+   * orders: `share` of taker orders (0..1) come in `pieces` fills on average (>= 2), the quantity
+   * split on the lot grid, every piece at the order's price. What `parity calibrate` measures of a
+   * live session. Absent: one fill per taker order.
+   */
+  readonly takerPieces?: { readonly share: number; readonly pieces: number };
 }
 
 export interface VenueModels {

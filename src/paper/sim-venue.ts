@@ -268,7 +268,18 @@ export class SimulatedVenue implements MatchingVenue, VenueReports {
       this.slippageCapped.fills++;
       this.slippageCapped.amount += px.capped;
     }
-    this.fill(m, r, qty, px.price, 'taker', t);
+    for (const piece of this.takerPieces(m, qty)) this.fill(m, r, piece, px.price, 'taker', t);
+  }
+
+  /** The pieces a taker fill of `qty` comes in (fills.takerPieces; one piece without it). */
+  private takerPieces(m: Market, qty: number): number[] {
+    const tp = this.o.models.fills.takerPieces;
+    if (tp === undefined || tp.share <= 0 || this.o.rng.next() >= tp.share) return [qty];
+    const whole = Math.floor(tp.pieces);
+    const k = Math.min(whole + (this.o.rng.next() < tp.pieces - whole ? 1 : 0), Math.floor(qty / m.inst.lotSize + 1e-9));
+    if (k < 2) return [qty];
+    const piece = roundTo(Math.floor(qty / k / m.inst.lotSize + 1e-9) * m.inst.lotSize, m.inst.qtyDecimals);
+    return [...Array.from({ length: k - 1 }, () => piece), roundTo(qty - piece * (k - 1), m.inst.qtyDecimals)];
   }
 
   private fill(m: Market, r: SimOrder, qty: number, price: number, liquidity: 'maker' | 'taker', t: number): void {

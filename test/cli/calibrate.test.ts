@@ -81,11 +81,16 @@ describe('parity calibrate over a live session with slow, noisy latency and part
     const out = join(mkdtempSync(join(tmpdir(), 'parity-calibrated-')), 'model.json');
     const before = contents(dir);
     const c = JSON.parse((await run('calibrate', dir, '--out', out, '--json')).stdout) as {
-      calibration: { latency: { n: number; p50Ms: number }; slippage: { n: number }; partialFills: { inPieces: number; piecesPerOrder: number }; fees: { takerFills: number } };
+      calibration: { latency: { n: number; p50Ms: number }; slippage: { n: number }; partialFills: { inPieces: number; piecesPerOrder: number; share: number }; fees: { takerFills: number } };
       check: { session: { pnlGap: number; priceGapBps: number }; fitted: { pnlGap: number; priceGapBps: number } };
     };
     expect(contents(dir)).toEqual(before);
-    const file = JSON.parse(readFileSync(out, 'utf8')) as { latency: { kind: string; samplesMs: number[] }; fees: { taker: number }; slippage: { fixedBps: number } };
+    const file = JSON.parse(readFileSync(out, 'utf8')) as {
+      latency: { kind: string; samplesMs: number[] };
+      fees: { taker: number };
+      slippage: { fixedBps: number };
+      fills: { takerPieces: { share: number; pieces: number } };
+    };
     // The injected latency (80 ms median, both ways around the request) is in the samples.
     expect(file.latency.kind).toBe('empirical');
     expect(file.latency.samplesMs).toHaveLength(c.calibration.latency.n);
@@ -96,6 +101,8 @@ describe('parity calibrate over a live session with slow, noisy latency and part
     expect(file.slippage.fixedBps).toBeGreaterThan(0);
     expect(c.calibration.partialFills.inPieces).toBeGreaterThan(0);
     expect(c.calibration.partialFills.piecesPerOrder).toBeGreaterThan(1);
+    expect(file.fills.takerPieces.share).toBeCloseTo(c.calibration.partialFills.share, 6);
+    expect(file.fills.takerPieces.pieces).toBeGreaterThan(1);
     // The command's own check...
     expect(c.check.fitted.priceGapBps).toBeLessThan(c.check.session.priceGapBps);
     expect(c.check.fitted.pnlGap).toBeLessThan(c.check.session.pnlGap);
@@ -109,6 +116,11 @@ describe('parity calibrate over a live session with slow, noisy latency and part
       fitted: { bps: meanPriceGapBps(live.vwap, fitted.vwap), pnl: Math.abs(live.pnl - fitted.pnl) },
     };
     console.log(`calibration gaps (fill price bps, |PnL| USDT): ${JSON.stringify(gaps)}`);
+    // The replay fills the takers in pieces as live did: its fill count lands closer to live's.
+    const count = (stdout: string): number => (JSON.parse(stdout) as { fills: Fill[] }).fills.length;
+    const plainFills = count((await run('replay', dir, '--json')).stdout);
+    console.log(`fills: live ${liveFills.length}, replay ${plainFills}, with the model ${count(modelled.stdout)}`);
+    expect(Math.abs(count(modelled.stdout) - liveFills.length)).toBeLessThan(Math.abs(plainFills - liveFills.length));
     expect(gaps.fitted.bps).toBeLessThan(gaps.defaults.bps);
     expect(gaps.fitted.pnl).toBeLessThan(gaps.defaults.pnl);
     expect(gaps.fitted.pnl).toBeCloseTo(c.check.fitted.pnlGap, 6);

@@ -111,7 +111,7 @@ export function runText(r: RunView, o: TextOptions): string {
     `${r.strategyName} (${params})  ${r.instruments.map((i) => i.symbol).join(', ')} ${r.intervalMs === undefined ? '' : intervalName(r.intervalMs)} ${r.market}  ${range}  ${bars.toLocaleString('en-US')} bars  seed ${r.seed}`,
   );
   lines.push(
-    `costs: taker ${(m.fees.taker * 1e4).toFixed(2)} bps, maker ${(m.fees.maker * 1e4).toFixed(2)} bps, spread ${m.spread.bps} bps + ${m.spread.ticks} tick, slippage ${m.slippage.fixedBps} bps, impact Y=${m.slippage.impact}, latency ${latencyText(r)}, participation ${m.fills.maxParticipation * 100}%, range cap ${m.fills.rangeCap === false ? 'off' : 'on'}`,
+    `costs: taker ${(m.fees.taker * 1e4).toFixed(2)} bps, maker ${(m.fees.maker * 1e4).toFixed(2)} bps, spread ${m.spread.bps} bps + ${m.spread.ticks} tick, slippage ${m.slippage.fixedBps} bps, impact Y=${m.slippage.impact}, latency ${latencyText(r)}, participation ${m.fills.maxParticipation * 100}%, range cap ${m.fills.rangeCap === false ? 'off' : 'on'}${m.fills.takerPieces === undefined ? '' : `, takers in pieces ${(m.fills.takerPieces.share * 100).toFixed(0)}% x ${m.fills.takerPieces.pieces.toFixed(2)}`}`,
   );
   lines.push('');
   const row = (k: string, v: string): string => `  ${k.padEnd(14)} ${v}`;

@@ -83,7 +83,7 @@ function fittedLines(c: Calibration, m: VenueModels): string[] {
       : `  slippage    fixed ${f(m.slippage.fixedBps)} bps + impact Y ${f(m.slippage.impact, 4)}, spread 0, least squares over ${s.n} taker orders (mean ${f(s.meanBps)} bps, p95 ${f(s.p95Bps)} bps, r2 ${f(s.r2)})`,
   );
   const p = c.partialFills;
-  out.push(`  partial     ${p.inPieces} of ${p.orders} filled orders in pieces (${f(p.share * 100, 0)}%), ${f(p.piecesPerOrder)} pieces per order (measured; the simulator has no knob for it)`);
+  out.push(`  partial     ${p.inPieces} of ${p.orders} taker orders in pieces (${f(p.share * 100, 0)}%), ${f(p.piecesWhenSplit)} pieces each when split: fills.takerPieces`);
   return out;
 }
 

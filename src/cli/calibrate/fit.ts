@@ -15,7 +15,8 @@
  *   set to 0 because a, measured from the decision price, already holds the half spread paid.
  *   Neither may be negative (a venue does not pay to trade): b < 0, or sizes and bars too alike to
  *   tell b from a, refits a alone (the mean) with b = 0.
- * - partial fills: the share of filled orders filled in more than one piece, and pieces per order.
+ * - partial fills: the share of taker orders filled in more than one piece, and their pieces per
+ *   order: the simulator's fills.takerPieces.
  *   The simulator fills a taker in one piece, so they are measured and reported, not applied.
  */
 import type { LoggedMessage, MarketData, OrderFilled, SubmitOrder } from '../../engine/index.ts';
@@ -43,7 +44,8 @@ export interface Calibration {
   readonly latency: { readonly n: number; readonly p50Ms: number; readonly p90Ms: number; readonly p99Ms: number; readonly kept: number } | null;
   readonly fees: { readonly makerFills: number; readonly takerFills: number; readonly maker: number | null; readonly taker: number | null };
   readonly slippage: SlippageFit | null;
-  readonly partialFills: { readonly orders: number; readonly inPieces: number; readonly share: number; readonly piecesPerOrder: number };
+  /** Taker orders filled live, those filled in more than one piece, their share, pieces per order (all), and pieces per order among the split ones. */
+  readonly partialFills: { readonly orders: number; readonly inPieces: number; readonly share: number; readonly piecesPerOrder: number; readonly piecesWhenSplit: number };
 }
 
 export interface Fitted {
@@ -182,13 +184,20 @@ function feeRates(messages: readonly { readonly m: LoggedMessage }[]): { maker: 
   return out;
 }
 
+/** Taker orders only (the simulator's knob is for takers; a resting order fills as the volume lets it). */
 function partialFills(messages: readonly { readonly m: LoggedMessage }[]): Calibration['partialFills'] {
   const pieces = new Map<string, number>();
-  for (const { m } of messages) if (m.type === 'OrderFilled') pieces.set(m.clientOrderId, (pieces.get(m.clientOrderId) ?? 0) + 1);
+  for (const { m } of messages) if (m.type === 'OrderFilled' && m.liquidity === 'taker') pieces.set(m.clientOrderId, (pieces.get(m.clientOrderId) ?? 0) + 1);
   const orders = pieces.size;
-  const inPieces = [...pieces.values()].filter((p) => p > 1).length;
+  const split = [...pieces.values()].filter((p) => p > 1);
   const total = [...pieces.values()].reduce((s, p) => s + p, 0);
-  return { orders, inPieces, share: orders === 0 ? 0 : inPieces / orders, piecesPerOrder: orders === 0 ? 0 : total / orders };
+  return {
+    orders,
+    inPieces: split.length,
+    share: orders === 0 ? 0 : split.length / orders,
+    piecesPerOrder: orders === 0 ? 0 : total / orders,
+    piecesWhenSplit: split.length === 0 ? 0 : split.reduce((s, p) => s + p, 0) / split.length,
+  };
 }
 
 const round = (v: number, d: number): number => Math.round(v * 10 ** d) / 10 ** d;
@@ -233,6 +242,6 @@ export function calibrate(s: SessionRecording, base: VenueModels): Fitted {
     if (slippage.note !== undefined) notes.push(slippage.note);
   }
   const pf = partialFills(s.messages);
-  if (pf.inPieces > 0) notes.push(`${pf.inPieces} of ${pf.orders} filled orders filled in pieces; the simulator fills a taker in one piece, so this is reported, not applied`);
+  if (pf.orders > 0) models = { ...models, fills: { ...models.fills, takerPieces: { share: round(pf.share, 6), pieces: pf.inPieces === 0 ? 1 : round(pf.piecesWhenSplit, 6) } } };
   return { models, calibration: { latency, fees, slippage, partialFills: pf }, notes };
 }

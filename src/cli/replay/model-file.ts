@@ -17,7 +17,7 @@ const GROUPS = {
   fees: ['maker', 'taker'],
   spread: ['bps', 'ticks'],
   slippage: ['fixedBps', 'impact'],
-  fills: ['maxParticipation', 'rangeCap'],
+  fills: ['maxParticipation', 'rangeCap', 'takerPieces'],
 } as const;
 
 const LATENCY_FIELDS: Record<string, readonly string[]> = { fixed: ['ms'], uniform: ['minMs', 'maxMs'], lognormal: ['medianMs', 'p99Ms'], empirical: ['samplesMs'] };
@@ -82,6 +82,17 @@ export function loadModelFile(file: string, base: VenueModels): VenueModels {
       if (!fields.includes(f)) throw bad(`${key}.${f}`, `unknown field (expected ${fields.join(', ')})`);
       if (f === 'rangeCap') {
         if (typeof x !== 'boolean') throw bad(`${key}.${f}`, 'expected true or false');
+      } else if (f === 'takerPieces') {
+        const ok =
+          isObject(x) &&
+          Object.keys(x).every((k) => k === 'share' || k === 'pieces') &&
+          typeof x['share'] === 'number' &&
+          x['share'] >= 0 &&
+          x['share'] <= 1 &&
+          typeof x['pieces'] === 'number' &&
+          x['pieces'] >= 1 &&
+          x['pieces'] <= 1000;
+        if (!ok) throw bad(`${key}.${f}`, 'expected {"share": 0..1, "pieces": 1..1000}');
       } else if (typeof x !== 'number' || !Number.isFinite(x)) throw bad(`${key}.${f}`, 'expected a number');
     }
     out[key] = { ...(base[key as keyof VenueModels] as object), ...value };
