@@ -28,6 +28,7 @@ import {
   type ValidationConfig,
 } from '../engine/index.ts';
 import { SimulatedVenue, type VenueModels } from '../paper/index.ts';
+import { BandTracker, RoundTripTally } from './band.ts';
 import { crossedGuards, matchRate, p95, SignalMatcher, type DivergenceGuardConfig, type GuardInput } from './divergence-guard.ts';
 import type { DivergenceView } from './model.ts';
 
@@ -82,6 +83,8 @@ export interface LiveFigures {
   readonly slippageBps: number;
   readonly slippageP95?: { readonly n: number; readonly bps: number };
   readonly notional?: number;
+  /** The live round trips' PnLs since the shadow started (the expectation band places their sum). */
+  readonly trips?: readonly number[];
 }
 
 /** The live session's account, models and strategy: the shadow runs the same on the same data. */
@@ -110,8 +113,11 @@ export class ShadowBacktest {
   private failed: string | undefined;
   private readonly signals: SignalMatcher;
   private readonly guards: DivergenceGuardConfig;
+  private readonly trips = new RoundTripTally();
+  private readonly band: BandTracker;
 
   constructor(o: ShadowOptions) {
+    this.band = new BandTracker(o.seed);
     this.signals = new SignalMatcher(o.definition.name);
     this.guards = o.guards ?? {};
     const t0 = o.warmup[0]?.tsInit ?? 0;
@@ -123,6 +129,7 @@ export class ShadowBacktest {
       restore: { ...o.start, orders: [], seqs: {}, tradingState: 'active', stateReason: '' },
       onMessage: (m) => {
         tally?.onMessage(m);
+        this.trips.onMessage(m);
         this.signals.shadow(m);
       },
       onFault: (f) => (this.failed = `the shadow strategy stopped: ${f.message}`),
@@ -182,7 +189,14 @@ export class ShadowBacktest {
       note,
       signals: { ...this.signals.total, matchRate: matchRate(this.signals.total) },
       guards: this.failed === undefined ? crossedGuards(this.guardInput(live), this.guards).map((b) => b.message) : [],
+      band: this.bandOf(live),
     };
+  }
+
+  /** Where the live round trips' sum falls among the shadow's, block-bootstrapped (band.ts); absent before a shadow round trip. */
+  private bandOf(live: LiveFigures): DivergenceView['band'] {
+    const b = this.band.of(this.trips.trips, live.trips ?? []);
+    return b.percentile === null ? undefined : { low: b.low, high: b.high, live: b.live, percentile: b.percentile, within: b.within === true, trades: b.trades };
   }
 
   stop(): void {

@@ -155,6 +155,11 @@ export interface DivergenceView {
   readonly signals?: { readonly live: number; readonly shadow: number; readonly matched: number; readonly matchRate: number };
   /** The divergence guards crossed now (config `divergence`), each said in a sentence. */
   readonly guards?: readonly string[];
+  /**
+   * The expectation band: the 5th-95th percentile of the shadow's round-trip PnL sums, block-
+   * bootstrapped; where the live round trips' sum falls (percentile 0..100) and whether within.
+   */
+  readonly band?: { readonly low: number; readonly high: number; readonly live: number; readonly percentile: number; readonly within: boolean; readonly trades: number } | undefined;
 }
 
 export interface EquityView {

@@ -10,6 +10,7 @@ import { FeedLagMonitor, OrderLatencyMonitor, toNumber, type Kernel, type Latenc
 import { describeMessage, type LogLevel } from './describe.ts';
 import type { ShadowBacktest } from './divergence.ts';
 import { RepeatFilter } from './repeats.ts';
+import { RoundTripTally } from './band.ts';
 import { SlippageTally, type LiveFigures } from './divergence.ts';
 import {
   setByOperator,
@@ -125,6 +126,7 @@ export class SessionWorkstation implements Workstation {
   private readonly latency = new OrderLatencyMonitor();
   private readonly feed = new FeedLagMonitor();
   private readonly slip: SlippageTally;
+  private readonly trips = new RoundTripTally();
   private readonly events: EventRow[] = [];
   private readonly diffs: DiffRow[] = [];
   private readonly faults: StrategyFault[] = [];
@@ -148,6 +150,7 @@ export class SessionWorkstation implements Workstation {
     s.onMessage((m) => {
       this.latency.onMessage(m);
       this.slip.onMessage(m);
+      this.trips.onMessage(m);
       if (m.type === 'ReconciliationDiff')
         this.push(
           this.diffs,
@@ -267,6 +270,7 @@ export class SessionWorkstation implements Workstation {
       slippageBps: this.slip.meanBps,
       slippageP95: this.slip.p95,
       notional: this.slip.notional,
+      trips: this.trips.trips,
     };
   }
 

@@ -1,7 +1,7 @@
-/** The expectation band's block bootstrap (src/cli/report/band.ts): deterministic, and where the live result falls. */
+/** The expectation band's block bootstrap (src/workstation/band.ts): deterministic, and where the live result falls. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blockBootstrap } from '../../src/cli/report/band.ts';
+import { blockBootstrap } from '../../src/workstation/band.ts';
 
 const trades = fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 60 });
 

@@ -186,6 +186,21 @@ describe('panes', () => {
     expect(g).toContain('guard: signals diverge from the backtest: 19 of 22 decisions match');
   });
 
+  it('6 divergence: the expectation band, where the live round trips fall among the backtest round trips, within or OUTSIDE', async () => {
+    const ws = new FakeWorkstation();
+    const band = { low: -40.5, high: 120.25, live: 118.23, percentile: 93.4, within: true, trades: 9 };
+    ws.current = { ...ws.current, divergence: { ...ws.current.divergence, band } };
+    const tall = render(<DivergencePane snap={ws.current} width={80} height={14} />);
+    expect(tall.lastFrame()).toMatch(/band 5-95% +│ +p93 │ +-40\.50\.\.\+120\.25 │ +within │/);
+    tall.unmount();
+    expect(await show('6', ws)).toContain('· in band p93');
+    ws.current = { ...ws.current, divergence: { ...ws.current.divergence, band: { ...band, live: 130, percentile: 100, within: false } } };
+    expect(await show('6', ws)).toContain('· OUTSIDE band p100');
+    const out = render(<DivergencePane snap={ws.current} width={80} height={14} />);
+    expect(out.lastFrame()).toMatch(/band 5-95% +│ +p100 │ +-40\.50\.\.\+120\.25 │ +OUTSIDE │/);
+    out.unmount();
+  });
+
   it('6 divergence says "not available" with the reason when it is off', async () => {
     const ws = new FakeWorkstation();
     ws.current = { ...ws.current, divergence: { ...ws.current.divergence, available: false, note: 'no backtest replay in live mode yet' } };

@@ -72,7 +72,15 @@ function extremeSnapshot(): WorkstationSnapshot {
       nextRate: i % 3 === 0 ? undefined : -0.123456,
     })),
     latency: { submitToAck: lat, ackToFill: lat, cancelToAck: { p50: 0, p90: 0, p99: 0, count: 0, recent: [] }, feedLag: lat },
-    divergence: { ...s.divergence, liveFills: 123_456_789, backtestFills: 987_654_321, livePnl: -1e11, backtestPnl: 1e11, note: 'a very long note '.repeat(30) },
+    divergence: {
+      ...s.divergence,
+      liveFills: 123_456_789,
+      backtestFills: 987_654_321,
+      livePnl: -1e11,
+      backtestPnl: 1e11,
+      note: 'a very long note '.repeat(30),
+      band: { low: -1e11, high: 1e11, live: -1e11, percentile: 0, within: false, trades: 1e6 },
+    },
     equity: { times: s.equity.times, values: s.equity.values.map((v) => v * 1e7) },
     events: Array.from({ length: 200 }, (_, i) => ({
       ts: s.status.now - i,

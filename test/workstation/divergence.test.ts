@@ -56,6 +56,17 @@ describe('divergence', () => {
       expect(d.backtestFills).toBe(d.liveFills);
       expect(d.livePnl).toBeCloseTo(d.backtestPnl, 8);
       expect(d.slippageVsModelBps).toBeCloseTo(0, 8);
+      // The expectation band: the shadow's round trips bootstrapped, the live sum placed among them;
+      // the same fills on both sides put live inside it.
+      const b = d.band;
+      expect(b).toBeDefined();
+      expect(b?.trades).toBeGreaterThanOrEqual(2);
+      expect(Math.abs(b?.live ?? 0)).toBeGreaterThan(0); // the live round trips are counted
+      expect(b?.low).toBeLessThanOrEqual(b?.high ?? NaN);
+      expect(b?.within).toBe(true);
+      expect(b?.percentile).toBeGreaterThan(0);
+      expect(b?.percentile).toBeLessThan(100);
+      expect(s.workstation.snapshot().divergence.band).toEqual(b); // not re-drawn between refreshes
     } finally {
       await s.stop('test done');
     }

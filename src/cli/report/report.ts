@@ -7,7 +7,7 @@
 import { formatFixed, roundTrips, type Fixed, type LoggedMessage, type MarketData } from '../../engine/index.ts';
 import type { VenueModels } from '../../paper/index.ts';
 import { warmupOf, type SessionRecording } from '../../persistence/recording.ts';
-import { blockBootstrap, type Band } from './band.ts';
+import { blockBootstrap, type Band } from '../../workstation/band.ts';
 import { runChain, type Chain } from './chain.ts';
 import { latencySamples, mean, percentiles, quantile, slippageBps, type Percentiles } from './measures.ts';
 import { liveEquityCurve } from './live-books.ts';

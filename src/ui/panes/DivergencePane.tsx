@@ -1,6 +1,7 @@
 /**
  * Live (or paper) against the backtest on the same data: fills, signals (decisions matched on the
  * same data points, and the match rate), PnL, fill slippage against the model in bps, funding, the
+ * expectation band (where the live round trips' sum falls among the shadow's, bootstrapped), the
  * divergence guards crossed (in red), and the engine's note. Says "not available" (with the note, which says
  * why) when the comparison is off.
  */
@@ -25,7 +26,8 @@ export function divergenceSummary(s: WorkstationSnapshot): string {
   if (!d.available) return 'not available';
   const signals = d.signals === undefined || d.signals.live + d.signals.shadow === 0 ? '' : ` · signals ${fmtFixed(d.signals.matchRate * 100, 0)}% match`;
   const guards = d.guards === undefined || d.guards.length === 0 ? '' : ` · ${d.guards.length} guard${d.guards.length === 1 ? '' : 's'} crossed`;
-  return `PnL gap ${fmtSigned(d.livePnl - d.backtestPnl)} · slippage ${fmtBps(d.slippageVsModelBps)} bps${guards}${signals}`;
+  const band = d.band === undefined ? '' : ` · ${d.band.within ? 'in' : 'OUTSIDE'} band p${fmtFixed(d.band.percentile, 0)}`;
+  return `PnL gap ${fmtSigned(d.livePnl - d.backtestPnl)} · slippage ${fmtBps(d.slippageVsModelBps)} bps${guards}${band}${signals}`;
 }
 
 export function DivergencePane({ snap, width, height }: PaneProps) {
@@ -51,6 +53,10 @@ export function DivergencePane({ snap, width, height }: PaneProps) {
     { metric: 'slip vs model', live: `${fmtBps(d.slippageVsModelBps)} bps`, backtest: 'model', 'live - bt': '' },
     { metric: 'funding', live: fmtSigned(d.fundingLive), backtest: '', 'live - bt': '' },
   ];
+  // The expectation band: the live round trips' sum against the shadow's bootstrapped 5-95% band.
+  const band = d.band;
+  if (band !== undefined)
+    rows.push({ metric: 'band 5-95%', live: `p${fmtFixed(band.percentile, 0)}`, backtest: `${fmtSigned(band.low)}..${fmtSigned(band.high)}`, 'live - bt': band.within ? 'within' : 'OUTSIDE' });
   const guards = (d.guards ?? []).flatMap((g) => wrapWords(`guard: ${oneLine(g)}`, width));
   const notes = note === '' ? [] : wrapWords(`note: ${note}`, width);
   // The signals row when there is room for it beside the guards and the note (the title has the rate anyway).

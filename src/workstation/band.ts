@@ -1,12 +1,13 @@
 /**
  * The expectation band: is the live result within what the backtest of the same session could
- * have produced? A circular block bootstrap of the replay's round-trip PnLs (blocks keep runs of
+ * have produced? (`parity report` over the replay's round trips; the divergence pane over the
+ * shadow backtest's, while trading.) A circular block bootstrap of the replay's round-trip PnLs (blocks keep runs of
  * neighbouring trades together, so streaks are not averaged away): each resample draws as many
  * trades as the replay made, over the same horizon, and sums them. The band is the 5th to 95th
  * percentile of those sums; `percentile` is where the live round trips' sum falls among them.
  * Seeded from the session's seed: the same recording gives the same band.
  */
-import { createRng } from '../../engine/index.ts';
+import { createRng, roundTrips, type LoggedMessage, type OrderFilled } from '../engine/index.ts';
 
 export interface Band {
   readonly low: number;
@@ -43,4 +44,37 @@ export function blockBootstrap(returns: readonly number[], live: number, seed: n
   let below = 0;
   for (const s of sums) if (s <= live + 1e-12) below++;
   return { low, high, percentile: (100 * below) / resamples, within: live >= low - 1e-12 && live <= high + 1e-12, trades: n, resamples, block };
+}
+
+/**
+ * The band kept up to date as round trips close: the bootstrap runs again only when a side has a
+ * round trip more (the pane asks for it on every refresh).
+ */
+export class BandTracker {
+  private key = '';
+  private band: Band | undefined;
+  constructor(private readonly seed: number) {}
+
+  of(model: readonly number[], live: readonly number[]): Band & { readonly live: number } {
+    const liveSum = live.reduce((a, b) => a + b, 0);
+    const key = `${model.length}/${live.length}`;
+    if (this.band === undefined || key !== this.key) [this.key, this.band] = [key, blockBootstrap(model, liveSum, this.seed)];
+    return { ...this.band, live: liveSum };
+  }
+}
+
+/** The round trips of a session's fills so far (their PnLs, net of fees), recounted only after a new fill. */
+export class RoundTripTally {
+  private readonly fills: OrderFilled[] = [];
+  private pnls: number[] = [];
+  private counted = 0;
+
+  onMessage(m: LoggedMessage): void {
+    if (m.type === 'OrderFilled') this.fills.push(m);
+  }
+
+  get trips(): readonly number[] {
+    if (this.counted !== this.fills.length) [this.pnls, this.counted] = [roundTrips(this.fills).map((t) => t.pnl), this.fills.length];
+    return this.pnls;
+  }
 }
