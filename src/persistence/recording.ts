@@ -57,6 +57,8 @@ export interface SessionHeader {
   };
   /** The simulated venue's models (what paper filled with; what a replay simulates with). */
   readonly models: unknown;
+  /** The bad-data breaker's settings in force (config `data.validation`; absent in older recordings: the defaults then). */
+  readonly validation?: Readonly<Record<string, unknown>>;
   readonly seed: number;
   /** The books once reconciled, just before the first live data point. */
   readonly start: EngineState;

@@ -20,6 +20,7 @@ import {
   type AnyStrategyDefinition,
   type Bar,
   type EngineState,
+  type LossLimits,
   type LoggedMessage,
   type MarketData,
   type Params,
@@ -101,6 +102,9 @@ export interface ShadowOptions extends AccountSetup {
   readonly validation?: Partial<ValidationConfig>;
   /** The divergence guards' thresholds (config `divergence`; none: nothing is guarded). */
   readonly guards?: DivergenceGuardConfig;
+  /** The loss limits' drawdown and actions, and what a pause does to entries: the live kernel's (a backtest is constrained as live is). */
+  readonly lossLimits?: Partial<Omit<LossLimits, 'dailyLossLimit'>>;
+  readonly pauseCancelsEntries?: boolean;
 }
 
 export class ShadowBacktest {
@@ -126,6 +130,8 @@ export class ShadowBacktest {
     this.kernel = new Kernel({
       ...accountOf(o),
       clock: this.clock,
+      ...(o.lossLimits === undefined ? {} : { lossLimits: o.lossLimits }),
+      ...(o.pauseCancelsEntries === undefined ? {} : { pauseCancelsEntries: o.pauseCancelsEntries }),
       restore: { ...o.start, orders: [], seqs: {}, tradingState: 'active', stateReason: '' },
       onMessage: (m) => {
         tally?.onMessage(m);

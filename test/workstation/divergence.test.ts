@@ -72,6 +72,42 @@ describe('divergence', () => {
     }
   }, 30_000);
 
+  it('the shadow backtest keeps the loss limits the live session keeps: a drawdown halt stops both at the same fill', async () => {
+    const spec = buildRunSpec(
+      {
+        stateDir: mkdtempSync(join(tmpdir(), 'parity-div-')),
+        mode: 'paper',
+        exchange: 'local',
+        exchangeUrl: lx.url,
+        symbol: ['XRPUSDT'],
+        strategy: CHURN,
+        timeframe: '5m',
+        warmup: 10,
+        feed: 'bars',
+        latency: '0',
+        leverage: 5,
+      },
+      // The first dip under the equity peak crosses a 0.000001% drawdown: halt, no more orders.
+      { risk: { maxOrdersPerSecond: 10_000, maxOrdersPerMinute: 100_000, maxDrawdownPct: 0.000001, drawdownAction: 'halt' } },
+    );
+    const s = await startSession(spec, { log: () => undefined }, { scheduler: nodeScheduler, env: {} });
+    try {
+      await settle(150);
+      for (let i = 0; i < 12; i++) {
+        lx.advance(300_000);
+        await settle(60);
+      }
+      const d = s.workstation.snapshot().divergence;
+      expect(s.workstation.snapshot().status.state).toBe('HALTED');
+      expect(d.liveFills).toBeGreaterThan(0);
+      // Without the limits the shadow would trade on after the live halt (churn orders every bar).
+      expect(d.backtestFills).toBe(d.liveFills);
+      expect(d.backtestPnl).toBeCloseTo(d.livePnl, 8);
+    } finally {
+      await s.stop('test done');
+    }
+  }, 30_000);
+
   it('slippage is signed against the side: paying up on a buy and selling lower both count as positive', () => {
     let last = 100;
     const t = new SlippageTally(() => last);

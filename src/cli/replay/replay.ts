@@ -23,6 +23,7 @@ import {
   type LoggedMessage,
   type MarketData,
   type Params,
+  type ValidationConfig,
   type VenueEvent,
 } from '../../engine/index.ts';
 import { DEFAULT_MODELS, SimulatedVenue, type VenueModels } from '../../paper/index.ts';
@@ -158,6 +159,7 @@ export async function replaySession(s: SessionRecording, o: ReplayOptions): Prom
     limits: a.limits,
     pauseCancelsEntries: a.pauseCancelsEntries,
     ...(a.lossLimits === undefined ? {} : { lossLimits: a.lossLimits }),
+    ...(h.validation === undefined ? {} : { validation: h.validation as Partial<ValidationConfig> }),
     restore: start,
     warmup,
     strategies: [{ definition, params, symbols: h.symbols.map((x) => x as Instrument['symbol']), state: structuredClone(h.start.strategies[definition.name] ?? {}) }],

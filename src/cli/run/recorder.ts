@@ -22,6 +22,8 @@ export interface HeaderFacts {
   readonly pauseCancelsEntries: boolean;
   readonly lossLimits: Partial<Omit<LossLimits, 'dailyLossLimit'>>;
   readonly models: unknown;
+  /** The bad-data breaker's settings (config `data.validation`). */
+  readonly validation?: Readonly<Record<string, unknown>>;
   readonly seed: number;
   readonly start: EngineState;
   readonly clock: number;
@@ -77,6 +79,7 @@ export class SessionRecorder {
         lossLimits: f.lossLimits,
       },
       models: f.models,
+      ...(f.validation === undefined ? {} : { validation: f.validation }),
       seed: f.seed,
       start: f.start,
       clock: f.clock,

@@ -143,6 +143,7 @@ async function openSession(asGiven: RunSpec, io: SessionIO, deps: SessionDeps, u
     pauseCancelsEntries: spec.pauseCancelsEntries,
     lossLimits: spec.lossLimits,
     models: spec.models,
+    validation: spec.validation,
     seed: spec.seed,
     start: kernel.books.capture(),
     clock: shell.clock.now(),

@@ -87,6 +87,8 @@ export function wireWorkstation(o: WiringOptions): { shadow: ShadowBacktest; des
     warmup,
     validation: spec.validation,
     guards: spec.divergence,
+    lossLimits: spec.lossLimits,
+    pauseCancelsEntries: spec.pauseCancelsEntries,
   });
   const desk = new OperatorDesk({
     kernel,
