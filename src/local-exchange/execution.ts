@@ -185,9 +185,9 @@ export function onBookChange(v: Venue, ms: MarketState): void {
 
 /** A real funding row is due: every position on the market pays or receives qty x mark x rate. */
 export function settleFunding(v: Venue, ms: MarketState): void {
-  const row = ms.funding.settle();
-  if (row === undefined) return;
   const mark = ms.feed.lastPrice();
+  const row = ms.funding.settle(mark);
+  if (row === undefined) return;
   const rec = v.account.fund(ms.spec.symbol, mark, row.rate, v.now);
   v.sink.log({ type: 'funding', time: v.now, symbol: ms.spec.symbol, rate: fmt(row.rate), mark: fmt(mark, ms.spec.tickDecimals), amount: fmt(rec?.income ?? 0n, 8) });
   if (rec !== undefined) v.sink.user(ws.accountUpdate({ reason: 'FUNDING_FEE', wallet: v.account.wallet, balanceChange: rec.income, positions: [] }, v.now), 'account');
