@@ -1,10 +1,10 @@
 /**
  * The account of the local exchange: one USDT wallet, one-way positions (positionSide BOTH), cross
  * margin. Every amount is an exact fixed-18 decimal: a fill moves the wallet by exactly its
- * realized PnL minus its commission, funding by exactly qty x mark x rate. The records (user
+ * realized PnL minus its commission, funding by exactly qty x mark x rate (unless a fault scales it). The records (user
  * trades, income) are append-only and are what the REST history endpoints serve.
  */
-import { abs, div, mul, type Fixed } from './decimal.ts';
+import { ONE, abs, div, mul, type Fixed } from './decimal.ts';
 
 export type Side = 'BUY' | 'SELL';
 
@@ -126,11 +126,12 @@ export class Account {
     return trade;
   }
 
-  /** Settles funding on the position: longs pay a positive rate. Returns the amount, if any. */
-  fund(symbol: string, mark: Fixed, rate: Fixed, time: number): IncomeRecord | undefined {
+  /** Settles funding on the position: longs pay a positive rate; `factor` (default 1) x the amount due is booked (a wrong-charge fault). Returns the amount, if any. */
+  fund(symbol: string, mark: Fixed, rate: Fixed, time: number, factor: () => Fixed = () => ONE): IncomeRecord | undefined {
     const p = this.positions.get(symbol);
     if (p === undefined || p.qty === 0n || rate === 0n) return undefined;
-    const amount = -mul(mul(p.qty, mark), rate);
+    const amount = mul(-mul(mul(p.qty, mark), rate), factor());
+    if (amount === 0n) return undefined;
     this.wallet += amount;
     this.updateTime = time;
     return this.record(symbol, 'FUNDING_FEE', amount, time, '');

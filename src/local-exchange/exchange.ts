@@ -115,7 +115,7 @@ export async function startLocalExchange(options: LocalExchangeOptions = {}): Pr
   });
   const outbox = new UserOutbox(faults, (msg) => hub.user(msg));
   const venue = new Venue(
-    { markets, startingBalance: r.startingBalance, leverage: r.leverage, fees: r.fees, start, splitFill: (s) => faults.splitFill(s) },
+    { markets, startingBalance: r.startingBalance, leverage: r.leverage, fees: r.fees, start, splitFill: (s) => faults.splitFill(s), fundingFactor: (s) => faults.fundingFactor(s) },
     { wants: (t) => hub.wants(t), market: (t, m) => hub.market(t, m), user: (m, k) => outbox.push(m, k), log: emit, spike: (...a) => faults.spike(...a) },
   );
   venueRef = venue;

@@ -12,7 +12,7 @@
  *   by one ACCOUNT_UPDATE per batch.
  */
 import type { Level } from './book.ts';
-import { floorTo, fmt, minx, type Fixed } from './decimal.ts';
+import { floorTo, fmt, minx, parseFixed, type Fixed } from './decimal.ts';
 import { isOpen, remaining, type Order } from './orders.ts';
 import type { ExecutionVenue as Venue, MarketState, PublicTrade } from './venue-types.ts';
 import * as ws from './ws-shapes.ts';
@@ -185,10 +185,10 @@ export function onBookChange(v: Venue, ms: MarketState): void {
 
 /** A real funding row is due: every position on the market pays or receives qty x mark x rate. */
 export function settleFunding(v: Venue, ms: MarketState): void {
-  const row = ms.funding.settle();
-  if (row === undefined) return;
   const mark = ms.feed.lastPrice();
-  const rec = v.account.fund(ms.spec.symbol, mark, row.rate, v.now);
+  const row = ms.funding.settle(mark);
+  if (row === undefined) return;
+  const rec = v.account.fund(ms.spec.symbol, mark, row.rate, v.now, () => parseFixed(String(v.cfg.fundingFactor(ms.spec.symbol))));
   v.sink.log({ type: 'funding', time: v.now, symbol: ms.spec.symbol, rate: fmt(row.rate), mark: fmt(mark, ms.spec.tickDecimals), amount: fmt(rec?.income ?? 0n, 8) });
   if (rec !== undefined) v.sink.user(ws.accountUpdate({ reason: 'FUNDING_FEE', wallet: v.account.wallet, balanceChange: rec.income, positions: [] }, v.now), 'account');
   v.publishMark(ms, v.now);

@@ -188,6 +188,14 @@ export class FaultEngine {
     return r.pieces ?? 3;
   }
 
+  /** The factor the next funding payment due on `symbol` is booked at: 1, or the wrong-charge fault's. */
+  fundingFactor(symbol: string): number {
+    const r = this.script.funding;
+    if (r === undefined || (r.symbols !== undefined && !r.symbols.includes(symbol)) || !this.fires(r)) return 1;
+    this.count('funding-wrong', `${symbol}: funding booked at ${r.factor} x the amount due`);
+    return r.factor;
+  }
+
   /** Opens and closes silence windows that are due on the exchange clock (logged as they turn). */
   marketClock(): void {
     const t = this.now();

@@ -1,7 +1,7 @@
 /**
  * FaultScript: a JSON-able description of what should go wrong in a run (REST latency, error
  * statuses, timeouts, WebSocket drops, user-stream delivery faults, split fills, order rejects,
- * rate-limit settings, bad market data: price spikes and silent streams). Validated from `unknown` with one message per problem naming the field.
+ * rate-limit settings, bad market data: price spikes and silent streams, a wrong funding charge). Validated from `unknown` with one message per problem naming the field.
  * Semantics and examples: src/local-exchange/README.md.
  */
 import { z } from 'zod';
@@ -61,6 +61,13 @@ export interface PartialFillRule extends FaultTrigger {
   readonly symbols?: readonly string[];
 }
 
+/** A venue that charges funding wrongly: the matching payments are booked at `factor` x the amount due (qty x mark x rate). */
+export interface FundingFaultRule extends FaultTrigger {
+  /** 1.1: 10% too much; -1: the wrong sign; 0: nothing booked. */
+  readonly factor: number;
+  readonly symbols?: readonly string[];
+}
+
 export interface RateLimitSettings {
   /** Request weight allowed per wall-clock minute (default 2400). */
   readonly weightPerMinute?: number;
@@ -114,6 +121,8 @@ export interface FaultScript {
   readonly partialFills?: PartialFillRule;
   readonly rateLimit?: RateLimitSettings;
   readonly marketData?: readonly MarketDataFaultRule[];
+  /** Counted per funding payment due (a position open at a settlement). */
+  readonly funding?: FundingFaultRule;
 }
 
 const latency = z.union([
@@ -186,6 +195,10 @@ const schema = z
       .strict()
       .optional(),
     marketData: z.array(marketRule).optional(),
+    funding: z
+      .object({ ...trigger, factor: z.number().finite().min(-100).max(100), symbols })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -146,7 +146,9 @@ export const publicRoutes: RouteTable = {
   'GET /fapi/v1/fundingRate': {
     auth: 'none',
     handle: (c) => {
-      const rows = marketsParam(c).flatMap((ms) => ms.funding.history(c.v.now).map((r) => ({ symbol: ms.spec.symbol, fundingRate: fmt(r.rate, 8), fundingTime: r.time })));
+      const rows = marketsParam(c).flatMap((ms) =>
+        ms.funding.history(c.v.now).map((r) => ({ symbol: ms.spec.symbol, fundingRate: fmt(r.rate, 8), fundingTime: r.time, ...(r.mark === undefined ? {} : { markPrice: fmt(r.mark, 8) }) })),
+      );
       rows.sort((a, b) => a.fundingTime - b.fundingTime);
       return window(rows, c, (r) => r.fundingTime, 100, 1000);
     },

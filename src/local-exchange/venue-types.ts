@@ -70,6 +70,8 @@ export interface VenueConfig {
   readonly start: number;
   /** How many TRADE events one fill becomes (the forced-partial-fill fault); 1 = no split. */
   readonly splitFill: (symbol: string) => number;
+  /** The factor a funding payment due is booked at (the wrong-charge fault); 1 = as due. */
+  readonly fundingFactor: (symbol: string) => number;
 }
 
 /** What the order commands need of the venue. */

@@ -1,7 +1,8 @@
 /**
  * A short recorded session for the replay tests: the real binary, headless, against a local
  * exchange in manual mode, trading `churn` (orders on every bar: market fills, resting limits,
- * cancels); it sees `bars` bars, each waited for in its log, then stops on SIGTERM.
+ * cancels) unless told another strategy (one that decides on every bar); it sees `bars` bars, each
+ * waited for in its log, then stops on SIGTERM.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BIN, parityAsync, ROOT } from './cli.ts';
-import type { LocalExchangeOptions } from '../../src/local-exchange/index.ts';
+import type { LocalExchangeEvent, LocalExchangeOptions } from '../../src/local-exchange/index.ts';
 import { BAR, drillExchange, sleep, SYMBOL, subscribed, until } from './drill.ts';
 
 export interface RecordOptions {
@@ -23,21 +24,25 @@ export interface RecordOptions {
   readonly moveWhileInFlight?: { readonly afterMs: number };
   /** Where to write the venue's own klines (GET /fapi/v1/klines, as served) once the session stopped. */
   readonly venueBars?: string;
+  /** The strategy file (default test/kit/strategies/churn.ts); it must decide on every bar. */
+  readonly strategy?: string;
   /** Strategy parameters (--param k=v). */
   readonly params?: readonly string[];
   /** More `parity run` flags (--config, --model...). */
   readonly args?: readonly string[];
   /** Given the session's log records once it stopped. */
   readonly logs?: (records: readonly Record<string, unknown>[]) => void;
-  /** What to wait for in the log before the stop. */
-  readonly before?: { readonly what: string; readonly stop: (records: readonly Record<string, unknown>[]) => boolean };
+  /** Given the local exchange's own event log (orders, fills, funding...) once the session stopped. */
+  readonly venueEvents?: (events: readonly LocalExchangeEvent[]) => void;
+  /** What to wait for in the log before the stop (within `ms`, default 15 s). */
+  readonly before?: { readonly what: string; readonly stop: (records: readonly Record<string, unknown>[]) => boolean; readonly ms?: number };
 }
 
 export async function recordSession(mode: 'paper' | 'live', bars: number, o: RecordOptions = {}): Promise<string> {
-  const { lx } = await drillExchange(o.exchange);
+  const { lx, events } = await drillExchange(o.exchange);
   const stateDir = mkdtempSync(join(tmpdir(), `parity-rec-${mode}-`));
   const args = ['run', '--no-ui', '--mode', mode, '--exchange', 'local', '--exchange-url', lx.url, '--symbol', 'XRPUSDT', '--timeframe', '5m'];
-  args.push('--strategy', 'test/kit/strategies/churn.ts', '--warmup', '20', '--feed', 'bars', '--leverage', '5', '--state-dir', stateDir);
+  args.push('--strategy', o.strategy ?? 'test/kit/strategies/churn.ts', '--warmup', '20', '--feed', 'bars', '--leverage', '5', '--state-dir', stateDir);
   for (const p of o.params ?? []) args.push('--param', p);
   args.push(...(o.args ?? []));
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -107,11 +112,12 @@ export async function recordSession(mode: 'paper' | 'live', bars: number, o: Rec
       }
     }
     const before = o.before;
-    if (before !== undefined) await until(() => before.stop(logs), before.what, { detail: () => stderr });
+    if (before !== undefined) await until(() => before.stop(logs), before.what, { ms: before.ms ?? 15_000, detail: () => stderr });
     child.kill('SIGTERM');
     const code = await exited;
     if (code !== 0) throw new Error(`the session exited ${code}: ${stderr}`);
     o.logs?.(logs);
+    o.venueEvents?.(events);
     if (o.venueBars !== undefined) {
       const res = await fetch(`${lx.url}/fapi/v1/klines?symbol=${SYMBOL}&interval=5m&limit=500`);
       writeFileSync(o.venueBars, await res.text());

@@ -10,7 +10,14 @@ export interface ReportJson {
   chain: Record<'venueData' | 'received' | 'executionHeld' | 'liveCosts' | 'allLiveFills' | 'live', number>;
   data: { compared: number; missed: number; late: number; different: number; extra: number; source: string };
   band: { low: number; high: number; percentile: number | null; within: boolean | null; trades: number };
-  funding: { expected: number; charged: number; diff: number; payments: number; mismatches: number };
+  funding: {
+    expected: number;
+    charged: number;
+    diff: number;
+    payments: number;
+    mismatches: number;
+    mismatched: { symbol: string; time: number; rate: number; mark: number; position: number; expected: number; charged: number; diff: number; source: 'data' | 'venue' }[];
+  };
   slippage: { liveBps: number | null; modelBps: number | null; p50: number | null; p95: number | null };
   latency: Record<'submitAck' | 'ackFill' | 'cancelAck' | 'feedLag', { n: number; p50: number | null; p90: number | null; p99: number | null }>;
   trades: { clientOrderId: string; live: { qty: number; price: number } | null; replay: { qty: number; price: number } | null; class: string }[];

@@ -1,7 +1,7 @@
 /**
  * Funding on the XRPUSDT perpetual replay: the real 8h rates settle at their (shifted) times, pay
- * qty x mark x rate exactly, show up in fetchFundingHistory / fetchFundingRateHistory, and reach
- * watchBalance as an ACCOUNT_UPDATE.
+ * qty x mark x rate exactly, show up in fetchFundingHistory / fetchFundingRateHistory (with the
+ * mark paid at), and reach watchBalance as an ACCOUNT_UPDATE; the wrong-charge fault scales a payment.
  */
 import { describe, expect, it } from 'vitest';
 import { loadCandles, loadFunding } from '../../src/data/index.ts';
@@ -16,10 +16,13 @@ const WARMUP = xrp.ts.indexOf(START_REAL);
 const H = 3_600_000;
 let lx: LocalExchange;
 let ex: Client;
+/** The exchange's start (virtual): where START_REAL lands. */
+let start = 0;
 
 withLocalExchange({ mode: 'manual', markets: [{ kind: 'candles', symbol: 'XRPUSDT', file: BUNDLED.xrpusdt5m, fundingFile: BUNDLED.xrpusdtFunding }], warmupBars: WARMUP }, (a, b) => {
   lx = a;
   ex = b;
+  start = a.serverTime();
 });
 
 describe('funding', () => {
@@ -53,8 +56,32 @@ describe('funding', () => {
     expect(bal['USDT']?.total).toBeCloseTo(walletBefore + paid, 10);
     const income = lx.state().income.filter((r) => r.incomeType === 'FUNDING_FEE');
     expect(income.map((r) => r.income)).toEqual([formatFixed(-product(100, mark, settled?.rate as number))]); // exact, not a float
+    // The funding history states the mark each settlement was paid at (Binance's markPrice); rows from before the start have none.
+    const rated = await ex.fetchFundingRateHistory(XRP, (settled?.tsEvent as number) + shift);
+    expect(rated.map((r) => [r.timestamp, (r.info as Record<string, unknown>)['markPrice']])).toEqual([[(settled?.tsEvent as number) + shift, mark.toFixed(8)]]);
+    const older = (await ex.fetchFundingRateHistory(XRP)).filter((r) => (r.timestamp as number) < (settled?.tsEvent as number) + shift);
+    expect(older.length).toBeGreaterThan(0);
+    expect(older.every((r) => (r.info as Record<string, unknown>)['markPrice'] === undefined)).toBe(true);
     lx.advance(8 * H);
     expect(await ex.fetchFundingHistory(XRP)).toHaveLength(2);
     expect(lx.state().counters.internalErrors).toEqual([]);
+  });
+
+  it('a wrong-charge fault books factor x the amount due, and says so', async () => {
+    lx.setFaults({ funding: { factor: 1.5, nth: [1] } });
+    lx.advance(8 * H);
+    const due = rows.filter((r) => r.tsEvent > START_REAL)[2] as { tsEvent: number; rate: number };
+    const shift = start - START_REAL;
+    const stated = (await ex.fetchFundingRateHistory(XRP, due.tsEvent + shift)).map((r) => Number((r.info as Record<string, unknown>)['markPrice']));
+    expect(stated).toHaveLength(1);
+    const income = lx.state().income.filter((r) => r.incomeType === 'FUNDING_FEE');
+    expect(income).toHaveLength(3);
+    expect(income[2]?.income).toBe(formatFixed((-product(100, stated[0] as number, due.rate) * 3n) / 2n));
+    expect(lx.state().counters.faults['funding-wrong']).toBe(1);
+    // nth: [1]: the next payment is due again.
+    lx.advance(8 * H);
+    const next = lx.state().income.filter((r) => r.incomeType === 'FUNDING_FEE');
+    expect(next).toHaveLength(4);
+    expect(lx.state().counters.faults['funding-wrong']).toBe(1);
   });
 });

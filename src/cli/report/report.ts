@@ -9,10 +9,14 @@ import type { VenueModels } from '../../paper/index.ts';
 import { warmupOf, type SessionRecording } from '../../persistence/recording.ts';
 import { blockBootstrap, type Band } from '../../workstation/band.ts';
 import { runChain, type Chain } from './chain.ts';
+import type { FundingLine } from './funding.ts';
 import { latencySamples, mean, percentiles, quantile, slippageBps, type Percentiles } from './measures.ts';
 import { liveEquityCurve } from './live-books.ts';
 import { tradeRows, type TradeRow } from './trades.ts';
 import type { DataComparison, VenueBars } from './venue-data.ts';
+
+/** A funding payment off its expectation, as the JSON shows it (amounts in the settlement currency; positive = received). */
+export type FundingMismatch = Pick<FundingLine, 'symbol' | 'time' | 'rate' | 'mark' | 'position' | 'source'> & { readonly expected: number; readonly charged: number; readonly diff: number };
 
 export interface Report {
   readonly session: { readonly mode: string; readonly venue: string; readonly strategy: string; readonly startedAt: number; readonly stopped: string | null; readonly dataPoints: number };
@@ -26,7 +30,15 @@ export interface Report {
   readonly chain: { readonly venueData: number; readonly received: number; readonly executionHeld: number; readonly liveCosts: number; readonly allLiveFills: number; readonly live: number };
   readonly data: DataComparison;
   readonly band: Band & { readonly live: number };
-  readonly funding: { readonly expected: number; readonly charged: number; readonly diff: number; readonly payments: number; readonly mismatches: number };
+  /** `mismatched`: each payment more than a cent from rate x position x mark (a reconciliation diff), with what it was expected on. */
+  readonly funding: {
+    readonly expected: number;
+    readonly charged: number;
+    readonly diff: number;
+    readonly payments: number;
+    readonly mismatches: number;
+    readonly mismatched: readonly FundingMismatch[];
+  };
   readonly slippage: { readonly liveBps: number | null; readonly modelBps: number | null; readonly p50: number | null; readonly p95: number | null };
   readonly latency: { readonly submitAck: Percentiles; readonly ackFill: Percentiles; readonly cancelAck: Percentiles; readonly feedLag: Percentiles };
   readonly trades: readonly TradeRow[];
@@ -90,7 +102,24 @@ export async function buildReport(s: SessionRecording, models: VenueModels, venu
     chain: { venueData: n(p.rv), received: n(p.r0), executionHeld: n(p.r1), liveCosts: n(p.r2), allLiveFills: n(p.r3), live: n(live) },
     data: c.data,
     band,
-    funding: { expected: n(c.funding.expected), charged: n(c.funding.charged), diff: n(c.funding.diff), payments: c.funding.lines.length, mismatches: c.funding.mismatches.length },
+    funding: {
+      expected: n(c.funding.expected),
+      charged: n(c.funding.charged),
+      diff: n(c.funding.diff),
+      payments: c.funding.lines.length,
+      mismatches: c.funding.mismatches.length,
+      mismatched: c.funding.mismatches.map((l) => ({
+        symbol: l.symbol,
+        time: l.time,
+        rate: l.rate,
+        mark: l.mark,
+        position: l.position,
+        expected: n(l.expected),
+        charged: n(l.charged),
+        diff: n(l.charged - l.expected),
+        source: l.source,
+      })),
+    },
     slippage: { liveBps: mean(liveSlip), modelBps: mean(modelSlip), p50: quantile(liveSlip, 0.5), p95: quantile(liveSlip, 0.95) },
     latency: { submitAck: percentiles(lat.submitAck), ackFill: percentiles(lat.ackFill), cancelAck: percentiles(lat.cancelAck), feedLag: percentiles(lat.feedLag) },
     trades: tradeRows(

@@ -57,6 +57,10 @@ export function reportText(run: ReportRun, o: ReportTextOptions): string {
   const f = r.funding;
   out.push(
     `  funding   expected ${money(f.expected)}, charged ${money(f.charged)}, diff ${money(f.diff)} over ${f.payments} payments${f.mismatches > 0 ? ` (${f.mismatches} off by more than a cent: a reconciliation diff)` : ''}`,
+    ...f.mismatched.map(
+      (l) =>
+        `    DIFF ${l.symbol} ${time(l.time)}: charged ${money(l.charged)}, expected ${money(l.expected)} (rate ${l.rate} x position ${l.position} x mark ${l.mark}, from the ${l.source === 'data' ? 'funding data received' : "venue's payment"}), diff ${money(l.diff)}`,
+    ),
   );
   const sl = r.slippage;
   out.push(`  slippage  live ${bps(sl.liveBps)} bps (p50 ${bps(sl.p50)}, p95 ${bps(sl.p95)}), model ${bps(sl.modelBps)} bps`);

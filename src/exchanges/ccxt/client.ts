@@ -37,7 +37,7 @@ export interface CcxtClient {
   fetchLeverageTiers(symbols?: string[], params?: Record<string, unknown>): Promise<LeverageTiers>;
   /** The account's own maker/taker rates for a market (its tier), where the venue tells them. */
   fetchTradingFee(symbol: string): Promise<{ maker?: number; taker?: number; info: unknown }>;
-  fetchFundingRate(symbol: string): Promise<{ fundingRate?: number; fundingTimestamp?: number; markPrice?: number; info: unknown }>;
+  fetchFundingRate(symbol: string): Promise<{ fundingRate?: number; fundingTimestamp?: number; markPrice?: number; timestamp?: number; info: unknown }>;
   fetchTrades(symbol: string, since?: number, limit?: number): Promise<Trade[]>;
   watchOrders(symbol?: string): Promise<Order[]>;
   watchMyTrades(symbol?: string): Promise<Trade[]>;

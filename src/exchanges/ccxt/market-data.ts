@@ -144,12 +144,23 @@ export class CcxtMarketData implements MarketDataPort {
       if (req.funding === true) {
         let next: number | undefined;
         let rate = 0;
-        let mark = NaN;
-        const onFunding = (nextTime: number | undefined, r: number | undefined, p: number | undefined): void => {
-          if (p !== undefined && Number.isFinite(p)) mark = p;
+        /** The last mark seen and its venue time: until the funding time moves on, the mark just before the settlement. */
+        let last: { readonly mark: number; readonly ts: number } | undefined;
+        const onFunding = (nextTime: number | undefined, r: number | undefined, p: number | undefined, ts: number): void => {
+          const seen = p !== undefined && Number.isFinite(p) ? { mark: p, ts } : undefined;
           if (nextTime !== undefined && next !== undefined && nextTime > next) {
-            sink({ type: 'funding', symbol: m.symbol, tsEvent: next, tsInit: this.r.now(), rate, ...(Number.isFinite(mark) ? { markPrice: mark } : {}) });
+            // What the stream shows of the settlement: the rate it announced, and the mark nearer to
+            // the funding time of the last update before it and the first after it. ccxt's watch
+            // hands over only the latest of updates that arrive together, so the one sent at the
+            // settlement may never be seen, and the first seen after it may be minutes later (a moved
+            // mark): the venue's own record of the settlement is asked for first.
+            const time = next;
+            const streamed = { rate, mark: nearest(time, last, seen) };
+            void this.settlement(m, time, streamed).then((f) => {
+              if (this.running) sink({ type: 'funding', symbol: m.symbol, tsEvent: time, tsInit: this.r.now(), rate: f.rate, ...(f.mark === undefined ? {} : { markPrice: f.mark }) });
+            });
           }
+          if (seen !== undefined) last = seen;
           if (nextTime !== undefined) next = nextTime;
           if (r !== undefined && Number.isFinite(r)) rate = r;
           if (next !== undefined) this.fundingOutlook.set(m.symbol, { nextTime: next, rate });
@@ -159,12 +170,12 @@ export class CcxtMarketData implements MarketDataPort {
           this.loop(`funding ${sym}`, async (c) => {
             const t = await c.watchMarkPrice(m.ccxtSymbol);
             const info = (t.info ?? {}) as Record<string, unknown>;
-            onFunding(num(info['T']), num(info['r']), t.markPrice ?? num(info['p']));
+            onFunding(num(info['T']), num(info['r']), t.markPrice ?? num(info['p']), num(info['E']) ?? t.timestamp ?? this.r.now());
           });
         else
           this.poll(`funding ${sym}`, this.pollMs ?? 30_000, async () => {
             const f = await this.r.call('fetchFundingRate', (c) => c.fetchFundingRate(m.ccxtSymbol));
-            onFunding(f.fundingTimestamp, f.fundingRate, f.markPrice);
+            onFunding(f.fundingTimestamp, f.fundingRate, f.markPrice, f.timestamp ?? this.r.now());
           });
       }
     }
@@ -172,6 +183,26 @@ export class CcxtMarketData implements MarketDataPort {
 
   async close(): Promise<void> {
     this.running = false;
+  }
+
+  /**
+   * The rate and mark of the settlement at `time` as the venue records them (Binance's funding
+   * history states the mark each settlement was paid at), else, when the venue has no such record
+   * (an older venue, a row not yet published, a failed request), what the stream showed.
+   */
+  private async settlement(m: VenueMarket, time: number, streamed: { readonly rate: number; readonly mark: number | undefined }): Promise<{ rate: number; mark: number | undefined }> {
+    if (this.r.client.has['fetchFundingRateHistory'] !== true) return streamed;
+    try {
+      const rows = await this.r.call('fetchFundingRateHistory', (c) => c.fetchFundingRateHistory(m.ccxtSymbol, time, 1));
+      const row = rows.find((x) => x.timestamp === time);
+      const info = (row?.info ?? {}) as Record<string, unknown>;
+      const mark = Number(info['markPrice']);
+      if (row?.fundingRate === undefined || info['markPrice'] === undefined || info['markPrice'] === '' || !(mark > 0)) return streamed;
+      return { rate: row.fundingRate, mark };
+    } catch (err) {
+      if (err instanceof HaltError) this.onHalt(err);
+      return streamed; // a failed lookup leaves the stream's figures
+    }
   }
 
   private loop(name: string, once: (c: Requester['client']) => Promise<void>): void {
@@ -194,6 +225,12 @@ export class CcxtMarketData implements MarketDataPort {
       await this.r.sleep(everyMs);
     });
   }
+}
+
+/** Of two marks seen around funding time `t`, the one nearer to it in venue time (the later on a tie), if any. */
+export function nearest(t: number, before: { readonly mark: number; readonly ts: number } | undefined, after: { readonly mark: number; readonly ts: number } | undefined): number | undefined {
+  if (before === undefined || after === undefined) return (after ?? before)?.mark;
+  return Math.abs(before.ts - t) < Math.abs(after.ts - t) ? before.mark : after.mark;
 }
 
 /** The venue's other named intervals that Parity can use (n minutes, hours or days), shortest first. */
