@@ -43,6 +43,9 @@ describe('funding on the bundled XRPUSDT perpetual', () => {
     expect(settlements).toBeGreaterThanOrEqual(10);
     expect(Math.abs(independent)).toBeGreaterThan(1);
     expect(Math.abs(r.totalFunding - independent)).toBeLessThan(0.005);
+    // The engine's own check while running found every payment as expected: no funding diff.
+    expect(messages.filter((m) => m.type === 'ReconciliationDiff')).toEqual([]);
+    expect(messages.filter((m) => m.type === 'FundingPaid').length).toBeGreaterThan(10);
     // The report's expectation, from its own fold of the run's messages.
     const session = { header: { start: initialState('USDT', '10000') }, data: [], messages: messages.map((m) => ({ w: 0, n: 0, m })), requests: [], end: undefined } as unknown as SessionRecording;
     const check = checkFunding(liveBooks(session).funding, []);

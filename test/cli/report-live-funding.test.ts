@@ -40,12 +40,13 @@ const fx = (v: string | number): bigint => parseFixed(String(v));
 const times = (a: bigint, b: bigint): bigint => (a * b) / 10n ** 18n;
 
 /** The session of these tests: SIZE held across FUNDING; `faults` for the local exchange. */
-async function fundingSession(faults?: FaultScript): Promise<{ dir: string; venue: readonly LocalExchangeEvent[]; shift: number }> {
+async function fundingSession(faults?: FaultScript): Promise<{ dir: string; venue: readonly LocalExchangeEvent[]; shift: number; diffs: readonly Record<string, unknown>[] }> {
   const start = Math.floor(Date.now() / BAR) * BAR;
   const config = join(mkdtempSync(join(tmpdir(), 'parity-funding-')), 'parity.config.json');
   // Funding is booked from the venue's income history by the full reconciliation: every second here (default 30 s).
   writeFileSync(config, JSON.stringify({ reconciliation: { fullMs: 1000 } }));
   let venue: readonly LocalExchangeEvent[] = [];
+  let logs: readonly Record<string, unknown>[] = [];
   const dir = await recordSession('live', 5, {
     exchange: { warmupBars: FIRST, startTime: start, ...(faults === undefined ? {} : { faults }) },
     strategy: 'test/kit/strategies/funding-holder.ts',
@@ -53,9 +54,11 @@ async function fundingSession(faults?: FaultScript): Promise<{ dir: string; venu
     args: ['--config', config],
     before: { what: 'the funding payment booked', stop: (logs) => logs.some((r) => r['type'] === 'FundingPaid'), ms: 30_000 },
     venueEvents: (e) => (venue = e),
+    logs: (l) => (logs = l),
   });
   // Where the data's times land on the exchange's clock: data bar FIRST opens at `start`.
-  return { dir, venue, shift: start - Number(BARS[FIRST]?.[0]) };
+  const diffs = logs.filter((r) => r['type'] === 'ReconciliationDiff' && r['diff'] === 'funding_mismatch');
+  return { dir, venue, shift: start - Number(BARS[FIRST]?.[0]), diffs };
 }
 
 /** -rate x position x mark from the raw files: the rate at FUNDING, SIZE, and the open of the bar starting then. */
@@ -83,6 +86,8 @@ describe('live funding from the local exchange, expected versus charged', () => 
     const text = (await runParity('report', s.dir, '--no-chart')).stdout;
     expect(text).toMatch(/funding\s+expected -?\d/);
     expect(text).not.toContain('off by more than a cent');
+    // Nor did the live session see a difference.
+    expect(s.diffs).toEqual([]);
   }, 60_000);
 
   it('what was charged equals rate x position x mark from the raw files', () => {
@@ -105,8 +110,12 @@ describe('live funding from the local exchange, expected versus charged', () => 
 });
 
 describe('a venue that charges the wrong funding', () => {
-  it('the report shows the payment as a diff: charged 1.1 x what rate x position x mark says', async () => {
-    const { dir } = await fundingSession({ funding: { factor: 1.1 } });
+  it('the live session records a reconciliation diff, and the report shows the payment as a diff: charged 1.1 x what rate x position x mark says', async () => {
+    const { dir, diffs } = await fundingSession({ funding: { factor: 1.1 } });
+    // The live session itself: one reconciliation diff when the payment was booked, booked as charged.
+    expect(diffs).toHaveLength(1);
+    expect(diffs[0]).toMatchObject({ severity: 'warn', symbol: 'XRPUSDT' });
+    expect(diffs[0]?.['message']).toMatch(/^funding for XRPUSDT at \S+: the venue charged -50\.2047, rate 0\.00013862 x position 300000 x mark 1\.0975 says -45\.6406 \(off by -4\.5641\)$/);
     const j = await report(dir);
     const due = independent();
     expect(fx(j.funding.expected)).toBe(due);

@@ -6,7 +6,7 @@
  * A payment that differs from its expectation by more than a cent is a reconciliation diff: the
  * report lists it.
  */
-import { formatFixed, parseFixed, product, toNumber, type Fixed, type FundingPaid, type FundingRateUpdate } from '../../engine/index.ts';
+import { CENT, expectedPayment, formatFixed, parseFixed, toNumber, type Fixed, type FundingPaid, type FundingRateUpdate } from '../../engine/index.ts';
 
 export interface FundingLine {
   readonly symbol: string;
@@ -29,13 +29,6 @@ export interface FundingCheck {
   readonly lines: readonly FundingLine[];
   /** Payments more than a cent from their expectation. */
   readonly mismatches: readonly FundingLine[];
-}
-
-const CENT = 10n ** 16n;
-
-/** The payment expected on `position` (exact, signed) at `rate` and `mark`: -rate x position x mark, as the venues settle it. */
-export function expectedPayment(position: Fixed, rate: number, mark: number): Fixed {
-  return -product(toNumber(position), mark, rate);
 }
 
 export function checkFunding(payments: readonly { readonly paid: FundingPaid; readonly held: Fixed }[], data: readonly FundingRateUpdate[]): FundingCheck {

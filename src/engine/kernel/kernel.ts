@@ -8,6 +8,7 @@
  * cancel, ...) only enqueue, so a handler never re-enters the kernel.
  */
 import type { TradingCommand } from '../model/commands.ts';
+import { FundingCheck, fundingDiff } from '../components/funding-check.ts';
 import type { FundingPaid, LoggedMessage, PartialFillDue, StrategyFaulted, TimerFired, VenueEvent } from '../model/events.ts';
 import type { StrategyId } from '../model/ids.ts';
 import { KernelBooks } from './books.ts';
@@ -48,6 +49,7 @@ export class Kernel {
   private state: TradingState = 'active';
   private reason = '';
   private readonly flow: OrderFlow;
+  private readonly fundingCheck = new FundingCheck();
   /** Guard holds (loss limits, stale feeds, venue drift): the state traded at is the strictest of the operator's and theirs. */
   readonly holds: Holds;
   /** Venue funding payment ids already booked (a payment reported twice is booked once). */
@@ -251,8 +253,11 @@ export class Kernel {
       case 'quote':
         for (const s of slots) this.strategies.invoke(s, 'onQuote', (h) => h.onQuote?.(d));
         return;
-      case 'funding':
+      case 'funding': {
+        const off = this.fundingCheck.onRate(d);
+        if (off !== undefined) this.books.recordDiff(fundingDiff(off));
         return;
+      }
     }
   }
 
@@ -326,6 +331,7 @@ export class Kernel {
       case 'FundingPaid':
         return this.onFunding(m);
       case 'OrderFilled':
+        this.fundingCheck.onFill(m);
         if (m.liquidation === true) this.books.adoptLiquidation(m);
         this.flow.event(m);
         return this.checkLoss();
@@ -339,8 +345,10 @@ export class Kernel {
       if (this.fundingIds.has(e.id)) return;
       this.fundingIds.add(e.id);
     }
+    const off = this.fundingCheck.check(e, this.portfolio.position(e.symbol).qty);
     this.portfolio.funding(e.symbol, e.amount, { ts: e.tsEvent, at: this.now(), key: e.id ?? `funding@${e.tsEvent}` });
     this.emit(e);
+    if (off !== undefined) this.books.recordDiff(fundingDiff(off));
     this.checkLoss();
     const entry = this.symbols.get(e.symbol);
     if (entry === undefined) return;

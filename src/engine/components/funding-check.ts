@@ -1,0 +1,103 @@
+/**
+ * Funding, expected versus charged, as it happens: each funding payment the venue books is compared
+ * with -rate x position x mark, the position being what our books held at the funding time (the
+ * fills booked since are taken back out), and the rate and mark those of the funding update the
+ * engine received for that time (else those the venue stated with the payment). A payment more
+ * than a cent off is a reconciliation diff (the kernel records it; the payment is booked as the
+ * venue charged it: the venue is the truth). `parity report` makes the same comparison after the
+ * fact over the recording (src/cli/report/funding.ts), with the same `expectedPayment`.
+ */
+import { fromNumber, parseFixed, product, toNumber, type Fixed } from '../model/fixed.ts';
+import type { FundingPaid, OrderFilled, ReconciliationDiff } from '../model/events.ts';
+import type { Symbol } from '../model/ids.ts';
+import type { FundingRateUpdate } from '../model/market-data.ts';
+
+/** The payment expected on `position` (exact, signed) at `rate` and `mark`: -rate x position x mark, as the venues settle it. */
+export function expectedPayment(position: Fixed, rate: number, mark: number): Fixed {
+  return -product(toNumber(position), mark, rate);
+}
+
+export const CENT = 10n ** 16n;
+
+/** How long fills and funding updates are kept to look back on: a payment is booked within a day of its time. */
+const KEEP_MS = 86_400_000;
+
+export interface FundingMismatch {
+  readonly symbol: string;
+  readonly time: number;
+  readonly rate: number;
+  readonly mark: number;
+  readonly position: number;
+  readonly expected: Fixed;
+  readonly charged: Fixed;
+}
+
+export class FundingCheck {
+  private readonly rates = new Map<string, FundingRateUpdate>();
+  private readonly fills = new Map<string, { readonly ts: number; readonly qty: number }[]>();
+  /** Payments booked before the update for their time came in (a reconciliation can book one first): checked when it does. */
+  private readonly waiting = new Map<string, { readonly paid: FundingPaid; readonly held: Fixed }>();
+
+  /** A funding update: the last one received at or before its funding time is the one in force. A payment waiting for it is checked now. */
+  onRate(d: FundingRateUpdate): FundingMismatch | undefined {
+    const k = `${d.symbol} ${d.tsEvent}`;
+    const had = this.rates.get(k);
+    if (had === undefined || d.tsInit <= d.tsEvent || had.tsInit > had.tsEvent) this.rates.set(k, d);
+    if (this.rates.size > 256) this.rates.delete(this.rates.keys().next().value as string);
+    const w = this.waiting.get(k);
+    if (w === undefined || d.markPrice === undefined) return undefined;
+    this.waiting.delete(k);
+    return compare(w.paid, w.held, d.rate, d.markPrice);
+  }
+
+  onFill(f: OrderFilled): void {
+    const list = this.fills.get(f.symbol) ?? [];
+    list.push({ ts: f.tsEvent, qty: f.side === 'buy' ? f.lastQty : -f.lastQty });
+    while (list.length > 0 && (list[0] as { ts: number }).ts < f.tsEvent - KEEP_MS) list.shift();
+    this.fills.set(f.symbol, list);
+  }
+
+  /**
+   * The payment `paid`, with `positionNow` held now: a mismatch, or undefined (it matches, or there
+   * is nothing to compare it with yet: it then waits for its funding update, see onRate).
+   */
+  check(paid: FundingPaid, positionNow: number): FundingMismatch | undefined {
+    const k = `${paid.symbol} ${paid.tsEvent}`;
+    const d = this.rates.get(k);
+    let since = 0;
+    for (const f of this.fills.get(paid.symbol) ?? []) if (f.ts > paid.tsEvent) since += f.qty;
+    const held = fromNumber(positionNow) - fromNumber(since);
+    const rate = d?.rate ?? paid.rate;
+    const mark = d?.markPrice ?? paid.markPrice;
+    // A payment booked from the venue's income history states neither rate nor mark (0).
+    if (d?.markPrice === undefined && !(paid.markPrice > 0)) {
+      this.waiting.set(k, { paid, held });
+      if (this.waiting.size > 64) this.waiting.delete(this.waiting.keys().next().value as string);
+      return undefined;
+    }
+    return compare(paid, held, rate, mark);
+  }
+}
+
+function compare(paid: FundingPaid, held: Fixed, rate: number, mark: number): FundingMismatch | undefined {
+  if (!Number.isFinite(rate) || !(mark > 0)) return undefined;
+  const expected = expectedPayment(held, rate, mark);
+  const charged = parseFixed(paid.amount);
+  const off = charged - expected;
+  if (off <= CENT && -off <= CENT) return undefined;
+  return { symbol: paid.symbol, time: paid.tsEvent, rate, mark, position: toNumber(held), expected, charged };
+}
+
+const f4 = (v: Fixed): string => toNumber(v).toFixed(4);
+
+/** The reconciliation diff a mismatch is (severity warn: the payment is booked as charged; nothing is paused). */
+export function fundingDiff(m: FundingMismatch): Omit<ReconciliationDiff, 'type' | 'tsInit'> {
+  return {
+    kind: 'funding_mismatch',
+    key: `funding:${m.symbol}@${m.time}`,
+    severity: 'warn',
+    symbol: m.symbol as Symbol,
+    message: `funding for ${m.symbol} at ${new Date(m.time).toISOString()}: the venue charged ${f4(m.charged)}, rate ${m.rate} x position ${m.position} x mark ${m.mark} says ${f4(m.expected)} (off by ${f4(m.charged - m.expected)})`,
+    resolution: "booked as the venue charged it (the venue is the truth); check the venue's funding history and the mark it used",
+  };
+}
