@@ -60,6 +60,10 @@ export function weightOf(method: string, path: string, p: Params): number {
       return 5;
     case 'GET /fapi/v2/balance': // Binance's "Futures Account Balance V2/V3" pages: weight 5
     case 'GET /fapi/v3/balance':
+    case 'GET /fapi/v2/account': // "Account Information V2/V3": weight 5
+    case 'GET /fapi/v3/account':
+    case 'GET /fapi/v2/positionRisk': // "Position Information V2/V3": weight 5
+    case 'GET /fapi/v3/positionRisk':
       return 5;
     case 'GET /fapi/v1/commissionRate':
       return 20;

@@ -57,12 +57,12 @@ describe('futures account balance', () => {
     expect(((await ex.fetchBalance()).free as unknown as Record<string, number>)['USDT']).toBe(Number(row['availableBalance']));
   });
 
-  it('is signed (no key: -2015; no signature: -1102) and weighs 5, as on Binance', async () => {
+  it('is signed (no key: -2015; no signature: -1102) and weighs 5, as on Binance (so do account and positionRisk)', async () => {
     expect((await raw(lx, 'GET', '/fapi/v2/balance')).json).toMatchObject({ code: -2015 });
     const unsigned = await raw(lx, 'GET', '/fapi/v2/balance', { timestamp: String(Date.now()) }, { apiKey: 'local' });
     expect(unsigned.status).toBe(400);
     expect(unsigned.json).toMatchObject({ code: -1102, msg: expect.stringContaining("'signature'") });
-    for (const path of ['/fapi/v2/balance', '/fapi/v3/balance']) {
+    for (const path of ['/fapi/v2/balance', '/fapi/v3/balance', '/fapi/v2/account', '/fapi/v3/account', '/fapi/v2/positionRisk', '/fapi/v3/positionRisk']) {
       const before = Number((await raw(lx, 'GET', '/fapi/v1/ping')).headers.get('x-mbx-used-weight-1m'));
       const used = Number((await raw(lx, 'GET', path, {}, { signed: true })).headers.get('x-mbx-used-weight-1m'));
       expect(used - before === 5 || used === 5).toBe(true); // 5 more, or 5 in a new wall-clock minute
