@@ -3,8 +3,13 @@
  * venue, ledger) against a bare typed-array loop that computes the same signals and the same
  * next-open fills. Both run in one process on the bundled BTCUSDT 1m data; the ratio is what to
  * compare across machines.
+ *
+ * A third run splits the engine's time in two: the same strategy through the same engine with its
+ * orders left out (the bars' path: data feed, validator, venue matching, kernel, strategy, equity
+ * curve), and what the orders add, per order (the risk gate, the venue, the order state machine,
+ * the exact ledger, and their garbage).
  */
-import { resolveParams, Sma, symbol, type BarSeries } from '../src/engine/index.ts';
+import { defineStrategy, resolveParams, Sma, symbol, type BarSeries, type ClientOrderId, type StrategyContext } from '../src/engine/index.ts';
 import { FRICTIONLESS } from '../src/paper/index.ts';
 import { loadCandles } from '../src/data/index.ts';
 import smaCross from '../strategies/sma-cross.ts';
@@ -14,6 +19,18 @@ export function engineRun(series: BarSeries): { fills: number; equity: number } 
   const models = { ...FRICTIONLESS, fees: { maker: 0.0004, taker: 0.0004 } };
   const r = backtestOnce(series, smaCross, resolveParams(smaCross, {}), models, 10_000);
   return { fills: r.fills.length, equity: r.equity[r.equity.length - 1] ?? NaN };
+}
+
+/** sma-cross computing its signals on every bar but placing no order: the engine's cost per bar without the order path. */
+const signalsOnly = defineStrategy({
+  ...smaCross,
+  name: 'sma-cross-signals',
+  create: (ctx: StrategyContext<typeof smaCross.params>) => smaCross.create({ ...ctx, submit: () => '' as ClientOrderId }),
+});
+
+export function barsOnlyRun(series: BarSeries): { fills: number } {
+  const models = { ...FRICTIONLESS, fees: { maker: 0.0004, taker: 0.0004 } };
+  return { fills: backtestOnce(series, signalsOnly, resolveParams(signalsOnly, {}), models, 10_000).fills.length };
 }
 
 /** The same strategy with no engine: SMAs, crossover with the tie rule, fills at the next open, fees. */
@@ -75,6 +92,7 @@ export function benchBacktest(reps = 21): Record<string, number | string> {
   const e = engineRun(series);
   const b = bareRun(series);
   if (e.fills !== b.fills) throw new Error(`engine and bare loop disagree: ${e.fills} vs ${b.fills} fills`);
+  if (barsOnlyRun(series).fills !== 0) throw new Error('the signals-only run placed orders');
   // Warm up both, then interleave so machine noise hits both alike.
   time(() => engineRun(series), 5);
   time(() => bareRun(series), 5);
@@ -83,6 +101,15 @@ export function benchBacktest(reps = 21): Record<string, number | string> {
   for (let i = 0; i < reps; i++) {
     te.push(...time(() => engineRun(series), 1));
     tb.push(...time(() => bareRun(series), 1));
+  }
+  // The split, after the headline figures (a third run in that loop would change their heap and
+  // JIT state): the engine again, interleaved with itself without orders.
+  time(() => barsOnlyRun(series), 5);
+  const te2: number[] = [];
+  const tn: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    te2.push(...time(() => engineRun(series), 1));
+    tn.push(...time(() => barsOnlyRun(series), 1));
   }
   const engineBps = series.length / (median(te) / 1000);
   const bareBps = series.length / (median(tb) / 1000);
@@ -97,5 +124,9 @@ export function benchBacktest(reps = 21): Record<string, number | string> {
     'engine bars/s (best)': Math.round(engineBest),
     'bare loop bars/s (best)': Math.round(bareBest),
     'bare / engine (best)': Number((bareBest / engineBest).toFixed(2)),
+    'engine without orders bars/s (median)': Math.round(series.length / (median(tn) / 1000)),
+    'engine without orders bars/s (best)': Math.round(series.length / (Math.min(...tn) / 1000)),
+    'order path us/order (median)': Number((((median(te2) - median(tn)) * 1000) / e.fills).toFixed(2)),
+    'order path us/order (best)': Number((((Math.min(...te2) - Math.min(...tn)) * 1000) / e.fills).toFixed(2)),
   };
 }

@@ -88,8 +88,11 @@ export class OrderManager {
     const out = applyOrderEvent(order, event);
     if (out.kind === 'applied') {
       this.all.set(order.clientOrderId, out.order);
-      if (isOpen(out.order.status)) this.openIds.add(order.clientOrderId);
-      else this.openIds.delete(order.clientOrderId);
+      // An open order is in the open set already (create, adopt and restore keep it so): touch it only when that changes.
+      const was = isOpen(order.status);
+      const now = isOpen(out.order.status);
+      if (now && !was) this.openIds.add(order.clientOrderId);
+      else if (was && !now) this.openIds.delete(order.clientOrderId);
     }
     return out;
   }

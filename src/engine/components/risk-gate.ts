@@ -58,10 +58,11 @@ export interface RiskView {
   readonly dailyPnl: number;
   /** Orders the gate accepted recently, by the engine's clock. */
   readonly orderRate: OrderRate;
-  /** Positions across every symbol at their last prices, quote currency. */
+  /** Positions across every symbol at their last prices, quote currency (read only when a gross or net limit is set). */
   readonly exposure: Exposure;
   /** The account's leverage (margin accounts; 1 for cash). */
   readonly leverage: number;
+  /** Equity at last prices (read only by the margin rules). */
   readonly equity: number;
 }
 
@@ -114,9 +115,11 @@ export function check(cmd: SubmitOrder, view: RiskView, limits: RiskLimits = DEF
     if (Math.abs(after) * price > limits.maxPositionNotional) {
       return breach('position-notional', `position notional would be ${(Math.abs(after) * price).toFixed(2)}, above the limit ${limits.maxPositionNotional}`);
     }
-    const before = exposureWith(view.exposure, view.position, view.referencePrice, view.position, price);
-    const exposure = exposureBreach(before, exposureWith(view.exposure, view.position, view.referencePrice, after, price), limits.maxGrossExposure, limits.maxNetExposure, inst.quote);
-    if (exposure !== undefined) return refused(exposure);
+    if (Number.isFinite(limits.maxGrossExposure) || Number.isFinite(limits.maxNetExposure)) {
+      const before = exposureWith(view.exposure, view.position, view.referencePrice, view.position, price);
+      const exposure = exposureBreach(before, exposureWith(view.exposure, view.position, view.referencePrice, after, price), limits.maxGrossExposure, limits.maxNetExposure, inst.quote);
+      if (exposure !== undefined) return refused(exposure);
+    }
     const lev = view.accountType === 'margin' ? leverageBreach(inst, Math.abs(after) * price, view.leverage, view.equity) : undefined;
     if (lev !== undefined) return refused(lev);
     if (view.accountType === 'cash') {

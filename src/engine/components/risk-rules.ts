@@ -34,19 +34,29 @@ const MINUTE = 60_000;
  * minute at most. Not saved: after a restart the window starts empty.
  */
 export class OrderRateWindow {
-  private times: number[] = [];
+  private readonly times: number[] = [];
+  /** Times before this index are out of the window (dropped in place, in batches: no copy per order). */
+  private head = 0;
 
   record(at: number): void {
     this.times.push(at);
   }
 
   counts(now: number): OrderRate {
-    let drop = 0;
-    while (drop < this.times.length && now - (this.times[drop] as number) >= MINUTE) drop++;
-    if (drop > 0) this.times = this.times.slice(drop);
+    const times = this.times;
+    let head = this.head;
+    while (head < times.length && now - (times[head] as number) >= MINUTE) head++;
+    if (head === times.length) {
+      times.length = 0;
+      head = 0;
+    } else if (head >= 1024) {
+      times.splice(0, head);
+      head = 0;
+    }
+    this.head = head;
     let lastSecond = 0;
-    for (let i = this.times.length - 1; i >= 0 && now - (this.times[i] as number) < SECOND; i--) lastSecond++;
-    return { lastSecond, lastMinute: this.times.length };
+    for (let i = times.length - 1; i >= head && now - (times[i] as number) < SECOND; i--) lastSecond++;
+    return { lastSecond, lastMinute: times.length - head };
   }
 }
 

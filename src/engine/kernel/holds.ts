@@ -54,7 +54,9 @@ export class Holds {
   private dailyLiftedDay: number | undefined;
   private lastEntryAt = -Infinity;
 
-  constructor(private readonly d: HoldsDeps) {}
+  constructor(private readonly d: HoldsDeps) {
+    this.limited = Number.isFinite(d.limits.dailyLossLimit) || Number.isFinite(d.limits.maxDrawdownPct);
+  }
 
   /** Takes saved holds and the peak (a restart). */
   restore(holds: readonly Hold[] | undefined, peak: number | undefined): void {
@@ -70,10 +72,8 @@ export class Holds {
     return this.held.get(source);
   }
 
-  /** A loss limit is configured (otherwise checkLoss has nothing to do). */
-  get limited(): boolean {
-    return Number.isFinite(this.d.limits.dailyLossLimit) || Number.isFinite(this.d.limits.maxDrawdownPct);
-  }
+  /** A loss limit is configured (otherwise checkLoss has nothing to do). Read on every mark: fixed at construction, as the limits are. */
+  readonly limited: boolean;
 
   get peak(): number | undefined {
     return this.peakEquity;
@@ -108,8 +108,14 @@ export class Holds {
     return lifted;
   }
 
+  /** Holds in force (asked on every order: with none, nothing below has anything to look through). */
+  get size(): number {
+    return this.held.size;
+  }
+
   /** The state the holds impose (active when none). */
   state(): TradingState {
+    if (this.held.size === 0) return 'active';
     let s: TradingState = 'active';
     for (const h of this.held.values()) s = stricter(s, holdState(h.action));
     return s;
@@ -117,6 +123,7 @@ export class Holds {
 
   /** The hold that imposes the most (ties: the first set), or undefined when no hold restricts the state. */
   strictest(): Hold | undefined {
+    if (this.held.size === 0) return undefined;
     let best: Hold | undefined;
     for (const h of this.held.values()) if (holdState(h.action) !== 'active' && (best === undefined || RANK[holdState(h.action)] > RANK[holdState(best.action)])) best = h;
     return best;
@@ -124,6 +131,7 @@ export class Holds {
 
   /** A hold with this action is in force. */
   has(action: HoldAction): boolean {
+    if (this.held.size === 0) return false;
     for (const h of this.held.values()) if (h.action === action) return true;
     return false;
   }

@@ -35,6 +35,8 @@ export interface OrderFlowDeps {
 }
 
 const NONE: readonly Order[] = [];
+/** The exposure figure handed to the gate when no exposure limit is configured (no rule reads it). */
+const UNREAD_EXPOSURE = { gross: 0, net: 0 } as const;
 
 export class OrderFlow {
   venue: ExecutionPort | undefined;
@@ -179,9 +181,16 @@ export class OrderFlow {
     if (next.againMs !== undefined) this.d.strategies.setPartialFillTimer(strategyId, id, now + next.againMs);
   }
 
-  /** What the gate sees for an order on `symbol`, leaving out the commitment of order `exclude` itself. */
+  /**
+   * What the gate sees for an order on `symbol`, leaving out the commitment of order `exclude` itself.
+   * A figure no configured rule reads is not computed (the gate's verdict cannot depend on it): the
+   * day's PnL without a daily loss limit, the exposures without a gross or net limit, the equity in a
+   * cash account (only the margin rules read it).
+   */
   private riskView(symbol: string, exclude: ClientOrderId): RiskView {
     const book = this.d.book(symbol);
+    const { limits, portfolio } = this.d;
+    const margin = this.d.accountType === 'margin';
     return {
       tradingState: this.d.tradingState(),
       accountType: this.d.accountType,
@@ -190,11 +199,11 @@ export class OrderFlow {
       referencePrice: book === undefined || Number.isNaN(book.last) ? undefined : book.last,
       openOrders: this.d.orders.openCount - 1,
       buyingPower: this.buyingPower(exclude),
-      dailyPnl: this.d.portfolio.dailyPnl(),
+      dailyPnl: Number.isFinite(limits.dailyLossLimit) ? portfolio.dailyPnl() : 0,
       orderRate: this.rate.counts(this.d.now()),
-      exposure: this.d.portfolio.exposures(),
-      leverage: this.d.accountType === 'margin' ? this.d.leverage : 1,
-      equity: this.d.portfolio.equity(),
+      exposure: Number.isFinite(limits.maxGrossExposure) || Number.isFinite(limits.maxNetExposure) ? portfolio.exposures() : UNREAD_EXPOSURE,
+      leverage: margin ? this.d.leverage : 1,
+      equity: margin ? portfolio.equity() : NaN,
     };
   }
 

@@ -103,7 +103,7 @@ export function formatScaled(n: number, decimals: number): string {
   if (decimals === 0) return String(n);
   const neg = n < 0;
   const a = neg ? -n : n;
-  const p = POW10_NUM[decimals] ?? 10 ** decimals;
+  const p = pow10Number(decimals);
   const int = Math.floor(a / p);
   let frac = a - int * p; // exact: a and int * p are integers below 2^53
   if (frac === 0) return neg && int !== 0 ? `-${int}` : String(int);
@@ -117,7 +117,12 @@ export function formatScaled(n: number, decimals: number): string {
   return neg ? `-${body}` : body;
 }
 
-const POW10_NUM = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+const POW10_NUM = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/** 10^n as a number, from a table for 0..22 (every one exact; the grid helpers ask on every order), else by `**`. */
+export function pow10Number(n: number): number {
+  return POW10_NUM[n] ?? 10 ** n;
+}
 
 /** Correctly rounded JS number of a fixed-18 value (for statistics and display only). */
 export function toNumber(v: Fixed): number {

@@ -7,7 +7,7 @@
  * down, sell prices round up, quantities round toward zero.
  */
 import type { Price, Qty } from './units.ts';
-import { decimalsOf } from './fixed.ts';
+import { decimalsOf, pow10Number } from './fixed.ts';
 import type { Symbol } from './ids.ts';
 
 export type InstrumentKind = 'spot' | 'perpetual';
@@ -125,7 +125,7 @@ function toSteps(x: number, step: number): number {
  * integer, and one division by a power of ten rounds it correctly (3 x 0.1 -> 0.3, not 0.30000000000000004).
  */
 function fromSteps(n: number, step: number, decimals: number): number {
-  const p = 10 ** decimals;
+  const p = pow10Number(decimals);
   return (n * Math.round(step * p)) / p;
 }
 

@@ -10,6 +10,7 @@ import type { OrderSide, OrderType, SubmitOrder, TimeInForce } from './commands.
 import type { OrderEvent, OrderFilled } from './events.ts';
 import type { ClientOrderId, StrategyId, Symbol, TradeId, VenueOrderId } from './ids.ts';
 import { transition, type OrderEventKind, type OrderStatus } from './order-state.ts';
+import { pow10Number } from './fixed.ts';
 
 export interface Order {
   readonly clientOrderId: ClientOrderId;
@@ -105,11 +106,9 @@ const KIND: Record<Exclude<OrderEvent['type'], 'OrderFilled'>, OrderEventKind> =
   OrderExpired: 'Expired',
 };
 
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
-
 /** x rounded to `decimals` places; one correctly rounded division, so grid values come out exact. */
 export function roundTo(x: number, decimals: number): number {
-  const p = POW10[decimals] ?? 10 ** decimals;
+  const p = pow10Number(decimals);
   return Math.round(x * p) / p;
 }
 
@@ -126,7 +125,8 @@ function applyFill(order: Order, e: OrderFilled): ApplyOutcome {
     venueOrderId: order.venueOrderId ?? e.venueOrderId,
     filledQty: filled,
     avgPx,
-    tradeIds: [...order.tradeIds, e.tradeId],
+    // A literal for the first fill (the usual case): a spread preallocates room for ~16 ids, and every order keeps its list.
+    tradeIds: order.tradeIds.length === 0 ? [e.tradeId] : [...order.tradeIds, e.tradeId],
     tsLast: e.tsEvent,
   });
   // The venue is the truth: an overfill is booked, and flagged so the engine can say so.
