@@ -151,7 +151,14 @@ async function openSession(asGiven: RunSpec, io: SessionIO, deps: SessionDeps, u
   });
   const perp = conn.instruments.some((i) => i.kind === 'perpetual');
   guards.start();
-  await conn.marketData.subscribe({ symbols, barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp }, (d) => {
+  // Bars that close between the warm-up and the first candle of the stream come from REST, not lost.
+  const barsFrom = Object.fromEntries(
+    symbols.flatMap((sym) => {
+      const last = warmup.findLast((b) => b.symbol === sym);
+      return last === undefined ? [] : [[sym, last.tsEvent + spec.barInterval]];
+    }),
+  );
+  await conn.marketData.subscribe({ symbols, barInterval: spec.barInterval, trades: spec.feed.trades, quotes: spec.feed.quotes, funding: perp, barsFrom }, (d) => {
     guards.onData(d);
     recorder.data(d);
     runtime.onMarketData(d);

@@ -67,6 +67,12 @@ export interface MarketDataRequest {
   readonly quotes?: boolean;
   /** Funding settlements (perpetuals), as FundingRateUpdate at each settlement time. */
   readonly funding?: boolean;
+  /**
+   * Per symbol, the open time of the first bar the caller has not had (the one after its warm-up's
+   * last): bars that closed before the stream's first candle are delivered first, and none before
+   * this time is delivered again.
+   */
+  readonly barsFrom?: Readonly<Record<string, number>>;
 }
 
 /**

@@ -47,18 +47,22 @@ export class CcxtMarketData implements MarketDataPort {
   }
 
   /**
-   * The bar opened at `open` as the venue closed it (REST), for a candle the stream may have cut
-   * short. Undefined when the venue does not give it (then it is missing, a gap downstream, rather
-   * than a truncated bar passed on as final).
+   * The bars opened in [from, before) as the venue closed them (REST), oldest first: a candle the
+   * stream may have cut short (one bar), or the bars that closed before the stream's first candle.
+   * What the venue does not give is left out (then it is missing, a gap downstream, rather than a
+   * truncated bar passed on as final).
    */
-  private async closedBar(m: VenueMarket, interval: number, open: number): Promise<Bar | undefined> {
+  private async closedBars(m: VenueMarket, interval: number, from: number, before: number): Promise<Bar[]> {
     try {
-      const rows = await this.r.call('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), open, 1));
-      const k = rows.find((r) => r[0] === open);
-      return k === undefined ? undefined : toBar(m.symbol, interval, k);
+      const n = Math.min(1000, Math.ceil((before - from) / interval));
+      const rows = await this.r.call('fetchOHLCV', (c) => c.fetchOHLCV(m.ccxtSymbol, timeframeOf(interval), from, n));
+      return rows
+        .filter((r) => (r[0] as number) >= from && (r[0] as number) < before)
+        .sort((a, b) => (a[0] as number) - (b[0] as number))
+        .map((k) => toBar(m.symbol, interval, k));
     } catch (err) {
       if (err instanceof HaltError) throw err;
-      return undefined;
+      return [];
     }
   }
 
@@ -86,13 +90,17 @@ export class CcxtMarketData implements MarketDataPort {
       if (req.barInterval !== undefined) {
         const interval = req.barInterval;
         let current: OHLCV | undefined;
+        const from = req.barsFrom?.[sym];
         const onCandles = async (rows: OHLCV[]): Promise<void> => {
           for (const k of [...rows].sort((a, b) => (a[0] as number) - (b[0] as number))) {
+            // Bars that closed between the caller's warm-up and the stream's first candle: from REST, first.
+            if (current === undefined && from !== undefined && (k[0] as number) > from) for (const b of await this.closedBars(m, interval, from, k[0] as number)) sink(b);
             if (current !== undefined && (k[0] as number) > (current[0] as number)) {
               // Candles missing between them: the feed was cut, maybe before this one's last updates (its close).
               const cut = (k[0] as number) > (current[0] as number) + interval;
-              const bar = cut ? await this.closedBar(m, interval, current[0] as number) : toBar(m.symbol, interval, current);
-              if (bar !== undefined) sink(bar);
+              const open = current[0] as number;
+              const bar = cut ? (await this.closedBars(m, interval, open, open + interval))[0] : toBar(m.symbol, interval, current);
+              if (bar !== undefined && (from === undefined || bar.tsEvent >= from)) sink(bar); // the warm-up's bars are not sent again
             }
             if (current === undefined || (k[0] as number) >= (current[0] as number)) current = k;
           }
