@@ -29,7 +29,7 @@ export class CcxtMarketData implements MarketDataPort {
     private readonly pollMs?: number,
   ) {}
 
-  /** The last `limit` closed bars. A bar interval the venue does not serve for the market is a HaltError naming those it does. */
+  /** The last `limit` closed bars (none for 0: the request still checks the interval). A bar interval the venue does not serve for the market is a HaltError naming those it does. */
   async history(symbol: Symbol, interval: number, limit: number): Promise<Bar[]> {
     const m = this.markets.market(symbol);
     const now = this.r.now();
@@ -40,10 +40,8 @@ export class CcxtMarketData implements MarketDataPort {
     } catch (err) {
       throw err instanceof OrderRejectedError ? await this.refusedBars(m, tf, err) : err;
     }
-    return rows
-      .filter((k) => (k[0] as number) + interval <= now)
-      .map((k) => toBar(m.symbol, interval, k))
-      .slice(-limit);
+    const bars = rows.filter((k) => (k[0] as number) + interval <= now).map((k) => toBar(m.symbol, interval, k));
+    return limit > 0 ? bars.slice(-limit) : []; // slice(-0) would keep them all
   }
 
   /**

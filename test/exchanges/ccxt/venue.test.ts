@@ -78,6 +78,14 @@ describe('ccxt venue adapter', () => {
     expect(st.counters.ordersByClientOrderId[o.clientOrderId]).toBe(1);
   });
 
+  it('history gives the last N closed bars, oldest first, and none for --warmup 0', async () => {
+    const xrp = symbol('XRPUSDT');
+    const three = await v.conn.marketData.history(xrp, 300_000, 3);
+    expect(three).toHaveLength(3);
+    expect(three.map((b) => b.tsEvent)).toEqual([0, 1, 2].map((i) => (three[0]?.tsEvent as number) + i * 300_000));
+    expect(await v.conn.marketData.history(xrp, 300_000, 0)).toEqual([]);
+  });
+
   it('every part answers an unknown symbol with the same HaltError; an unknown order is undefined', async () => {
     const eth = symbol('ETHUSDT');
     await expect(v.conn.reports.order(eth, clientOrderId('P-x'))).rejects.toThrow(HaltError);
