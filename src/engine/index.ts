@@ -158,4 +158,4 @@ export { ArrayFeed, BarFeed, mergeFeeds, type BarSeries, type DataFeed } from '.
 export { runBacktest, type BacktestResult } from './runtime/backtest.ts';
 export { stepData } from './runtime/step.ts';
 export { LiveRuntime, type LiveRuntimeOptions, type RuntimeVenue } from './runtime/live.ts';
-export { CENT, expectedPayment, FundingCheck, fundingDiff, type FundingMismatch } from './components/funding-check.ts';
+export { expectedPayment, FundingCheck, fundingDiff, inForce, offByMoreThanCent, type FundingComparison } from './components/funding-check.ts';

@@ -6,17 +6,9 @@
  * A payment that differs from its expectation by more than a cent is a reconciliation diff: the
  * report lists it.
  */
-import { CENT, expectedPayment, formatFixed, parseFixed, toNumber, type Fixed, type FundingPaid, type FundingRateUpdate } from '../../engine/index.ts';
+import { expectedPayment, formatFixed, inForce, offByMoreThanCent, parseFixed, toNumber, type Fixed, type FundingComparison, type FundingPaid, type FundingRateUpdate } from '../../engine/index.ts';
 
-export interface FundingLine {
-  readonly symbol: string;
-  readonly time: number;
-  readonly rate: number;
-  readonly mark: number;
-  /** Signed position our books held, base units. */
-  readonly position: number;
-  readonly expected: Fixed;
-  readonly charged: Fixed;
+export interface FundingLine extends FundingComparison {
   /** Where rate and mark came from: the recorded funding data point, or the venue's payment. */
   readonly source: 'data' | 'venue';
 }
@@ -36,8 +28,7 @@ export function checkFunding(payments: readonly { readonly paid: FundingPaid; re
   const byTime = new Map<string, FundingRateUpdate>();
   for (const d of data) {
     const k = `${d.symbol} ${d.tsEvent}`;
-    const had = byTime.get(k);
-    if (had === undefined || d.tsInit <= d.tsEvent || had.tsInit > had.tsEvent) byTime.set(k, d);
+    if (inForce(byTime.get(k), d)) byTime.set(k, d);
   }
   const lines: FundingLine[] = payments.map(({ paid, held }) => {
     const d = byTime.get(`${paid.symbol} ${paid.tsEvent}`);
@@ -57,7 +48,7 @@ export function checkFunding(payments: readonly { readonly paid: FundingPaid; re
   });
   const expected = lines.reduce((a, l) => a + l.expected, 0n);
   const charged = lines.reduce((a, l) => a + l.charged, 0n);
-  const mismatches = lines.filter((l) => l.charged - l.expected > CENT || l.expected - l.charged > CENT);
+  const mismatches = lines.filter(offByMoreThanCent);
   return { expected, charged, diff: charged - expected, lines, mismatches };
 }
 

@@ -17,19 +17,32 @@ export function expectedPayment(position: Fixed, rate: number, mark: number): Fi
   return -product(toNumber(position), mark, rate);
 }
 
-export const CENT = 10n ** 16n;
+const CENT = 10n ** 16n;
 
 /** How long fills and funding updates are kept to look back on: a payment is booked within a day of its time. */
 const KEEP_MS = 86_400_000;
 
-export interface FundingMismatch {
+/** One payment against its expectation (here and in `parity report`). */
+export interface FundingComparison {
   readonly symbol: string;
   readonly time: number;
   readonly rate: number;
   readonly mark: number;
+  /** Signed position our books held at the funding time, base units. */
   readonly position: number;
   readonly expected: Fixed;
   readonly charged: Fixed;
+}
+
+/** A payment more than a cent from its expectation: a reconciliation diff. */
+export function offByMoreThanCent(c: Pick<FundingComparison, 'charged' | 'expected'>): boolean {
+  const off = c.charged - c.expected;
+  return off > CENT || -off > CENT;
+}
+
+/** Whether update `d` is the one in force for its funding time over `had`: the last received at or before that time. */
+export function inForce(had: FundingRateUpdate | undefined, d: FundingRateUpdate): boolean {
+  return had === undefined || d.tsInit <= d.tsEvent || had.tsInit > had.tsEvent;
 }
 
 export class FundingCheck {
@@ -39,10 +52,9 @@ export class FundingCheck {
   private readonly waiting = new Map<string, { readonly paid: FundingPaid; readonly held: Fixed }>();
 
   /** A funding update: the last one received at or before its funding time is the one in force. A payment waiting for it is checked now. */
-  onRate(d: FundingRateUpdate): FundingMismatch | undefined {
+  onRate(d: FundingRateUpdate): FundingComparison | undefined {
     const k = `${d.symbol} ${d.tsEvent}`;
-    const had = this.rates.get(k);
-    if (had === undefined || d.tsInit <= d.tsEvent || had.tsInit > had.tsEvent) this.rates.set(k, d);
+    if (inForce(this.rates.get(k), d)) this.rates.set(k, d);
     if (this.rates.size > 256) this.rates.delete(this.rates.keys().next().value as string);
     const w = this.waiting.get(k);
     if (w === undefined || d.markPrice === undefined) return undefined;
@@ -61,7 +73,7 @@ export class FundingCheck {
    * The payment `paid`, with `positionNow` held now: a mismatch, or undefined (it matches, or there
    * is nothing to compare it with yet: it then waits for its funding update, see onRate).
    */
-  check(paid: FundingPaid, positionNow: number): FundingMismatch | undefined {
+  check(paid: FundingPaid, positionNow: number): FundingComparison | undefined {
     const k = `${paid.symbol} ${paid.tsEvent}`;
     const d = this.rates.get(k);
     let since = 0;
@@ -79,19 +91,16 @@ export class FundingCheck {
   }
 }
 
-function compare(paid: FundingPaid, held: Fixed, rate: number, mark: number): FundingMismatch | undefined {
+function compare(paid: FundingPaid, held: Fixed, rate: number, mark: number): FundingComparison | undefined {
   if (!Number.isFinite(rate) || !(mark > 0)) return undefined;
-  const expected = expectedPayment(held, rate, mark);
-  const charged = parseFixed(paid.amount);
-  const off = charged - expected;
-  if (off <= CENT && -off <= CENT) return undefined;
-  return { symbol: paid.symbol, time: paid.tsEvent, rate, mark, position: toNumber(held), expected, charged };
+  const c = { symbol: paid.symbol, time: paid.tsEvent, rate, mark, position: toNumber(held), expected: expectedPayment(held, rate, mark), charged: parseFixed(paid.amount) };
+  return offByMoreThanCent(c) ? c : undefined;
 }
 
 const f4 = (v: Fixed): string => toNumber(v).toFixed(4);
 
 /** The reconciliation diff a mismatch is (severity warn: the payment is booked as charged; nothing is paused). */
-export function fundingDiff(m: FundingMismatch): Omit<ReconciliationDiff, 'type' | 'tsInit'> {
+export function fundingDiff(m: FundingComparison): Omit<ReconciliationDiff, 'type' | 'tsInit'> {
   return {
     kind: 'funding_mismatch',
     key: `funding:${m.symbol}@${m.time}`,

@@ -241,14 +241,11 @@ export class MarketDataValidator {
     const t = this.time(b.tsEvent, s, now);
     if (t !== undefined) return t;
     if (b.tsEvent === s.lastTs) return 'duplicate';
-    // The usual bar comes one interval after the last accepted one: one step, nothing missing (the
-    // same figures the general formulas give, without their divisions on every bar).
-    const next = b.tsEvent - s.lastTs === b.interval && b.interval > 0 && s.seenTs <= s.lastTs;
-    const steps = next || s.lastTs === -Infinity || !(b.interval > 0) ? 1 : Math.max(1, Math.round((b.tsEvent - s.lastTs) / b.interval));
+    const steps = s.lastTs === -Infinity || !(b.interval > 0) ? 1 : Math.max(1, Math.round((b.tsEvent - s.lastTs) / b.interval));
     const j = this.jump(close, high, low, s, st, now, steps);
     if (j !== undefined) return j;
     const last = Math.max(s.lastTs, s.seenTs);
-    const missing = next || last === -Infinity || !(b.interval > 0) ? 0 : Math.max(0, Math.round((b.tsEvent - last) / b.interval) - 1);
+    const missing = last === -Infinity || !(b.interval > 0) ? 0 : Math.max(0, Math.round((b.tsEvent - last) / b.interval) - 1);
     if (missing > 0) {
       this.gaps++;
       this.missingBars += missing;

@@ -23,7 +23,6 @@ export class PartialFills {
 
   /** After an order event: when the timer should fire (ms from now), if it should be armed. */
   afterEvent(order: Order, firstFill: boolean): number | undefined {
-    if (this.policies.size === 0) return undefined;
     const policy = this.policies.get(order.clientOrderId);
     if (policy === undefined) return undefined;
     if (!isOpen(order.status)) {

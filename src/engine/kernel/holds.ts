@@ -108,14 +108,8 @@ export class Holds {
     return lifted;
   }
 
-  /** Holds in force (asked on every order: with none, nothing below has anything to look through). */
-  get size(): number {
-    return this.held.size;
-  }
-
   /** The state the holds impose (active when none). */
   state(): TradingState {
-    if (this.held.size === 0) return 'active';
     let s: TradingState = 'active';
     for (const h of this.held.values()) s = stricter(s, holdState(h.action));
     return s;
@@ -123,7 +117,6 @@ export class Holds {
 
   /** The hold that imposes the most (ties: the first set), or undefined when no hold restricts the state. */
   strictest(): Hold | undefined {
-    if (this.held.size === 0) return undefined;
     let best: Hold | undefined;
     for (const h of this.held.values()) if (holdState(h.action) !== 'active' && (best === undefined || RANK[holdState(h.action)] > RANK[holdState(best.action)])) best = h;
     return best;
@@ -131,7 +124,6 @@ export class Holds {
 
   /** A hold with this action is in force. */
   has(action: HoldAction): boolean {
-    if (this.held.size === 0) return false;
     for (const h of this.held.values()) if (h.action === action) return true;
     return false;
   }

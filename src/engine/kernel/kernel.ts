@@ -311,9 +311,7 @@ export class Kernel {
   private process(m: QueueItem): void {
     switch (m.type) {
       case 'SubmitOrder':
-        // Only a reduce-rate hold holds an entry back here: with no hold at all there is nothing to ask.
-        if (this.holds.size > 0 && !this.holds.entryAllowed(m, this.symbols.get(m.symbol)?.book.qty ?? 0, this.now()))
-          return this.flow.deny(m, 'reduce-rate guard: at most one new entry a minute while the venue drifts');
+        if (!this.holds.entryAllowed(m, this.symbols.get(m.symbol)?.book.qty ?? 0, this.now())) return this.flow.deny(m, 'reduce-rate guard: at most one new entry a minute while the venue drifts');
         return this.flow.submit(m);
       case 'CancelOrder':
         return this.flow.cancel(m);

@@ -92,12 +92,6 @@ export class StrategyHost {
     return this.byId.get(id);
   }
 
-  /** The slot of `id`, as `get`; with one strategy running (the usual backtest) a comparison instead of a map lookup, on every order event. */
-  private slotOf(id: StrategyId): StrategySlot | undefined {
-    const only = this.slots.length === 1 ? (this.slots[0] as StrategySlot) : undefined;
-    return only !== undefined && only.id === id ? only : this.byId.get(id);
-  }
-
   /** Calls `fn` on the slot's handlers unless the strategy is faulted; a throw faults it. */
   invoke(slot: StrategySlot, handler: string, fn: (h: StrategyHandlers) => void): void {
     if (slot.faulted) return;
@@ -116,7 +110,7 @@ export class StrategyHost {
 
   /** Tells the owning strategy about an order event: onOrderFilled for fills, then onOrderEvent. */
   notifyOrder(e: OrderEvent, order: Order): void {
-    const slot = this.slotOf(order.strategyId);
+    const slot = this.byId.get(order.strategyId);
     if (slot === undefined || slot.faulted) return;
     if (e.type === 'OrderFilled' && slot.handlers.onOrderFilled !== undefined) this.invoke(slot, 'onOrderFilled', (h) => h.onOrderFilled?.(e, order));
     if (slot.handlers.onOrderEvent !== undefined) this.invoke(slot, 'onOrderEvent', (h) => h.onOrderEvent?.(e, order)); // skipped once faulted

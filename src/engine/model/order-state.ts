@@ -109,9 +109,8 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<O
 /** Statuses in which an order may still trade at the venue (or is about to be sent). */
 export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['initialized', 'submitted', 'accepted', 'pending_cancel', 'pending_update', 'partially_filled']);
 
-/** Asked several times per order event: comparisons of the final statuses, not a set lookup (the same answer as OPEN_STATUSES.has). */
 export function isOpen(status: OrderStatus): boolean {
-  return status !== 'filled' && status !== 'canceled' && status !== 'expired' && status !== 'rejected' && status !== 'denied';
+  return OPEN_STATUSES.has(status);
 }
 
 export type TransitionResult = { readonly ok: true; readonly status: OrderStatus } | { readonly ok: false; readonly reason: string };
