@@ -6,13 +6,14 @@
  * recording and the replay's fills, independently of the command's own check). Bad input: one
  * clear message each, nothing written, nothing in the state directory changed.
  */
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readRecording } from '../../src/persistence/recording.ts';
 import { expectClearFailure, parityAsync } from '../kit/cli.ts';
 import { recordSession } from '../kit/recorded-session.ts';
+import { contents } from '../kit/recording-fixture.ts';
 
 interface Fill {
   readonly orderId: string;
@@ -46,19 +47,6 @@ function book(fills: readonly Fill[], mark: number): { vwap: Map<string, number>
 function meanPriceGapBps(live: Map<string, number>, replay: Map<string, number>): number {
   const gaps = [...live].flatMap(([id, px]) => (replay.has(id) ? [(Math.abs((replay.get(id) as number) - px) * 1e4) / px] : []));
   return gaps.reduce((a, b) => a + b, 0) / gaps.length;
-}
-
-function contents(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[p] = readFileSync(p, 'base64');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 describe('parity calibrate over a live session with slow, noisy latency and partial fills', () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { symbol } from '../../src/engine/index.ts';
 import { loadCandles, loadFunding } from '../../src/data/index.ts';
 import { startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
-import { parityAsync } from '../kit/cli.ts';
+import { localXrp5m, parityAsync } from '../kit/cli.ts';
 
 const MIN = 60_000;
 let lx: LocalExchange;
@@ -55,25 +55,7 @@ describe('parity data fetch (against the local exchange)', () => {
 
   it('fetches the funding-rate history of a perpetual', async () => {
     const dir = join(out, 'three');
-    const r = await parityAsync([
-      'data',
-      'fetch',
-      '--exchange',
-      'local',
-      '--exchange-url',
-      lx.url,
-      '--symbol',
-      'XRPUSDT',
-      '--timeframe',
-      '5m',
-      '--from',
-      String(start - 40 * 86_400_000),
-      '--to',
-      String(start),
-      '--out',
-      dir,
-      '--funding',
-    ]);
+    const r = await parityAsync(['data', 'fetch', ...localXrp5m(lx.url), '--from', String(start - 40 * 86_400_000), '--to', String(start), '--out', dir, '--funding']);
     expect(r.stderr).toBe('');
     const rates = loadFunding(join(dir, 'local', 'XRPUSDT-funding.csv'), symbol('XRPUSDT'));
     expect(rates.length).toBeGreaterThan(0);

@@ -4,7 +4,6 @@
  * calculation from the raw rates in the file (rate x position x the last close before each
  * funding time), to the cent.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initialState, toNumber, type LoggedMessage } from '../../src/engine/index.ts';
 import { buildSpec } from '../../src/cli/backtest/spec.ts';
@@ -13,14 +12,10 @@ import { checkFunding } from '../../src/cli/report/funding.ts';
 import { liveBooks } from '../../src/cli/report/live-books.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import type { SessionRecording } from '../../src/persistence/recording.ts';
+import { XRP_PERP_DIR, xrpPerpRows } from '../kit/xrp-perp-data.ts';
 
-const DIR = 'data/binance-xrpusdt-perp-2021-11';
-const csv = (file: string): string[][] =>
-  readFileSync(`${DIR}/${file}`, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(','));
+const DIR = XRP_PERP_DIR;
+const csv = xrpPerpRows;
 
 describe('funding on the bundled XRPUSDT perpetual', () => {
   it('the simulator charges, and the report expects, what the raw rates say, to the cent', async () => {

@@ -8,7 +8,7 @@
  * the funding time, src/local-exchange/execution.ts settleFunding). When the venue charges another
  * amount (the local exchange's wrong-charge fault), the report shows the payment as a diff.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,14 +17,9 @@ import type { FaultScript, LocalExchangeEvent } from '../../src/local-exchange/i
 import { BAR } from '../kit/drill.ts';
 import { recordSession } from '../kit/recorded-session.ts';
 import { report, runParity, type ReportJson } from '../kit/report-json.ts';
+import { xrpPerpRows } from '../kit/xrp-perp-data.ts';
 
-const DIR = 'data/binance-xrpusdt-perp-2021-11';
-const csv = (file: string): string[][] =>
-  readFileSync(`${DIR}/${file}`, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(','));
+const csv = xrpPerpRows;
 const BARS = csv('XRPUSDT-5m-2021-11.csv');
 const RATES = csv('XRPUSDT-funding-8h.csv');
 

@@ -15,7 +15,7 @@ import { buildRunSpec } from '../../src/cli/run/spec.ts';
 import { nodeScheduler } from '../../src/cli/node-scheduler.ts';
 import { startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { encodeLine, segments } from '../../src/persistence/journal.ts';
-import { BIN, parityAsync, ROOT } from '../kit/cli.ts';
+import { BIN, localXrp5m, parityAsync, ROOT } from '../kit/cli.ts';
 
 const CHURN = fileURLToPath(new URL('../kit/strategies/churn.ts', import.meta.url));
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -31,14 +31,7 @@ const runArgs = (stateDir: string): string[] => [
   '--no-ui',
   '--mode',
   'paper',
-  '--exchange',
-  'local',
-  '--exchange-url',
-  lx.url,
-  '--symbol',
-  'XRPUSDT',
-  '--timeframe',
-  '5m',
+  ...localXrp5m(lx.url),
   '--strategy',
   CHURN,
   '--warmup',

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalExchange, type LocalExchange } from '../../src/local-exchange/index.ts';
 import { readRecording } from '../../src/persistence/recording.ts';
-import { parityAsync } from '../kit/cli.ts';
+import { localXrp5m, parityAsync } from '../kit/cli.ts';
 
 let lx: LocalExchange;
 beforeAll(async () => {
@@ -22,29 +22,7 @@ afterAll(() => lx.close());
 
 async function start(...flags: string[]): Promise<{ fees: Record<string, unknown>; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'parity-fees-'));
-  const r = await parityAsync([
-    'run',
-    '--no-ui',
-    '--mode',
-    'paper',
-    '--exchange',
-    'local',
-    '--exchange-url',
-    lx.url,
-    '--symbol',
-    'XRPUSDT',
-    '--timeframe',
-    '5m',
-    '--warmup',
-    '5',
-    '--param',
-    'size=10',
-    '--duration',
-    '1',
-    '--state-dir',
-    dir,
-    ...flags,
-  ]);
+  const r = await parityAsync(['run', '--no-ui', '--mode', 'paper', ...localXrp5m(lx.url), '--warmup', '5', '--param', 'size=10', '--duration', '1', '--state-dir', dir, ...flags]);
   expect(r.code, r.stderr).toBe(0);
   const records = r.stdout.split('\n').flatMap((l) => (l.startsWith('{') ? [JSON.parse(l) as Record<string, unknown>] : []));
   const fees = records.filter((x) => x['kind'] === 'fees');

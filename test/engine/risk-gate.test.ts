@@ -1,36 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  check,
-  checkModify,
-  clientOrderId,
-  createOrder,
-  DEFAULT_LIMITS,
-  modifyAddsExposure,
-  strategyId,
-  symbol,
-  type ModifyOrder,
-  type Order,
-  type RiskView,
-  type TradingState,
-} from '../../src/engine/index.ts';
-import { BTC, marketOrder, submit } from '../kit/factories.ts';
+import { check, checkModify, clientOrderId, createOrder, DEFAULT_LIMITS, modifyAddsExposure, strategyId, symbol, type ModifyOrder, type Order, type TradingState } from '../../src/engine/index.ts';
+import { marketOrder, riskView, submit } from '../kit/factories.ts';
 
-const view = (over: Partial<RiskView> = {}): RiskView => ({
-  tradingState: 'active',
-  accountType: 'cash',
-  instrument: BTC,
-  position: 0,
-  referencePrice: 100_000,
-  openOrders: 0,
-  buyingPower: 10_000,
-  dailyPnl: 0,
-  orderRate: { lastSecond: 0, lastMinute: 0 },
-  exposure: { gross: 0, net: 0 },
-  leverage: 1,
-  equity: 10_000,
-  ...over,
-});
+const view = riskView;
 
 const reason = (v: ReturnType<typeof check>): string => (v.ok ? 'ok' : v.reason);
 

@@ -29,26 +29,13 @@ import {
   type RiskView,
 } from '../../src/engine/index.ts';
 import { bracketTiers } from '../../src/data/index.ts';
-import { BTC, marketOrder, RecordingVenue, submit } from '../kit/factories.ts';
+import { BTC, marketOrder, RecordingVenue, riskView, submit } from '../kit/factories.ts';
 
 const TIERS = bracketTiers('BTCUSDT') as LeverageTier[];
 const PERP: Instrument = makeInstrument({ symbol: symbol('BTCUSDT'), kind: 'perpetual', tickSize: 0.1, lotSize: 0.001, minNotional: 5, tiers: TIERS });
 
-const view = (over: Partial<RiskView> = {}): RiskView => ({
-  tradingState: 'active',
-  accountType: 'margin',
-  instrument: BTC,
-  position: 0,
-  referencePrice: 100_000,
-  openOrders: 0,
-  buyingPower: 1e12,
-  dailyPnl: 0,
-  orderRate: { lastSecond: 0, lastMinute: 0 },
-  exposure: { gross: 0, net: 0 },
-  leverage: 1,
-  equity: 1e9,
-  ...over,
-});
+/** A margin account with room for everything: each test sets what its rule reads. */
+const view = (over: Partial<RiskView> = {}): RiskView => riskView({ accountType: 'margin', buyingPower: 1e12, equity: 1e9, ...over });
 
 const rule = (v: ReturnType<typeof check>): string => (v.ok ? 'ok' : (v.rule ?? `reason: ${v.reason}`));
 const lim = (over: Partial<RiskLimits>): RiskLimits => ({ ...DEFAULT_LIMITS, ...over });

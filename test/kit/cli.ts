@@ -61,3 +61,6 @@ export function expectClearFailure(r: RunResult, pattern: RegExp): void {
   expect(r.stderr).toMatch(pattern);
   expect(r.stderr).not.toMatch(/unexpected error|\n\s+at .*:\d+:\d+/);
 }
+
+/** The flags that point a command at the local exchange's XRPUSDT 5m market (run, data fetch). */
+export const localXrp5m = (url: string): string[] => ['--exchange', 'local', '--exchange-url', url, '--symbol', 'XRPUSDT', '--timeframe', '5m'];

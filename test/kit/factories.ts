@@ -1,4 +1,4 @@
-/** Test factories: instruments, commands, events and a recording venue. */
+/** Test factories: instruments, commands, events, the risk gate's view and a recording venue. */
 import {
   clientOrderId,
   makeInstrument,
@@ -9,6 +9,7 @@ import {
   type ExecutionPort,
   type Instrument,
   type OrderFilled,
+  type RiskView,
   type SubmitOrder,
   type TradingCommand,
 } from '../../src/engine/index.ts';
@@ -35,6 +36,25 @@ export function submit(over: Partial<SubmitOrder> = {}): SubmitOrder {
 }
 
 /** A market order: a submit without a price. */
+/** What the risk gate sees: a flat cash account with 10,000 to spend, BTC at 100,000, nothing traded yet. */
+export function riskView(over: Partial<RiskView> = {}): RiskView {
+  return {
+    tradingState: 'active',
+    accountType: 'cash',
+    instrument: BTC,
+    position: 0,
+    referencePrice: 100_000,
+    openOrders: 0,
+    buyingPower: 10_000,
+    dailyPnl: 0,
+    orderRate: { lastSecond: 0, lastMinute: 0 },
+    exposure: { gross: 0, net: 0 },
+    leverage: 1,
+    equity: 10_000,
+    ...over,
+  };
+}
+
 export function marketOrder(over: Partial<SubmitOrder> = {}): SubmitOrder {
   const { price: _price, ...rest } = submit({ orderType: 'market', timeInForce: 'ioc', ...over });
   return rest;

@@ -23,90 +23,80 @@ beforeAll(async () => {
 });
 afterAll(async () => lx.close());
 
-describe('divergence', () => {
-  it('paper trading and the shadow backtest agree exactly on the same data', async () => {
-    const spec = buildRunSpec(
-      {
-        stateDir: mkdtempSync(join(tmpdir(), 'parity-div-')),
-        mode: 'paper',
-        exchange: 'local',
-        exchangeUrl: lx.url,
-        symbol: ['XRPUSDT'],
-        strategy: CHURN,
-        timeframe: '5m',
-        warmup: 10,
-        feed: 'bars',
-        latency: '0',
-        leverage: 5,
-      },
-      // 12 bars in under a second of wall time: the live path's order-rate window runs on the wall
-      // clock, the shadow's on bar time, so the default 20 orders a second would refuse live orders only.
-      { risk: { maxOrdersPerSecond: 10_000, maxOrdersPerMinute: 100_000 } },
-    );
-    const s = await startSession(spec, { log: () => undefined }, { scheduler: nodeScheduler, env: {} });
-    try {
-      await settle(150);
-      for (let i = 0; i < 12; i++) {
-        lx.advance(300_000);
-        await settle(60);
-      }
-      const d = s.workstation.snapshot().divergence;
-      expect(d.available).toBe(true);
-      expect(d.liveFills).toBeGreaterThan(5);
-      expect(d.backtestFills).toBe(d.liveFills);
-      expect(d.livePnl).toBeCloseTo(d.backtestPnl, 8);
-      expect(d.slippageVsModelBps).toBeCloseTo(0, 8);
-      // The expectation band: the shadow's round trips bootstrapped, the live sum placed among them;
-      // the same fills on both sides put live inside it.
-      const b = d.band;
-      expect(b).toBeDefined();
-      expect(b?.trades).toBeGreaterThanOrEqual(2);
-      expect(Math.abs(b?.live ?? 0)).toBeGreaterThan(0); // the live round trips are counted
-      expect(b?.low).toBeLessThanOrEqual(b?.high ?? NaN);
-      expect(b?.within).toBe(true);
-      expect(b?.percentile).toBeGreaterThan(0);
-      expect(b?.percentile).toBeLessThan(100);
-      expect(s.workstation.snapshot().divergence.band).toEqual(b); // not re-drawn between refreshes
-    } finally {
-      await s.stop('test done');
+/**
+ * A paper session of churn against the local exchange, 12 bars, with `risk` over the order-rate
+ * limits this needs (12 bars in under a second of wall time: the live path's order-rate window runs
+ * on the wall clock, the shadow's on bar time, so the default 20 orders a second would refuse live
+ * orders only); `check` sees it before it stops.
+ */
+async function paperSession(risk: Record<string, unknown>, check: (s: Awaited<ReturnType<typeof startSession>>) => void): Promise<void> {
+  const flags = {
+    stateDir: mkdtempSync(join(tmpdir(), 'parity-div-')),
+    mode: 'paper',
+    exchange: 'local',
+    exchangeUrl: lx.url,
+    symbol: ['XRPUSDT'],
+    strategy: CHURN,
+    timeframe: '5m',
+    warmup: 10,
+    feed: 'bars',
+    latency: '0',
+    leverage: 5,
+  };
+  const spec = buildRunSpec(flags, { risk: { maxOrdersPerSecond: 10_000, maxOrdersPerMinute: 100_000, ...risk } });
+  const s = await startSession(spec, { log: () => undefined }, { scheduler: nodeScheduler, env: {} });
+  try {
+    await settle(150);
+    for (let i = 0; i < 12; i++) {
+      lx.advance(300_000);
+      await settle(60);
     }
-  }, 30_000);
+    check(s);
+  } finally {
+    await s.stop('test done');
+  }
+}
 
-  it('the shadow backtest keeps the loss limits the live session keeps: a drawdown halt stops both at the same fill', async () => {
-    const spec = buildRunSpec(
-      {
-        stateDir: mkdtempSync(join(tmpdir(), 'parity-div-')),
-        mode: 'paper',
-        exchange: 'local',
-        exchangeUrl: lx.url,
-        symbol: ['XRPUSDT'],
-        strategy: CHURN,
-        timeframe: '5m',
-        warmup: 10,
-        feed: 'bars',
-        latency: '0',
-        leverage: 5,
-      },
+describe('divergence', () => {
+  it(
+    'paper trading and the shadow backtest agree exactly on the same data',
+    () =>
+      paperSession({}, (s) => {
+        const d = s.workstation.snapshot().divergence;
+        expect(d.available).toBe(true);
+        expect(d.liveFills).toBeGreaterThan(5);
+        expect(d.backtestFills).toBe(d.liveFills);
+        expect(d.livePnl).toBeCloseTo(d.backtestPnl, 8);
+        expect(d.slippageVsModelBps).toBeCloseTo(0, 8);
+        // The expectation band: the shadow's round trips bootstrapped, the live sum placed among them;
+        // the same fills on both sides put live inside it.
+        const b = d.band;
+        expect(b).toBeDefined();
+        expect(b?.trades).toBeGreaterThanOrEqual(2);
+        expect(Math.abs(b?.live ?? 0)).toBeGreaterThan(0); // the live round trips are counted
+        expect(b?.low).toBeLessThanOrEqual(b?.high ?? NaN);
+        expect(b?.within).toBe(true);
+        expect(b?.percentile).toBeGreaterThan(0);
+        expect(b?.percentile).toBeLessThan(100);
+        expect(s.workstation.snapshot().divergence.band).toEqual(b); // not re-drawn between refreshes
+      }),
+    30_000,
+  );
+
+  it(
+    'the shadow backtest keeps the loss limits the live session keeps: a drawdown halt stops both at the same fill',
+    () =>
       // The first dip under the equity peak crosses a 0.000001% drawdown: halt, no more orders.
-      { risk: { maxOrdersPerSecond: 10_000, maxOrdersPerMinute: 100_000, maxDrawdownPct: 0.000001, drawdownAction: 'halt' } },
-    );
-    const s = await startSession(spec, { log: () => undefined }, { scheduler: nodeScheduler, env: {} });
-    try {
-      await settle(150);
-      for (let i = 0; i < 12; i++) {
-        lx.advance(300_000);
-        await settle(60);
-      }
-      const d = s.workstation.snapshot().divergence;
-      expect(s.workstation.snapshot().status.state).toBe('HALTED');
-      expect(d.liveFills).toBeGreaterThan(0);
-      // Without the limits the shadow would trade on after the live halt (churn orders every bar).
-      expect(d.backtestFills).toBe(d.liveFills);
-      expect(d.backtestPnl).toBeCloseTo(d.livePnl, 8);
-    } finally {
-      await s.stop('test done');
-    }
-  }, 30_000);
+      paperSession({ maxDrawdownPct: 0.000001, drawdownAction: 'halt' }, (s) => {
+        const d = s.workstation.snapshot().divergence;
+        expect(s.workstation.snapshot().status.state).toBe('HALTED');
+        expect(d.liveFills).toBeGreaterThan(0);
+        // Without the limits the shadow would trade on after the live halt (churn orders every bar).
+        expect(d.backtestFills).toBe(d.liveFills);
+        expect(d.backtestPnl).toBeCloseTo(d.livePnl, 8);
+      }),
+    30_000,
+  );
 
   it('slippage is signed against the side: paying up on a buy and selling lower both count as positive', () => {
     let last = 100;
