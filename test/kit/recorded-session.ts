@@ -95,7 +95,16 @@ export async function recordSession(mode: 'paper' | 'live', bars: number, o: Rec
     for (let i = 0; i < bars; i++) {
       const before = submits();
       lx.advance(moving === undefined || i === 0 ? BAR : BAR - half);
-      await until(() => submits() > before, `the decisions on bar ${i + 1}`, { detail: () => stderr });
+      // 30 s, as for the answers: in one full run (18:10 UTC 2026-12-02) a first bar's decisions took over 15 s; the cause was
+      // not found (12 reruns, 8 at once, passed), so a timeout shows the session's last log records.
+      await until(() => submits() > before, `the decisions on bar ${i + 1}`, {
+        ms: 30_000,
+        detail: () =>
+          `${stderr}\nlast: ${logs
+            .slice(-8)
+            .map((r) => JSON.stringify(r))
+            .join('\n')}`,
+      });
       if (moving !== undefined) {
         await sleep(moving.afterMs);
         lx.advance(half);
