@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { riskView } from '../kit/factories.ts';
 import {
   check,
   checkOrderSizes,
@@ -34,21 +35,8 @@ function gateAllows(inst: Instrument, qty: number, price: number): boolean {
     postOnly: false,
     tsInit: 0,
   } as unknown as SubmitOrder;
-  const view = {
-    tradingState: 'active',
-    instrument: inst,
-    position: 0,
-    referencePrice: price,
-    dailyPnl: 0,
-    accountType: 'margin',
-    buyingPower: 1e12,
-    openOrders: 0,
-    orderRate: { lastSecond: 0, lastMinute: 0 },
-    exposure: { gross: 0, net: 0 },
-    leverage: 1,
-    equity: 1e12,
-  };
-  return check(cmd, view as Parameters<typeof check>[1]).ok;
+  const view = riskView({ instrument: inst, referencePrice: price, accountType: 'margin', buyingPower: 1e12, equity: 1e12 });
+  return check(cmd, view).ok;
 }
 
 describe('order sizes checked at start', () => {
