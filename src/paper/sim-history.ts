@@ -24,20 +24,12 @@ export class SimHistory {
 
   /** An order the venue accepted. */
   opened(r: SimOrder, symbol: Symbol, orderType: OrderType, t: number): void {
-    const base = {
-      venueOrderId: r.venueOrderId,
-      clientOrderId: r.clientOrderId,
-      symbol,
-      side: r.side,
-      orderType,
-      qty: r.qty,
-      filledQty: 0,
-      avgPx: 0,
-      status: 'open' as const,
-      reduceOnly: r.reduceOnly,
-      tsLast: t,
-    };
-    this.orders.set(r.clientOrderId, Number.isNaN(r.price) ? base : { ...base, price: r.price });
+    const { venueOrderId, clientOrderId, side, qty, reduceOnly } = r;
+    // Two literals, not a spread: this runs for every order (a market order has no price key).
+    const report: MutableReport = Number.isNaN(r.price)
+      ? { venueOrderId, clientOrderId, symbol, side, orderType, qty, filledQty: 0, avgPx: 0, status: 'open', reduceOnly, tsLast: t }
+      : { venueOrderId, clientOrderId, symbol, side, orderType, qty, filledQty: 0, avgPx: 0, status: 'open', reduceOnly, tsLast: t, price: r.price };
+    this.orders.set(clientOrderId, report);
   }
 
   /** Applies one of the venue's own events. */

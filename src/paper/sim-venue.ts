@@ -268,6 +268,8 @@ export class SimulatedVenue implements MatchingVenue, VenueReports {
       this.slippageCapped.fills++;
       this.slippageCapped.amount += px.capped;
     }
+    const tp = this.o.models.fills.takerPieces;
+    if (tp === undefined || tp.share <= 0) return this.fill(m, r, qty, px.price, 'taker', t); // one piece: no list to build
     for (const piece of this.takerPieces(m, qty)) this.fill(m, r, piece, px.price, 'taker', t);
   }
 

@@ -13,6 +13,22 @@ describe('fixed-18 decimals', () => {
     expect(() => parseFixed('abc')).toThrow(/not a decimal/);
   });
 
+  it('a short decimal string parses to the same value as its digits read as one integer (the fast path agrees with bigint parsing)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }), fc.integer({ min: 0, max: 18 }), (digits, decimals) => {
+        const abs = (digits < 0n ? -digits : digits).toString().padStart(decimals + 1, '0');
+        const text = `${digits < 0n ? '-' : ''}${decimals === 0 ? abs : `${abs.slice(0, abs.length - decimals)}.${abs.slice(abs.length - decimals)}`}`;
+        // Exact by construction: digits x 10^(18 - decimals), whatever the length (16 characters or fewer takes the fast path).
+        expect(parseFixed(text)).toBe(digits * 10n ** BigInt(18 - decimals));
+      }),
+    );
+    for (const bad of ['-', '.', '1.2.3', '1e', '--1', '１']) expect(() => parseFixed(bad)).toThrow(/not a decimal/);
+    // Forms the fast path leaves to the general parser, which reads them.
+    expect([parseFixed('1.'), parseFixed('.5'), parseFixed('+1')]).toEqual([10n ** 18n, 5n * 10n ** 17n, 10n ** 18n]);
+    expect(parseFixed('-0')).toBe(0n);
+    expect(parseFixed('9007199254740993')).toBe(9007199254740993n * 10n ** 18n); // above 2^53: not exact as a double, read as bigint
+  });
+
   it('recovers the grid decimal of a float: 0.1 + 0.2 is not 0.3, but 0.3 is', () => {
     expect(formatFixed(fromNumber(0.3))).toBe('0.3');
     expect(formatFixed(fromNumber(0.1 + 0.2))).toBe('0.30000000000000004');

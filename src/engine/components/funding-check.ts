@@ -63,10 +63,10 @@ export class FundingCheck {
   }
 
   onFill(f: OrderFilled): void {
-    const list = this.fills.get(f.symbol) ?? [];
+    let list = this.fills.get(f.symbol);
+    if (list === undefined) this.fills.set(f.symbol, (list = []));
     list.push({ ts: f.tsEvent, qty: f.side === 'buy' ? f.lastQty : -f.lastQty });
-    while (list.length > 0 && (list[0] as { ts: number }).ts < f.tsEvent - KEEP_MS) list.shift();
-    this.fills.set(f.symbol, list);
+    while ((list[0] as { ts: number }).ts < f.tsEvent - KEEP_MS) list.shift(); // never empties: the fill just pushed is inside the window
   }
 
   /**

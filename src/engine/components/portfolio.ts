@@ -8,7 +8,7 @@
 import type { Decimal, Price, Qty } from '../model/units.ts';
 import { fromNumber, parseFixed, toFloat, toNumber, type Fixed } from '../model/fixed.ts';
 import type { Instrument } from '../model/instrument.ts';
-import { adoptBalance, adoptPosition, avgEntry, createLedger, equity as ledgerEquity, positionOf, type Ledger, type LedgerFill } from '../model/ledger.ts';
+import { adoptBalance, adoptPosition, avgEntry, createLedger, equity as ledgerEquity, positionOf, type Ledger, type LedgerFill, type Position } from '../model/ledger.ts';
 import type { AccountType, DayStart } from '../model/trading.ts';
 import { BookingLog } from './booking-log.ts';
 import { InOrderLedger, type LedgerOp, type OrderWindow } from '../model/ledger-order.ts';
@@ -185,17 +185,7 @@ export class Portfolio implements PortfolioView {
   position(symbol: string): PositionView {
     const b = this.books.get(symbol);
     if (b === undefined) return emptyView(symbol);
-    if (b.view === undefined) {
-      const p = positionOf(this.ledgerState, symbol);
-      b.view = {
-        symbol,
-        qty: b.qty,
-        avgEntry: toNumber(avgEntry(p)),
-        realizedPnl: toNumber(p.realized),
-        fees: toNumber(p.fees),
-        funding: toNumber(p.funding),
-      };
-    }
+    if (b.view === undefined) b.view = positionView(symbol, b.qty, positionOf(this.ledgerState, symbol));
     return b.view;
   }
 
@@ -281,6 +271,11 @@ export class Portfolio implements PortfolioView {
     for (const x of this.list) c -= x.cost;
     this.cashF = c;
   }
+}
+
+/** A position as the exact books hold it now (the ledger's position record, converted once). */
+function positionView(symbol: string, qty: number, p: Position): PositionView {
+  return { symbol, qty, avgEntry: toNumber(avgEntry(p)), realizedPnl: toNumber(p.realized), fees: toNumber(p.fees), funding: toNumber(p.funding) };
 }
 
 function emptyView(symbol: string): PositionView {

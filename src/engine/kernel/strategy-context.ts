@@ -61,21 +61,40 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
       const inst = instrumentOf(req.symbol);
       const id = k.orders.nextId(slot.id);
       const price = req.price ?? protectedPrice(k, inst, req);
-      const isLimit = price !== undefined;
-      const base = {
-        type: 'SubmitOrder' as const,
-        strategyId: slot.id,
-        clientOrderId: id,
-        symbol: inst.symbol,
-        side: req.side,
-        orderType: isLimit ? ('limit' as const) : ('market' as const),
-        qty: snapQty(inst, entrySize(k, inst, req)),
-        timeInForce: req.timeInForce ?? (isLimit && req.price !== undefined ? 'gtc' : 'ioc'),
-        postOnly: req.postOnly ?? false,
-        reduceOnly: req.reduceOnly ?? false,
-        tsInit: k.now(),
-      };
-      const cmd: SubmitOrder = price === undefined ? base : { ...base, price: snapPrice(inst, price, req.side) };
+      const qty = snapQty(inst, entrySize(k, inst, req));
+      const postOnly = req.postOnly ?? false;
+      const reduceOnly = req.reduceOnly ?? false;
+      const tsInit = k.now();
+      // Two literals, not a spread: this runs for every order (a market order has no price key).
+      const cmd: SubmitOrder =
+        price === undefined
+          ? {
+              type: 'SubmitOrder',
+              strategyId: slot.id,
+              clientOrderId: id,
+              symbol: inst.symbol,
+              side: req.side,
+              orderType: 'market',
+              qty,
+              timeInForce: req.timeInForce ?? 'ioc',
+              postOnly,
+              reduceOnly,
+              tsInit,
+            }
+          : {
+              type: 'SubmitOrder',
+              strategyId: slot.id,
+              clientOrderId: id,
+              symbol: inst.symbol,
+              side: req.side,
+              orderType: 'limit',
+              qty,
+              timeInForce: req.timeInForce ?? (req.price !== undefined ? 'gtc' : 'ioc'),
+              postOnly,
+              reduceOnly,
+              tsInit,
+              price: snapPrice(inst, price, req.side),
+            };
       k.orders.create(cmd, inst.qtyDecimals);
       if (req.partialFill !== undefined && req.partialFill.policy !== 'wait') k.partialPolicy(id, req.partialFill);
       k.enqueue(cmd);
@@ -116,7 +135,6 @@ export function createStrategyContext(k: ContextHost, slot: StrategySlotInfo, pa
   };
 }
 
-/** The limit of a marketable-limit order: the last price moved `protectionBps` against us. */
 /** An entry's size under a reduce-size hold (halved, then snapped down to the lot); reductions keep theirs. */
 function entrySize(k: ContextHost, inst: Instrument, req: OrderRequest): number {
   const f = k.sizeFactor?.() ?? 1;
@@ -124,6 +142,7 @@ function entrySize(k: ContextHost, inst: Instrument, req: OrderRequest): number 
   return req.qty * f;
 }
 
+/** The limit of a marketable-limit order: the last price moved `protectionBps` against us. */
 function protectedPrice(k: ContextHost, inst: Instrument, req: OrderRequest): number | undefined {
   if (req.protectionBps === undefined) return undefined;
   const last = k.portfolio.book(inst.symbol)?.last;

@@ -106,19 +106,37 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<O
   rejected: {},
 };
 
-/** Statuses in which an order may still trade at the venue (or is about to be sent). */
-export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['initialized', 'submitted', 'accepted', 'pending_cancel', 'pending_update', 'partially_filled']);
+/** Statuses in which an order may still trade at the venue (or is about to be sent), as a table: one property read on the hot path. */
+const OPEN: Readonly<Record<OrderStatus, boolean>> = {
+  initialized: true,
+  submitted: true,
+  accepted: true,
+  pending_cancel: true,
+  pending_update: true,
+  partially_filled: true,
+  denied: false,
+  rejected: false,
+  filled: false,
+  canceled: false,
+  expired: false,
+};
+
+/** The same statuses as a set. */
+export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set((Object.keys(OPEN) as OrderStatus[]).filter((s) => OPEN[s]));
 
 export function isOpen(status: OrderStatus): boolean {
-  return OPEN_STATUSES.has(status);
+  return OPEN[status];
 }
 
 export type TransitionResult = { readonly ok: true; readonly status: OrderStatus } | { readonly ok: false; readonly reason: string };
 
+/** One frozen success result per status: a transition allocates nothing unless it is refused. */
+const OK = Object.fromEntries(Object.keys(TRANSITIONS).map((s) => [s, Object.freeze({ ok: true, status: s })])) as unknown as Readonly<Record<OrderStatus, TransitionResult>>;
+
 /** Next status for `event` in `status`; `hasFills` says whether the order has traded any quantity. */
+
 export function transition(status: OrderStatus, event: OrderEventKind, hasFills: boolean): TransitionResult {
   const target = TRANSITIONS[status][event];
   if (target === undefined) return { ok: false, reason: `${event} is not allowed for an order that is ${status}` };
-  if (target === PRIOR) return { ok: true, status: hasFills ? 'partially_filled' : 'accepted' };
-  return { ok: true, status: target };
+  return OK[target === PRIOR ? (hasFills ? 'partially_filled' : 'accepted') : target];
 }

@@ -64,28 +64,42 @@ export function createOrder(cmd: SubmitOrder, qtyDecimals: number): Order {
   };
 }
 
-/** The order with some fields changed. Built as one literal so every order has the same shape (fast). */
-function update(o: Order, c: Partial<Order>): Order {
+/**
+ * The order with its changing fields given (every one, positionally: no object of changes to
+ * allocate on the hot path). Built as one literal so every order has the same shape (fast).
+ */
+function update(
+  o: Order,
+  status: OrderStatus,
+  tsLast: number,
+  venueOrderId: VenueOrderId | undefined,
+  qty: Qty,
+  price: Price | undefined,
+  filledQty: Qty,
+  avgPx: Price,
+  tradeIds: readonly TradeId[],
+  reason: string | undefined,
+): Order {
   return {
     clientOrderId: o.clientOrderId,
     strategyId: o.strategyId,
     symbol: o.symbol,
     side: o.side,
     orderType: o.orderType,
-    qty: c.qty ?? o.qty,
-    price: 'price' in c ? c.price : o.price,
+    qty,
+    price,
     timeInForce: o.timeInForce,
     postOnly: o.postOnly,
     reduceOnly: o.reduceOnly,
-    status: c.status ?? o.status,
-    venueOrderId: c.venueOrderId ?? o.venueOrderId,
-    filledQty: c.filledQty ?? o.filledQty,
-    avgPx: c.avgPx ?? o.avgPx,
-    tradeIds: c.tradeIds ?? o.tradeIds,
+    status,
+    venueOrderId,
+    filledQty,
+    avgPx,
+    tradeIds,
     qtyDecimals: o.qtyDecimals,
     tsInit: o.tsInit,
-    tsLast: c.tsLast ?? o.tsLast,
-    reason: 'reason' in c ? c.reason : o.reason,
+    tsLast,
+    reason,
   };
 }
 
@@ -120,15 +134,9 @@ function applyFill(order: Order, e: OrderFilled): ApplyOutcome {
   const step = transition(order.status, complete ? 'Filled' : 'PartiallyFilled', order.filledQty > 0);
   if (!step.ok) return { kind: 'invalid', reason: step.reason };
   const avgPx = (order.avgPx * order.filledQty + e.lastPx * e.lastQty) / filled;
-  const next = update(order, {
-    status: step.status,
-    venueOrderId: order.venueOrderId ?? e.venueOrderId,
-    filledQty: filled,
-    avgPx,
-    // A literal for the first fill (the usual case): a spread preallocates room for ~16 ids, and every order keeps its list.
-    tradeIds: order.tradeIds.length === 0 ? [e.tradeId] : [...order.tradeIds, e.tradeId],
-    tsLast: e.tsEvent,
-  });
+  // A literal for the first fill (the usual case): a spread preallocates room for ~16 ids, and every order keeps its list.
+  const tradeIds = order.tradeIds.length === 0 ? [e.tradeId] : [...order.tradeIds, e.tradeId];
+  const next = update(order, step.status, e.tsEvent, order.venueOrderId ?? e.venueOrderId, order.qty, order.price, filled, avgPx, tradeIds, order.reason);
   // The venue is the truth: an overfill is booked, and flagged so the engine can say so.
   return filled > order.qty ? { kind: 'applied', order: next, overfill: true } : { kind: 'applied', order: next };
 }
@@ -145,23 +153,24 @@ export function applyOrderEvent(order: Order, e: OrderEvent): ApplyOutcome {
   }
   const step = transition(order.status, KIND[e.type], order.filledQty > 0);
   if (!step.ok) return { kind: 'invalid', reason: step.reason };
+  const o = order;
   let next: Order;
   switch (e.type) {
     case 'OrderAccepted':
-      next = update(order, { status: step.status, tsLast: e.tsEvent, venueOrderId: e.venueOrderId });
+      next = update(o, step.status, e.tsEvent, e.venueOrderId ?? o.venueOrderId, o.qty, o.price, o.filledQty, o.avgPx, o.tradeIds, o.reason);
       break;
     case 'OrderDenied':
     case 'OrderRejected':
     case 'OrderCancelRejected':
     case 'OrderModifyRejected':
     case 'OrderModifyDenied':
-      next = update(order, { status: step.status, tsLast: e.tsEvent, reason: e.reason });
+      next = update(o, step.status, e.tsEvent, o.venueOrderId, o.qty, o.price, o.filledQty, o.avgPx, o.tradeIds, e.reason);
       break;
     case 'OrderUpdated':
-      next = update(order, { status: step.status, tsLast: e.tsEvent, qty: e.qty, ...(e.price === undefined ? {} : { price: e.price }) });
+      next = update(o, step.status, e.tsEvent, o.venueOrderId, e.qty, e.price ?? o.price, o.filledQty, o.avgPx, o.tradeIds, o.reason);
       break;
     default:
-      next = update(order, { status: step.status, tsLast: e.tsEvent });
+      next = update(o, step.status, e.tsEvent, o.venueOrderId, o.qty, o.price, o.filledQty, o.avgPx, o.tradeIds, o.reason);
       break;
   }
   return { kind: 'applied', order: next };
