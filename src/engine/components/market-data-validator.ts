@@ -223,7 +223,7 @@ export class MarketDataValidator {
     const ref = s.ref;
     if (ref === ref) {
       const r = price / ref - 1;
-      const r2 = (r * r) / steps;
+      const r2 = steps === 1 ? r * r : (r * r) / steps;
       s.variance = s.returns === 0 ? r2 : s.variance + this.alpha * (r2 - s.variance);
       s.returns++;
     }
@@ -241,11 +241,13 @@ export class MarketDataValidator {
     const t = this.time(b.tsEvent, s, now);
     if (t !== undefined) return t;
     if (b.tsEvent === s.lastTs) return 'duplicate';
-    const steps = s.lastTs === -Infinity || !(b.interval > 0) ? 1 : Math.max(1, Math.round((b.tsEvent - s.lastTs) / b.interval));
+    // The usual bar follows the last one by exactly one interval: one step, nothing missing (no divisions).
+    const next = b.tsEvent - s.lastTs === b.interval && b.interval > 0;
+    const steps = next || s.lastTs === -Infinity || !(b.interval > 0) ? 1 : Math.max(1, Math.round((b.tsEvent - s.lastTs) / b.interval));
     const j = this.jump(close, high, low, s, st, now, steps);
     if (j !== undefined) return j;
     const last = Math.max(s.lastTs, s.seenTs);
-    const missing = last === -Infinity || !(b.interval > 0) ? 0 : Math.max(0, Math.round((b.tsEvent - last) / b.interval) - 1);
+    const missing = (next && last === s.lastTs) || last === -Infinity || !(b.interval > 0) ? 0 : Math.max(0, Math.round((b.tsEvent - last) / b.interval) - 1);
     if (missing > 0) {
       this.gaps++;
       this.missingBars += missing;
