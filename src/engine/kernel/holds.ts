@@ -110,6 +110,7 @@ export class Holds {
 
   /** The state the holds impose (active when none). */
   state(): TradingState {
+    if (this.held.size === 0) return 'active'; // the usual case, asked several times per order: no iterator
     let s: TradingState = 'active';
     for (const h of this.held.values()) s = stricter(s, holdState(h.action));
     return s;
@@ -124,6 +125,7 @@ export class Holds {
 
   /** A hold with this action is in force. */
   has(action: HoldAction): boolean {
+    if (this.held.size === 0) return false;
     for (const h of this.held.values()) if (h.action === action) return true;
     return false;
   }
