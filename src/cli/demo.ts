@@ -15,7 +15,6 @@ import type { Command } from 'commander';
 import { UserError } from './errors.ts';
 import { numberOption, requireTerminal } from './options.ts';
 import { runSession } from './run/command.ts';
-import { buildRunSpec } from './run/spec.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/parity.js', import.meta.url));
 
@@ -61,6 +60,7 @@ export function addDemoCommand(program: Command): void {
       }
       const ui = flags.ui !== false;
       if (ui) requireTerminal('parity demo');
+      const { buildRunSpec } = await import('./run/spec.ts');
       const { url, child } = await startExchangeChild(flags.speed ?? 300);
       try {
         const spec = buildRunSpec(

@@ -2,11 +2,14 @@
  * The `parity` command line. Each subcommand lives in its own module; this file wires them up and
  * turns expected failures (UserError, bad config, bad data) into one clear message and a non-zero
  * exit, without a stack trace.
+ *
+ * Start-up stays small: this file and every command module import only what defining the commands
+ * takes (commander, the option parsers); each action loads its implementation when it runs. So
+ * `parity --version` loads none of the implementation, and `parity backtest` only the backtest's
+ * (no ccxt, ink, worker pool or queue client). The error classes from below the CLI load in the
+ * catch, once something has failed.
  */
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config.ts';
-import { DataError } from '../data/index.ts';
-import { HaltError, ParamError, StrategyCreateError } from '../engine/index.ts';
 import { addBacktestCommand } from './backtest/command.ts';
 import { addRunCommand } from './run/command.ts';
 import { addExchangeCommand } from './exchange/command.ts';
@@ -18,8 +21,6 @@ import { addReportCommand } from './report/command.ts';
 import { addCalibrateCommand } from './calibrate/command.ts';
 import { addSweepCommand, addWorkerCommand } from './sweep/command.ts';
 import { UserError } from './errors.ts';
-import { StateDirError } from '../persistence/state-dir.ts';
-import { CtlError } from '../workstation/control-socket.ts';
 
 export function buildProgram(): Command {
   const program = new Command('parity')
@@ -53,6 +54,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode;
     }
     // Expected failures from below the CLI: bad config or parameters (usage, 2), bad data (1).
+    // Loaded only now (the module of the class thrown is loaded already; the others load here).
+    const [{ ConfigError }, { DataError }, { HaltError, ParamError, StrategyCreateError }, { StateDirError }, { CtlError }] = await Promise.all([
+      import('../config/config.ts'),
+      import('../data/index.ts'),
+      import('../engine/index.ts'),
+      import('../persistence/state-dir.ts'),
+      import('../workstation/control-socket.ts'),
+    ]);
     if (err instanceof HaltError || err instanceof StateDirError || err instanceof CtlError) {
       process.stderr.write(`parity: ${err.message}\n`);
       return 1;

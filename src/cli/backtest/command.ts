@@ -1,13 +1,13 @@
-/** `parity backtest`: options, and what the command does with them. */
+/**
+ * `parity backtest`: options, and what the command does with them. The options are defined with
+ * commander and the option parsers alone; the action loads the backtest itself (main.ts says why).
+ */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/config.ts';
 import { collect, numberOption, stepOption } from '../options.ts';
 import { progressBar } from '../progress.ts';
 import { addSimOptions } from '../sim-options.ts';
-import { runBacktestSpec } from './run.ts';
-import { buildSpec, type BacktestFlags } from './spec.ts';
-import { reportJson, summaryText, writeEquityCsv, writeFillsCsv } from './output.ts';
+import type { BacktestFlags } from './spec.ts';
 import { UserError } from '../errors.ts';
 
 interface Flags extends BacktestFlags {
@@ -48,6 +48,12 @@ export function addBacktestCommand(program: Command): void {
     .option('--events <file.jsonl>', 'write the event log (every command and event) as JSON lines')
     .option('--no-chart', 'leave the equity chart out of the summary')
     .action(async (flags: Flags) => {
+      const [{ loadConfig }, { buildSpec }, { runBacktestSpec }, { reportJson, summaryText, writeEquityCsv, writeFillsCsv }] = await Promise.all([
+        import('../../config/config.ts'),
+        import('./spec.ts'),
+        import('./run.ts'),
+        import('./output.ts'),
+      ]);
       const spec = buildSpec(flags, loadConfig(flags.config));
       let events: WriteStream | undefined;
       if (flags.events !== undefined) {

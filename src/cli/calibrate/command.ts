@@ -10,15 +10,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_MODELS, type VenueModels } from '../../paper/index.ts';
-import { writeFileAtomic } from '../../persistence/durable-file.ts';
+import type { VenueModels } from '../../paper/index.ts';
 import type { SessionRecording } from '../../persistence/recording.ts';
 import { UserError } from '../errors.ts';
-import { lastSession } from '../replay/command.ts';
-import { loadModelFile } from '../replay/model-file.ts';
-import { replaySession } from '../replay/replay.ts';
-import { calibrate, type Calibration, type Fitted } from './fit.ts';
-import { bookOf, gapOf, type Gap } from './gap.ts';
+import type { Calibration, Fitted } from './fit.ts';
+import type { Gap } from './gap.ts';
 
 interface Flags {
   readonly out?: string;
@@ -39,6 +35,13 @@ export function addCalibrateCommand(program: Command): void {
       if (!existsSync(folder) || !statSync(folder).isDirectory())
         throw new UserError(`--out ${flags.out}: the folder ${folder} does not exist. Nothing was read or written; create it or pass another --out.`);
       if (existsSync(out) && statSync(out).isDirectory()) throw new UserError(`--out ${flags.out} is a directory. Nothing was written; pass a file name such as ${out}/model.json.`);
+      const [{ lastSession }, { DEFAULT_MODELS }, { writeFileAtomic }, { loadModelFile }, { calibrate }] = await Promise.all([
+        import('../replay/command.ts'),
+        import('../../paper/index.ts'),
+        import('../../persistence/durable-file.ts'),
+        import('../replay/model-file.ts'),
+        import('./fit.ts'),
+      ]);
       const session = lastSession(stateDir);
       const base = (session.header.models ?? DEFAULT_MODELS) as VenueModels;
       const fitted = calibrate(session, base);
@@ -59,6 +62,7 @@ export function addCalibrateCommand(program: Command): void {
 }
 
 async function gap(s: SessionRecording, models: VenueModels): Promise<Gap> {
+  const [{ replaySession }, { bookOf, gapOf }] = await Promise.all([import('../replay/replay.ts'), import('./gap.ts')]);
   const replay = await replaySession(s, { execution: 'simulated', models });
   const data = s.data.map((p) => p.d);
   return gapOf(bookOf(s.messages, data), bookOf(replay.messages, data));

@@ -9,10 +9,8 @@
  * `resolve <diff-id> --adopt|--flatten`.
  */
 import { Argument, type Command } from 'commander';
-import { loadConfig } from '../../config/config.ts';
 import { CTL_COMMANDS, CtlError, sendControl, type CtlRequest, type CtlResponse } from '../../workstation/control-socket.ts';
 import { UserError } from '../errors.ts';
-import { ctlCommand, formatStatus } from './status.ts';
 
 type Action = (typeof CTL_COMMANDS)[number];
 
@@ -43,7 +41,8 @@ export function addCtlCommand(program: Command): void {
     .option('-c, --config <file>', 'config file (default ./parity.config.json if present)')
     .action(async (action: Action, diffId: string | undefined, flags: Flags) => {
       const req = requestFor(action, diffId, flags);
-      const stateDir = flags.stateDir ?? loadConfig(flags.config).stateDir ?? 'state';
+      // The config file (and its schema) loads only when it is needed: without --state-dir.
+      const stateDir = flags.stateDir ?? (await import('../../config/config.ts')).loadConfig(flags.config).stateDir ?? 'state';
       let res: CtlResponse;
       try {
         res = await sendControl(stateDir, req);
@@ -52,17 +51,18 @@ export function addCtlCommand(program: Command): void {
         throw err;
       }
       if (flags.json === true) process.stdout.write(`${JSON.stringify(res)}\n`);
-      if (!res.ok) throw new UserError(refusal(req, res.message, flags), 1);
+      if (!res.ok) throw new UserError(await refusal(req, res.message, flags), 1);
       if (flags.json === true) return;
       const lines = [res.message];
-      if (res.status !== undefined) lines.push(...formatStatus(res.status, flags));
+      if (res.status !== undefined) lines.push(...(await import('./status.ts')).formatStatus(res.status, flags));
       process.stdout.write(`${lines.filter((l) => l !== '').join('\n')}\n`);
     });
 }
 
 /** The desk's refusal; for an unconfirmed resume, also how to confirm it. */
-function refusal(req: CtlRequest, message: string, flags: Flags): string {
+async function refusal(req: CtlRequest, message: string, flags: Flags): Promise<string> {
   if (req.cmd !== 'resume' || req.confirmed || message.includes('--confirm')) return message;
+  const { ctlCommand } = await import('./status.ts');
   return `${message}\nnothing was changed; once you have checked, resume with: ${ctlCommand(['resume', '--reason', req.reason, '--confirm'], flags)}`;
 }
 

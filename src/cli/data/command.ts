@@ -1,7 +1,6 @@
 /** `parity data fetch`: candles (and funding rates) for backtests, resumable. */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createRng, LiveClock } from '../../engine/index.ts';
 import { UserError } from '../errors.ts';
 import { dateFlag, exchangeUrlOption, timeframeFlag } from '../options.ts';
 import { nodeScheduler } from '../node-scheduler.ts';
@@ -43,6 +42,7 @@ export function addDataCommand(program: Command): void {
       if (f.exchange === 'local' && f.exchangeUrl === undefined) throw new UserError('--exchange local needs --exchange-url');
       const { connect, resolveCredentials } = await import('../../exchanges/ccxt/index.ts'); // ccxt loads only when needed
       const { fetchCandles, fetchFunding } = await import('./fetch.ts');
+      const { createRng, LiveClock } = await import('../../engine/index.ts');
       const credentials = resolveCredentials(f.keyFile, process.env);
       const conn = await connect({
         exchange: f.exchange,

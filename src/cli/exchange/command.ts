@@ -2,21 +2,11 @@
  * `parity exchange serve`: runs the local exchange (a Binance USD-M stand-in replaying real data)
  * in realtime mode until SIGINT/SIGTERM. Its base URL is the first line of stdout, then one short
  * line per notable event (orders, fills, funding, faults); a banner goes to stderr. Bad options
- * fail with one message naming the option.
+ * fail with one message naming the option. The local exchange itself loads when the action runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import {
-  FaultScriptError,
-  LocalExchangeOptionError,
-  parseFaultScript,
-  startLocalExchange,
-  type FaultScript,
-  type LocalExchange,
-  type LocalExchangeEvent,
-  type LocalExchangeOptions,
-  type LocalMarketSource,
-} from '../../local-exchange/index.ts';
+import type { FaultScript, LocalExchange, LocalExchangeEvent, LocalExchangeOptions, LocalMarketSource } from '../../local-exchange/index.ts';
 import { UserError } from '../errors.ts';
 import { collect, numberOption } from '../options.ts';
 
@@ -82,7 +72,8 @@ export function marketsFromFlags(f: ServeFlags): LocalMarketSource[] | undefined
   ];
 }
 
-function loadFaults(file: string): FaultScript {
+async function loadFaults(file: string): Promise<FaultScript> {
+  const { FaultScriptError, parseFaultScript } = await import('../../local-exchange/index.ts');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -135,7 +126,8 @@ export function addExchangeCommand(program: Command, io: Partial<ServeIo> = {}):
     .option('--api-secret <secret>', 'API secret clients sign with (default "local")')
     .action(async (f: ServeFlags) => {
       const markets = marketsFromFlags(f);
-      const faults = f.faults === undefined ? undefined : loadFaults(f.faults);
+      const faults = f.faults === undefined ? undefined : await loadFaults(f.faults);
+      const { LocalExchangeOptionError, startLocalExchange } = await import('../../local-exchange/index.ts');
       const opts: LocalExchangeOptions = {
         mode: 'realtime',
         onEvent: (e) => out(eventLine(e)),

@@ -6,12 +6,9 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_MODELS, type VenueModels } from '../../paper/index.ts';
+import type { VenueModels } from '../../paper/index.ts';
 import { hasRecording, readRecording, RecordingError, type SessionRecording } from '../../persistence/recording.ts';
-import { runJson, runText } from '../backtest/output.ts';
 import { UserError } from '../errors.ts';
-import { loadModelFile } from './model-file.ts';
-import { replaySession, type ReplayOutcome } from './replay.ts';
 
 interface Flags {
   readonly json?: boolean;
@@ -31,6 +28,12 @@ export function addReplayCommand(program: Command): void {
     .action(async (stateDir: string, flags: Flags) => {
       const session = lastSession(stateDir);
       if (flags.liveFills === true && flags.model !== undefined) throw new UserError('--live-fills replays the live fills: a --model has nothing to simulate. Pass one or the other.');
+      const [{ DEFAULT_MODELS }, { loadModelFile }, { replaySession }, { replayJson, replayText }] = await Promise.all([
+        import('../../paper/index.ts'),
+        import('./model-file.ts'),
+        import('./replay.ts'),
+        import('./output.ts'),
+      ]);
       const base = (session.header.models ?? DEFAULT_MODELS) as VenueModels;
       const models = flags.model === undefined ? base : loadModelFile(flags.model, base);
       const outcome = await replaySession(session, { execution: flags.liveFills === true ? 'live' : 'simulated', models });
@@ -65,25 +68,4 @@ export function lastSession(stateDir: string): SessionRecording {
   const s = read.sessions.at(-1);
   if (s === undefined) throw new UserError(`the recording in ${stateDir} holds no complete session start (its header is missing or torn). Nothing was changed.`, 1);
   return s;
-}
-
-function sessionJson(s: SessionRecording): object {
-  const h = s.header;
-  return { mode: h.mode, venue: h.venue, startedAt: h.at, stopped: s.end ?? null, dataPoints: s.data.length, warmupBars: h.warmup.length };
-}
-
-/** `parity backtest --json`'s object, plus `replay`. */
-export function replayJson(o: ReplayOutcome, s: SessionRecording): object {
-  return { ...runJson(o.view), replay: { execution: o.execution, session: sessionJson(s), decisions: o.decisions } };
-}
-
-function replayText(o: ReplayOutcome, s: SessionRecording, t: { color: boolean; width: number; chart: boolean }): string {
-  const h = s.header;
-  const d = o.decisions;
-  const head = [
-    `replay of the ${h.mode} session on ${h.venue} started ${new Date(h.at).toISOString().slice(0, 19).replace('T', ' ')} UTC (${s.end === undefined ? 'did not stop cleanly' : `stopped: ${s.end}`}); ${o.dataPoints} data points`,
-    `execution: ${o.execution === 'live' ? 'the live fills, at their live times' : 'the simulated venue'}; decisions: ${d.matched} of ${d.live} live matched (${d.replay} in the replay)`,
-  ];
-  for (const m of d.mismatches.slice(0, 3)) head.push(`  differs at decision ${m.at}: live ${JSON.stringify(m.live)}, replay ${JSON.stringify(m.replay)}`);
-  return `${head.join('\n')}\n\n${runText(o.view, t)}`;
 }

@@ -4,12 +4,7 @@
  * docs/attribution.md). Prints tables and a chart, or with `--json` one object. Reads only.
  */
 import type { Command } from 'commander';
-import { DEFAULT_MODELS, type VenueModels } from '../../paper/index.ts';
-import { loadModelFile } from '../replay/model-file.ts';
-import { lastSession } from '../replay/command.ts';
-import { buildReport } from './report.ts';
-import { reportText } from './text.ts';
-import { loadVenueBars } from './venue-data.ts';
+import type { VenueModels } from '../../paper/index.ts';
 
 interface Flags {
   readonly json?: boolean;
@@ -29,6 +24,14 @@ export function addReportCommand(program: Command): void {
     .option('--venue-bars <[SYMBOL=]file.json>', "the venue's own klines for the session's span (a JSON array of rows, as its REST API serves them): measures the data class")
     .option('--no-chart', 'leave the equity chart out')
     .action(async (stateDir: string, flags: Flags) => {
+      const [{ lastSession }, { DEFAULT_MODELS }, { loadModelFile }, { buildReport }, { reportText }, { loadVenueBars }] = await Promise.all([
+        import('../replay/command.ts'),
+        import('../../paper/index.ts'),
+        import('../replay/model-file.ts'),
+        import('./report.ts'),
+        import('./text.ts'),
+        import('./venue-data.ts'),
+      ]);
       const session = lastSession(stateDir);
       const base = (session.header.models ?? DEFAULT_MODELS) as VenueModels;
       const models = flags.model === undefined ? base : loadModelFile(flags.model, base);

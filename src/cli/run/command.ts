@@ -5,12 +5,11 @@
  * keeps the watchdog fed. SIGTERM and SIGINT stop it cleanly (state persisted), even mid-start.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/config.ts';
 import { nodeScheduler } from '../node-scheduler.ts';
 import { collect, exchangeUrlOption, numberOption, requireTerminal } from '../options.ts';
 import { addSimOptions } from '../sim-options.ts';
 import type { Session } from './session.ts';
-import { buildRunSpec, type RunFlags } from './spec.ts';
+import type { RunFlags, RunSpec } from './spec.ts';
 import { fileLog, stdoutLog } from './logs.ts';
 
 interface Flags extends RunFlags {
@@ -41,6 +40,7 @@ export function addRunCommand(program: Command): void {
     .option('--no-ui', 'headless: no screen, JSON-lines logs on stdout (for systemd and pipes)')
     .option('-c, --config <file>', 'config file (default ./parity.config.json if present)');
   addSimOptions(cmd).action(async (flags: Flags) => {
+    const [{ loadConfig }, { buildRunSpec }] = await Promise.all([import('../../config/config.ts'), import('./spec.ts')]);
     const config = loadConfig(flags.config);
     const spec = buildRunSpec(flags, config);
     const ui = flags.ui !== false;
@@ -50,7 +50,7 @@ export function addRunCommand(program: Command): void {
 }
 
 /** Starts the session and stays until it stops (quit, signal, --duration). */
-export async function runSession(spec: ReturnType<typeof buildRunSpec>, ui: boolean): Promise<void> {
+export async function runSession(spec: RunSpec, ui: boolean): Promise<void> {
   // Signals are heard from the first moment: one that comes during start-up stops the session as soon as it exists.
   let session: Session | undefined;
   let early: string | undefined;

@@ -4,33 +4,18 @@
  * Prints the runs ranked by a metric with the overfitting odds of the best one, or --json.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../../config/config.ts';
-import { ParamError, resolveParams, symbol, type AnyStrategyDefinition } from '../../engine/index.ts';
-import { sliceRange } from '../../data/index.ts';
 import { addSpecOptions } from '../backtest/command.ts';
-import { buildSpec, type BacktestFlags, type BacktestSpec } from '../backtest/spec.ts';
 import { UserError } from '../errors.ts';
 import { collect, numberOption } from '../options.ts';
 import { progressBar } from '../progress.ts';
-import { loadStrategy } from '../strategy-loader.ts';
-import { expandGrid, parseAxes, pointText, samplePoints, type ParamPoint } from './grid.ts';
-import { defaultWorkers, localPool, type Executor } from './pool.ts';
-import { queueExecutor, serveQueue } from './queue.ts';
-import { sweepJson, sweepText } from './report.ts';
-import { parseMetric, runSweep, walkForwardBounds, type SweepPlan } from './sweep.ts';
-import { loadData } from './task.ts';
+import type { Executor } from './pool.ts';
+import type { PlanFlags } from './plan.ts';
+import { defaultWorkers } from './workers.ts';
 
-interface Flags extends Omit<BacktestFlags, 'param'> {
-  readonly param?: readonly string[];
-  readonly config?: string;
-  readonly random?: number;
-  readonly sampleSeed?: number;
+interface Flags extends PlanFlags {
   readonly workers?: number;
   readonly json?: boolean;
-  readonly sort?: string;
   readonly top?: number;
-  readonly walkForward?: number;
-  readonly pboBlocks?: number;
   readonly queue?: string;
 }
 
@@ -48,35 +33,10 @@ function blocksOption(v: string): number {
   return n;
 }
 
-/** The grid's points the strategy accepts, and the ones it refuses with its reason. */
-function validPoints(def: AnyStrategyDefinition, base: BacktestSpec, points: readonly ParamPoint[]): Pick<SweepPlan, 'points' | 'skipped'> {
-  const ok: ParamPoint[] = [];
-  const skipped: { point: ParamPoint; reason: string }[] = [];
-  for (const p of points) {
-    try {
-      resolveParams(def, { ...base.params, ...p });
-      ok.push(p);
-    } catch (err) {
-      if (!(err instanceof ParamError)) throw err;
-      skipped.push({ point: p, reason: err.message });
-    }
-  }
-  if (ok.length === 0) {
-    const why = skipped
-      .slice(0, 3)
-      .map((s) => `${pointText(s.point)}: ${s.reason}`)
-      .join('; ');
-    throw new UserError(`the grid has no point strategy ${def.name} accepts (${skipped.length} refused), so there is nothing to run: ${why}. Change the --param values.`);
-  }
-  return { points: ok, skipped };
-}
-
-function bounds(plan: SweepPlan, k: number): ReturnType<typeof walkForwardBounds> {
-  const d = plan.base.data[0];
-  if (d === undefined) throw new UserError('--walk-forward needs --data');
-  const { series } = loadData(d.path, symbol(d.symbol));
-  const { from, to } = sliceRange(series, plan.base.from ?? -Infinity, plan.base.to ?? Infinity);
-  return walkForwardBounds(series.ts, from, to, series.interval, k);
+/** Where the runs go. The queue's client (BullMQ, ioredis) loads only for --queue, the thread pool only without it. */
+async function executorFor(flags: Flags, runs: number): Promise<Executor> {
+  if (flags.queue !== undefined) return (await import('./queue.ts')).queueExecutor(flags.queue);
+  return (await import('./pool.ts')).localPool(Math.min(flags.workers ?? defaultWorkers(), runs));
 }
 
 export function addSweepCommand(program: Command): void {
@@ -97,16 +57,9 @@ export function addSweepCommand(program: Command): void {
     .action(async (flags: Flags) => {
       if (flags.queue !== undefined && flags.workers !== undefined)
         throw new UserError('--workers sets the threads of a local sweep; with --queue the runs go to `parity worker` processes: give --workers to them instead');
-      const config = loadConfig(flags.config);
-      const metric = parseMetric(flags.sort);
-      const base = buildSpec({ ...flags, param: [] }, config);
-      const { definition } = await loadStrategy(base.strategy);
-      const axes = parseAxes(flags.param, definition);
-      const all = flags.random === undefined ? expandGrid(axes) : samplePoints(axes, flags.random, flags.sampleSeed ?? base.seed);
-      const plan: SweepPlan = { base, ...validPoints(definition, base, all), metric, blocks: flags.pboBlocks ?? 16, walkForward: flags.walkForward };
-      const windows = flags.walkForward === undefined ? undefined : bounds(plan, flags.walkForward);
-      const runs = plan.points.length * (1 + (windows === undefined ? 0 : windows.length)) + (windows?.length ?? 0);
-      const executor: Executor = flags.queue !== undefined ? await queueExecutor(flags.queue) : localPool(Math.min(flags.workers ?? defaultWorkers(), runs));
+      const [{ planSweep }, { runSweep }, { sweepJson, sweepText }] = await Promise.all([import('./plan.ts'), import('./sweep.ts'), import('./report.ts')]);
+      const { plan, windows, runs } = await planSweep(flags);
+      const executor = await executorFor(flags, runs);
       const progress = progressBar(`sweep ${runs} runs`, process.stderr, { eta: true, plain: true });
       try {
         const result = await runSweep(plan, executor, (share) => progress.update(Math.round(share * 1000), 1000), windows);
@@ -126,6 +79,7 @@ export function addWorkerCommand(program: Command): void {
     .requiredOption('--queue <redis://host:port>', 'the Redis the sweep queued its runs in')
     .option('--workers <n>', `runs at once, each on its own thread (default one per core: ${defaultWorkers()} here)`, workersOption)
     .action(async (flags: { queue: string; workers?: number }) => {
+      const { serveQueue } = await import('./queue.ts');
       await serveQueue(flags.queue, flags.workers ?? defaultWorkers(), (line) => process.stderr.write(`parity worker: ${line}\n`));
     });
 }

@@ -7,7 +7,6 @@
  * The `Executor` is what a sweep needs from wherever its runs happen (this pool, or a queue):
  * run these tasks, say how far along they are, give each outcome.
  */
-import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RunOutcome, RunTask } from './task.ts';
 import { PROGRESS_SCALE, type ThreadTask } from './worker-thread.ts';
@@ -18,10 +17,6 @@ export interface Executor {
   close(): Promise<void>;
   /** Where the runs go, for the report. */
   readonly where: string;
-}
-
-export function defaultWorkers(): number {
-  return availableParallelism();
 }
 
 export interface Threads {

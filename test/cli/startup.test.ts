@@ -1,0 +1,48 @@
+/**
+ * Start-up loads only what the command needs: every command module defines its options with
+ * commander and the option parsers, and its action loads the implementation (src/cli/main.ts).
+ * Checked on the real binary, with a loader hook that lists every module it loads: a static
+ * import of ccxt (1 s to load), ink (1 s) or the sweep's queue client in the wrong place fails here.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT } from '../kit/cli.ts';
+
+const HOOK = new URL('../kit/load-trace.mjs', import.meta.url).href;
+const XRP_5M = join(ROOT, 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-5m-2021-11.csv');
+/** What no command but its own may load: the exchange client, the screen, the sweep's pool and queue, the journal's store, the local exchange's socket server. */
+const HEAVY = ['ccxt', 'ink', 'react', 'bullmq', 'ioredis', 'piscina', 'lowdb', 'ws'];
+
+/** The packages `parity <args>` loads, and its exit code. */
+function packagesLoaded(args: readonly string[]): { code: number; packages: string[] } {
+  const trace = join(mkdtempSync(join(tmpdir(), 'parity-startup-')), 'loaded.txt');
+  const register = `data:text/javascript,import { register } from 'node:module'; register(${JSON.stringify(HOOK)});`;
+  const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { cwd: ROOT, env: { ...process.env, PARITY_LOAD_TRACE: trace }, encoding: 'utf8', timeout: 120_000 });
+  const urls = readFileSync(trace, 'utf8').split('\n');
+  const packages = new Set(urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p) => p !== undefined));
+  return { code: r.status ?? -1, packages: [...packages].sort() };
+}
+
+describe('start-up', () => {
+  it('parity --version loads commander and tsx, nothing of the implementation', () => {
+    const r = packagesLoaded(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.packages.filter((p) => !['commander', 'tsx', 'esbuild'].includes(p))).toEqual([]);
+  });
+
+  it('parity backtest loads the backtest, and none of ccxt, ink, the sweep pool or queue, lowdb or ws', () => {
+    const r = packagesLoaded(['backtest', '--json', '--data', XRP_5M]);
+    expect(r.code).toBe(0);
+    expect(r.packages).toContain('zod'); // the config file's schema: the backtest did load its own modules
+    expect(r.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
+  });
+
+  it('parity ctl with no Parity running fails without loading any of them', () => {
+    const r = packagesLoaded(['ctl', 'pause', '--state-dir', mkdtempSync(join(tmpdir(), 'parity-startup-'))]);
+    expect(r.code).toBe(1);
+    expect(r.packages.filter((p) => HEAVY.includes(p) || p === 'zod')).toEqual([]);
+  });
+});
