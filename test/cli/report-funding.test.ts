@@ -10,7 +10,7 @@ import { buildSpec } from '../../src/cli/backtest/spec.ts';
 import { runBacktestSpec } from '../../src/cli/backtest/run.ts';
 import { checkFunding } from '../../src/cli/report/funding.ts';
 import { liveBooks } from '../../src/cli/report/live-books.ts';
-import { parseConfig } from '../../src/config/config.ts';
+import { parseConfig } from '../../src/config/schema.ts';
 import type { SessionRecording } from '../../src/persistence/recording.ts';
 import { XRP_PERP_DIR, xrpPerpRows } from '../kit/xrp-perp-data.ts';
 

@@ -5,7 +5,7 @@
  * import of ccxt (1 s to load), ink (1 s) or the sweep's queue client in the wrong place fails here.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,11 +33,22 @@ describe('start-up', () => {
     expect(r.packages.filter((p) => !['commander', 'tsx', 'esbuild'].includes(p))).toEqual([]);
   });
 
-  it('parity backtest loads the backtest, and none of ccxt, ink, the sweep pool or queue, lowdb or ws', () => {
+  it('parity backtest loads the backtest, and none of ccxt, ink, the sweep pool or queue, lowdb or ws; without a config file, not zod either', () => {
     const r = packagesLoaded(['backtest', '--json', '--data', XRP_5M]);
     expect(r.code).toBe(0);
-    expect(r.packages).toContain('zod'); // the config file's schema: the backtest did load its own modules
-    expect(r.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
+    expect(r.packages.filter((p) => HEAVY.includes(p) || p === 'zod')).toEqual([]);
+  });
+
+  it('a config file is read through its schema: zod is loaded then, and a bad file is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parity-startup-'));
+    const good = join(dir, 'good.json');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(good, JSON.stringify({ backtest: { cash: 5000 } }));
+    writeFileSync(bad, JSON.stringify({ backtest: { cash: -1 } }));
+    const r = packagesLoaded(['backtest', '--json', '--data', XRP_5M, '--config', good]);
+    expect(r.code).toBe(0);
+    expect(r.packages).toContain('zod');
+    expect(packagesLoaded(['backtest', '--json', '--data', XRP_5M, '--config', bad]).code).toBe(2);
   });
 
   it('parity ctl with no Parity running fails without loading any of them', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, riskLimitsOf } from '../../src/config/config.ts';
+import { ConfigError, riskLimitsOf } from '../../src/config/config.ts';
+import { parseConfig } from '../../src/config/schema.ts';
 import { DEFAULT_LIMITS } from '../../src/engine/index.ts';
 
 const fail = (text: string): string => {

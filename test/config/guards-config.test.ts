@@ -1,6 +1,7 @@
 /** The guard keys: accepted as documented, resolved with their defaults, and every out-of-range value refused naming its key. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, lossLimitsOf, parseConfig } from '../../src/config/config.ts';
+import { ConfigError, lossLimitsOf } from '../../src/config/config.ts';
+import { parseConfig } from '../../src/config/schema.ts';
 import { buildRunSpec } from '../../src/cli/run/spec.ts';
 
 const fail = (value: unknown): string => {

@@ -54,7 +54,7 @@ export function addBacktestCommand(program: Command): void {
         import('./run.ts'),
         import('./output.ts'),
       ]);
-      const spec = buildSpec(flags, loadConfig(flags.config));
+      const spec = buildSpec(flags, await loadConfig(flags.config));
       let events: WriteStream | undefined;
       if (flags.events !== undefined) {
         events = createWriteStream(flags.events);

@@ -42,7 +42,7 @@ export function addCtlCommand(program: Command): void {
     .action(async (action: Action, diffId: string | undefined, flags: Flags) => {
       const req = requestFor(action, diffId, flags);
       // The config file (and its schema) loads only when it is needed: without --state-dir.
-      const stateDir = flags.stateDir ?? (await import('../../config/config.ts')).loadConfig(flags.config).stateDir ?? 'state';
+      const stateDir = flags.stateDir ?? (await (await import('../../config/config.ts')).loadConfig(flags.config)).stateDir ?? 'state';
       let res: CtlResponse;
       try {
         res = await sendControl(stateDir, req);

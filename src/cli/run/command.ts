@@ -41,7 +41,7 @@ export function addRunCommand(program: Command): void {
     .option('-c, --config <file>', 'config file (default ./parity.config.json if present)');
   addSimOptions(cmd).action(async (flags: Flags) => {
     const [{ loadConfig }, { buildRunSpec }] = await Promise.all([import('../../config/config.ts'), import('./spec.ts')]);
-    const config = loadConfig(flags.config);
+    const config = await loadConfig(flags.config);
     const spec = buildRunSpec(flags, config);
     const ui = flags.ui !== false;
     if (ui) requireTerminal('parity run');

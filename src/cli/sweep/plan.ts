@@ -33,7 +33,7 @@ export interface PlannedSweep {
 }
 
 export async function planSweep(flags: PlanFlags): Promise<PlannedSweep> {
-  const config = loadConfig(flags.config);
+  const config = await loadConfig(flags.config);
   const metric = parseMetric(flags.sort);
   const base = buildSpec({ ...flags, param: [] }, config);
   const { definition } = await loadStrategy(base.strategy);
