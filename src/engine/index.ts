@@ -138,7 +138,8 @@ export { type Clock, type ExecutionPort, type MarketDataPort, type MarketDataReq
 export { DEFAULT_LIMITS, check, checkModify, modifyAddsExposure, reducesPosition, type RiskLimits, type RiskView } from './components/risk-gate.ts';
 export { OrderRateWindow, maxNotionalAt, type Exposure, type OrderRate } from './components/risk-rules.ts';
 export { RollingStats, Sma } from './components/indicators.ts';
-export { maxDrawdown, regimeBreakdown, roundTrips, select, sharpeOfMoments, summarize, type RegimeStats, type RoundTrip, type Summary } from './components/performance.ts';
+export { maxDrawdown, roundTrips, sharpeOfMoments, summarize, type RoundTrip, type Summary } from './components/performance.ts';
+export { regimeBreakdown, select, type RegimeStats } from './components/regimes.ts';
 export { checkOrderSizes, marketTerms, smallestTradable, type SizeProblem, type SizedMarket } from './components/order-size.ts';
 export { reconcile, type VenueView } from './components/reconcile.ts';
 export { DEFAULT_POLICY, type Diff, type ReconAction, type ReconPolicy } from './components/reconcile-diffs.ts';

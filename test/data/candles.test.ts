@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { symbol } from '../../src/engine/index.ts';
-import { DataError, loadCandles, parseCandles, parseFunding } from '../../src/data/index.ts';
+import fc from 'fast-check';
+import { DataError, loadCandles, parseCandles, parseFunding, sliceRange } from '../../src/data/index.ts';
 
 const SYM = symbol('BTCUSDT');
 const REAL = 'data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv';
@@ -126,6 +127,25 @@ describe('candle files', () => {
     expect(problems(() => parseCandles('a,b,c\n1,2,3', 'x.csv', SYM))).toMatch(/no time column/);
     expect(problems(() => parseCandles('1,2,3\n4,5,6', 'x.csv', SYM))).toMatch(/unknown layout/);
     expect(problems(() => parseCandles(`${H}\n${T(0)},10,11,9,10,1`, 'one.csv', SYM))).toMatch(/at least 2 candles/);
+  });
+});
+
+describe('sliceRange', () => {
+  it('finds the bars in [from, to) as a scan from the start would, on ascending series with repeats and any bounds', () => {
+    const bound = fc.oneof(fc.constant(-Infinity), fc.constant(Infinity), fc.constant(NaN), fc.integer({ min: 0, max: 100 }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }), bound, bound, (steps, fromMs, toMs) => {
+        let t = 10;
+        const ts = Float64Array.from(steps, (d) => (t += d));
+        const s = { symbol: SYM, interval: 1, length: ts.length, ts, open: ts, high: ts, low: ts, close: ts, volume: ts };
+        let from = 0;
+        while (from < ts.length && (ts[from] as number) < fromMs) from++;
+        let to = from;
+        while (to < ts.length && (ts[to] as number) < toMs) to++;
+        expect(sliceRange(s, fromMs, toMs)).toEqual({ from, to });
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

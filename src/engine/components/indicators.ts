@@ -57,6 +57,11 @@ export class Sma {
   }
 }
 
+/** Throws the RangeError RollingStats throws for a window that is not a whole number >= 2. */
+export function requireWindow(period: number): void {
+  if (!Number.isInteger(period) || period < 2) throw new RangeError(`window must be a whole number >= 2 (got ${period})`);
+}
+
 /** Rolling mean and population standard deviation over a fixed window. */
 export class RollingStats {
   private readonly buf: Float64Array;
@@ -66,7 +71,7 @@ export class RollingStats {
   private sumSq = 0;
 
   constructor(readonly period: number) {
-    if (!Number.isInteger(period) || period < 2) throw new RangeError(`window must be a whole number >= 2 (got ${period})`);
+    requireWindow(period);
     this.buf = new Float64Array(period);
   }
 

@@ -5,10 +5,10 @@
  * Conventions: returns are simple returns between consecutive equity samples; Sharpe is their mean
  * over their sample standard deviation, annualized with the number of samples in a 365.25-day year
  * (crypto trades every day), risk-free rate 0. Max drawdown is the largest fall from a running peak,
- * as a fraction of that peak. A trade is a round trip: from flat (or a flip) back to flat.
+ * as a fraction of that peak. A trade is a round trip: from flat (or a flip) back to flat. The split
+ * by volatility regime is in regimes.ts.
  */
 import type { OrderFilled } from '../model/events.ts';
-import { RollingStats } from './indicators.ts';
 
 const YEAR_MS = 365.25 * 86_400_000;
 
@@ -136,8 +136,9 @@ export function maxDrawdown(equity: ArrayLike<number>, start: number): { frac: n
 
 /** The summary in one pass over the equity and exposure samples (plus the fills for the trades). */
 export function summarize(s: SummaryInput): Summary {
-  const n = s.equity.length;
-  const end = n > 0 ? (s.equity[n - 1] as number) : s.startEquity;
+  const { equity, exposure } = s;
+  const n = equity.length;
+  const end = n > 0 ? (equity[n - 1] as number) : s.startEquity;
   const trips = roundTrips(s.fills);
   const wins = trips.filter((t) => t.pnl > 0).length;
   let inMarket = 0;
@@ -150,8 +151,8 @@ export function summarize(s: SummaryInput): Summary {
   let rSum = 0;
   let rSumSq = 0;
   for (let i = 0; i < n; i++) {
-    const x = s.exposure[i] as number;
-    const e = s.equity[i] as number;
+    const x = exposure[i] as number;
+    const e = equity[i] as number;
     if (x > 0) inMarket++;
     expSum += x;
     eqSum += e;
@@ -180,159 +181,4 @@ export function summarize(s: SummaryInput): Summary {
     exposure: n > 0 ? inMarket / n : 0,
     avgLeverage: eqSum !== 0 ? expSum / eqSum : 0,
   };
-}
-
-export type Regime = 'low' | 'mid' | 'high';
-
-export interface RegimeStats {
-  readonly regime: Regime;
-  /** Realized volatility range of the regime (per-bar stdev of log returns). */
-  readonly volFrom: number;
-  readonly volTo: number;
-  readonly bars: number;
-  /** Equity change accumulated over the regime's bars, quote currency. */
-  readonly pnl: number;
-  readonly sharpe: number;
-  /** Fills that happened in the regime's bars. */
-  readonly fills: number;
-  /** Share of the regime's bars with a position open. */
-  readonly exposure: number;
-}
-
-/**
- * Rolling realized volatility: the standard deviation of the last `window` log returns of `close`,
- * known at the close of each bar (NaN until `window` returns exist).
- */
-export function rollingVolatility(close: ArrayLike<number>, window: number): Float64Array {
-  const out = new Float64Array(close.length).fill(NaN);
-  const stats = new RollingStats(window);
-  for (let i = 1; i < close.length; i++) {
-    stats.update(Math.log((close[i] as number) / (close[i - 1] as number)));
-    if (stats.ready) out[i] = stats.std;
-  }
-  return out;
-}
-
-/**
- * Splits a run into terciles of rolling realized volatility and reports each. Sample i (bar i) is
- * classified by the volatility known at the close of bar i - 1, so the split uses no hindsight
- * about the bar whose PnL it attributes.
- */
-export function regimeBreakdown(input: {
-  readonly close: ArrayLike<number>;
-  readonly times: ArrayLike<number>;
-  readonly equity: ArrayLike<number>;
-  readonly exposure: ArrayLike<number>;
-  readonly startEquity: number;
-  readonly intervalMs: number;
-  readonly fills: readonly OrderFilled[];
-  readonly window: number;
-}): RegimeStats[] {
-  const vol = rollingVolatility(input.close, input.window);
-  // The terciles of the volatilities known at each sample: two order statistics (selection, O(n)), no sort.
-  const known = new Float64Array(Math.max(0, vol.length - 1));
-  let m = 0;
-  let lowest = Infinity;
-  let highest = -Infinity;
-  for (let i = 1; i < vol.length; i++) {
-    const v = vol[i - 1] as number;
-    if (Number.isNaN(v)) continue;
-    known[m++] = v;
-    if (v < lowest) lowest = v;
-    if (v > highest) highest = v;
-  }
-  if (m < 3) return [];
-  const k1 = Math.floor(m / 3);
-  const k2 = Math.floor((2 * m) / 3);
-  const q1 = select(known, 0, m, k1);
-  const q2 = select(known, k1 + 1 > k2 ? k1 : k1 + 1, m, k2);
-  const bounds: Record<Regime, [number, number]> = { low: [lowest, q1], mid: [q1, q2], high: [q2, highest] };
-  // Per regime (0 low, 1 mid, 2 high): PnL, bars, fills, bars in the market, and the return moments.
-  const pnl = new Float64Array(3);
-  const bars = new Float64Array(3);
-  const fillsIn = new Float64Array(3);
-  const inMarket = new Float64Array(3);
-  const rSum = new Float64Array(3);
-  const rSumSq = new Float64Array(3);
-  // A fill counts in the period whose return it moves: (times[i-1], times[i]], the first sample
-  // taken at or after it (fills land inside a bar, after latency, not on its timestamps).
-  const fillTimes = Float64Array.from(input.fills, (f) => f.tsEvent).sort();
-  let j = 0;
-  const n = input.equity.length;
-  for (let i = 0; i < n; i++) {
-    const t = input.times[i] as number;
-    let fillsAt = 0;
-    while (j < fillTimes.length && (fillTimes[j] as number) <= t) {
-      fillsAt++;
-      j++;
-    }
-    if (i === 0) continue;
-    const v = vol[i - 1] as number;
-    if (Number.isNaN(v)) continue;
-    const c = v < q1 ? 0 : v < q2 ? 1 : 2;
-    const prev = input.equity[i - 1] as number;
-    const cur = input.equity[i] as number;
-    pnl[c] = (pnl[c] as number) + (cur - prev);
-    bars[c] = (bars[c] as number) + 1;
-    const r = prev !== 0 ? cur / prev - 1 : 0;
-    rSum[c] = (rSum[c] as number) + r;
-    rSumSq[c] = (rSumSq[c] as number) + r * r;
-    if ((input.exposure[i] as number) > 0) inMarket[c] = (inMarket[c] as number) + 1;
-    fillsIn[c] = (fillsIn[c] as number) + fillsAt;
-  }
-  const regimes: Regime[] = ['low', 'mid', 'high'];
-  return regimes.map((regime, c) => {
-    const [volFrom, volTo] = bounds[regime];
-    const b = bars[c] as number;
-    return {
-      regime,
-      volFrom,
-      volTo,
-      bars: b,
-      pnl: pnl[c] as number,
-      sharpe: sharpeOfMoments(rSum[c] as number, rSumSq[c] as number, b, input.intervalMs),
-      fills: fillsIn[c] as number,
-      exposure: b > 0 ? (inMarket[c] as number) / b : 0,
-    };
-  });
-}
-
-/**
- * The k-th smallest of a[lo, hi) (what a sorted copy holds at index k), rearranging a[lo, hi) so
- * that a[k] is it, everything before k is <= it and everything after >= it. Quickselect with a
- * median-of-three pivot, expected O(n); a range that shrinks too slowly is sorted instead.
- */
-export function select(a: Float64Array, lo: number, hi: number, k: number): number {
-  let budget = 2 * Math.ceil(Math.log2(hi - lo + 2)) + 8;
-  while (hi - lo > 16) {
-    if (budget-- === 0) {
-      a.subarray(lo, hi).sort();
-      return a[k] as number;
-    }
-    const mid = (lo + hi) >>> 1;
-    const x = a[lo] as number;
-    const y = a[mid] as number;
-    const z = a[hi - 1] as number;
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    // Three-way partition: [lo, lt) < pivot, [lt, gt) == pivot, [gt, hi) > pivot.
-    let lt = lo;
-    let gt = hi;
-    let i = lo;
-    while (i < gt) {
-      const v = a[i] as number;
-      if (v < pivot) {
-        a[i] = a[lt] as number;
-        a[lt++] = v;
-        i++;
-      } else if (v > pivot) {
-        a[i] = a[--gt] as number;
-        a[gt] = v;
-      } else i++;
-    }
-    if (k < lt) hi = lt;
-    else if (k >= gt) lo = gt;
-    else return pivot;
-  }
-  a.subarray(lo, hi).sort();
-  return a[k] as number;
 }
