@@ -61,7 +61,10 @@ describe('candle scanner', () => {
       }),
       { numRuns: 400 },
     );
-    expect(accepted).toBeGreaterThan(20);
+    // The accepting path must have been exercised: about 26 of the 400 cases are clean (19 to 36 in
+    // 15 runs of this test), so "more than 20" failed about one run in seven; a scanner that never
+    // accepts gives 0.
+    expect(accepted).toBeGreaterThan(5);
   });
 
   it('reads the bundled data itself, not through the checked parser', () => {
