@@ -155,22 +155,9 @@ export function summarize(s: SummaryInput): Summary {
   };
 }
 
-export type Regime = 'low' | 'mid' | 'high';
-
-export interface RegimeStats {
-  readonly regime: Regime;
-  /** Realized volatility range of the regime (per-bar stdev of log returns). */
-  readonly volFrom: number;
-  readonly volTo: number;
-  readonly bars: number;
-  /** Equity change accumulated over the regime's bars, quote currency. */
-  readonly pnl: number;
-  readonly sharpe: number;
-  /** Fills that happened in the regime's bars. */
-  readonly fills: number;
-  /** Share of the regime's bars with a position open. */
-  readonly exposure: number;
-}
+// The result types are the product's own (only the computation is kept as it was).
+export type { Regime, RegimeStats } from '../../src/engine/components/regimes.ts';
+import type { Regime, RegimeStats } from '../../src/engine/components/regimes.ts';
 
 /**
  * Rolling realized volatility: the standard deviation of the last `window` log returns of `close`,

@@ -44,28 +44,16 @@ export function rollingVolatility(close: ArrayLike<number>, window: number): Flo
   let sumSq = 0;
   let prev = close[0] as number;
   if (n > 0) out[0] = NaN;
-  // Bars 1 .. window - 1: the window is still filling.
-  const filling = Math.min(n, window);
-  for (let i = 1; i < filling; i++) {
+  // Bars 1 .. window: the window fills; bar `window` is the first with a volatility.
+  const filling = Math.min(n - 1, window);
+  for (let i = 1; i <= filling; i++) {
     const c = close[i] as number;
     const x = Math.log(c / prev);
     prev = c;
     ring[i - 1] = x;
     sum += x;
     sumSq += x * x;
-    out[i] = NaN;
-  }
-  if (n <= window) return out;
-  {
-    // Bar `window`: its return fills the window.
-    const c = close[window] as number;
-    const x = Math.log(c / prev);
-    prev = c;
-    ring[window - 1] = x;
-    sum += x;
-    sumSq += x * x;
-    const mean = sum / window;
-    out[window] = Math.sqrt(Math.max(0, sumSq / window - mean * mean));
+    out[i] = i === window ? stdOf(sum, sumSq, window) : NaN;
   }
   // Then each return replaces the oldest (RollingStats' order: both subtractions, then both additions).
   let oldest = 0;
@@ -80,10 +68,15 @@ export function rollingVolatility(close: ArrayLike<number>, window: number): Flo
     if (++oldest === window) oldest = 0;
     sum += x;
     sumSq += x * x;
-    const mean = sum / window;
-    out[i] = Math.sqrt(Math.max(0, sumSq / window - mean * mean));
+    out[i] = stdOf(sum, sumSq, window);
   }
   return out;
+}
+
+/** The population standard deviation from a window's sums, as RollingStats.std computes it. */
+function stdOf(sum: number, sumSq: number, n: number): number {
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, sumSq / n - mean * mean));
 }
 
 /**
