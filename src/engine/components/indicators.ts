@@ -62,6 +62,12 @@ export function requireWindow(period: number): void {
   if (!Number.isInteger(period) || period < 2) throw new RangeError(`window must be a whole number >= 2 (got ${period})`);
 }
 
+/** The population standard deviation of n values from their sum and sum of squares (clamped at 0 against rounding). */
+export function stdOf(sum: number, sumSq: number, n: number): number {
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+}
+
 /** Rolling mean and population standard deviation over a fixed window. */
 export class RollingStats {
   private readonly buf: Float64Array;
@@ -98,8 +104,6 @@ export class RollingStats {
   }
 
   get std(): number {
-    if (this.n < 2) return NaN;
-    const m = this.sum / this.n;
-    return Math.sqrt(Math.max(0, this.sumSq / this.n - m * m));
+    return this.n < 2 ? NaN : stdOf(this.sum, this.sumSq, this.n);
   }
 }

@@ -10,7 +10,7 @@
  * samples, most of the split's time on 2M bars.
  */
 import type { OrderFilled } from '../model/events.ts';
-import { requireWindow } from './indicators.ts';
+import { requireWindow, stdOf } from './indicators.ts';
 import { sharpeOfMoments } from './performance.ts';
 
 export type Regime = 'low' | 'mid' | 'high';
@@ -71,12 +71,6 @@ export function rollingVolatility(close: ArrayLike<number>, window: number): Flo
     out[i] = stdOf(sum, sumSq, window);
   }
   return out;
-}
-
-/** The population standard deviation from a window's sums, as RollingStats.std computes it. */
-function stdOf(sum: number, sumSq: number, n: number): number {
-  const mean = sum / n;
-  return Math.sqrt(Math.max(0, sumSq / n - mean * mean));
 }
 
 /**
