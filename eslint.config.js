@@ -29,7 +29,7 @@ const noWallClock = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'state/**', 'out/**', 'data/**'] },
+  { ignores: ['node_modules/**', 'state/**', 'out/**', 'dist/**', 'data/**'] },
   {
     files: ['src/engine/**/*.ts', 'src/paper/**/*.ts', 'strategies/**/*.ts'],
     languageOptions: { parser: tseslint.parser },

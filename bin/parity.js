@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Entry point: registers tsx so TypeScript sources and user strategies load directly (no build step),
-// then runs the CLI.
-import { register } from 'tsx/esm/api';
+// Entry point. Runs the compiled copy of the sources (bin/compile.js: built on the first run after
+// any source changed, then reused), which starts on Node's own loader; when it cannot be built,
+// or with PARITY_COMPILED=0, it registers tsx and runs the TypeScript sources directly, as
+// before. User strategies in TypeScript load either way (src/cli/compiled.ts).
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 // No GC flags are set here: V8 reads the young generation's size when the heap is set up, so a
 // setFlagsFromString('--max-semi-space-size=64') at this point changed nothing (the warm 2M-bar
@@ -9,8 +12,16 @@ import { register } from 'tsx/esm/api';
 // measured slower on that run (median 3.05 s against 2.74 s, 8 alternating runs each).
 // React's production build: the development one doubles the screen's render time (bench/tui.ts).
 process.env.NODE_ENV ??= 'production';
-register();
-const { main } = await import('../src/cli/main.ts');
+const dir = process.env.PARITY_COMPILED === '0' ? undefined : await (await import('./compile.js')).compiled();
+let main;
+if (dir !== undefined) {
+  globalThis[Symbol.for('parity.compiled')] = dir;
+  ({ main } = await import(pathToFileURL(join(dir, 'src', 'cli', 'main.js')).href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 const code = await main(process.argv);
 // Exit once stdout and stderr have flushed (a pipe takes large output asynchronously): a finished
 // command must not linger on sockets or timers a library keeps open.

@@ -6,8 +6,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import type { AnyStrategyDefinition } from '../engine/index.ts';
+import { compiledTwin, typescriptLoader } from './compiled.ts';
 import { UserError } from './errors.ts';
 
 const PROJECT_STRATEGIES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'strategies');
@@ -51,9 +51,11 @@ export interface LoadedStrategy {
 
 export async function loadStrategy(nameOrPath: string): Promise<LoadedStrategy> {
   const file = locate(nameOrPath);
+  const twin = compiledTwin(file);
+  if (twin === undefined) await typescriptLoader(); // a .js strategy may import our .ts sources too
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = (await import(pathToFileURL(twin ?? file).href)) as { default?: unknown };
   } catch (err) {
     // A .ts file outside an ESM package loads as CommonJS, which cannot require our ES modules
     // from inside an import; tsx's isolated loader can. Its CommonJS default export is nested.
@@ -61,6 +63,7 @@ export async function loadStrategy(nameOrPath: string): Promise<LoadedStrategy> 
       throw new UserError(`strategy module ${file} failed to load: ${(err as Error).message}`);
     }
     try {
+      const { tsImport } = await import('tsx/esm/api');
       const m = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: { default?: unknown } };
       mod = typeof (m.default as { create?: unknown } | undefined)?.create === 'function' ? m : { default: m.default?.default };
     } catch (err2) {
