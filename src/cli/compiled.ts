@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 /** Set by bin/parity.js to the build directory when it runs the compiled copy. */
 export const COMPILED = Symbol.for('parity.compiled');
+/** The same directory, for the sweep's worker threads (src/cli/sweep/worker-boot.js). */
+export const COMPILED_DIR_ENV = 'PARITY_COMPILED_DIR';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -9,6 +9,7 @@
  */
 import { Piscina } from 'piscina';
 import type { RunOutcome, RunTask } from './task.ts';
+import { COMPILED_DIR_ENV, compiledDir } from '../compiled.ts';
 import { PROGRESS_SCALE, type ThreadTask } from './worker-thread.ts';
 
 export interface Executor {
@@ -26,7 +27,15 @@ export interface Threads {
 }
 
 export function threads(count: number): Threads {
-  const pool = new Piscina<ThreadTask, RunOutcome>({ filename: new URL('./worker-boot.js', import.meta.url).href, minThreads: count, maxThreads: count, idleTimeout: 60_000 });
+  const compiled = compiledDir();
+  const pool = new Piscina<ThreadTask, RunOutcome>({
+    filename: new URL('./worker-boot.js', import.meta.url).href,
+    minThreads: count,
+    maxThreads: count,
+    idleTimeout: 60_000,
+    // The threads run what this process runs: the compiled copy when it does (worker-boot.js).
+    ...(compiled === undefined ? {} : { env: { ...process.env, [COMPILED_DIR_ENV]: compiled } }),
+  });
   return {
     run: (task, cells) => pool.run({ task, progress: cells?.buffer ?? new SharedArrayBuffer(4), slot: cells?.slot ?? 0 }),
     destroy: () => pool.destroy(),
