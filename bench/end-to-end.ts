@@ -3,7 +3,9 @@
  * summary, output) on 2M 1m bars (bench/big-data.ts: the real BTCUSDT month tiled), cold (no
  * candle cache: the CSV is parsed and the cache written) and warm (the cache is read), beside
  * backtrader's end-to-end rate for the same strategy on the same machine in the same run, the
- * CSV scanner's rate, and the engine and bare-loop rates (bench/backtest-throughput.ts).
+ * CSV scanner's rate, and the engine and bare-loop rates (bench/backtest-throughput.ts). The warm
+ * run and `parity --version` are also timed running the sources through tsx (PARITY_COMPILED=0),
+ * which is what bin/parity.js did before it ran the compiled copy.
  *
  * backtrader: the reference runner test/fixtures/reference/backtrader_sma_cross.py over the
  * bundled month (41,761 bars; 2M bars would take backtrader minutes), with the backtrader source
@@ -25,9 +27,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** Wall seconds of one command, which must succeed. */
-function wall(cmd: string, args: string[]): number {
+function wall(cmd: string, args: string[], env: Record<string, string> = {}): number {
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  const r = spawnSync(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
   const s = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${String(r.stderr).slice(0, 500)}`);
   return s;
@@ -54,11 +56,19 @@ export function benchEndToEnd(reps = 3): Record<string, number | string> {
   }
   const cold: number[] = [];
   const warm: number[] = [];
+  const warmTsx: number[] = [];
+  const version: number[] = [];
+  const versionTsx: number[] = [];
   const bt: number[] = [];
+  const tsx = { PARITY_COMPILED: '0' }; // the sources through tsx, as before the compiled copy (bin/compile.js)
+  wall(process.execPath, ['bin/parity.js', '--version']); // builds the compiled copy if the sources changed
   for (let i = 0; i < reps; i++) {
     rmSync(cache, { recursive: true, force: true });
     cold.push(wall(process.execPath, parity));
     warm.push(wall(process.execPath, parity));
+    warmTsx.push(wall(process.execPath, parity, tsx));
+    version.push(wall(process.execPath, ['bin/parity.js', '--version']));
+    versionTsx.push(wall(process.execPath, ['bin/parity.js', '--version'], tsx));
     const b = backtraderSeconds();
     if (b !== undefined) bt.push(b);
   }
@@ -87,6 +97,9 @@ export function benchEndToEnd(reps = 3): Record<string, number | string> {
     'warm e2e bars/s (cache)': Math.round(warmBps),
     'cold e2e s': Number(median(cold).toFixed(2)),
     'warm e2e s': Number(median(warm).toFixed(2)),
+    'warm e2e s, sources through tsx': Number(median(warmTsx).toFixed(2)),
+    'parity --version s': Number(median(version).toFixed(3)),
+    'parity --version s, sources through tsx': Number(median(versionTsx).toFixed(3)),
     'backtrader e2e bars/s (41,761 bars)': Number.isNaN(btBps) ? 'not installed: set BACKTRADER_SRC' : Math.round(btBps),
     'cold / backtrader': ratio(coldBps),
     'warm / backtrader': ratio(warmBps),
