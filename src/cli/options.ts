@@ -1,8 +1,6 @@
 /** Option value parsers for commander: each rejects bad input with a message naming what is allowed. */
 import { InvalidArgumentError } from 'commander';
-import { parseDateArg } from '../data/index.ts';
-import { decimalsOf } from '../engine/index.ts';
-import { intervalOf } from '../exchanges/ccxt/timeframes.ts';
+import { parseDateArg } from '../data/time.ts';
 import { UserError } from './errors.ts';
 
 export function numberOption(what: { min?: number; max?: number; int?: boolean; gt?: number } = {}): (v: string) => number {
@@ -27,15 +25,22 @@ export function numberOption(what: { min?: number; max?: number; int?: boolean; 
   };
 }
 
-/** A grid step (`--tick`, `--lot`): a number > 0 with at most 18 decimals, the ledger's precision. */
+/**
+ * A grid step (`--tick`, `--lot`): a number > 0 with at most 18 decimals, the ledger's precision.
+ * Checked on the number's shortest decimal form, which is what the ledger reads it as (the engine's
+ * `decimalsOf` accepts exactly these: test/cli/options.test.ts); the engine is not loaded to parse flags.
+ */
 export function stepOption(v: string): number {
   const n = numberOption({ gt: 0 })(v);
-  try {
-    decimalsOf(n);
-  } catch {
-    throw new InvalidArgumentError('expected a step > 0 with at most 18 decimals (e.g. 0.01).');
-  }
+  if (decimalPlaces(n) > 18) throw new InvalidArgumentError('expected a step > 0 with at most 18 decimals (e.g. 0.01).');
   return n;
+}
+
+/** Decimal places of a finite number's shortest form: 0.01 -> 2, 1e-7 -> 7, 1.5e-17 -> 18, 1e21 -> 0. */
+export function decimalPlaces(n: number): number {
+  const [mantissa = '', exp = '0'] = String(n).split('e');
+  const dot = mantissa.indexOf('.');
+  return Math.max(0, (dot < 0 ? 0 : mantissa.length - dot - 1) - Number(exp));
 }
 
 const URL_FORM = "expected the local exchange's base URL, http://127.0.0.1:PORT (the first line `parity exchange serve` prints)";
@@ -82,15 +87,6 @@ export function dateFlag(text: string | undefined, flag: string): number | undef
   const t = parseDateArg(text);
   if (Number.isNaN(t)) throw new UserError(`${flag} ${text}: not a date; use YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC) or epoch ms`);
   return t;
-}
-
-/** A `--timeframe` flag (1m, 5m, 1h, ...) as its length in ms; default 1m. */
-export function timeframeFlag(text: string | undefined): number {
-  try {
-    return intervalOf(text ?? '1m');
-  } catch (err) {
-    throw new UserError(`--timeframe: ${(err as Error).message}`);
-  }
 }
 
 /** The workstation screen needs a terminal: without one, say how to run headless (exit 2). */

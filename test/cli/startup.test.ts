@@ -18,22 +18,23 @@ const XRP_5M = join(ROOT, 'data/binance-xrpusdt-perp-2021-11/XRPUSDT-5m-2021-11.
 const HEAVY = ['ccxt', 'ink', 'react', 'bullmq', 'ioredis', 'piscina', 'lowdb', 'ws'];
 
 /** The packages `parity <args>` loads, our TypeScript sources it loads (rather than their compiled twins), and its exit code. */
-function packagesLoaded(args: readonly string[], env: Record<string, string> = {}): { code: number; packages: string[]; sources: string[] } {
+function packagesLoaded(args: readonly string[], env: Record<string, string> = {}): { code: number; packages: string[]; sources: string[]; urls: string[] } {
   const trace = join(mkdtempSync(join(tmpdir(), 'parity-startup-')), 'loaded.txt');
   const register = `data:text/javascript,import { register } from 'node:module'; register(${JSON.stringify(HOOK)});`;
   const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env, PARITY_LOAD_TRACE: trace }, encoding: 'utf8', timeout: 120_000 });
   const urls = readFileSync(trace, 'utf8').split('\n');
   const packages = new Set(urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p) => p !== undefined));
   const sources = urls.filter((u) => u.startsWith(pathToFileURL(ROOT).href) && /\/(src|strategies)\/.*\.tsx?(\?|$)/.test(u));
-  return { code: r.status ?? -1, packages: [...packages].sort(), sources };
+  return { code: r.status ?? -1, packages: [...packages].sort(), sources, urls };
 }
 
 describe('start-up', () => {
-  it('parity --version loads commander and nothing else: the compiled copy needs no tsx', () => {
+  it('parity --version loads commander and nothing else: the compiled copy needs no tsx, and defining the flags needs no engine, simulator or data loader', () => {
     const r = packagesLoaded(['--version']);
     expect(r.code).toBe(0);
     expect(r.packages).toEqual(['commander']);
     expect(r.sources).toEqual([]);
+    expect(r.urls.filter((u) => /\/src\/(engine|paper|exchanges)\/|\/src\/data\/(?!time\.js$)/.test(u))).toEqual([]);
   });
 
   it('run from the TypeScript sources (PARITY_COMPILED=0), parity --version loads commander and tsx, nothing of the implementation', () => {

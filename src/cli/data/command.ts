@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
-import { dateFlag, exchangeUrlOption, timeframeFlag } from '../options.ts';
+import { dateFlag, exchangeUrlOption } from '../options.ts';
 import { nodeScheduler } from '../node-scheduler.ts';
 import { progressBar } from '../progress.ts';
 import { localVenue } from '../../local-exchange/urls.ts';
@@ -38,6 +38,7 @@ export function addDataCommand(program: Command): void {
       if (f.symbol === undefined) throw new UserError('--symbol is required');
       const from = dateFlag(f.from, '--from');
       if (from === undefined) throw new UserError('--from is required');
+      const { timeframeFlag } = await import('../timeframe-flag.ts');
       const interval = timeframeFlag(f.timeframe);
       if (f.exchange === 'local' && f.exchangeUrl === undefined) throw new UserError('--exchange local needs --exchange-url');
       const { connect, resolveCredentials } = await import('../../exchanges/ccxt/index.ts'); // ccxt loads only when needed

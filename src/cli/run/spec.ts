@@ -6,8 +6,10 @@ import { DEFAULT_CADENCE, type Cadence } from '../../workstation/reconciler.ts';
 import type { VenueModels } from '../../paper/index.ts';
 import type { DivergenceGuardConfig } from '../../workstation/divergence-guard.ts';
 import { UserError } from '../errors.ts';
-import { parseParams, timeframeFlag } from '../options.ts';
-import { buildModels, feeSourceOf, seedOf, type FeeSource, type SimFlags } from '../sim-options.ts';
+import { parseParams } from '../options.ts';
+import { timeframeFlag } from '../timeframe-flag.ts';
+import { buildModels, feeSourceOf, seedOf, type FeeSource } from '../sim-models.ts';
+import type { SimFlags } from '../sim-options.ts';
 
 export type RunMode = 'paper' | 'live';
 
