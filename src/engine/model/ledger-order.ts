@@ -46,8 +46,13 @@ function apply(l: Ledger, op: LedgerOp): Ledger {
 export class InOrderLedger {
   private current: Ledger;
   private base: Ledger;
-  /** Sorted by ts (stable: equal times keep their arrival order); `before[i]`, when kept, is the books before ops[i] (`before[0]` always is). */
-  private ops: TimedOp[] = [];
+  /**
+   * Sorted by venue time `ts` (stable: equal times keep their arrival order), time and operation
+   * side by side (no object per booking; window() builds them); `before[i]`, when kept, is the
+   * books before ops[i] (`before[0]` always is).
+   */
+  private ts: number[] = [];
+  private ops: LedgerOp[] = [];
   private before: (Ledger | undefined)[] = [];
 
   constructor(
@@ -60,7 +65,7 @@ export class InOrderLedger {
     if (window !== undefined && window.ops.length > 0) {
       this.base = window.base;
       let l = window.base;
-      for (const t of window.ops) l = this.push(t, l);
+      for (const t of window.ops) l = this.push(t.ts, t.op, l);
       this.current = l;
     }
   }
@@ -73,17 +78,18 @@ export class InOrderLedger {
   book(ts: number, op: LedgerOp): boolean {
     const n = this.ops.length;
     let i = n; // the first operation stamped after this one
-    while (i > 0 && (this.ops[i - 1] as TimedOp).ts > ts) i--;
+    while (i > 0 && (this.ts[i - 1] as number) > ts) i--;
     if (i === n) {
-      this.current = this.push({ ts, op }, this.current);
+      this.current = this.push(ts, op, this.current);
       this.trim();
       return false;
     }
     let l = this.booksBefore(i); // the books just before it
+    const tailTs = this.ts.splice(i);
     const tail = this.ops.splice(i);
     this.before.splice(i);
-    l = this.push({ ts, op }, l);
-    for (const t of tail) l = this.push(t, l);
+    l = this.push(ts, op, l);
+    for (let k = 0; k < tail.length; k++) l = this.push(tailTs[k] as number, tail[k] as LedgerOp, l);
     this.current = l;
     this.trim();
     return true;
@@ -93,21 +99,25 @@ export class InOrderLedger {
   reset(ledger: Ledger): void {
     this.current = ledger;
     this.base = ledger;
+    this.ts = [];
     this.ops = [];
     this.before = [];
   }
 
   /** What to save, to rebuild the same books and window at a restart. */
   window(): OrderWindow {
-    return { base: this.base, ops: [...this.ops] };
+    const ops: TimedOp[] = [];
+    for (let i = 0; i < this.ops.length; i++) ops.push({ ts: this.ts[i] as number, op: this.ops[i] as LedgerOp });
+    return { base: this.base, ops };
   }
 
-  /** Appends `t` after books `l` (a checkpoint kept every CHECKPOINT-th place); returns the books after it. */
-  private push(t: TimedOp, l: Ledger): Ledger {
+  /** Appends `op` at venue time `ts` after books `l` (a checkpoint kept every CHECKPOINT-th place); returns the books after it. */
+  private push(ts: number, op: LedgerOp, l: Ledger): Ledger {
     const k = this.ops.length;
-    this.ops.push(t);
+    this.ts.push(ts);
+    this.ops.push(op);
     this.before.push(k % CHECKPOINT === 0 ? l : undefined);
-    return apply(l, t.op);
+    return apply(l, op);
   }
 
   /** The books before ops[i]: the nearest kept ones at or before it, with the operations in between booked again. */
@@ -115,7 +125,7 @@ export class InOrderLedger {
     let j = i;
     while (j > 0 && this.before[j] === undefined) j--;
     let l = this.before[j] ?? this.base;
-    for (; j < i; j++) l = apply(l, (this.ops[j] as TimedOp).op);
+    for (; j < i; j++) l = apply(l, this.ops[j] as LedgerOp);
     return l;
   }
 
@@ -125,6 +135,7 @@ export class InOrderLedger {
     const excess = this.ops.length - this.capacity;
     this.base = this.booksBefore(excess);
     this.before[excess] = this.base; // the new first operation's books are always kept
+    this.ts.splice(0, excess);
     this.ops.splice(0, excess);
     this.before.splice(0, excess);
   }
