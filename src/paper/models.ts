@@ -23,9 +23,28 @@ export function feeFor(model: FeeModel, liquidity: 'maker' | 'taker', price: num
   const qd = inst.qtyDecimals;
   if (rd <= 10) {
     const n = Math.round(price * (POW[pd] as number)) * Math.round(qty * (POW[qd] as number)) * Math.round(rate * (POW[rd] as number));
-    if (Math.abs(n) <= Number.MAX_SAFE_INTEGER) return formatScaled(n, pd + qd + rd);
+    if (Math.abs(n) <= Number.MAX_SAFE_INTEGER) {
+      const d = pd + qd + rd;
+      const text = formatScaled(n, d);
+      if (d <= 22) {
+        lastFeeText = text;
+        // The decimal `text` is exactly n / 10^d, and both are exact doubles (10^d for d <= 22):
+        // one correctly rounded division gives the double Number(text) gives.
+        lastFeeValue = n === 0 ? 0 : n / (POW22[d] as number);
+      }
+      return text;
+    }
   }
   return formatFixed(product(price, qty, rate));
+}
+
+const POW22: Float64Array = Float64Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+let lastFeeText = '0';
+let lastFeeValue = 0;
+
+/** Number(fee) of a fee string, without parsing it when it is the one feeFor gave last (a fill's fee, read back by the account). */
+export function feeNumber(fee: string): number {
+  return fee === lastFeeText ? lastFeeValue : Number(fee);
 }
 
 const POW: Float64Array = Float64Array.from({ length: 19 }, (_, i) => 10 ** i);

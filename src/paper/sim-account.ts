@@ -30,6 +30,7 @@ import {
   type PositionReport,
   type BalanceReport,
 } from '../engine/index.ts';
+import { feeNumber } from './models.ts';
 
 /** Unfolded fills kept at most (32 MB); beyond that they are folded into the exact ledger. */
 const MAX_UNFOLDED = 1 << 20;
@@ -144,7 +145,7 @@ export class SimAccount {
     }
     m.qty = roundTo(m.qty + signed, m.qtyDecimals);
     if (m.qty === 0) m.cost = 0;
-    this.balanceF -= Number(f.fee);
+    this.balanceF -= feeNumber(f.fee);
   }
 
   /** Appends a fill whose fee the model gives to the unfolded log. */

@@ -45,9 +45,17 @@ export function inForce(had: FundingRateUpdate | undefined, d: FundingRateUpdate
   return had === undefined || d.tsInit <= d.tsEvent || had.tsInit > had.tsEvent;
 }
 
+interface FillWindow {
+  readonly ts: number[];
+  readonly qty: number[];
+  /** Entries before it are out of the window. */
+  head: number;
+}
+
 export class FundingCheck {
   private readonly rates = new Map<string, FundingRateUpdate>();
-  private readonly fills = new Map<string, { readonly ts: number; readonly qty: number }[]>();
+  /** Per symbol, the fills of the last day: venue times and signed sizes, from `head` on (numbers in arrays, no object per fill). */
+  private readonly fills = new Map<string, FillWindow>();
   /** Payments booked before the update for their time came in (a reconciliation can book one first): checked when it does. */
   private readonly waiting = new Map<string, { readonly paid: FundingPaid; readonly held: Fixed }>();
 
@@ -63,10 +71,20 @@ export class FundingCheck {
   }
 
   onFill(f: OrderFilled): void {
-    let list = this.fills.get(f.symbol);
-    if (list === undefined) this.fills.set(f.symbol, (list = []));
-    list.push({ ts: f.tsEvent, qty: f.side === 'buy' ? f.lastQty : -f.lastQty });
-    while ((list[0] as { ts: number }).ts < f.tsEvent - KEEP_MS) list.shift(); // never empties: the fill just pushed is inside the window
+    let w = this.fills.get(f.symbol);
+    if (w === undefined) this.fills.set(f.symbol, (w = { ts: [], qty: [], head: 0 }));
+    w.ts.push(f.tsEvent);
+    w.qty.push(f.side === 'buy' ? f.lastQty : -f.lastQty);
+    const ts = w.ts;
+    let head = w.head;
+    while ((ts[head] as number) < f.tsEvent - KEEP_MS) head++; // never empties: the fill just pushed is inside the window
+    if (head >= 1024 && 2 * head >= ts.length) {
+      // Drop the ones out of the window in one batch (amortized O(1) per fill, no copy per fill).
+      ts.splice(0, head);
+      w.qty.splice(0, head);
+      head = 0;
+    }
+    w.head = head;
   }
 
   /**
@@ -77,7 +95,8 @@ export class FundingCheck {
     const k = `${paid.symbol} ${paid.tsEvent}`;
     const d = this.rates.get(k);
     let since = 0;
-    for (const f of this.fills.get(paid.symbol) ?? []) if (f.ts > paid.tsEvent) since += f.qty;
+    const w = this.fills.get(paid.symbol);
+    if (w !== undefined) for (let i = w.head; i < w.ts.length; i++) if ((w.ts[i] as number) > paid.tsEvent) since += w.qty[i] as number;
     const held = fromNumber(positionNow) - fromNumber(since);
     const rate = d?.rate ?? paid.rate;
     const mark = d?.markPrice ?? paid.markPrice;

@@ -31,7 +31,7 @@ const MINUTE = 60_000;
 
 /**
  * The sliding window of accepted order times (engine time, ms) the rate is counted from. Holds a
- * minute at most. Not saved: after a restart the window starts empty.
+ * minute, and at most 1024 older times waiting to be dropped. Not saved: after a restart the window starts empty.
  */
 export class OrderRateWindow {
   private readonly times: number[] = [];
@@ -46,10 +46,9 @@ export class OrderRateWindow {
     const times = this.times;
     let head = this.head;
     while (head < times.length && now - (times[head] as number) >= MINUTE) head++;
-    if (head === times.length) {
-      times.length = 0;
-      head = 0;
-    } else if (head >= 1024) {
+    // Out-of-window times are dropped in batches, also when the window is empty (clearing the array
+    // every time gave its storage back, and the next order's push allocated it again).
+    if (head >= 1024) {
       times.splice(0, head);
       head = 0;
     }

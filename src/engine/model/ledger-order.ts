@@ -31,6 +31,13 @@ export interface OrderWindow<L = Ledger> {
 }
 
 const DEFAULT_CAPACITY = 256;
+/**
+ * The books before every CHECKPOINT-th operation are kept; the others are rebuilt by booking again
+ * from the nearest earlier one when needed (a late fill, a trim), which only repeats the pure
+ * bookings that made them, so they come out the same. Keeping every one would hold a whole ledger
+ * per operation for as long as it is in the window: what the young-generation collector copies.
+ */
+const CHECKPOINT = 16;
 
 function apply(l: Ledger, op: LedgerOp): Ledger {
   return op.kind === 'fill' ? applyFill(l, op) : applyFunding(l, op.symbol, op.amount);
@@ -39,9 +46,14 @@ function apply(l: Ledger, op: LedgerOp): Ledger {
 export class InOrderLedger {
   private current: Ledger;
   private base: Ledger;
-  /** Sorted by ts (stable: equal times keep their arrival order); `before[i]` is the books before ops[i]. */
-  private ops: TimedOp[] = [];
-  private before: Ledger[] = [];
+  /**
+   * Sorted by venue time `ts` (stable: equal times keep their arrival order), time and operation
+   * side by side (no object per booking; window() builds them); `before[i]`, when kept, is the
+   * books before ops[i] (`before[0]` always is).
+   */
+  private ts: number[] = [];
+  private ops: LedgerOp[] = [];
+  private before: (Ledger | undefined)[] = [];
 
   constructor(
     ledger: Ledger,
@@ -53,11 +65,7 @@ export class InOrderLedger {
     if (window !== undefined && window.ops.length > 0) {
       this.base = window.base;
       let l = window.base;
-      for (const t of window.ops) {
-        this.ops.push(t);
-        this.before.push(l);
-        l = apply(l, t.op);
-      }
+      for (const t of window.ops) l = this.push(t.ts, t.op, l);
       this.current = l;
     }
   }
@@ -70,22 +78,18 @@ export class InOrderLedger {
   book(ts: number, op: LedgerOp): boolean {
     const n = this.ops.length;
     let i = n; // the first operation stamped after this one
-    while (i > 0 && (this.ops[i - 1] as TimedOp).ts > ts) i--;
+    while (i > 0 && (this.ts[i - 1] as number) > ts) i--;
     if (i === n) {
-      this.ops.push({ ts, op });
-      this.before.push(this.current);
-      this.current = apply(this.current, op);
+      this.current = this.push(ts, op, this.current);
       this.trim();
       return false;
     }
-    let l = this.before[i] as Ledger; // the books just before it
+    let l = this.booksBefore(i); // the books just before it
+    const tailTs = this.ts.splice(i);
     const tail = this.ops.splice(i);
     this.before.splice(i);
-    for (const t of [{ ts, op }, ...tail]) {
-      this.ops.push(t);
-      this.before.push(l);
-      l = apply(l, t.op);
-    }
+    l = this.push(ts, op, l);
+    for (let k = 0; k < tail.length; k++) l = this.push(tailTs[k] as number, tail[k] as LedgerOp, l);
     this.current = l;
     this.trim();
     return true;
@@ -95,20 +99,43 @@ export class InOrderLedger {
   reset(ledger: Ledger): void {
     this.current = ledger;
     this.base = ledger;
+    this.ts = [];
     this.ops = [];
     this.before = [];
   }
 
   /** What to save, to rebuild the same books and window at a restart. */
   window(): OrderWindow {
-    return { base: this.base, ops: [...this.ops] };
+    const ops: TimedOp[] = [];
+    for (let i = 0; i < this.ops.length; i++) ops.push({ ts: this.ts[i] as number, op: this.ops[i] as LedgerOp });
+    return { base: this.base, ops };
+  }
+
+  /** Appends `op` at venue time `ts` after books `l` (a checkpoint kept every CHECKPOINT-th place); returns the books after it. */
+  private push(ts: number, op: LedgerOp, l: Ledger): Ledger {
+    const k = this.ops.length;
+    this.ts.push(ts);
+    this.ops.push(op);
+    this.before.push(k % CHECKPOINT === 0 ? l : undefined);
+    return apply(l, op);
+  }
+
+  /** The books before ops[i]: the nearest kept ones at or before it, with the operations in between booked again. */
+  private booksBefore(i: number): Ledger {
+    let j = i;
+    while (j > 0 && this.before[j] === undefined) j--;
+    let l = this.before[j] ?? this.base;
+    for (; j < i; j++) l = apply(l, this.ops[j] as LedgerOp);
+    return l;
   }
 
   /** Drops the oldest half once the window is twice its size (amortized O(1) per booking). */
   private trim(): void {
     if (this.ops.length <= 2 * this.capacity) return;
     const excess = this.ops.length - this.capacity;
-    this.base = this.before[excess] as Ledger;
+    this.base = this.booksBefore(excess);
+    this.before[excess] = this.base; // the new first operation's books are always kept
+    this.ts.splice(0, excess);
     this.ops.splice(0, excess);
     this.before.splice(0, excess);
   }
