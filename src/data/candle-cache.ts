@@ -14,7 +14,7 @@
  * Layout: "PRTYCNDL", u32 version, u32 header length, the header (JSON), zero padding to a multiple
  * of 8, then the ts, open, high, low, close and volume columns (n float64s each, little-endian).
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Symbol } from '../engine/index.ts';
@@ -120,7 +120,13 @@ export function writeCandleCache(dataPath: string, key: SourceKey, f: CandleFile
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, Buffer.concat([pre, ...columns]));
+    // Piece by piece, not one concatenated buffer: a copy of every column would be as much fresh memory again.
+    const fd = openSync(tmp, 'w');
+    try {
+      for (const b of [pre, ...columns]) for (let at = 0; at < b.length; ) at += writeSync(fd, b, at, b.length - at);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
     return true;
   } catch {

@@ -105,7 +105,8 @@ export function finishCandles(r: Rows, file: string, sym: Symbol, warnings: stri
       warnings.push(`gap: ${what} between row ${r.rowOf(i - 1)} (${isoTime(ts[i - 1] as number)}) and row ${r.rowOf(i)} (${isoTime(ts[i] as number)})`);
     }
   }
-  const cut = (a: Float64Array): Float64Array => (a.length === k ? a : a.slice(0, k));
+  // A view, not a copy: the rows past k were never written, so their pages were never touched.
+  const cut = (a: Float64Array): Float64Array => (a.length === k ? a : a.subarray(0, k));
   return {
     series: { symbol: sym, interval, length: k, ts: cut(ts), open: cut(r.open), high: cut(r.high), low: cut(r.low), close: cut(r.close), volume: cut(r.volume) },
     warnings,

@@ -16,7 +16,7 @@
  */
 import type { Symbol } from '../engine/index.ts';
 import { decimals, detectLayout, finishCandles, YEAR_2100, type CandleFile } from './candle-layout.ts';
-import { epochByMagnitude, parseEpoch, parseTimestamp, toMs } from './time.ts';
+import { epochByMagnitude, parseEpoch, parseTimestamp, toMs, type TimeUnit } from './time.ts';
 
 const COMMA = 44;
 const LF = 10;
@@ -29,39 +29,123 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const SLOT_TS = 0;
 const SLOT_VOLUME = 5;
 
-/**
- * Parses `buf` when every row is clean; undefined when the checked parser must read it (it then
- * accepts it with warnings or rejects it with messages). Throws DataError only for a bad first
- * line, exactly as the checked parser would.
- */
-export function scanCandles(buf: Uint8Array, file: string, sym: Symbol): CandleFile | undefined {
-  const len = buf.length;
-  const firstEnd = buf.indexOf(LF);
-  if (firstEnd < 0) return undefined;
+/** What the first line decides for every row: which field goes where, and how the time is read. */
+interface Setup {
+  readonly slotOf: Int8Array;
+  readonly lastSlotCol: number;
+  readonly unit: TimeUnit | undefined;
+  readonly width: number;
+}
+
+/** The rows read so far (columns with room for `cap`), carried from one piece of the file to the next. */
+interface Rows {
+  ts: Float64Array<ArrayBuffer>;
+  o: Float64Array<ArrayBuffer>;
+  h: Float64Array<ArrayBuffer>;
+  l: Float64Array<ArrayBuffer>;
+  c: Float64Array<ArrayBuffer>;
+  v: Float64Array<ArrayBuffer>;
+  cap: number;
+  k: number;
+  maxDec: number;
+  prev: number;
+}
+
+/** The first line read: the layout, where the rows start in `buf`, and columns sized for a file of `totalBytes`. */
+function begin(buf: Uint8Array, have: number, firstEnd: number, totalBytes: number, file: string): { setup: Setup; start: number; rows: Rows; layout: CandleFile['layout']; hasHeader: boolean } | undefined {
   const firstLine = Buffer.from(buf.buffer, buf.byteOffset, firstEnd - (firstEnd > 0 && buf[firstEnd - 1] === CR ? 1 : 0)).toString('utf8');
   if (firstLine.trim() === '') return undefined;
   const { cols, layout, hasHeader, width } = detectLayout(firstLine.split(','), file);
   const slotOf = new Int8Array(width).fill(-1);
   [cols.ts, cols.open, cols.high, cols.low, cols.close, cols.volume].forEach((c, slot) => (slotOf[c] = slot));
   const lastSlotCol = Math.max(cols.ts, cols.open, cols.high, cols.low, cols.close, cols.volume);
-  const unit = cols.tsUnit;
   const start = hasHeader ? firstEnd + 1 : 0;
-  const firstRowBytes = Math.max(12, (hasHeader ? buf.indexOf(LF, start) : firstEnd) - start + 1);
-  let cap = Math.ceil(((len - start) / firstRowBytes) * 1.05) + 16;
-  let ts = new Float64Array(cap);
-  let o = new Float64Array(cap);
-  let h = new Float64Array(cap);
-  let l = new Float64Array(cap);
-  let c = new Float64Array(cap);
-  let v = new Float64Array(cap);
+  const rowEnd = hasHeader ? buf.subarray(0, have).indexOf(LF, start) : firstEnd;
+  const firstRowBytes = Math.max(12, rowEnd - start + 1);
+  const cap = Math.ceil(((totalBytes - start) / firstRowBytes) * 1.05) + 16;
+  const rows: Rows = { ts: new Float64Array(cap), o: new Float64Array(cap), h: new Float64Array(cap), l: new Float64Array(cap), c: new Float64Array(cap), v: new Float64Array(cap), cap, k: 0, maxDec: 0, prev: -Infinity };
+  return { setup: { slotOf, lastSlotCol, unit: cols.tsUnit, width }, start, rows, layout, hasHeader };
+}
+
+function finish(r: Rows, hasHeader: boolean, layout: CandleFile['layout'], file: string, sym: Symbol): CandleFile | undefined {
+  if (r.k < 2) return undefined;
+  const firstRow = hasHeader ? 2 : 1;
+  return finishCandles({ k: r.k, ts: r.ts, open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v, rowOf: (i) => i + firstRow }, file, sym, [], r.maxDec, layout);
+}
+
+/**
+ * Parses `buf` when every row is clean; undefined when the checked parser must read it (it then
+ * accepts it with warnings or rejects it with messages). Throws DataError only for a bad first
+ * line, exactly as the checked parser would.
+ */
+export function scanCandles(buf: Uint8Array, file: string, sym: Symbol): CandleFile | undefined {
+  const firstEnd = buf.indexOf(LF);
+  if (firstEnd < 0) return undefined;
+  const b = begin(buf, buf.length, firstEnd, buf.length, file);
+  if (b === undefined || !scanRows(buf, b.start, buf.length, b.setup, b.rows)) return undefined;
+  return finish(b.rows, b.hasHeader, b.layout, file, sym);
+}
+
+/** Fills `into` from `at` with the source's next bytes; 0 at the end. */
+export type ByteReader = (into: Buffer, at: number) => number;
+
+/**
+ * `scanCandles` over a source read piece by piece into one reused buffer of `chunk` bytes (grown
+ * only for a line longer than it): the same result, but the file's bytes never sit in memory whole,
+ * which on a fresh process is as much new memory to fault in as the columns themselves.
+ */
+export function scanCandleStream(read: ByteReader, totalBytes: number, file: string, sym: Symbol, chunk = 4 << 20): CandleFile | undefined {
+  let buf = Buffer.allocUnsafe(Math.max(1, Math.min(chunk, totalBytes + 1)));
+  let have = 0;
+  let eof = false;
+  const fill = (): void => {
+    while (have < buf.length && !eof) {
+      const n = read(buf, have);
+      if (n === 0) eof = true;
+      else have += n;
+    }
+  };
+  const enlarge = (): void => {
+    const b = Buffer.allocUnsafe(buf.length * 2);
+    buf.copy(b, 0, 0, have);
+    buf = b;
+  };
+  fill();
+  let firstEnd = buf.subarray(0, have).indexOf(LF);
+  while (firstEnd < 0 && !eof) {
+    enlarge();
+    fill();
+    firstEnd = buf.subarray(0, have).indexOf(LF);
+  }
+  if (firstEnd < 0) return undefined;
+  const b = begin(buf, have, firstEnd, totalBytes, file);
+  if (b === undefined) return undefined;
+  let p = b.start;
+  for (;;) {
+    // Whole lines only: a piece ends just after a line feed, or at the end of the file.
+    const end = eof ? have : buf.subarray(0, have).lastIndexOf(LF) + 1;
+    if (end > p && !scanRows(buf, p, end, b.setup, b.rows)) return undefined;
+    if (eof) break;
+    if (end <= p && p === 0) enlarge(); // one line longer than the buffer
+    else {
+      const from = Math.max(p, end);
+      buf.copy(buf, 0, from, have);
+      have -= from;
+      p = 0;
+    }
+    fill();
+  }
+  return finish(b.rows, b.hasHeader, b.layout, file, sym);
+}
+
+/** Scans the whole lines in buf[p, len) into `r`; false at the first row that is not clean. */
+function scanRows(buf: Uint8Array, p: number, len: number, s: Setup, r: Rows): boolean {
+  const { slotOf, lastSlotCol, unit, width } = s;
+  let { ts, o, h, l, c, v, cap, k, maxDec, prev } = r;
   const vals = new Float64Array(6);
-  let k = 0;
-  let maxDec = 0;
-  let prev = -Infinity;
-  let p = start;
   while (p < len) {
     let ch = buf[p] as number;
-    if (ch === LF || ch === CR || ch === 32 || ch === 9) return undefined; // an empty line, or trailing blank lines: the checked parser
+    if (ch === LF || ch === CR || ch === 32 || ch === 9) return false; // an empty line, or trailing blank lines: the checked parser
     let fi = 0;
     for (;;) {
       const a = p;
@@ -120,7 +204,7 @@ export function scanCandles(buf: Uint8Array, file: string, sym: Symbol): CandleF
       }
     }
     p++; // the line feed
-    if (fi < width) return undefined;
+    if (fi < width) return false;
     const t = vals[0] as number;
     const op = vals[1] as number;
     const hi = vals[2] as number;
@@ -128,9 +212,9 @@ export function scanCandles(buf: Uint8Array, file: string, sym: Symbol): CandleF
     const cl = vals[4] as number;
     const vol = vals[5] as number;
     // Every rule of the checked parser; NaN fails each comparison, so it is not clean either.
-    if (!(t > prev)) return undefined;
-    if (unit !== undefined && !(t >= 0 && t < YEAR_2100)) return undefined;
-    if (!(lo > 0 && hi >= lo && op >= lo && op <= hi && cl >= lo && cl <= hi && vol >= 0 && hi < Infinity && vol < Infinity)) return undefined;
+    if (!(t > prev)) return false;
+    if (unit !== undefined && !(t >= 0 && t < YEAR_2100)) return false;
+    if (!(lo > 0 && hi >= lo && op >= lo && op <= hi && cl >= lo && cl <= hi && vol >= 0 && hi < Infinity && vol < Infinity)) return false;
     if (k === cap) {
       cap *= 2;
       [ts, o, h, l, c, v] = [grow(ts, cap), grow(o, cap), grow(h, cap), grow(l, cap), grow(c, cap), grow(v, cap)];
@@ -144,9 +228,17 @@ export function scanCandles(buf: Uint8Array, file: string, sym: Symbol): CandleF
     prev = t;
     k++;
   }
-  if (k < 2) return undefined;
-  const firstRow = hasHeader ? 2 : 1;
-  return finishCandles({ k, ts, open: o, high: h, low: l, close: c, volume: v, rowOf: (i) => i + firstRow }, file, sym, [], maxDec, layout);
+  r.ts = ts;
+  r.o = o;
+  r.h = h;
+  r.l = l;
+  r.c = c;
+  r.v = v;
+  r.cap = cap;
+  r.k = k;
+  r.maxDec = maxDec;
+  r.prev = prev;
+  return true;
 }
 
 function grow(a: Float64Array<ArrayBuffer>, cap: number): Float64Array<ArrayBuffer> {

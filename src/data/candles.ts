@@ -13,12 +13,12 @@
  * for one time with different values. Flagged (kept, reported as warnings): gaps, and exact
  * duplicate rows (dropped).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { BarSeries, Symbol } from '../engine/index.ts';
 import { candleCachePath, readCandleCache, sourceKey, writeCandleCache } from './candle-cache.ts';
-import { scanCandles } from './candle-scan.ts';
+import { scanCandles, scanCandleStream } from './candle-scan.ts';
 import { decimals, detectLayout, finishCandles, YEAR_2100, type CandleFile } from './candle-layout.ts';
 import { DataError } from './errors.ts';
 import { isoTime, parseEpoch, parseTimestamp, UNIT_NAME } from './time.ts';
@@ -43,19 +43,42 @@ export function loadCandles(path: string, sym: Symbol, opts: LoadOptions = {}): 
     if ('file' in hit) return hit.file;
     if (hit.miss === 'untrusted') opts.onNotice?.(`${path}: rebuilding the candle cache ${candleCachePath(path)}: ${hit.why}`);
   }
-  let raw: Buffer;
-  try {
-    raw = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : String(err);
-    throw new DataError(path, [], `cannot read the data file: ${why}`);
-  }
-  const bytes = path.endsWith('.gz') ? gunzipSync(raw) : raw;
   const file = basename(path);
-  const parsed = scanCandles(bytes, file, sym) ?? parseChecked(bytes.toString('utf8'), file, sym);
+  const gz = path.endsWith('.gz');
+  // A plain file is scanned piece by piece (candle-scan.ts); read whole only for gunzip or the checked parser.
+  let parsed = gz ? undefined : readData(path, (fd) => scanCandleStream((into, at) => readSync(fd, into, at, into.length - at, null), fstatSync(fd).size, file, sym));
+  if (parsed === undefined) {
+    const raw = readData(path, (fd) => readFileSync(fd));
+    const bytes = gz ? gunzipSync(raw) : raw;
+    parsed = (gz ? scanCandles(bytes, file, sym) : undefined) ?? parseChecked(bytes.toString('utf8'), file, sym);
+  }
   if (key !== undefined) writeCandleCache(path, key, parsed);
   return parsed;
+}
+
+/** `use` on the open data file; a file that cannot be opened or read is a DataError saying why. */
+function readData<T>(path: string, use: (fd: number) => T): T {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  try {
+    return use(fd);
+  } catch (err) {
+    // The system's errors (EISDIR, EIO, ...) say the file is unreadable; anything else is not about reading.
+    if (typeof (err as NodeJS.ErrnoException).code === 'string' && !(err instanceof DataError)) throw unreadable(path, err);
+    throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function unreadable(path: string, err: unknown): DataError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : String(err);
+  return new DataError(path, [], `cannot read the data file: ${why}`);
 }
 
 /** Parses candle CSV text: the byte scanner when every row is clean, else the checked parser (same results, its messages). */

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { symbol } from '../../src/engine/index.ts';
 import { parseCandles, parseChecked, type CandleFile } from '../../src/data/index.ts';
-import { scanCandles } from '../../src/data/candle-scan.ts';
+import { scanCandles, scanCandleStream, type ByteReader } from '../../src/data/candle-scan.ts';
 
 const SYM = symbol('X');
 const REAL = readFileSync('data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', 'utf8');
@@ -23,6 +23,16 @@ function outcome(fn: () => CandleFile | undefined): unknown {
   } catch (err) {
     return { error: (err as Error).message };
   }
+}
+
+/** A reader over `bytes` that hands out at most `most` bytes a call, as a slow pipe or a short read would. */
+function readerOf(bytes: Buffer, most: number): ByteReader {
+  let pos = 0;
+  return (into, at) => {
+    const n = bytes.copy(into, at, pos, Math.min(bytes.length, pos + most, pos + into.length - at));
+    pos += n;
+    return n;
+  };
 }
 
 const T0 = 1733007600000;
@@ -40,7 +50,7 @@ describe('candle scanner', () => {
   it('returns what the checked parser returns, or hands the file over', () => {
     let accepted = 0;
     fc.assert(
-      fc.property(fc.array(row, { minLength: 1, maxLength: 8 }), fc.constantFrom('timestamp,open,high,low,close,volume', 'time_s,open,high,low,close,volume', 'date,o,h,l,c,v,extra', ''), fc.boolean(), fc.boolean(), (rows, header, iso, ordered) => {
+      fc.property(fc.array(row, { minLength: 1, maxLength: 8 }), fc.constantFrom('timestamp,open,high,low,close,volume', 'time_s,open,high,low,close,volume', 'date,o,h,l,c,v,extra', ''), fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 48 }), fc.integer({ min: 1, max: 64 }), (rows, header, iso, ordered, chunk, most) => {
         let t = T0;
         const lines = rows.map((raw) => {
           // Mostly consistent rows (low <= open, close <= high), so the scanner's accepting path is exercised too.
@@ -53,6 +63,9 @@ describe('candle scanner', () => {
         const text = (header === '' ? '' : `${header}\n`) + lines.join('');
         const checked = outcome(() => parseChecked(text, 'f.csv', SYM));
         const scanned = outcome(() => scanCandles(Buffer.from(text), 'f.csv', SYM));
+        // Piece by piece, with pieces and reads so small that every line and field crosses a boundary somewhere.
+        const bytes = Buffer.from(text);
+        expect(outcome(() => scanCandleStream(readerOf(bytes, most), bytes.length, 'f.csv', SYM, chunk))).toEqual(scanned);
         if (scanned !== undefined) {
           expect(scanned).toEqual(checked);
           accepted++;
@@ -69,6 +82,10 @@ describe('candle scanner', () => {
 
   it('reads the bundled data itself, not through the checked parser', () => {
     expect(outcome(() => scanCandles(Buffer.from(REAL), 'b.csv', SYM))).toEqual(outcome(() => parseChecked(REAL, 'b.csv', SYM)));
+    const real = Buffer.from(REAL);
+    for (const [chunk, most] of [[4 << 20, 1 << 30], [4096, 1000], [97, 4096]] as const) {
+      expect(outcome(() => scanCandleStream(readerOf(real, most), real.length, 'b.csv', SYM, chunk))).toEqual(outcome(() => parseChecked(REAL, 'b.csv', SYM)));
+    }
     const crlf = REAL.replace(/\n/g, '\r\n');
     expect(outcome(() => scanCandles(Buffer.from(crlf), 'b.csv', SYM))).toEqual(outcome(() => parseChecked(REAL, 'b.csv', SYM)));
   });
