@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { symbol } from '../../src/engine/index.ts';
 import { CANDLE_CACHE_VERSION, candleCachePath, loadCandles, parseChecked, type CandleFile } from '../../src/data/index.ts';
+import { readCandleCache, sourceKey } from '../../src/data/candle-cache.ts';
 
 const SYM = symbol('BTCUSDT');
 const REAL = 'data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv';
@@ -24,8 +25,9 @@ let dir: string;
 let data: string;
 let notices: string[];
 const load = (): CandleFile => loadCandles(data, SYM, { cache: true, onNotice: (l) => notices.push(l) });
-/** True when the series' columns are views of the cache file's bytes (read from the cache, not parsed). */
-const fromCache = (f: CandleFile): boolean => f.series.close.buffer.byteLength === statSync(candleCachePath(data)).size;
+/** True when the series' columns are views of one buffer of the cache's columns (read from the cache, not parsed). */
+const fromCache = (f: CandleFile): boolean =>
+  f.series.ts.buffer === f.series.close.buffer && f.series.close.buffer.byteLength === f.series.length * 48 && statSync(candleCachePath(data)).size > f.series.length * 48;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'parity-cache-'));
@@ -84,8 +86,32 @@ describe('candle cache', () => {
     bytes[bytes.length - 3] = (bytes[bytes.length - 3] as number) ^ 0xff; // a bit of the last volume
     writeFileSync(candleCachePath(data), bytes);
     const f = load();
-    expect(notices[0]).toMatch(/checksum does not match/);
+    expect(notices[0]).toMatch(/the checksum of its volume column does not match/);
     expect(f.series.volume[f.series.length - 1]).toBe(parseChecked(csv, 'x', SYM).series.volume[f.series.length - 1]);
+  });
+
+  it('reads a big cache on two threads (the helper reads half the columns) with the same result, and still checks every column', () => {
+    const csvFile = load();
+    const key = sourceKey(data);
+    if (key === undefined) throw new Error('no source key');
+    const one = readCandleCache(data, key, SYM, { splitBytes: Infinity });
+    const two = readCandleCache(data, key, SYM, { splitBytes: 1 });
+    if (!('file' in one) || !('file' in two)) throw new Error('the cache was not read');
+    expect(two.file.series.close.buffer).toBeInstanceOf(SharedArrayBuffer); // the helper's path was taken
+    expect(one.file.series.close.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(columns(two.file)).toEqual(columns(csvFile));
+    expect(columns(one.file)).toEqual(columns(csvFile));
+    // A damaged byte in a column the helper reads (close), and in one this thread reads (open).
+    const bytes = readFileSync(candleCachePath(data));
+    const colBytes = csvFile.series.length * 8;
+    const payload = bytes.length - 6 * colBytes;
+    for (const [col, name] of [[4, 'close'], [1, 'open']] as const) {
+      const bad = Buffer.from(bytes);
+      const at = payload + col * colBytes + 12_345;
+      bad[at] = (bad[at] as number) ^ 0x01;
+      writeFileSync(candleCachePath(data), bad);
+      expect(readCandleCache(data, key, SYM, { splitBytes: 1 })).toEqual({ miss: 'untrusted', why: `the checksum of its ${name} column does not match (corrupt)` });
+    }
   });
 
   it('loads without a cache where none can be written', () => {
