@@ -139,7 +139,7 @@ export { DEFAULT_LIMITS, check, checkModify, modifyAddsExposure, reducesPosition
 export { OrderRateWindow, maxNotionalAt, type Exposure, type OrderRate } from './components/risk-rules.ts';
 export { RollingStats, Sma } from './components/indicators.ts';
 export { maxDrawdown, roundTrips, sharpeOfMoments, summarize, type RoundTrip, type Summary } from './components/performance.ts';
-export { regimeBreakdown, select, type RegimeStats } from './components/regimes.ts';
+export { regimeBreakdown, select, volatilityRegimes, type RegimeStats, type VolatilityRegimes } from './components/regimes.ts';
 export { checkOrderSizes, marketTerms, smallestTradable, type SizeProblem, type SizedMarket } from './components/order-size.ts';
 export { reconcile, type VenueView } from './components/reconcile.ts';
 export { DEFAULT_POLICY, type Diff, type ReconAction, type ReconPolicy } from './components/reconcile-diffs.ts';

@@ -67,6 +67,7 @@ export function addBacktestCommand(program: Command): void {
       const report = await runBacktestSpec(spec, {
         onProgress: (d, t) => progress.update(d, t),
         onNotice: (line) => process.stderr.write(`${line}\n`),
+        regimesBeside: true,
         ...(sink === undefined ? {} : { onMessage: (m) => sink.write(`${JSON.stringify(m)}\n`) }),
       }).finally(() => progress.done());
       if (sink !== undefined) await new Promise<void>((res) => sink.end(res));

@@ -24,7 +24,10 @@ import {
   type RegimeStats,
   type Summary,
   type Symbol,
+  type VolatilityRegimes,
 } from '../../engine/index.ts';
+import { Worker } from 'node:worker_threads';
+import { compiledDir } from '../compiled.ts';
 import { SimulatedVenue } from '../../paper/index.ts';
 import { loadCandles, loadFunding, resolveInstrument, sliceRange, type CandleFile } from '../../data/index.ts';
 import { UserError } from '../errors.ts';
@@ -70,6 +73,39 @@ export interface RunHooks {
   readonly onNotice?: (line: string) => void;
   /** Default: `loadCandles` with the binary cache beside the data. */
   readonly candles?: CandleLoader;
+  /**
+   * Compute the regime split's volatilities on a thread of its own while the backtest runs, when
+   * the closes are in shared memory (a big cache) and many. For a single backtest; a sweep's
+   * threads already keep the cores busy. The figures are the same either way.
+   */
+  readonly regimesBeside?: boolean;
+}
+
+/** Bars from which the regimes thread pays for its start-up (~50 ms, on the other core) many times over. */
+export const REGIMES_THREAD_BARS = 250_000;
+
+/**
+ * `volatilityRegimes(close, window)` on a worker thread; undefined (compute it here) when the
+ * closes are not in shared memory or too few. The promise gives undefined when the thread failed.
+ */
+export function regimesOnThread(close: Float64Array, window: number): { result: Promise<VolatilityRegimes | undefined>; stop(): void } | undefined {
+  if (!(close.buffer instanceof SharedArrayBuffer) || close.length < REGIMES_THREAD_BARS) return undefined;
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./regimes-thread.js', import.meta.url), {
+      workerData: { compiled: compiledDir(), close: close.buffer, offset: close.byteOffset, length: close.length, window },
+      stdout: true,
+      stderr: true,
+    });
+  } catch {
+    return undefined;
+  }
+  const result = new Promise<VolatilityRegimes | undefined>((resolve) => {
+    worker.once('message', (m: VolatilityRegimes) => resolve(m));
+    worker.once('error', () => resolve(undefined));
+    worker.once('exit', () => resolve(undefined));
+  });
+  return { result, stop: () => void worker.terminate() };
 }
 
 function load(spec: BacktestSpec, candles: CandleLoader): LoadedSeries[] {
@@ -112,60 +148,72 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
   const accountType = spec.market === 'perp' ? 'margin' : 'cash';
   const rng = createRng(spec.seed);
   let sim: SimulatedVenue | undefined;
-  const result = runBacktest({
-    instruments,
-    feed: mergeFeeds(feeds),
-    currency,
-    startingCash: cash,
-    accountType,
-    leverage: spec.leverage,
-    limits: spec.limits,
-    lossLimits: spec.lossLimits,
-    validation: spec.validation,
-    strategies: [{ definition, params, symbols: instruments.map((i) => i.symbol) }],
-    venue: (clock) => (sim = new SimulatedVenue({ instruments, clock, rng, models: spec.models, currency, startingCash: cash, accountType, leverage: spec.leverage })),
-    ...(hooks.onMessage === undefined ? {} : { onMessage: hooks.onMessage }),
-    ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
-  });
-  if (result.fault !== undefined) {
-    const f = result.fault;
-    throw new UserError(
-      `strategy ${definition.name} threw in ${f.handler} at ${new Date(f.tsInit).toISOString()}: ${f.message}\n` +
-        'The backtest stopped there; its results would be meaningless. Fix the strategy and run again.',
-      1,
-    );
-  }
   const primary = loaded[0] as LoadedSeries;
-  const interval = primary.series.interval;
-  const { summary, finalEquity, totalFees, totalFunding } = runFigures(result, spec.cash, interval);
-  const regimes =
-    loaded.length === 1
-      ? regimeBreakdown({
-          close: primary.series.close.subarray(primary.from, primary.to),
-          times: result.equityTs,
-          equity: result.equity,
-          exposure: result.exposure,
-          startEquity: spec.cash,
-          intervalMs: interval,
-          fills: result.fills,
-          window: spec.regimeWindow,
-        })
-      : [];
-  return {
-    spec,
-    strategyName: definition.name,
-    params,
-    instruments,
-    series: loaded,
-    result,
-    summary,
-    regimes,
-    slippageCapped: { ...(sim?.slippageCapped ?? { fills: 0, amount: 0 }) },
-    finalEquity,
-    totalFees,
-    totalFunding,
-    warnings: loaded.flatMap((l) => l.warnings),
-  };
+  const regimeClose = loaded.length === 1 ? primary.series.close.subarray(primary.from, primary.to) : undefined;
+  const beside = hooks.regimesBeside === true && regimeClose !== undefined ? regimesOnThread(regimeClose, spec.regimeWindow) : undefined;
+  try {
+    return await runAndMeasure();
+  } finally {
+    beside?.stop();
+  }
+
+  async function runAndMeasure(): Promise<BacktestReport> {
+    const result = runBacktest({
+      instruments,
+      feed: mergeFeeds(feeds),
+      currency,
+      startingCash: cash,
+      accountType,
+      leverage: spec.leverage,
+      limits: spec.limits,
+      lossLimits: spec.lossLimits,
+      validation: spec.validation,
+      strategies: [{ definition, params, symbols: instruments.map((i) => i.symbol) }],
+      venue: (clock) => (sim = new SimulatedVenue({ instruments, clock, rng, models: spec.models, currency, startingCash: cash, accountType, leverage: spec.leverage })),
+      ...(hooks.onMessage === undefined ? {} : { onMessage: hooks.onMessage }),
+      ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
+    });
+    if (result.fault !== undefined) {
+      const f = result.fault;
+      throw new UserError(
+        `strategy ${definition.name} threw in ${f.handler} at ${new Date(f.tsInit).toISOString()}: ${f.message}\n` +
+          'The backtest stopped there; its results would be meaningless. Fix the strategy and run again.',
+        1,
+      );
+    }
+    const interval = primary.series.interval;
+    const { summary, finalEquity, totalFees, totalFunding } = runFigures(result, spec.cash, interval);
+    const computed = beside === undefined ? undefined : await beside.result;
+    const regimes =
+      regimeClose !== undefined
+        ? regimeBreakdown({
+            close: regimeClose,
+            times: result.equityTs,
+            equity: result.equity,
+            exposure: result.exposure,
+            startEquity: spec.cash,
+            intervalMs: interval,
+            fills: result.fills,
+            window: spec.regimeWindow,
+            ...(computed === undefined ? {} : { regimes: computed }),
+          })
+        : [];
+    return {
+      spec,
+      strategyName: definition.name,
+      params,
+      instruments,
+      series: loaded,
+      result,
+      summary,
+      regimes,
+      slippageCapped: { ...(sim?.slippageCapped ?? { fills: 0, amount: 0 }) },
+      finalEquity,
+      totalFees,
+      totalFunding,
+      warnings: loaded.flatMap((l) => l.warnings),
+    };
+  }
 }
 
 /** A run's summary and its final books (the same for a backtest and a replay of a session). */

@@ -74,9 +74,25 @@ export function rollingVolatility(close: ArrayLike<number>, window: number): Flo
 }
 
 /**
+ * The market's side of the split: each bar's rolling volatility and the terciles of the ones the
+ * samples are classified by. It depends on the closes and the window alone, not on the run, so a
+ * caller may compute it beside the run (on another thread) and hand it to `regimeBreakdown`.
+ */
+export interface VolatilityRegimes {
+  readonly vol: Float64Array;
+  readonly split: { readonly lowest: number; readonly q1: number; readonly q2: number; readonly highest: number } | undefined;
+}
+
+export function volatilityRegimes(close: ArrayLike<number>, window: number): VolatilityRegimes {
+  const vol = rollingVolatility(close, window);
+  // The volatilities known at samples 1 .. n - 1 are vol[0 .. length - 2].
+  return { vol, split: terciles(vol, Math.max(0, vol.length - 1)) };
+}
+
+/**
  * Splits a run into terciles of rolling realized volatility and reports each. Sample i (bar i) is
  * classified by the volatility known at the close of bar i - 1, so the split uses no hindsight
- * about the bar whose PnL it attributes.
+ * about the bar whose PnL it attributes. `regimes`, when given, is `volatilityRegimes(close, window)`.
  */
 export function regimeBreakdown(input: {
   readonly close: ArrayLike<number>;
@@ -87,10 +103,9 @@ export function regimeBreakdown(input: {
   readonly intervalMs: number;
   readonly fills: readonly OrderFilled[];
   readonly window: number;
+  readonly regimes?: VolatilityRegimes;
 }): RegimeStats[] {
-  const vol = rollingVolatility(input.close, input.window);
-  // The volatilities known at samples 1 .. n - 1 are vol[0 .. length - 2].
-  const split = terciles(vol, Math.max(0, vol.length - 1));
+  const { vol, split } = input.regimes ?? volatilityRegimes(input.close, input.window);
   if (split === undefined) return [];
   const { q1, q2 } = split;
   // A fill counts in the period whose return it moves: (times[i-1], times[i]], the first sample
