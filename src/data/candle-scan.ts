@@ -39,13 +39,15 @@ interface Setup {
 
 /** The rows read so far (columns with room for `cap`), carried from one piece of the file to the next. */
 interface Rows {
-  ts: Float64Array<ArrayBuffer>;
-  o: Float64Array<ArrayBuffer>;
-  h: Float64Array<ArrayBuffer>;
-  l: Float64Array<ArrayBuffer>;
-  c: Float64Array<ArrayBuffer>;
-  v: Float64Array<ArrayBuffer>;
+  ts: Float64Array;
+  o: Float64Array;
+  h: Float64Array;
+  l: Float64Array;
+  c: Float64Array;
+  v: Float64Array;
   cap: number;
+  /** Columns in shared memory (a big file: see SHARED_FROM_BYTES). */
+  shared: boolean;
   k: number;
   maxDec: number;
   prev: number;
@@ -63,7 +65,9 @@ function begin(buf: Uint8Array, have: number, firstEnd: number, totalBytes: numb
   const rowEnd = hasHeader ? buf.subarray(0, have).indexOf(LF, start) : firstEnd;
   const firstRowBytes = Math.max(12, rowEnd - start + 1);
   const cap = Math.ceil(((totalBytes - start) / firstRowBytes) * 1.05) + 16;
-  const rows: Rows = { ts: new Float64Array(cap), o: new Float64Array(cap), h: new Float64Array(cap), l: new Float64Array(cap), c: new Float64Array(cap), v: new Float64Array(cap), cap, k: 0, maxDec: 0, prev: -Infinity };
+  const shared = totalBytes >= SHARED_FROM_BYTES;
+  const col = (): Float64Array => column(cap, shared);
+  const rows: Rows = { ts: col(), o: col(), h: col(), l: col(), c: col(), v: col(), cap, shared, k: 0, maxDec: 0, prev: -Infinity };
   return { setup: { slotOf, lastSlotCol, unit: cols.tsUnit, width }, start, rows, layout, hasHeader };
 }
 
@@ -217,7 +221,7 @@ function scanRows(buf: Uint8Array, p: number, len: number, s: Setup, r: Rows): b
     if (!(lo > 0 && hi >= lo && op >= lo && op <= hi && cl >= lo && cl <= hi && vol >= 0 && hi < Infinity && vol < Infinity)) return false;
     if (k === cap) {
       cap *= 2;
-      [ts, o, h, l, c, v] = [grow(ts, cap), grow(o, cap), grow(h, cap), grow(l, cap), grow(c, cap), grow(v, cap)];
+      [ts, o, h, l, c, v] = [grow(ts, cap, r.shared), grow(o, cap, r.shared), grow(h, cap, r.shared), grow(l, cap, r.shared), grow(c, cap, r.shared), grow(v, cap, r.shared)];
     }
     ts[k] = t;
     o[k] = op;
@@ -241,8 +245,18 @@ function scanRows(buf: Uint8Array, p: number, len: number, s: Setup, r: Rows): b
   return true;
 }
 
-function grow(a: Float64Array<ArrayBuffer>, cap: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(cap);
+/**
+ * Files from this size (about 250k rows) get their columns in shared memory, as a big cache's are,
+ * so a thread beside the run can read them in place (the regime split's, src/cli/backtest/run.ts).
+ */
+export const SHARED_FROM_BYTES = 24 << 20;
+
+function column(n: number, shared: boolean): Float64Array {
+  return shared ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
+}
+
+function grow(a: Float64Array, cap: number, shared: boolean): Float64Array {
+  const b = column(cap, shared);
   b.set(a);
   return b;
 }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { symbol } from '../../src/engine/index.ts';
 import { parseCandles, parseChecked, type CandleFile } from '../../src/data/index.ts';
-import { scanCandles, scanCandleStream, type ByteReader } from '../../src/data/candle-scan.ts';
+import { SHARED_FROM_BYTES, scanCandles, scanCandleStream, type ByteReader } from '../../src/data/candle-scan.ts';
 
 const SYM = symbol('X');
 const REAL = readFileSync('data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', 'utf8');
@@ -83,10 +83,31 @@ describe('candle scanner', () => {
   it('reads the bundled data itself, not through the checked parser', () => {
     expect(outcome(() => scanCandles(Buffer.from(REAL), 'b.csv', SYM))).toEqual(outcome(() => parseChecked(REAL, 'b.csv', SYM)));
     const real = Buffer.from(REAL);
-    for (const [chunk, most] of [[4 << 20, 1 << 30], [4096, 1000], [97, 4096]] as const) {
+    for (const [chunk, most] of [[4 << 20, 1 << 30], [4096, 1000], [997, 4096]] as const) {
       expect(outcome(() => scanCandleStream(readerOf(real, most), real.length, 'b.csv', SYM, chunk))).toEqual(outcome(() => parseChecked(REAL, 'b.csv', SYM)));
     }
     const crlf = REAL.replace(/\n/g, '\r\n');
     expect(outcome(() => scanCandles(Buffer.from(crlf), 'b.csv', SYM))).toEqual(outcome(() => parseChecked(REAL, 'b.csv', SYM)));
+  });
+
+  it('puts the columns of a big file in shared memory (a thread beside the run reads them in place), of a small one not', () => {
+    const lines = REAL.trimEnd().split('\n');
+    const rows = lines.slice(1);
+    const span = Number(rows.at(-1)?.split(',')[0]) - Number(rows[0]?.split(',')[0]) + 60_000;
+    const times = Math.ceil(SHARED_FROM_BYTES / REAL.length) + 1;
+    const tiled = Buffer.from(
+      `${lines[0] as string}\n` + Array.from({ length: times }, (_, k) => rows.map((r) => {
+        const f = r.split(',');
+        return [Number(f[0]) + k * span, ...f.slice(1)].join(',');
+      }).join('\n')).join('\n') + '\n',
+    );
+    const big = scanCandles(tiled, 'big.csv', SYM);
+    const streamed = scanCandleStream(readerOf(tiled, 1 << 20), tiled.length, 'big.csv', SYM);
+    expect(big?.series.length).toBe(rows.length * times);
+    expect(big?.series.close.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(streamed?.series.close.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(streamed?.series.close ?? [])).toEqual(Array.from(big?.series.close ?? []));
+    expect(Array.from(big?.series.close.subarray(0, rows.length) ?? [])).toEqual(Array.from(scanCandles(Buffer.from(REAL), 'b.csv', SYM)?.series.close ?? [1]));
+    expect(scanCandles(Buffer.from(REAL), 'b.csv', SYM)?.series.close.buffer).toBeInstanceOf(ArrayBuffer);
   });
 });
