@@ -86,6 +86,8 @@ export const SPLIT_READ_BYTES = 24 << 20;
 export interface CacheReadOptions {
   /** See SPLIT_READ_BYTES (tests lower it to exercise the helper on small files). */
   readonly splitBytes?: number;
+  /** The file the helper reads (default: the cache; tests name a missing or another file to exercise what guards its work). */
+  readonly helperPath?: string;
 }
 
 /** Reads the cache for `dataPath` if it exists and can be trusted for `key`. */
@@ -98,7 +100,7 @@ export function readCandleCache(dataPath: string, key: SourceKey, sym: Symbol, o
     return { miss: 'absent' };
   }
   try {
-    return readOpenCache(fd, path, key, sym, opts.splitBytes ?? SPLIT_READ_BYTES);
+    return readOpenCache(fd, path, key, sym, opts.splitBytes ?? SPLIT_READ_BYTES, opts.helperPath);
   } catch {
     return { miss: 'absent' }; // unreadable (EIO, a directory): rebuilt, as if there were none
   } finally {
@@ -106,7 +108,7 @@ export function readCandleCache(dataPath: string, key: SourceKey, sym: Symbol, o
   }
 }
 
-function readOpenCache(fd: number, path: string, key: SourceKey, sym: Symbol, splitBytes: number): CacheRead {
+function readOpenCache(fd: number, path: string, key: SourceKey, sym: Symbol, splitBytes: number, helperPath: string | undefined): CacheRead {
   const untrusted = (why: string): CacheRead => ({ miss: 'untrusted', why });
   const size = fstatSync(fd).size;
   const head = readAt(fd, Buffer.alloc(Math.min(size, 16)), 0);
@@ -127,19 +129,26 @@ function readOpenCache(fd: number, path: string, key: SourceKey, sym: Symbol, sp
   if (!sameKey(h.key, key)) return untrusted('the data file changed since it was written');
   const colBytes = h.n * 8;
   const bytes = colBytes * COLUMNS.length;
-  // Shared only when a helper fills part of it; the columns are views of it either way.
-  const mem = bytes >= splitBytes && bytes > 0 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-  const column = (i: number): Buffer => Buffer.from(mem, i * colBytes, colBytes);
-  const helper = mem instanceof SharedArrayBuffer ? startColumnReader(path, mem, off, colBytes, HELPER_FROM) : undefined;
-  const mine = helper === undefined ? COLUMNS.length : HELPER_FROM;
   const damaged = (i: number): CacheRead => untrusted(`the checksum of its ${COLUMNS[i]} column does not match (corrupt)`);
-  for (let i = 0; i < mine; i++) if (crc32(readAt(fd, column(i), off + i * colBytes)) !== h.crcs[i]) return damaged(i);
+  /** Reads and checks columns [from, to) into `mem`; the verdict when one is damaged. */
+  const read = (mem: ArrayBuffer | SharedArrayBuffer, from: number, to: number): CacheRead | undefined => {
+    for (let i = from; i < to; i++) if (crc32(readAt(fd, Buffer.from(mem, i * colBytes, colBytes), off + i * colBytes)) !== h.crcs[i]) return damaged(i);
+    return undefined;
+  };
+  // Shared only when a helper fills part of it; the columns are views of it either way.
+  let mem: ArrayBuffer | SharedArrayBuffer = bytes >= splitBytes && bytes > 0 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  const helper = mem instanceof SharedArrayBuffer ? startColumnReader(helperPath ?? path, mem, off, colBytes, HELPER_FROM) : undefined;
+  const mine = read(mem, 0, helper === undefined ? COLUMNS.length : HELPER_FROM);
+  if (mine !== undefined) return mine;
   if (helper !== undefined) {
     const crcs = helper.wait();
-    for (let i = HELPER_FROM; i < COLUMNS.length; i++) {
-      // Where the helper could not read (it failed to start, or the read failed), this thread reads.
-      const crc = crcs?.[i - HELPER_FROM] ?? crc32(readAt(fd, column(i), off + i * colBytes));
-      if (crc !== h.crcs[i]) return damaged(i);
+    if (crcs === undefined) {
+      // The helper failed (or is late, and may still write into `mem`): this thread reads it all, into memory of its own.
+      mem = new ArrayBuffer(bytes);
+      const all = read(mem, 0, COLUMNS.length);
+      if (all !== undefined) return all;
+    } else {
+      for (let i = HELPER_FROM; i < COLUMNS.length; i++) if (crcs[i - HELPER_FROM] !== h.crcs[i]) return damaged(i);
     }
   }
   const col = (i: number): Float64Array => new Float64Array(mem, i * colBytes, h.n);

@@ -114,6 +114,24 @@ describe('candle cache', () => {
     }
   });
 
+  it('a helper that cannot read leaves the whole read to this thread, and one that reads another file is caught by the checksums', () => {
+    const csvFile = load();
+    const key = sourceKey(data);
+    if (key === undefined) throw new Error('no source key');
+    const failed = readCandleCache(data, key, SYM, { splitBytes: 1, helperPath: join(dir, 'missing.candles') });
+    if (!('file' in failed)) throw new Error(`the cache was not read: ${JSON.stringify(failed)}`);
+    expect(failed.file.series.close.buffer).toBeInstanceOf(ArrayBuffer); // read again here, into memory the helper does not hold
+    expect(columns(failed.file)).toEqual(columns(csvFile));
+    // Another cache file of the same size (the same data with one close changed): the helper's columns fail their checksum.
+    const other = join(dir, 'other.candles');
+    const bytes = readFileSync(candleCachePath(data));
+    const colBytes = csvFile.series.length * 8;
+    const at = bytes.length - 6 * colBytes + 4 * colBytes + 8 * 100; // close[100]
+    bytes.writeDoubleLE(bytes.readDoubleLE(at) + 0.01, at);
+    writeFileSync(other, bytes);
+    expect(readCandleCache(data, key, SYM, { splitBytes: 1, helperPath: other })).toEqual({ miss: 'untrusted', why: 'the checksum of its close column does not match (corrupt)' });
+  });
+
   it('loads without a cache where none can be written', () => {
     // `.parity-cache` taken by a plain file: the cache directory cannot be made (as in a read-only
     // data directory; the tests may run as root, which chmod does not stop).
