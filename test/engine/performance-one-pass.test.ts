@@ -41,7 +41,7 @@ describe('one-pass statistics', () => {
     close({ ...now }, { ...ref.summarize(input) });
     expect(now.sharpe).not.toBe(0);
     for (const window of [30, 60, 240]) {
-      const rin = { close: series.close, times: r.equityTs, equity: r.equity, exposure: r.exposure, startEquity: 10_000, intervalMs: 60_000, fills: r.fills, window };
+      const rin = { close: series.close, barTs: series.ts, times: r.equityTs, equity: r.equity, exposure: r.exposure, startEquity: 10_000, intervalMs: 60_000, fills: r.fills, window };
       const a = regimeBreakdown(rin);
       const b = ref.regimeBreakdown(rin);
       expect(a).toHaveLength(3);
@@ -62,7 +62,7 @@ describe('one-pass statistics', () => {
         );
         const s = { startEquity: 10_000, equity: eq, exposure, intervalMs: 60_000, fills: [], fees: 0, funding: 0 };
         close({ ...summarize(s) }, { ...ref.summarize(s) });
-        const rin = { close: closeP, times, equity: eq, exposure, startEquity: 10_000, intervalMs: 60_000, fills, window };
+        const rin = { close: closeP, barTs: times.map((t) => t - 60_000), times, equity: eq, exposure, startEquity: 10_000, intervalMs: 60_000, fills, window };
         const a = regimeBreakdown(rin);
         const b = ref.regimeBreakdown(rin);
         expect(a.length).toBe(b.length);

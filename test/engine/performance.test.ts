@@ -11,7 +11,7 @@ describe('regimeBreakdown', () => {
     const fillAt = (ts: number): OrderFilled => ({ type: 'OrderFilled', tsEvent: ts }) as unknown as OrderFilled;
     // One fill 37 ms into every bar from bar 10 on, one exactly on a bar timestamp.
     const fills = [...times.slice(10, n - 1).map((t) => fillAt(t + 37)), fillAt(times[30] as number)];
-    const r = regimeBreakdown({ close, times, equity, exposure: equity.map(() => 0), startEquity: 10_000, intervalMs: interval, fills, window: 5 });
+    const r = regimeBreakdown({ close, barTs: times.map((t) => t - interval), times, equity, exposure: equity.map(() => 0), startEquity: 10_000, intervalMs: interval, fills, window: 5 });
     expect(r.map((x) => x.regime)).toEqual(['low', 'mid', 'high']);
     expect(r.reduce((s, x) => s + x.fills, 0)).toBe(fills.length);
     expect(r[2]?.fills).toBeGreaterThan(r[0]?.fills ?? 0); // the late, volatile bars traded

@@ -57,11 +57,50 @@ describe('regime split', () => {
         const equity = close.map((c, i) => (i % 7 === 3 ? 0 : 10_000 + (c - 100) * 3));
         const exposure = close.map((c, i) => (i % 3 === 0 ? 0 : c));
         const fills = fillIdx.map((i) => ({ type: 'OrderFilled', tsEvent: 1_000 + (i % Math.max(1, n)) * 60_000 - 5 }) as unknown as OrderFilled);
-        const input = { close, times, equity, exposure, startEquity: 10_000, intervalMs: 60_000, fills, window };
+        const input = { close, barTs: times.map((t) => t - 60_000), times, equity, exposure, startEquity: 10_000, intervalMs: 60_000, fills, window };
         exactly(regimeBreakdown(input), ref.regimeBreakdown(input));
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('matches samples to bars by time: samples between closes (funding payments) take the bar closed last, and shift no other', () => {
+    fc.assert(
+      fc.property(
+        closes,
+        fc.integer({ min: 2, max: 8 }),
+        fc.array(fc.record({ bar: fc.nat(200), after: fc.integer({ min: 1, max: 59_999 }), pnl: fc.double({ min: -5, max: 5, noNaN: true }) }), { maxLength: 12 }),
+        (close, window, extra) => {
+          const barTs = close.map((_, i) => 1_000 + i * 60_000);
+          // One sample per bar at its close, then off-grid ones after some closes, in time order.
+          const samples = close.map((c, i) => ({ t: (barTs[i] as number) + 60_000, pnl: (c - 100) * 3 }));
+          for (const x of extra) if (close.length > 0) samples.push({ t: (barTs[x.bar % close.length] as number) + 60_000 + x.after, pnl: x.pnl });
+          samples.sort((a, b) => a.t - b.t);
+          let e = 10_000;
+          const equity = samples.map((x) => (e += x.pnl));
+          const input = { close, barTs, times: samples.map((x) => x.t), equity, exposure: equity, startEquity: 10_000, intervalMs: 60_000, fills: [], window };
+          exactly(regimeBreakdown(input), ref.regimeBreakdown(input));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Off-grid samples that change nothing leave every regime's PnL as it was (matched by index,
+    // each would shift the bars after it into the next bar's volatility).
+    const close = loadCandles('data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', symbol('BTCUSDT')).series.close.subarray(0, 3_000);
+    const barTs = Array.from(close, (_, i) => i * 60_000);
+    const times = barTs.map((t) => t + 60_000);
+    const equity = Array.from(close, (c) => c / 10);
+    const plain = regimeBreakdown({ close, barTs, times, equity, exposure: equity, startEquity: 10_000, intervalMs: 60_000, fills: [], window: 30 });
+    const t2: number[] = [];
+    const e2: number[] = [];
+    times.forEach((t, i) => {
+      t2.push(t);
+      e2.push(equity[i] as number);
+      if (i % 96 === 50) (t2.push(t + 17), e2.push(equity[i] as number)); // a payment of nothing, 17 ms after the close
+    });
+    const withFunding = regimeBreakdown({ close, barTs, times: t2, equity: e2, exposure: e2, startEquity: 10_000, intervalMs: 60_000, fills: [], window: 30 });
+    expect(withFunding.map((g) => g.pnl)).toEqual(plain.map((g) => g.pnl));
+    expect(withFunding.reduce((n, g) => n + g.bars, 0)).toBe(plain.reduce((n, g) => n + g.bars, 0) + t2.length - times.length);
   });
 
   it('equals the plain version exactly on a real month (buckets of thousands of close volatilities)', () => {
@@ -72,7 +111,7 @@ describe('regime split', () => {
     for (const window of [2, 60, 240]) {
       const vol = rollingVolatility(close, window);
       expect(firstDifference(vol, ref.rollingVolatility(close, window))).toBe(-1);
-      const input = { close, times, equity, exposure: equity, startEquity: 10_000, intervalMs: 60_000, fills, window };
+      const input = { close, barTs: times.map((t) => t - 60_000), times, equity, exposure: equity, startEquity: 10_000, intervalMs: 60_000, fills, window };
       exactly(regimeBreakdown(input), ref.regimeBreakdown(input));
     }
   });
@@ -82,7 +121,7 @@ describe('regime split', () => {
     const close = Array.from({ length: 400 }, (_, i) => (i % 97 === 0 ? 101 : 100));
     const times = close.map((_, i) => i * 60_000);
     const equity = close.map((_, i) => 10_000 + i);
-    const input = { close, times, equity, exposure: equity, startEquity: 10_000, intervalMs: 60_000, fills: [], window: 5 };
+    const input = { close, barTs: times.map((t) => t - 60_000), times, equity, exposure: equity, startEquity: 10_000, intervalMs: 60_000, fills: [], window: 5 };
     const got = regimeBreakdown(input);
     exactly(got, ref.regimeBreakdown(input));
     expect(got[0]?.volTo).toBe(0);

@@ -174,12 +174,13 @@ export function rollingVolatility(close: ArrayLike<number>, window: number): Flo
 }
 
 /**
- * Splits a run into terciles of rolling realized volatility and reports each. Sample i (bar i) is
- * classified by the volatility known at the close of bar i - 1, so the split uses no hindsight
- * about the bar whose PnL it attributes.
+ * Splits a run into terciles of rolling realized volatility and reports each. A sample is
+ * classified by the volatility known at the close of the last bar that closed before it (bar
+ * i - 1 for bar i's own sample), found by time.
  */
 export function regimeBreakdown(input: {
   readonly close: ArrayLike<number>;
+  readonly barTs: ArrayLike<number>;
   readonly times: ArrayLike<number>;
   readonly equity: ArrayLike<number>;
   readonly exposure: ArrayLike<number>;
@@ -218,7 +219,11 @@ export function regimeBreakdown(input: {
     }
   }
   for (let i = 1; i < input.equity.length; i++) {
-    const v = vol[i - 1] as number;
+    // The last bar that closed (opened one interval earlier) before the sample was taken.
+    let last = -1;
+    for (let b = 0; b < input.barTs.length; b++) if ((input.barTs[b] as number) + input.intervalMs < (input.times[i] as number)) last = b;
+    if (last < 0) continue;
+    const v = vol[last] as number;
     if (Number.isNaN(v)) continue;
     const a = acc[classOf(v)];
     const prev = input.equity[i - 1] as number;

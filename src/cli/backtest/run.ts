@@ -188,6 +188,7 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
       regimeClose !== undefined
         ? regimeBreakdown({
             close: regimeClose,
+            barTs: primary.series.ts.subarray(primary.from, primary.to),
             times: result.equityTs,
             equity: result.equity,
             exposure: result.exposure,

@@ -90,12 +90,18 @@ export function volatilityRegimes(close: ArrayLike<number>, window: number): Vol
 }
 
 /**
- * Splits a run into terciles of rolling realized volatility and reports each. Sample i (bar i) is
- * classified by the volatility known at the close of bar i - 1, so the split uses no hindsight
- * about the bar whose PnL it attributes. `regimes`, when given, is `volatilityRegimes(close, window)`.
+ * Splits a run into terciles of rolling realized volatility and reports each. A sample is
+ * classified by the volatility known at the close of the last bar that closed before it: for the
+ * sample of bar i, bar i - 1's, so the split uses no hindsight about the bar whose PnL it
+ * attributes; for a sample between two closes (a funding payment), the bar just closed. Samples
+ * and bars are matched by time (`barTs`, `intervalMs`), not by index: a run with off-grid samples
+ * has more samples than bars. `regimes`, when given, is `volatilityRegimes(close, window)`.
  */
 export function regimeBreakdown(input: {
+  /** Each bar's close and open time (the series' ts); a bar closes, and is sampled, `intervalMs` after it opens. */
   readonly close: ArrayLike<number>;
+  readonly barTs: ArrayLike<number>;
+  /** The run's samples: times, equity and exposure at each. */
   readonly times: ArrayLike<number>;
   readonly equity: ArrayLike<number>;
   readonly exposure: ArrayLike<number>;
@@ -113,8 +119,10 @@ export function regimeBreakdown(input: {
   const fillTimes = Float64Array.from(input.fills, (f) => f.tsEvent).sort();
   const acc = [new RegimeSums(), new RegimeSums(), new RegimeSums()] as const;
   const [low, mid, high] = acc;
-  const { times, equity, exposure } = input;
+  const { times, equity, exposure, barTs, intervalMs } = input;
+  const bars = vol.length;
   let j = 0;
+  let closed = 0; // bars that closed before the current sample
   const n = equity.length;
   for (let i = 0; i < n; i++) {
     const t = times[i] as number;
@@ -123,9 +131,11 @@ export function regimeBreakdown(input: {
       fillsAt++;
       j++;
     }
-    if (i === 0) continue;
-    const v = vol[i - 1] as number;
-    if (v !== v) continue; // NaN: no volatility known before this bar
+    // A bar's sample is taken at its close; a sample between closes (a funding payment) comes after the bar that closed last.
+    while (closed < bars && (barTs[closed] as number) + intervalMs < t) closed++;
+    if (i === 0 || closed === 0) continue;
+    const v = vol[closed - 1] as number;
+    if (v !== v) continue; // NaN: no volatility known before this sample
     const prev = equity[i - 1] as number;
     const cur = equity[i] as number;
     const r = prev !== 0 ? cur / prev - 1 : 0;
