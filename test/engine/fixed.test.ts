@@ -43,6 +43,29 @@ describe('fixed-18 decimals', () => {
     );
   });
 
+  it("fromNumber is the number's shortest decimal, at every magnitude (fast path or not)", () => {
+    const shortest = (x: number): bigint | undefined => {
+      try {
+        return parseFixed(String(x));
+      } catch {
+        return undefined; // more than 18 decimals: fromNumber refuses it too
+      }
+    };
+    const numbers = fc.oneof(
+      fc.tuple(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), fc.integer({ min: 0, max: 12 })).map(([n, d]) => n / 10 ** d),
+      fc.double({ min: -1e15, max: 1e15, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(numbers, (x) => {
+        const want = shortest(x);
+        if (want === undefined) expect(() => fromNumber(x)).toThrow(RangeError);
+        else expect(fromNumber(x)).toBe(want);
+      }),
+      { numRuns: 20_000, examples: [[78941897.4137836], [68233000.1842969], [67108864.00000001], [-123456789.12345679]] },
+    );
+    expect(formatFixed(fromNumber(78941897.4137836))).toBe('78941897.4137836'); // the fast path gave 78941897.41378359
+  });
+
   it('grid numbers round-trip through fromNumber and toNumber', () => {
     fc.assert(
       fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 8 }), (n, d) => {

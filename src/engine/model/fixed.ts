@@ -103,14 +103,19 @@ function parseGeneral(text: string): Fixed {
 /** Exact fixed-18 value of a number that lies on a decimal grid (a price, a quantity, a rate). */
 export function fromNumber(x: number): Fixed {
   // Fast path: x is the nearest double of a decimal with at most 8 decimals, which round-trips
-  // through x * 1e8 exactly (every price, size and rate we see).
-  const scaled = Math.round(x * 1e8);
-  if (Math.abs(scaled) <= Number.MAX_SAFE_INTEGER && scaled / 1e8 === x) return BigInt(scaled) * E10;
+  // through x * 1e8 exactly (every price, size and rate we see). Only below 2^26, where doubles are
+  // closer together than 1e-8: above it two 8-decimal values can share a double (78941897.4137836
+  // and 78941897.41378359 do), and x * 1e8 may round to the one that is not x's shortest decimal.
+  if (Math.abs(x) < FAST_BELOW) {
+    const scaled = Math.round(x * 1e8);
+    if (scaled / 1e8 === x) return BigInt(scaled) * E10;
+  }
   if (!Number.isFinite(x)) throw new RangeError(`not a finite number: ${x}`);
   return parseFixed(String(x));
 }
 
 const E10 = 10n ** 10n;
+const FAST_BELOW = 2 ** 26;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Fixed-18 to its shortest exact decimal string ("0.3844938", "-12", "0"). */
