@@ -5,7 +5,8 @@
  * backtrader's end-to-end rate for the same strategy on the same machine in the same run, the
  * CSV scanner's rate, and the engine and bare-loop rates (bench/backtest-throughput.ts). The warm
  * run and `parity --version` are also timed running the sources through tsx (PARITY_COMPILED=0),
- * which is what bin/parity.js did before it ran the compiled copy.
+ * which is what bin/parity.js did before it ran the compiled copy. The last row says what this
+ * machine charges for memory touched the first time (newMemoryMs), which those runs pay for ~300 MB.
  *
  * backtrader: the reference runner test/fixtures/reference/backtrader_sma_cross.py over the
  * bundled month (41,761 bars; 2M bars would take backtrader minutes), with the backtrader source
@@ -35,6 +36,19 @@ function wall(cmd: string, args: string[], env: Record<string, string> = {}): nu
   return s;
 }
 
+/**
+ * Milliseconds a fresh process takes to touch 100 MiB of new memory, one write per 4 KiB page: what
+ * the machine charges for memory used the first time. The end-to-end runs touch ~300 MB, so on a
+ * machine where this is high (a virtual machine that backs guest memory lazily: ~300-450 ms here)
+ * they are slower than their CPU time says, and ratios against a smaller process move with it.
+ */
+function newMemoryMs(): number {
+  const code = 'const t=performance.now();const a=new Uint8Array(100*2**20);for(let i=0;i<a.length;i+=4096)a[i]=1;process.stdout.write(String(performance.now()-t))';
+  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the memory probe failed: ${r.stderr}`);
+  return Number(r.stdout);
+}
+
 function backtraderSeconds(): number | undefined {
   const src = process.env['BACKTRADER_SRC'] ?? join(root, 'out', 'backtrader');
   if (!existsSync(join(src, 'backtrader', '__init__.py'))) return undefined;
@@ -60,6 +74,7 @@ export function benchEndToEnd(reps = 3): Record<string, number | string> {
   const version: number[] = [];
   const versionTsx: number[] = [];
   const bt: number[] = [];
+  const memory: number[] = [];
   const tsx = { PARITY_COMPILED: '0' }; // the sources through tsx, as before the compiled copy (bin/compile.js)
   wall(process.execPath, ['bin/parity.js', '--version']); // builds the compiled copy if the sources changed
   for (let i = 0; i < reps; i++) {
@@ -69,6 +84,7 @@ export function benchEndToEnd(reps = 3): Record<string, number | string> {
     warmTsx.push(wall(process.execPath, parity, tsx));
     version.push(wall(process.execPath, ['bin/parity.js', '--version']));
     versionTsx.push(wall(process.execPath, ['bin/parity.js', '--version'], tsx));
+    memory.push(newMemoryMs());
     const b = backtraderSeconds();
     if (b !== undefined) bt.push(b);
   }
@@ -107,5 +123,6 @@ export function benchEndToEnd(reps = 3): Record<string, number | string> {
     'bare loop bars/s': Math.round(bareBps),
     'bare / engine': Number((bareBps / engineBps).toFixed(2)),
     'engine / backtrader': ratio(engineBps),
+    'new memory, ms per 100 MiB (this machine)': Number(median(memory).toFixed(0)),
   };
 }
