@@ -19,7 +19,7 @@ import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
 import type { Symbol } from '../engine/index.ts';
-import type { CandleFile } from './candle-layout.ts';
+import { SHARED_FROM_ROWS, type CandleFile } from './candle-layout.ts';
 
 /** Bump when the parser's results or this layout change: every older cache is then rebuilt. */
 export const CANDLE_CACHE_VERSION = 2;
@@ -135,16 +135,18 @@ function readOpenCache(fd: number, path: string, key: SourceKey, sym: Symbol, sp
     for (let i = from; i < to; i++) if (crc32(readAt(fd, Buffer.from(mem, i * colBytes, colBytes), off + i * colBytes)) !== h.crcs[i]) return damaged(i);
     return undefined;
   };
-  // Shared only when a helper fills part of it; the columns are views of it either way.
-  let mem: ArrayBuffer | SharedArrayBuffer = bytes >= splitBytes && bytes > 0 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-  const helper = mem instanceof SharedArrayBuffer ? startColumnReader(helperPath ?? path, mem, off, colBytes, HELPER_FROM) : undefined;
+  // The columns are views of one buffer: shared for a long series (SHARED_FROM_ROWS) and when a helper fills part of it.
+  const fresh = (): ArrayBuffer | SharedArrayBuffer => (h.n >= SHARED_FROM_ROWS ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const split = bytes >= splitBytes && bytes > 0 ? new SharedArrayBuffer(bytes) : undefined;
+  let mem = split ?? fresh();
+  const helper = split === undefined ? undefined : startColumnReader(helperPath ?? path, split, off, colBytes, HELPER_FROM);
   const mine = read(mem, 0, helper === undefined ? COLUMNS.length : HELPER_FROM);
   if (mine !== undefined) return mine;
   if (helper !== undefined) {
     const crcs = helper.wait();
     if (crcs === undefined) {
       // The helper failed (or is late, and may still write into `mem`): this thread reads it all, into memory of its own.
-      mem = new ArrayBuffer(bytes);
+      mem = fresh();
       const all = read(mem, 0, COLUMNS.length);
       if (all !== undefined) return all;
     } else {

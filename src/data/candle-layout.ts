@@ -52,6 +52,13 @@ function headerColumns(header: string[], file: string): Columns {
 const POSITIONAL: Columns = { ts: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 };
 export const YEAR_2100 = Date.UTC(2100, 0, 1);
 
+/**
+ * A series of at least this many rows has its columns in shared memory, whichever way it was
+ * loaded (the scanner, the cache), so a thread beside the run can read them in place (the regime
+ * split's, src/cli/backtest/run.ts).
+ */
+export const SHARED_FROM_ROWS = 250_000;
+
 export interface Layout {
   readonly cols: Columns;
   readonly layout: CandleFile['layout'];

@@ -15,7 +15,7 @@
  * path). Longer fields go through `Number`.
  */
 import type { Symbol } from '../engine/index.ts';
-import { decimals, detectLayout, finishCandles, YEAR_2100, type CandleFile } from './candle-layout.ts';
+import { decimals, detectLayout, finishCandles, SHARED_FROM_ROWS, YEAR_2100, type CandleFile } from './candle-layout.ts';
 import { epochByMagnitude, parseEpoch, parseTimestamp, toMs, type TimeUnit } from './time.ts';
 
 const COMMA = 44;
@@ -46,7 +46,7 @@ interface Rows {
   c: Float64Array;
   v: Float64Array;
   cap: number;
-  /** Columns in shared memory (a big file: see SHARED_FROM_BYTES). */
+  /** Columns in shared memory (a long series: SHARED_FROM_ROWS). */
   shared: boolean;
   k: number;
   maxDec: number;
@@ -65,7 +65,7 @@ function begin(buf: Uint8Array, have: number, firstEnd: number, totalBytes: numb
   const rowEnd = hasHeader ? buf.subarray(0, have).indexOf(LF, start) : firstEnd;
   const firstRowBytes = Math.max(12, rowEnd - start + 1);
   const cap = Math.ceil(((totalBytes - start) / firstRowBytes) * 1.05) + 16;
-  const shared = totalBytes >= SHARED_FROM_BYTES;
+  const shared = cap >= SHARED_FROM_ROWS; // cap: the rows the file's size implies
   const col = (): Float64Array => column(cap, shared);
   const rows: Rows = { ts: col(), o: col(), h: col(), l: col(), c: col(), v: col(), cap, shared, k: 0, maxDec: 0, prev: -Infinity };
   return { setup: { slotOf, lastSlotCol, unit: cols.tsUnit, width }, start, rows, layout, hasHeader };
@@ -244,12 +244,6 @@ function scanRows(buf: Uint8Array, p: number, len: number, s: Setup, r: Rows): b
   r.prev = prev;
   return true;
 }
-
-/**
- * Files from this size (about 250k rows) get their columns in shared memory, as a big cache's are,
- * so a thread beside the run can read them in place (the regime split's, src/cli/backtest/run.ts).
- */
-export const SHARED_FROM_BYTES = 24 << 20;
 
 function column(n: number, shared: boolean): Float64Array {
   return shared ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { symbol } from '../../src/engine/index.ts';
 import { parseCandles, parseChecked, type CandleFile } from '../../src/data/index.ts';
-import { SHARED_FROM_BYTES, scanCandles, scanCandleStream, type ByteReader } from '../../src/data/candle-scan.ts';
+import { scanCandles, scanCandleStream, type ByteReader } from '../../src/data/candle-scan.ts';
+import { SHARED_FROM_ROWS } from '../../src/data/candle-layout.ts';
 
 const SYM = symbol('X');
 const REAL = readFileSync('data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', 'utf8');
@@ -94,7 +95,7 @@ describe('candle scanner', () => {
     const lines = REAL.trimEnd().split('\n');
     const rows = lines.slice(1);
     const span = Number(rows.at(-1)?.split(',')[0]) - Number(rows[0]?.split(',')[0]) + 60_000;
-    const times = Math.ceil(SHARED_FROM_BYTES / REAL.length) + 1;
+    const times = Math.ceil(SHARED_FROM_ROWS / rows.length) + 1;
     const tiled = Buffer.from(
       `${lines[0] as string}\n` + Array.from({ length: times }, (_, k) => rows.map((r) => {
         const f = r.split(',');

@@ -151,13 +151,8 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
   const primary = loaded[0] as LoadedSeries;
   const regimeClose = loaded.length === 1 ? primary.series.close.subarray(primary.from, primary.to) : undefined;
   const beside = hooks.regimesBeside === true && regimeClose !== undefined ? regimesOnThread(regimeClose, spec.regimeWindow) : undefined;
+  // Whatever happens to the run, the thread does not outlive it.
   try {
-    return await runAndMeasure();
-  } finally {
-    beside?.stop();
-  }
-
-  async function runAndMeasure(): Promise<BacktestReport> {
     const result = runBacktest({
       instruments,
       feed: mergeFeeds(feeds),
@@ -214,6 +209,8 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
       totalFunding,
       warnings: loaded.flatMap((l) => l.warnings),
     };
+  } finally {
+    beside?.stop();
   }
 }
 
