@@ -42,17 +42,31 @@ export function parity(args: readonly string[], opts: { cwd?: string; env?: Node
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs the binary without blocking this process (needed when this process serves it, e.g. a local exchange). */
-export function parityAsync(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } & NodeOptions = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const [cmd, argv] = nodeCommand([BIN, ...args], opts);
-    const child = spawn(cmd, argv, { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
+export interface AsyncRun extends Promise<RunResult> {
+  readonly pid: number | undefined;
+}
+
+/**
+ * Runs the binary without blocking this process (needed when this process serves it, e.g. a local
+ * exchange). With `timeoutMs`, a run still going then is killed and resolves with code -1 and what
+ * it printed, so a hang fails its test with the child's own account instead of a bare timeout.
+ */
+export function parityAsync(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } & NodeOptions = {}): AsyncRun {
+  const [cmd, argv] = nodeCommand([BIN, ...args], opts);
+  const child = spawn(cmd, argv, { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
+  const run = new Promise<RunResult>((resolve) => {
     let stdout = '';
     let stderr = '';
+    let killed = false;
+    const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => ((killed = true), child.kill('SIGKILL')), opts.timeoutMs);
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: killed ? -1 : (code ?? -1), stdout, stderr: killed ? `${stderr}\n[test kit: killed, still running after ${opts.timeoutMs} ms: parity ${args.join(' ')}]` : stderr });
+    });
   });
+  return Object.assign(run, { pid: child.pid });
 }
 
 /** One clear message: a non-zero exit, stderr matching `pattern`, no "unexpected error" and no stack frames. */

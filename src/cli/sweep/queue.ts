@@ -14,7 +14,7 @@
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
+import { Job, Queue, QueueEvents, QueueKeys, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
 import { pointText } from './grid.ts';
@@ -47,8 +47,11 @@ function connectionOf(r: ReturnType<typeof parseRedisUrl>): ConnectionOptions {
   return { host: r.host, port: r.port, db: r.db, maxRetriesPerRequest: null, ...(r.tls ? { tls: {} } : {}) };
 }
 
-/** Connects once, without retries: Redis is there, or one clear message and nothing was done. */
-async function requireRedis(r: ReturnType<typeof parseRedisUrl>, kept: string): Promise<void> {
+/**
+ * Connects once, without retries: Redis is there, or one clear message and nothing was done.
+ * Then `use` has the connection (its errors are its own, not "cannot reach").
+ */
+async function requireRedis<T = void>(r: ReturnType<typeof parseRedisUrl>, kept: string, use?: (client: Redis) => Promise<T>): Promise<T> {
   const client = new Redis({
     host: r.host,
     port: r.port,
@@ -67,8 +70,12 @@ async function requireRedis(r: ReturnType<typeof parseRedisUrl>, kept: string): 
     await client.connect();
     await client.ping();
   } catch (err) {
+    client.disconnect();
     const why = first ?? (err instanceof Error ? err.message : String(err));
     throw new UserError(`cannot reach Redis at ${r.url} (${why}). ${kept} Start Redis there (e.g. redis-server --port ${r.port}) or check the address and run again.`, 1);
+  }
+  try {
+    return await (use ?? (async () => undefined as T))(client);
   } finally {
     client.disconnect();
   }
@@ -113,13 +120,30 @@ function watchRedis(r: ReturnType<typeof parseRedisUrl>, progress: () => string)
   };
 }
 
-/** The producer's side: a sweep whose runs go to the queue's workers. */
+/** How often a waiting sweep asks Redis itself about the runs it has heard nothing of, ms. */
+const RECHECK_MS = 2000;
+/** At most this many runs per recheck (the oldest first: FIFO workers finish them first). */
+const RECHECK_RUNS = 256;
+
+/**
+ * The producer's side: a sweep whose runs go to the queue's workers.
+ *
+ * Redis's record of each job is the truth and the event stream only news of it: the outcomes come
+ * from the stream's 'completed' and 'failed' events, read from the stream's last entry before
+ * anything was queued (never from `$`, "from whenever the first read arrives", which loses what
+ * happens before it, and again after every blocked read that timed out with nothing), and every
+ * RECHECK_MS the runs not heard of are looked up in Redis, so an event lost anyway (a stream
+ * trimmed under a lagging reader, a connection reset) delays a run by seconds, not forever.
+ */
 export async function queueExecutor(text: string): Promise<Executor> {
   const r = parseRedisUrl(text);
-  await requireRedis(r, 'No run was queued and nothing was run; the sweep did not start (or run it without --queue, on this machine).');
+  const lastEventId = await requireRedis(r, 'No run was queued and nothing was run; the sweep did not start (or run it without --queue, on this machine).', async (client) => {
+    const [last] = await client.xrevrange(new QueueKeys().toKey(QUEUE_NAME, 'events'), '+', '-', 'COUNT', 1);
+    return last?.[0] ?? '0-0';
+  });
   const connection = connectionOf(r);
   const queue = new Queue<JobData, RunOutcome>(QUEUE_NAME, { connection });
-  const events = new QueueEvents(QUEUE_NAME, { connection });
+  const events = new QueueEvents(QUEUE_NAME, { connection, lastEventId });
   // The clients reconnect by themselves; losing Redis for good is judged below (an 'error' without a listener would end the process).
   queue.on('error', () => undefined);
   events.on('error', () => undefined);
@@ -130,33 +154,40 @@ export async function queueExecutor(text: string): Promise<Executor> {
     where: `the queue ${QUEUE_NAME} at ${r.url}`,
     async run(tasks, onProgress) {
       batch++;
+      if (tasks.length === 0) return [];
       // Paths travel as the workers must find them: absolute.
       const withPaths = tasks.map((t) => ({ ...t, spec: { ...t.spec, strategy: /[/\\]|\.(ts|js|mjs)$/.test(t.spec.strategy) ? resolve(t.spec.strategy) : t.spec.strategy } }));
-      const jobs = await queue.addBulk(
-        withPaths.map((task) => ({
-          name: pointText(task.point) || 'run',
-          data: { sweep, task },
-          opts: { jobId: `${sweep}-${batch}-${task.index}`, attempts: 1, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } },
-        })),
-      );
-      let done = 0;
-      onProgress(0);
-      const watch = watchRedis(r, () => `${done} of ${jobs.length} runs were done`);
-      const all = Promise.all(
-        jobs.map(async (job) => {
-          try {
-            const out = await job.waitUntilFinished(events);
-            done++;
-            onProgress(done / jobs.length);
-            return out;
-          } catch (err) {
-            throw new UserError(`run ${job.name} (on a worker of ${r.url}) failed: ${err instanceof Error ? err.message : String(err)}`, 1);
-          }
-        }),
-      );
+      const names = withPaths.map((task) => pointText(task.point) || 'run');
+      const ids = withPaths.map((task) => `${sweep}-${batch}-${task.index}`);
+      const outcomes = new Outcomes(ids, (i, reason) => new UserError(`run ${names[i]} (on a worker of ${r.url}) failed: ${reason}`, 1), onProgress);
+      const onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }): void => outcomes.completed(jobId, returnvalue as RunOutcome);
+      const onFailed = ({ jobId, failedReason }: { jobId: string; failedReason: string }): void => outcomes.failed(jobId, failedReason);
+      // Listening before the runs exist: none of their events can come first.
+      events.on('completed', onCompleted);
+      events.on('failed', onFailed);
+      const watch = watchRedis(r, () => `${outcomes.done} of ${ids.length} runs were done`);
+      let checking = false;
+      const recheck = setInterval(() => {
+        if (checking) return;
+        checking = true;
+        lookUp(queue, outcomes.unheard(RECHECK_RUNS), outcomes)
+          .catch(() => undefined) // Redis away: watchRedis judges that
+          .finally(() => (checking = false));
+      }, RECHECK_MS);
       try {
-        return await Promise.race([all, watch.lost]);
+        await queue.addBulk(
+          withPaths.map((task, i) => ({
+            name: names[i] as string,
+            data: { sweep, task },
+            opts: { jobId: ids[i] as string, attempts: 1, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } },
+          })),
+        );
+        onProgress(0);
+        return await Promise.race([outcomes.all, watch.lost]);
       } finally {
+        clearInterval(recheck);
+        events.off('completed', onCompleted);
+        events.off('failed', onFailed);
         watch.stop();
       }
     },
@@ -166,6 +197,77 @@ export async function queueExecutor(text: string): Promise<Executor> {
       await Promise.race([Promise.all([events.close(), queue.close()]).then(() => undefined), gone]);
     },
   };
+}
+
+/** Asks Redis for the state of `ids` and settles the finished ones. */
+async function lookUp(queue: Queue<JobData, RunOutcome>, ids: readonly string[], outcomes: Outcomes): Promise<void> {
+  await Promise.all(
+    ids.map(async (id) => {
+      const state = await queue.getJobState(id);
+      if (state !== 'completed' && state !== 'failed') return;
+      const job = await Job.fromId<JobData, RunOutcome>(queue, id);
+      if (job === undefined) return;
+      if (state === 'completed') outcomes.completed(id, job.returnvalue);
+      else outcomes.failed(id, job.failedReason);
+    }),
+  );
+}
+
+/**
+ * The outcomes of one batch of runs, by job id, whichever way each is heard of first (an event or
+ * a lookup): each settles once, in its task's place; the first failure fails the batch.
+ */
+export class Outcomes {
+  readonly all: Promise<RunOutcome[]>;
+  done = 0;
+  private readonly slots: Map<string, number>;
+  private readonly values: RunOutcome[];
+  private finish!: (v: RunOutcome[]) => void;
+  private fail!: (err: Error) => void;
+
+  constructor(
+    ids: readonly string[],
+    private readonly failure: (index: number, reason: string) => Error,
+    private readonly onProgress: (share: number) => void,
+  ) {
+    this.slots = new Map(ids.map((id, i) => [id, i]));
+    this.values = new Array<RunOutcome>(ids.length);
+    this.all = new Promise((res, rej) => {
+      this.finish = res;
+      this.fail = rej;
+    });
+    this.all.catch(() => undefined); // raced; never left unhandled
+  }
+
+  /** Up to `max` ids not settled yet, in task order. */
+  unheard(max: number): string[] {
+    const out: string[] = [];
+    for (const id of this.slots.keys()) {
+      if (out.length >= max) break;
+      out.push(id);
+    }
+    return out;
+  }
+
+  completed(id: string, value: RunOutcome): void {
+    const i = this.take(id);
+    if (i === undefined) return;
+    this.values[i] = value;
+    this.done++;
+    this.onProgress(this.done / this.values.length);
+    if (this.slots.size === 0) this.finish(this.values);
+  }
+
+  failed(id: string, reason: string): void {
+    const i = this.take(id);
+    if (i !== undefined) this.fail(this.failure(i, reason));
+  }
+
+  private take(id: string): number | undefined {
+    const i = this.slots.get(id);
+    if (i !== undefined) this.slots.delete(id);
+    return i;
+  }
 }
 
 /**

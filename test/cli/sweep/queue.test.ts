@@ -5,7 +5,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, expectClearFailure, parityAsync } from '../../kit/cli.ts';
+import { BIN, ROOT, expectClearFailure, parityAsync as parityRun } from '../../kit/cli.ts';
+
+/** Each run of the binary ends within this, or is killed and fails its test with what it printed. */
+const LIMIT_MS = 120_000;
+const parityAsync = (args: readonly string[]): ReturnType<typeof parityRun> => parityRun(args, { timeoutMs: LIMIT_MS });
 
 const ARGS = ['sweep', '--from', '2024-12-02', '--to', '2024-12-05', '--param', 'fast=5,10,20', '--param', 'slow=40,80', '--fee-bps', '4', '--json'];
 
@@ -91,6 +95,33 @@ describe('parity sweep --queue (BullMQ on a real redis-server, two parity worker
     expect(queued.code, queued.stderr).toBe(0);
     expect(comparable(queued.stdout)).toEqual(comparable(local.stdout));
   }, 300_000);
+
+  it('a sweep whose events are lost still finishes: the runs are looked up in Redis', async () => {
+    // The producer is stopped while a worker does every run, and the event stream is deleted before
+    // it goes on: no 'completed' event reaches it. Waiting on events alone, it waited forever.
+    const own = await startRedis();
+    const cli = (...a: string[]): string => spawnSync('redis-cli', ['-p', String(own.port), ...a], { encoding: 'utf8' }).stdout.trim();
+    const ownUrl = `redis://127.0.0.1:${own.port}`;
+    const local = parityAsync([...ARGS, '--workers', '1']);
+    const pending = parityAsync([...ARGS, '--queue', ownUrl]);
+    for (let i = 0; i < 300 && Number(cli('llen', 'bull:parity-sweep:wait')) < 6; i++) await new Promise((res) => setTimeout(res, 200));
+    expect(Number(cli('llen', 'bull:parity-sweep:wait'))).toBe(6);
+    await new Promise((res) => setTimeout(res, 500)); // past its first look at the runs
+    process.kill(pending.pid as number, 'SIGSTOP');
+    const worker = spawn(process.execPath, [BIN, 'worker', '--queue', ownUrl, '--workers', '1'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      for (let i = 0; i < 300 && Number(cli('zcard', 'bull:parity-sweep:completed')) < 6; i++) await new Promise((res) => setTimeout(res, 100));
+      expect(Number(cli('zcard', 'bull:parity-sweep:completed'))).toBe(6);
+      expect(cli('del', 'bull:parity-sweep:events')).toBe('1');
+    } finally {
+      process.kill(pending.pid as number, 'SIGCONT');
+    }
+    const r = await pending;
+    worker.kill('SIGTERM');
+    own.child.kill('SIGTERM');
+    expect(r.code, r.stderr).toBe(0);
+    expect(comparable(r.stdout)).toEqual(comparable((await local).stdout));
+  }, 180_000);
 
   it('an unreachable Redis: one clear message, nothing queued or run, a non-zero exit', async () => {
     const closed = `redis://127.0.0.1:${await freePort()}`;
