@@ -64,7 +64,7 @@ describe('regime split', () => {
     );
   });
 
-  it('matches samples to bars by time: samples between closes (funding payments) take the bar closed last, and shift no other', () => {
+  it('matches samples to bars by time: samples between closes (funding payments) fold into the bar they fall in, and shift no other', () => {
     fc.assert(
       fc.property(
         closes,
@@ -84,8 +84,9 @@ describe('regime split', () => {
       ),
       { numRuns: 300 },
     );
-    // Off-grid samples that change nothing leave every regime's PnL as it was (matched by index,
-    // each would shift the bars after it into the next bar's volatility).
+    // Off-grid samples that change nothing leave every regime as it was: bars, PnL, Sharpe, fills,
+    // exposure (matched by index, each would shift the bars after it into the next bar's
+    // volatility; counted as periods, each would add a bar and a zero return to the Sharpe ratio).
     const close = loadCandles('data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', symbol('BTCUSDT')).series.close.subarray(0, 3_000);
     const barTs = Array.from(close, (_, i) => i * 60_000);
     const times = barTs.map((t) => t + 60_000);
@@ -99,8 +100,18 @@ describe('regime split', () => {
       if (i % 96 === 50) (t2.push(t + 17), e2.push(equity[i] as number)); // a payment of nothing, 17 ms after the close
     });
     const withFunding = regimeBreakdown({ close, barTs, times: t2, equity: e2, exposure: e2, startEquity: 10_000, intervalMs: 60_000, fills: [], window: 30 });
-    expect(withFunding.map((g) => g.pnl)).toEqual(plain.map((g) => g.pnl));
-    expect(withFunding.reduce((n, g) => n + g.bars, 0)).toBe(plain.reduce((n, g) => n + g.bars, 0) + t2.length - times.length);
+    expect(t2.length).toBeGreaterThan(times.length + 20);
+    exactly(withFunding, plain);
+    // A payment that moves the equity (5, paid 17 ms after bar 1,586's close, kept from then on)
+    // moves the PnL of one regime by its amount and adds no bar.
+    const at = t2.indexOf((times[1_586] as number) + 17);
+    expect(at).toBeGreaterThan(0);
+    const e3 = e2.map((e, i) => (i >= at ? e + 5 : e));
+    const paid = regimeBreakdown({ close, barTs, times: t2, equity: e3, exposure: e3, startEquity: 10_000, intervalMs: 60_000, fills: [], window: 30 });
+    expect(paid.map((g) => g.bars)).toEqual(plain.map((g) => g.bars));
+    const moved = paid.map((g, i) => g.pnl - (plain[i] as { pnl: number }).pnl);
+    expect(moved.filter((d) => Math.abs(d) > 1e-6)).toHaveLength(1);
+    expect(moved.reduce((a, b) => a + b, 0)).toBeCloseTo(5, 6);
   });
 
   it('equals the plain version exactly on a real month (buckets of thousands of close volatilities)', () => {

@@ -174,9 +174,10 @@ export function rollingVolatility(close: ArrayLike<number>, window: number): Flo
 }
 
 /**
- * Splits a run into terciles of rolling realized volatility and reports each. A sample is
- * classified by the volatility known at the close of the last bar that closed before it (bar
- * i - 1 for bar i's own sample), found by time.
+ * Splits a run into terciles of rolling realized volatility and reports each, per bar: a period
+ * ends at each sample taken at a bar's close (and at the last sample), so samples between closes
+ * fold into the bar they fall in. A bar is classified by the volatility known at the close of the
+ * last bar that closed before its own close (bar i - 1 for bar i), found by time.
  */
 export function regimeBreakdown(input: {
   readonly close: ArrayLike<number>;
@@ -218,21 +219,26 @@ export function regimeBreakdown(input: {
       j++;
     }
   }
-  for (let i = 1; i < input.equity.length; i++) {
-    // The last bar that closed (opened one interval earlier) before the sample was taken.
+  const closes = new Set(Array.from(input.barTs, (b) => b + input.intervalMs));
+  const n = input.equity.length;
+  for (let i = 1, start = 0; i < n; i++) {
+    if (i < n - 1 && !closes.has(input.times[i] as number)) continue; // between closes: the bar goes on
+    const from = start;
+    start = i;
+    // The last bar that closed (opened one interval earlier) before the period's end was sampled.
     let last = -1;
     for (let b = 0; b < input.barTs.length; b++) if ((input.barTs[b] as number) + input.intervalMs < (input.times[i] as number)) last = b;
     if (last < 0) continue;
     const v = vol[last] as number;
     if (Number.isNaN(v)) continue;
     const a = acc[classOf(v)];
-    const prev = input.equity[i - 1] as number;
+    const prev = input.equity[from] as number;
     const cur = input.equity[i] as number;
     a.pnl += cur - prev;
     a.bars++;
     a.eq.push(prev !== 0 ? cur / prev - 1 : 0);
     if ((input.exposure[i] as number) > 0) a.inMarket++;
-    a.fills += fillsAt[i] as number;
+    for (let k = from + 1; k <= i; k++) a.fills += fillsAt[k] as number;
   }
   const regimes: Regime[] = ['low', 'mid', 'high'];
   return regimes.map((regime) => {

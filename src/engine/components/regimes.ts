@@ -90,12 +90,14 @@ export function volatilityRegimes(close: ArrayLike<number>, window: number): Vol
 }
 
 /**
- * Splits a run into terciles of rolling realized volatility and reports each. A sample is
- * classified by the volatility known at the close of the last bar that closed before it: for the
- * sample of bar i, bar i - 1's, so the split uses no hindsight about the bar whose PnL it
- * attributes; for a sample between two closes (a funding payment), the bar just closed. Samples
- * and bars are matched by time (`barTs`, `intervalMs`), not by index: a run with off-grid samples
- * has more samples than bars. `regimes`, when given, is `volatilityRegimes(close, window)`.
+ * Splits a run into terciles of rolling realized volatility and reports each. The periods are the
+ * bars: from one bar's close (its sample) to the next's. A sample between two closes (a funding
+ * payment) folds into the bar it falls in, whose return, PnL and fills include it, so every
+ * figure is per bar whatever else was sampled. A bar is classified by the volatility known at the
+ * close before it (bar i by bar i - 1's), so the split uses no hindsight about the bar whose PnL it
+ * attributes. Samples and bars are matched by time (`barTs`, `intervalMs`), not by index. The
+ * last sample ends a period too, a bar close or not. `regimes`, when given, is
+ * `volatilityRegimes(close, window)`.
  */
 export function regimeBreakdown(input: {
   /** Each bar's close and open time (the series' ts); a bar closes, and is sampled, `intervalMs` after it opens. */
@@ -114,8 +116,8 @@ export function regimeBreakdown(input: {
   const { vol, split } = input.regimes ?? volatilityRegimes(input.close, input.window);
   if (split === undefined) return [];
   const { q1, q2 } = split;
-  // A fill counts in the period whose return it moves: (times[i-1], times[i]], the first sample
-  // taken at or after it (fills land inside a bar, after latency, not on its timestamps).
+  // A fill counts in the period whose return it moves: the one holding the first sample taken at
+  // or after it (fills land inside a bar, after latency, not on its timestamps).
   const fillTimes = Float64Array.from(input.fills, (f) => f.tsEvent).sort();
   const acc = [new RegimeSums(), new RegimeSums(), new RegimeSums()] as const;
   const [low, mid, high] = acc;
@@ -123,24 +125,32 @@ export function regimeBreakdown(input: {
   const bars = vol.length;
   let j = 0;
   let closed = 0; // bars that closed before the current sample
+  let start = 0; // the sample the current period began at
+  let fillsIn = 0; // fills in the current period
   const n = equity.length;
   for (let i = 0; i < n; i++) {
     const t = times[i] as number;
-    let fillsAt = 0;
     while (j < fillTimes.length && (fillTimes[j] as number) <= t) {
-      fillsAt++;
+      fillsIn++;
       j++;
     }
-    // A bar's sample is taken at its close; a sample between closes (a funding payment) comes after the bar that closed last.
     while (closed < bars && (barTs[closed] as number) + intervalMs < t) closed++;
-    if (i === 0 || closed === 0) continue;
-    const v = vol[closed - 1] as number;
-    if (v !== v) continue; // NaN: no volatility known before this sample
-    const prev = equity[i - 1] as number;
-    const cur = equity[i] as number;
-    const r = prev !== 0 ? cur / prev - 1 : 0;
-    const g = v < q1 ? low : v < q2 ? mid : high;
-    g.add(cur - prev, r, (exposure[i] as number) > 0, fillsAt);
+    if (i === 0) {
+      fillsIn = 0; // the first sample is where the run starts from
+      continue;
+    }
+    // Not a bar's close (a funding payment between closes): the bar goes on.
+    if (i < n - 1 && !(closed < bars && (barTs[closed] as number) + intervalMs === t)) continue;
+    const v = closed === 0 ? NaN : (vol[closed - 1] as number);
+    if (v === v) {
+      const prev = equity[start] as number;
+      const cur = equity[i] as number;
+      const r = prev !== 0 ? cur / prev - 1 : 0;
+      const g = v < q1 ? low : v < q2 ? mid : high;
+      g.add(cur - prev, r, (exposure[i] as number) > 0, fillsIn);
+    } // else NaN: no volatility known before this bar
+    start = i;
+    fillsIn = 0;
   }
   const bounds: Record<Regime, [number, number]> = { low: [split.lowest, q1], mid: [q1, q2], high: [q2, split.highest] };
   const regimes: Regime[] = ['low', 'mid', 'high'];
