@@ -156,7 +156,7 @@ export { StrategyCreateError } from './kernel/strategy-host.ts';
 // Runtimes: the backtest loop and the live runtime, one step routine, clocks, data feeds.
 export { LiveClock, OffsetClock, SimClock } from './runtime/clock.ts';
 export { ArrayFeed, BarFeed, mergeFeeds, type BarSeries, type DataFeed } from './runtime/data-feed.ts';
-export { runBacktest, type BacktestResult } from './runtime/backtest.ts';
+export { runBacktest, type BacktestResult, type SampleMemory } from './runtime/backtest.ts';
 export { stepData } from './runtime/step.ts';
 export { LiveRuntime, type LiveRuntimeOptions, type RuntimeVenue } from './runtime/live.ts';
 export { expectedPayment, FundingCheck, fundingDiff, inForce, offByMoreThanCent, type FundingComparison } from './components/funding-check.ts';

@@ -22,6 +22,7 @@ import {
   type LoggedMessage,
   type Params,
   type RegimeStats,
+  type SampleMemory,
   type Summary,
   type Symbol,
   type VolatilityRegimes,
@@ -79,6 +80,18 @@ export interface RunHooks {
    * threads already keep the cores busy. The figures are the same either way.
    */
   readonly regimesBeside?: boolean;
+  /**
+   * Memory for the run, given the feed's size (at least that many places in each array): its
+   * equity samples and the regime split's volatilities. A sweep's thread hands each of its runs
+   * the same, as fresh memory costs more than the run's use of it. Default: the run allocates.
+   */
+  readonly memory?: (size: number) => RunMemory;
+}
+
+/** What a run records and computes in (RunHooks.memory). */
+export interface RunMemory {
+  readonly samples: SampleMemory;
+  readonly vol: Float64Array;
 }
 
 /** Bars from which the regimes thread pays for its start-up (~50 ms, on the other core) many times over. */
@@ -151,11 +164,14 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
   const primary = loaded[0] as LoadedSeries;
   const regimeClose = loaded.length === 1 ? primary.series.close.subarray(primary.from, primary.to) : undefined;
   const beside = hooks.regimesBeside === true && regimeClose !== undefined ? regimesOnThread(regimeClose, spec.regimeWindow) : undefined;
+  const feed = mergeFeeds(feeds);
+  const memory = hooks.memory?.(feed.size);
   // Whatever happens to the run, the thread does not outlive it.
   try {
     const result = runBacktest({
       instruments,
-      feed: mergeFeeds(feeds),
+      feed,
+      ...(memory === undefined ? {} : { samples: memory.samples }),
       currency,
       startingCash: cash,
       accountType,
@@ -192,6 +208,7 @@ export async function runBacktestSpec(spec: BacktestSpec, hooks: RunHooks = {}):
             fills: result.fills,
             window: spec.regimeWindow,
             ...(computed === undefined ? {} : { regimes: computed }),
+            ...(memory === undefined ? {} : { volInto: memory.vol }),
           })
         : [];
     return {

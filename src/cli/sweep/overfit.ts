@@ -34,21 +34,20 @@ export interface ReturnStats {
  */
 export function returnStats(equity: ArrayLike<number>, start: number, blockCount: number): ReturnStats {
   const n = equity.length;
-  const r = new Float64Array(n);
-  let prev = start;
+  // Each pass works the returns out again (the same doubles each time) rather than keeping them:
+  // an array of them would be fresh memory every run, which costs more than the divisions.
+  const ret = (i: number): number => {
+    const prev = i === 0 ? start : (equity[i - 1] as number);
+    return prev !== 0 ? (equity[i] as number) / prev - 1 : 0;
+  };
   let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const e = equity[i] as number;
-    r[i] = prev !== 0 ? e / prev - 1 : 0;
-    sum += r[i] as number;
-    prev = e;
-  }
+  for (let i = 0; i < n; i++) sum += ret(i);
   const mean = n > 0 ? sum / n : 0;
   let m2 = 0;
   let m3 = 0;
   let m4 = 0;
   for (let i = 0; i < n; i++) {
-    const d = (r[i] as number) - mean;
+    const d = ret(i) - mean;
     const d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
@@ -64,7 +63,7 @@ export function returnStats(equity: ArrayLike<number>, start: number, blockCount
     let s1 = 0;
     let s2 = 0;
     for (let i = lo; i < hi; i++) {
-      const x = r[i] as number;
+      const x = ret(i);
       s1 += x;
       s2 += x * x;
     }

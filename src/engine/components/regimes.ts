@@ -34,11 +34,13 @@ export interface RegimeStats {
  * Rolling realized volatility: the standard deviation of the last `window` log returns of `close`,
  * known at the close of each bar (NaN until `window` returns exist). The same numbers as feeding
  * each return to a RollingStats and reading its std, in one pass that writes each element once.
+ * Into `into` when given (at least as long as `close`; the result is a view of its start).
  */
-export function rollingVolatility(close: ArrayLike<number>, window: number): Float64Array {
+export function rollingVolatility(close: ArrayLike<number>, window: number, into?: Float64Array): Float64Array {
   requireWindow(window);
   const n = close.length;
-  const out = new Float64Array(n);
+  if (into !== undefined && into.length < n) throw new RangeError(`rollingVolatility: ${into.length} places for ${n} bars`);
+  const out = into === undefined ? new Float64Array(n) : into.subarray(0, n);
   const ring = new Float64Array(window);
   let sum = 0;
   let sumSq = 0;
@@ -83,8 +85,9 @@ export interface VolatilityRegimes {
   readonly split: { readonly lowest: number; readonly q1: number; readonly q2: number; readonly highest: number } | undefined;
 }
 
-export function volatilityRegimes(close: ArrayLike<number>, window: number): VolatilityRegimes {
-  const vol = rollingVolatility(close, window);
+/** See rollingVolatility for `into`. */
+export function volatilityRegimes(close: ArrayLike<number>, window: number, into?: Float64Array): VolatilityRegimes {
+  const vol = rollingVolatility(close, window, into);
   // The volatilities known at samples 1 .. n - 1 are vol[0 .. length - 2].
   return { vol, split: terciles(vol, Math.max(0, vol.length - 1)) };
 }
@@ -97,7 +100,7 @@ export function volatilityRegimes(close: ArrayLike<number>, window: number): Vol
  * close before it (bar i by bar i - 1's), so the split uses no hindsight about the bar whose PnL it
  * attributes. Samples and bars are matched by time (`barTs`, `intervalMs`), not by index. The
  * last sample ends a period too, a bar close or not. `regimes`, when given, is
- * `volatilityRegimes(close, window)`.
+ * `volatilityRegimes(close, window)`; else it is computed, into `volInto` when given.
  */
 export function regimeBreakdown(input: {
   /** Each bar's close and open time (the series' ts); a bar closes, and is sampled, `intervalMs` after it opens. */
@@ -112,8 +115,9 @@ export function regimeBreakdown(input: {
   readonly fills: readonly OrderFilled[];
   readonly window: number;
   readonly regimes?: VolatilityRegimes;
+  readonly volInto?: Float64Array;
 }): RegimeStats[] {
-  const { vol, split } = input.regimes ?? volatilityRegimes(input.close, input.window);
+  const { vol, split } = input.regimes ?? volatilityRegimes(input.close, input.window, input.volInto);
   if (split === undefined) return [];
   const { q1, q2 } = split;
   // A fill counts in the period whose return it moves: the one holding the first sample taken at

@@ -56,6 +56,19 @@ export interface BacktestOptions {
   readonly progressEvery?: number;
   /** The bad-data breaker's settings (config `data.validation`); defaults when absent. */
   readonly validation?: Partial<ValidationConfig>;
+  /**
+   * Memory to record the equity samples in, used when each array holds at least the feed's size;
+   * the result's arrays are then views of it. For a caller running many backtests one after
+   * another (a sweep's thread): fresh memory costs more than the run's use of it.
+   */
+  readonly samples?: SampleMemory;
+}
+
+/** Three arrays the equity samples go into (see BacktestOptions.samples). */
+export interface SampleMemory {
+  readonly ts: Float64Array;
+  readonly equity: Float64Array;
+  readonly exposure: Float64Array;
 }
 
 export interface BacktestResult {
@@ -109,9 +122,11 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const feed = o.feed;
   const total = feed.size;
   const cap = Math.max(1, total);
-  let equityTs: Float64Array<ArrayBuffer> = new Float64Array(cap);
-  let equity: Float64Array<ArrayBuffer> = new Float64Array(cap);
-  let exposure: Float64Array<ArrayBuffer> = new Float64Array(cap);
+  const given = o.samples;
+  const fits = given !== undefined && given.ts.length >= cap && given.equity.length >= cap && given.exposure.length >= cap;
+  let equityTs: Float64Array = fits ? given.ts : new Float64Array(cap);
+  let equity: Float64Array = fits ? given.equity : new Float64Array(cap);
+  let exposure: Float64Array = fits ? given.exposure : new Float64Array(cap);
   let n = 0;
   const every = o.progressEvery ?? 65_536;
   let steps = 0;
@@ -168,7 +183,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   return fault === undefined ? base : { ...base, fault };
 }
 
-function grow(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+function grow(a: Float64Array): Float64Array {
   const b = new Float64Array(a.length * 2);
   b.set(a);
   return b;
