@@ -44,6 +44,20 @@ describe('OffsetClock', () => {
     expect(c.now()).toBe(local.t - 82_000); // ...and followed exactly again
   });
 
+  it('the first measurement at start is taken as it is, back too; later ones slew again', () => {
+    const local = new Manual(1_000_000);
+    const c = new OffsetClock(local); // read before the first measurement: the local clock stands in
+    expect(c.now()).toBe(1_000_000);
+    c.startAt(-300_973); // a venue five minutes behind
+    expect(c.now()).toBe(1_000_000 - 300_973);
+    local.t += 100;
+    expect(c.now()).toBe(1_000_100 - 300_973);
+    const before = c.now();
+    c.setOffset(-301_973); // a later, lower measurement: never back
+    local.t += 100;
+    expect(c.now()).toBe(before + 50);
+  });
+
   it('local time stepping back moves nothing, and the clock never goes back', () => {
     const local = new Manual(5_000);
     const c = new OffsetClock(local);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BIN, parityAsync, ROOT } from './cli.ts';
 import type { LocalExchangeEvent, LocalExchangeOptions } from '../../src/local-exchange/index.ts';
-import { BAR, drillExchange, sleep, SYMBOL, subscribed, until } from './drill.ts';
+import { BAR, drillExchange, klines, sleep, SYMBOL, subscribed, until } from './drill.ts';
 
 export interface RecordOptions {
   /** The local exchange's options (faults, warm-up bars...). */
@@ -95,16 +95,29 @@ export async function recordSession(mode: 'paper' | 'live', bars: number, o: Rec
     for (let i = 0; i < bars; i++) {
       const before = submits();
       lx.advance(moving === undefined || i === 0 ? BAR : BAR - half);
-      // 30 s, as for the answers: in one full run (18:10 UTC 2026-12-02) a first bar's decisions took over 15 s; the cause was
-      // not found (12 reruns, 8 at once, passed), so a timeout shows the session's last log records.
-      await until(() => submits() > before, `the decisions on bar ${i + 1}`, {
-        ms: 30_000,
-        detail: () =>
-          `${stderr}\nlast: ${logs
-            .slice(-8)
-            .map((r) => JSON.stringify(r))
-            .join('\n')}`,
-      });
+      // 30 s, as for the answers. A first bar never decided (CI, 2026-12-02 and 2026-12-04) was a session started within a second
+      // after a 5-minute boundary: its clock stayed ahead of the exchange's (test/cli/venue-clock-start.test.ts). A timeout shows
+      // the session's last log records, what the exchange had and sent, and the session's status.
+      try {
+        await until(() => submits() > before, `the decisions on bar ${i + 1}`, {
+          ms: 30_000,
+          detail: () =>
+            `${stderr}\nlast: ${logs
+              .slice(-8)
+              .map((r) => JSON.stringify(r))
+              .join('\n')}`,
+        });
+      } catch (err) {
+        // What the exchange had and sent (its clock, subscriptions, its own last bars) and what the
+        // session says of its feed: enough to tell a bar never sent from one sent and not taken.
+        const st = lx.state();
+        const bars = (await klines(lx, 3).catch(() => [])).map((k) => new Date(k.open).toISOString());
+        const status = await parityAsync(['ctl', 'status', '--json', '--state-dir', stateDir]);
+        throw new Error(
+          `${(err as Error).message}\nexchange: time ${new Date(st.time).toISOString()}, streams ${JSON.stringify(st.streams)}, connections ${JSON.stringify(st.connections)}, last bars opened ${bars.join(', ')}` +
+            `\nctl status: ${(status.stdout + status.stderr).slice(0, 3000)}`,
+        );
+      }
       if (moving !== undefined) {
         await sleep(moving.afterMs);
         lx.advance(half);

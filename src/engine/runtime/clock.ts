@@ -37,6 +37,7 @@ export class LiveClock implements Clock {
  * up (a frozen clock puts every order of the wait in the same instant, and the order-rate gate
  * refuses them all): it runs at `slewRate` of local speed until it meets the estimate, as NTP
  * slews a clock instead of stepping it. A higher offset is taken at once (time jumps forward).
+ * The first measurement at start is taken as it is, either way (`startAt`).
  */
 export class OffsetClock implements Clock {
   private last = -Infinity;
@@ -54,6 +55,18 @@ export class OffsetClock implements Clock {
   }
   setOffset(ms: number): void {
     this.offset = ms;
+  }
+  /**
+   * The first measurement, at start: taken as it is, back as well as forward. Before it the
+   * clock read the local one standing in (the connect step's requests read it); nothing durable
+   * was stamped with that guess, and slewing from it would leave the clock ahead of the venue's for
+   * twice the gap: with a venue 5 minutes behind, 10 minutes in which bars look closed early (the
+   * forming one taken into the warm-up, its real close then dropped as already had).
+   */
+  startAt(ms: number): void {
+    this.offset = ms;
+    this.last = -Infinity;
+    this.lastBase = NaN;
   }
   now(): number {
     const b = this.base.now();

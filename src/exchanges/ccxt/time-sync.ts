@@ -22,15 +22,19 @@ export class TimeSync {
     private readonly target?: OffsetClock,
   ) {}
 
-  /** Measures once; returns the sample, or undefined when the venue does not tell its time. */
-  async measure(): Promise<OffsetSample | undefined> {
+  /**
+   * Measures once; returns the sample, or undefined when the venue does not tell its time. `atStart`:
+   * the clock takes it as it is, even back (OffsetClock.startAt); later ones never move it back.
+   */
+  async measure(atStart = false): Promise<OffsetSample | undefined> {
     const t0 = this.local.now();
     const server = await this.r.call('fetchTime', (c) => c.fetchTime());
     const t1 = this.local.now();
     if (server === undefined || !Number.isFinite(server)) return undefined;
     const sample = { offsetMs: server - (t0 + t1) / 2, rttMs: t1 - t0, at: t1 };
     this.samples = [...this.samples.slice(-7), sample];
-    this.target?.setOffset(this.offsetMs);
+    if (atStart) this.target?.startAt(this.offsetMs);
+    else this.target?.setOffset(this.offsetMs);
     return sample;
   }
 
@@ -43,7 +47,7 @@ export class TimeSync {
   async measureAtStart(attempts = 4, pauseMs = 500): Promise<OffsetSample | undefined> {
     for (let i = 1; ; i++) {
       try {
-        return await this.measure();
+        return await this.measure(true);
       } catch (err) {
         if (i >= attempts) return undefined;
         await this.r.sleep(pauseMs * i);
