@@ -11,6 +11,7 @@ import { symbol } from '../../src/engine/index.ts';
 import { parseCandles, parseChecked, type CandleFile } from '../../src/data/index.ts';
 import { scanCandles, scanCandleStream, type ByteReader } from '../../src/data/candle-scan.ts';
 import { SHARED_FROM_ROWS } from '../../src/data/candle-layout.ts';
+import { tiledCsv } from '../kit/tiled-csv.ts';
 
 const SYM = symbol('X');
 const REAL = readFileSync('data/binance-btcusdt-spot-1m-2024-12/BTCUSDT-1m-2024-12.csv', 'utf8');
@@ -92,16 +93,9 @@ describe('candle scanner', () => {
   });
 
   it('puts the columns of a big file in shared memory (a thread beside the run reads them in place), of a small one not', () => {
-    const lines = REAL.trimEnd().split('\n');
-    const rows = lines.slice(1);
-    const span = Number(rows.at(-1)?.split(',')[0]) - Number(rows[0]?.split(',')[0]) + 60_000;
+    const rows = REAL.trimEnd().split('\n').slice(1);
     const times = Math.ceil(SHARED_FROM_ROWS / rows.length) + 1;
-    const tiled = Buffer.from(
-      `${lines[0] as string}\n` + Array.from({ length: times }, (_, k) => rows.map((r) => {
-        const f = r.split(',');
-        return [Number(f[0]) + k * span, ...f.slice(1)].join(',');
-      }).join('\n')).join('\n') + '\n',
-    );
+    const tiled = Buffer.from(tiledCsv(REAL, times));
     const big = scanCandles(tiled, 'big.csv', SYM);
     const streamed = scanCandleStream(readerOf(tiled, 1 << 20), tiled.length, 'big.csv', SYM);
     expect(big?.series.length).toBe(rows.length * times);

@@ -8,7 +8,7 @@
  * run these tasks, say how far along they are, give each outcome.
  */
 import { Piscina } from 'piscina';
-import type { RunOutcome, RunTask } from './task.ts';
+import { sharedData, type RunOutcome, type RunTask, type SharedData } from './task.ts';
 import { COMPILED_DIR_ENV, compiledDir } from '../compiled.ts';
 import { PROGRESS_SCALE, type ThreadTask } from './worker-thread.ts';
 
@@ -21,8 +21,11 @@ export interface Executor {
 }
 
 export interface Threads {
-  /** Runs one task on a free thread; its progress (millionths of the run) goes to `cells[slot]`. */
-  run(task: RunTask, cells?: { readonly buffer: SharedArrayBuffer; readonly slot: number }): Promise<RunOutcome>;
+  /**
+   * Runs one task on a free thread; its progress (millionths of the run) goes to `cells[slot]`.
+   * `data`: long series read here (sharedData), which the thread takes instead of reading them.
+   */
+  run(task: RunTask, cells?: { readonly buffer: SharedArrayBuffer; readonly slot: number }, data?: readonly SharedData[]): Promise<RunOutcome>;
   destroy(): Promise<void>;
 }
 
@@ -37,7 +40,7 @@ export function threads(count: number): Threads {
     ...(compiled === undefined ? {} : { env: { ...process.env, [COMPILED_DIR_ENV]: compiled } }),
   });
   return {
-    run: (task, cells) => pool.run({ task, progress: cells?.buffer ?? new SharedArrayBuffer(4), slot: cells?.slot ?? 0 }),
+    run: (task, cells, data) => pool.run({ task, progress: cells?.buffer ?? new SharedArrayBuffer(4), slot: cells?.slot ?? 0, ...(data === undefined || data.length === 0 ? {} : { data }) }),
     destroy: () => pool.destroy(),
   };
 }
@@ -47,6 +50,8 @@ export function localPool(workers: number): Executor {
   return {
     where: `${workers} worker thread${workers === 1 ? '' : 's'} on this machine`,
     async run(tasks, onProgress) {
+      // A long series is read once, here, into shared memory: the threads run on it without a copy each.
+      const data = sharedData(tasks);
       const buffer = new SharedArrayBuffer(4 * Math.max(1, tasks.length));
       const cells = new Int32Array(buffer);
       const tick = (): void => {
@@ -58,7 +63,7 @@ export function localPool(workers: number): Executor {
       try {
         return await Promise.all(
           tasks.map((task, slot) =>
-            pool.run(task, { buffer, slot }).then((o) => {
+            pool.run(task, { buffer, slot }, data).then((o) => {
               Atomics.store(cells, slot, PROGRESS_SCALE);
               return o;
             }),

@@ -19,7 +19,7 @@ import { Redis } from 'ioredis';
 import { UserError } from '../errors.ts';
 import { pointText } from './grid.ts';
 import { threads, type Executor } from './pool.ts';
-import type { RunOutcome, RunTask } from './task.ts';
+import { sharedData, type RunOutcome, type RunTask } from './task.ts';
 
 export const QUEUE_NAME = 'parity-sweep';
 
@@ -282,7 +282,8 @@ export async function serveQueue(text: string, workers: number, log: (line: stri
     QUEUE_NAME,
     async (job) => {
       const t0 = performance.now();
-      const out = await pool.run(job.data.task);
+      // A long series is read once in this process and shared by its threads (task.ts sharedData).
+      const out = await pool.run(job.data.task, undefined, sharedData([job.data.task]));
       log(`run ${job.data.task.index} (${job.name}) done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       return out;
     },

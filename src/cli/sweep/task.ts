@@ -5,10 +5,12 @@
  * `parity worker` taking runs off a queue, so both give the same figures.
  *
  * Data is read once per process or thread (`loadData`, the one place that reads candle files for a
- * sweep) and reused by every later run over the same file.
+ * sweep) and reused by every later run over the same file. A long series (its columns in shared
+ * memory, SHARED_FROM_ROWS) is read once by a local sweep's main thread and handed to its threads
+ * (`sharedData`, `adoptData`): one copy in memory, not one per thread.
  */
 import { loadCandles, type CandleFile } from '../../data/index.ts';
-import type { Symbol } from '../../engine/index.ts';
+import { symbol, type BarSeries, type Symbol } from '../../engine/index.ts';
 import { reportFields } from '../backtest/output.ts';
 import { runBacktestSpec, type RunMemory } from '../backtest/run.ts';
 import type { BacktestSpec } from '../backtest/spec.ts';
@@ -37,16 +39,51 @@ export interface RunOutcome {
 }
 
 const files = new Map<string, CandleFile>();
+const dataKey = (path: string, sym: Symbol): string => `${sym}\u0000${path}`;
 
 /** Reads a candle file once per process or worker thread (from the binary cache beside it when it is current); later runs over it share the parsed series. */
 export function loadData(path: string, sym: Symbol): CandleFile {
-  const key = `${sym}\u0000${path}`;
+  const key = dataKey(path, sym);
   let f = files.get(key);
   if (f === undefined) {
     f = loadCandles(path, sym, { cache: true });
     files.set(key, f);
   }
   return f;
+}
+
+/** A candle file read by a sweep's main thread, its columns in shared memory: what a thread takes instead of reading the file itself. */
+export interface SharedData {
+  readonly key: string;
+  readonly file: CandleFile;
+}
+
+const inSharedMemory = (s: BarSeries): boolean => [s.ts, s.open, s.high, s.low, s.close, s.volume].every((c) => c.buffer instanceof SharedArrayBuffer);
+
+/**
+ * The candle files these tasks read whose columns are in shared memory (a long series), read here
+ * once (loadData) for every thread: passed with a task, a thread's copy is a view of the same
+ * memory. A short series is not passed (it would be copied with every task): each thread reads it.
+ */
+export function sharedData(tasks: readonly RunTask[]): SharedData[] {
+  const out: SharedData[] = [];
+  const seen = new Set<string>();
+  for (const t of tasks) {
+    for (const d of t.spec.data) {
+      const sym = symbol(d.symbol);
+      const key = dataKey(d.path, sym);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const file = loadData(d.path, sym);
+      if (inSharedMemory(file.series)) out.push({ key, file });
+    }
+  }
+  return out;
+}
+
+/** Takes files another thread read (sharedData) as read here: later runs over them read nothing. */
+export function adoptData(shared: readonly SharedData[]): void {
+  for (const s of shared) if (!files.has(s.key)) files.set(s.key, s.file);
 }
 
 /**
