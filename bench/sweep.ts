@@ -1,7 +1,7 @@
 /**
  * The sweep's figure: a 12-point `parity sweep` over 500,000 1m bars against the same 12 points as
  * `parity backtest` processes one after another, both through the real binary (process start,
- * loading, runs, output: what a user waits for). Every run must equal its single backtest to the
+ * loading, runs, output: what a user waits for; executed as `parity` is, see bin/parity.js). Every run must equal its single backtest to the
  * cent (in fact to the bit); the ratio of wall times is the speed-up. The data is the bundled
  * BTCUSDT December 2024 tiled end to end (each copy shifted by the month's span, so one continuous
  * 1m series; the prices repeat), written under out/ (git-ignored) and reused.
@@ -41,7 +41,7 @@ function tiledFile(bars: number): string {
 
 function parity(args: readonly string[]): { ms: number; json: unknown } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(BIN, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`parity ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return { ms, json: JSON.parse(r.stdout) as unknown };
