@@ -1,16 +1,17 @@
-#!/usr/bin/env -S GLIBC_TUNABLES=${GLIBC_TUNABLES}:glibc.malloc.hugetlb=1 node
+#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1:${GLIBC_TUNABLES} node
 // Entry point. Runs the compiled copy of the sources (bin/compile.js: built on the first run after
 // any source changed, then reused), which starts on Node's own loader; when it cannot be built,
 // or with PARITY_COMPILED=0, it registers tsx and runs the TypeScript sources directly, as
 // before. User strategies in TypeScript load either way (src/cli/compiled.ts).
 //
-// The first line runs node with glibc's malloc asking for transparent huge pages (the user's own
-// GLIBC_TUNABLES kept, this one appended): a backtest's columns and samples are big buffers, and
-// where the kernel gives huge pages on request (THP "madvise", Debian's and Ubuntu's default) they
-// are touched 2 MB at a time instead of 4 KB. Measured, warm 2M-bar `parity backtest --json`: 78k
-// page faults -> 41k, 1.74-1.83 s -> 1.55-1.68 s; live latency unchanged (bench/live-latency.ts).
-// Nothing else changes: on other C libraries, or with THP off, the variable is ignored. It needs an
-// `env` that takes -S (GNU coreutils 8.30+, BSD, macOS); `node bin/parity.js` runs without it.
+// The first line runs node with glibc's malloc asking for transparent huge pages, before the
+// user's own GLIBC_TUNABLES (kept, and theirs win: glibc.malloc.hugetlb=0 turns it off). A
+// backtest's columns and samples are big buffers, and where the kernel gives huge pages on request
+// (THP "madvise", Debian's and Ubuntu's default) they are touched 2 MB at a time instead of 4 KB.
+// Measured, warm 2M-bar `parity backtest --json`: 78k page faults -> 41k, 1.74-1.83 s -> 1.55-1.68 s;
+// live latency unchanged (bench/live-latency.ts). Nothing else changes: on other C libraries, or
+// with THP off, the variable is ignored. It needs an `env` that takes -S (GNU coreutils 8.30+,
+// BSD, macOS); `node bin/parity.js` runs without it.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 

@@ -1,6 +1,7 @@
 /**
  * bin/parity.js executed as `parity` is: its first line runs node with glibc's malloc asking for
- * transparent huge pages, appended to the caller's own GLIBC_TUNABLES, never replacing them. The
+ * transparent huge pages, before the caller's own GLIBC_TUNABLES (kept, and winning: a caller's
+ * glibc.malloc.hugetlb=0 turns it off). The
  * line is run as the kernel runs it (`env -S`), on a probe that reports what node got and the
  * page faults of touching 64 MB; and the binary itself starts that way.
  */
@@ -34,13 +35,18 @@ function probe(line: readonly string[], tunables: string | undefined): { tunable
 }
 
 describe('the parity binary', () => {
-  it("runs node with glibc's malloc asking for huge pages, keeping the caller's tunables", () => {
+  it("runs node with glibc's malloc asking for huge pages, the caller's tunables kept and winning", () => {
     const line = shebang();
-    expect(probe(line, undefined).tunables).toBe(':glibc.malloc.hugetlb=1');
-    expect(probe(line, 'glibc.malloc.arena_max=2').tunables).toBe('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
-    // Where the kernel gives huge pages on request, 64 MB is touched in far fewer faults than by plain node.
+    expect(probe(line, undefined).tunables).toBe('glibc.malloc.hugetlb=1:');
+    expect(probe(line, 'glibc.malloc.arena_max=2').tunables).toBe('glibc.malloc.hugetlb=1:glibc.malloc.arena_max=2');
+    // Where the kernel gives huge pages on request, 64 MB is touched in far fewer faults than by
+    // plain node, and the caller's own setting wins.
     const thp = readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8');
-    if (thp.includes('[madvise]')) expect(probe(line, undefined).faults).toBeLessThan(probe([process.execPath], undefined).faults / 2);
+    if (thp.includes('[madvise]')) {
+      const plain = probe([process.execPath], undefined).faults;
+      expect(probe(line, undefined).faults).toBeLessThan(plain / 2);
+      expect(probe(line, 'glibc.malloc.hugetlb=0').faults).toBeGreaterThan(plain / 2);
+    }
   });
 
   it('starts when executed (not through node)', () => {
