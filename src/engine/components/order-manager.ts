@@ -1,7 +1,11 @@
 /**
- * The order manager: every order this engine has created, by ClientOrderId, with the set of open
+ * The order manager: the orders this engine has created, by ClientOrderId, with the set of open
  * ones kept alongside for fast "open orders" reads. Applies order events through the pure
  * `applyOrderEvent` and reports what happened; it never talks to a venue.
+ *
+ * Every order is kept until its runtime says nothing can ask about it any more
+ * (`forgetClosedBefore`; the reconciler does, src/workstation/reconciler.ts): an open order is
+ * never forgotten, nor one of the newest closed ones.
  */
 import type { SubmitOrder } from '../model/commands.ts';
 import type { OrderEvent } from '../model/events.ts';
@@ -26,6 +30,11 @@ export class OrderManager {
   private readonly all = new Map<ClientOrderId, Order>();
   private readonly openIds = new Set<ClientOrderId>();
   private readonly seqs = new Map<StrategyId, { seq: number; prefix: string; reserved: number }>();
+  /** Ids of orders as they closed, oldest first from `closedHead` (one may be queued twice, or be gone already). */
+  private closed: ClientOrderId[] = [];
+  private closedHead = 0;
+  /** The latest last-event time of any order seen here (see `lastEventAt`). */
+  private latest = -Infinity;
 
   constructor(private readonly o: OrderManagerOptions = {}) {}
 
@@ -56,6 +65,8 @@ export class OrderManager {
     for (const o of orders) {
       this.all.set(o.clientOrderId, o);
       if (isOpen(o.status)) this.openIds.add(o.clientOrderId);
+      else this.closed.push(o.clientOrderId);
+      if (o.tsLast > this.latest) this.latest = o.tsLast;
     }
     for (const [id, seq] of Object.entries(seqs)) {
       const sid = id as StrategyId;
@@ -66,14 +77,19 @@ export class OrderManager {
   /** Records an order placed outside this engine (adopted at reconciliation). */
   adopt(order: Order): void {
     this.all.set(order.clientOrderId, order);
+    if (order.tsLast > this.latest) this.latest = order.tsLast;
     if (isOpen(order.status)) this.openIds.add(order.clientOrderId);
-    else this.openIds.delete(order.clientOrderId);
+    else {
+      this.openIds.delete(order.clientOrderId);
+      this.closed.push(order.clientOrderId);
+    }
   }
 
   create(cmd: SubmitOrder, qtyDecimals: number): Order {
     if (this.all.has(cmd.clientOrderId)) throw new Error(`duplicate client order id ${cmd.clientOrderId}`);
     const order = createOrder(cmd, qtyDecimals);
     this.all.set(order.clientOrderId, order);
+    if (order.tsLast > this.latest) this.latest = order.tsLast;
     this.openIds.add(order.clientOrderId);
     return order;
   }
@@ -88,13 +104,49 @@ export class OrderManager {
     const out = applyOrderEvent(order, event);
     if (out.kind === 'applied') {
       this.all.set(order.clientOrderId, out.order);
+      if (out.order.tsLast > this.latest) this.latest = out.order.tsLast;
       // An open order is in the open set already (create, adopt and restore keep it so): touch it only when that changes.
       const was = isOpen(order.status);
       const now = isOpen(out.order.status);
       if (now && !was) this.openIds.add(order.clientOrderId);
-      else if (was && !now) this.openIds.delete(order.clientOrderId);
+      else if (was && !now) {
+        this.openIds.delete(order.clientOrderId);
+        this.closed.push(order.clientOrderId);
+      }
     }
     return out;
+  }
+
+  /** The latest last-event time of any order seen here (-Infinity before the first): forgotten ones count too. */
+  get lastEventAt(): number {
+    return this.latest;
+  }
+
+  /**
+   * Forgets closed orders whose last event (venue time) is before `ts`, oldest closed first, and
+   * keeps at least the `keep` newest closed ones and every open one. Call it with a time before
+   * which nothing will ask about an order again: no venue report will name it, no event for it is
+   * expected (reconciliation takes a venue fill of an order unknown here for a new one and books
+   * it). A forgotten order is gone from get, list and snapshots; its id is never used again (the
+   * sequences stay). Returns how many were forgotten.
+   */
+  forgetClosedBefore(ts: number, keep: number): number {
+    let n = 0;
+    while (this.closed.length - this.closedHead > keep) {
+      const id = this.closed[this.closedHead] as ClientOrderId;
+      const o = this.all.get(id);
+      if (o !== undefined && !isOpen(o.status)) {
+        if (!(o.tsLast < ts)) break; // queued as they closed: the ones after it are as new or newer (or touched since)
+        this.all.delete(id);
+        n++;
+      }
+      this.closedHead++; // forgotten now; or gone already, or open again (queued again when it closes)
+    }
+    if (this.closedHead > 1024 && this.closedHead * 2 > this.closed.length) {
+      this.closed = this.closed.slice(this.closedHead);
+      this.closedHead = 0;
+    }
+    return n;
   }
 
   /** Open orders, optionally filtered, in creation order. */

@@ -79,6 +79,7 @@ export interface StrategyContext<P extends Params = Params> {
   readonly portfolio: PortfolioView;
   /** This strategy's open orders, optionally for one symbol. */
   openOrders(symbol?: string): readonly Order[];
+  /** One of this strategy's orders; undefined for another's, or a closed one a live session has forgotten (closed long ago, and not among the newest 1,000). */
   order(id: ClientOrderId): Order | undefined;
   instrument(symbol: string): Instrument;
   lastPrice(symbol: string): number | undefined;

@@ -1,0 +1,111 @@
+/**
+ * A long session's kernel forgets closed orders once reconciliation can no longer ask about them
+ * (Reconciler.forgetOld), and never sooner: a venue fill of an order unknown here is adopted and
+ * booked, so forgetting one whose fills are still fetched would book them twice. Run against the
+ * simulated venue's own reports: while an old GTC order is open (fills are fetched from its
+ * creation) nothing is forgotten; once it is gone, old orders are; after a quiet spell the ones
+ * near the last order event stay (a restart asks for fills from the last journaled event). Every
+ * reconciliation finds the books equal to the venue's and no order it does not know.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRng, defineStrategy, formatFixed, fromNumber, Kernel, makeBar, SimClock, stepData, type ClientOrderId } from '../../src/engine/index.ts';
+import { SimulatedVenue } from '../../src/paper/index.ts';
+import { FORGET_MARGIN_MS, Reconciler } from '../../src/workstation/reconciler.ts';
+import { BTC } from '../kit/factories.ts';
+import { ManualScheduler } from '../kit/manual-scheduler.ts';
+import { frictionless, MIN } from '../kit/venue.ts';
+
+const KEEP = 5;
+
+function session() {
+  const clock = new SimClock(0);
+  const cash = fromNumber(1_000_000);
+  const venue = new SimulatedVenue({ instruments: [BTC], clock, rng: createRng(1), models: frictionless(), currency: 'USDT', startingCash: cash, accountType: 'cash' });
+  const kernel = new Kernel({ clock, instruments: [BTC], currency: 'USDT', startingCash: cash, accountType: 'cash' });
+  kernel.attachVenue(venue);
+  const ctl = { trade: true, gtc: undefined as ClientOrderId | undefined, cancel: false };
+  // A GTC buy 5% below the market (inside the risk gate's price band, never reached) on the first
+  // bar, then a market order every other bar, flipping.
+  const flipper = defineStrategy({
+    name: 'flipper',
+    params: {},
+    create: (ctx) => ({
+      onBar(b) {
+        if (ctl.gtc === undefined) ctl.gtc = ctx.submit({ symbol: b.symbol, side: 'buy', qty: 0.001, price: 57_000 });
+        if (ctl.cancel) {
+          ctx.cancel(ctl.gtc);
+          ctl.cancel = false;
+        }
+        if (!ctl.trade || ctx.openOrders(b.symbol).some((o) => o.orderType === 'market')) return;
+        const q = ctx.portfolio.position(b.symbol).qty;
+        ctx.submit({ symbol: b.symbol, side: q > 0 ? 'sell' : 'buy', qty: q > 0 ? q : 0.001 });
+      },
+    }),
+  });
+  kernel.addStrategy({ definition: flipper, params: {}, symbols: [BTC.symbol] });
+  kernel.start();
+  const rec = new Reconciler({ kernel, reports: venue, symbols: [BTC.symbol], scheduler: new ManualScheduler(), confirmMs: 0, keepClosedOrders: KEEP });
+  rec.setFillsHorizon(0);
+  let i = 0;
+  /** `n` one-minute bars around 60,000, each stepped through venue and kernel at its close. */
+  const bars = (n: number): void => {
+    for (const end = i + n; i < end; i++) {
+      clock.advanceTo((i + 1) * MIN);
+      const px = 60_000 + (i % 7) * 10;
+      stepData(kernel, venue, makeBar(BTC.symbol, MIN, i * MIN, px, px + 20, px - 20, px + 5, 1_000));
+    }
+  };
+  /** A full reconciliation, which must find nothing to fix. */
+  const reconcile = async (): Promise<void> => {
+    const out = await rec.run('full');
+    expect(out.diffs.map((d) => `${d.kind}: ${d.message}`)).toEqual([]);
+    expect(kernel.portfolio.position(BTC.symbol).qty).toBe(venue.account.position(BTC.symbol));
+    expect(formatFixed(kernel.portfolio.ledger.balance)).toBe((await venue.balances())[0]?.total);
+  };
+  return { kernel, venue, ctl, bars, reconcile, clock };
+}
+
+describe('forgetting closed orders in a long session', () => {
+  it('waits for the old GTC order, then forgets old orders, never the ones fills may still be asked for', async () => {
+    const s = session();
+    // Four hours of trading with the GTC order open: fills are fetched from its creation, so nothing may go.
+    for (let k = 0; k < 8; k++) {
+      s.bars(30);
+      await s.reconcile();
+    }
+    expect(s.kernel.orders.isOpen(s.ctl.gtc as ClientOrderId)).toBe(true);
+    const made = s.kernel.orders.sequences()['flipper'] ?? 0;
+    expect(made).toBeGreaterThan(100);
+    expect(s.kernel.orders.list()).toHaveLength(made);
+    // The GTC order canceled: fills are fetched from 15 minutes back now; old orders go.
+    s.ctl.cancel = true;
+    s.bars(30);
+    await s.reconcile();
+    s.bars(30);
+    await s.reconcile();
+    await s.reconcile();
+    expect(s.kernel.orders.get(s.ctl.gtc as ClientOrderId)?.status).toBe('canceled');
+    const kept = s.kernel.orders.list();
+    expect(kept.length).toBeLessThan(made / 2);
+    const horizon = s.clock.now() - 15 * MIN - FORGET_MARGIN_MS;
+    const closed = kept.filter((o) => !s.kernel.orders.isOpen(o.clientOrderId));
+    expect(closed.filter((o) => o.tsLast < horizon).length).toBeLessThanOrEqual(KEEP);
+    // A quiet spell: no orders for five hours. The orders of the last hour before it stay.
+    s.ctl.trade = false;
+    s.bars(1);
+    const last = s.kernel.orders.lastEventAt;
+    const recent = s.kernel.orders
+      .list()
+      .filter((o) => o.tsLast >= last - FORGET_MARGIN_MS)
+      .map((o) => o.clientOrderId);
+    expect(recent.length).toBeGreaterThan(KEEP);
+    for (let k = 0; k < 10; k++) {
+      s.bars(30);
+      await s.reconcile();
+    }
+    for (const id of recent) expect(s.kernel.orders.get(id)).toBeDefined();
+    // The snapshot holds what is kept, not every order ever made.
+    expect(s.kernel.books.capture().orders.length).toBe(s.kernel.orders.list().length);
+    expect(s.kernel.orders.list().length).toBeLessThan(made);
+  });
+});
