@@ -32,6 +32,7 @@ import { SimulatedVenue, type VenueModels } from '../paper/index.ts';
 import { BandTracker, RoundTripTally } from './band.ts';
 import { crossedGuards, matchRate, p95, SignalMatcher, type DivergenceGuardConfig, type GuardInput } from './divergence-guard.ts';
 import type { DivergenceView } from './model.ts';
+import { FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS } from './reconciler.ts';
 
 /** Timers and drains happen as data arrives, as in a backtest: nothing is scheduled outside it. */
 const DATA_DRIVEN: Scheduler = { schedule: () => () => undefined, defer: () => undefined };
@@ -107,6 +108,9 @@ export interface ShadowOptions extends AccountSetup {
   readonly pauseCancelsEntries?: boolean;
 }
 
+/** Data points between two passes of the shadow forgetting closed orders. */
+const FORGET_EVERY = 1024;
+
 export class ShadowBacktest {
   readonly kernel: Kernel;
   private readonly clock: SimClock;
@@ -119,6 +123,8 @@ export class ShadowBacktest {
   private readonly guards: DivergenceGuardConfig;
   private readonly trips = new RoundTripTally();
   private readonly band: BandTracker;
+  /** Data points seen (see onData). */
+  private points = 0;
 
   constructor(o: ShadowOptions) {
     this.band = new BandTracker(o.seed);
@@ -156,6 +162,10 @@ export class ShadowBacktest {
     if (d.tsInit > this.clock.now()) this.clock.advanceTo(d.tsInit);
     this.runtime.onMarketData(d);
     this.signals.point();
+    // Nothing reconciles the shadow (its venue is the simulator beside it): closed orders go by age
+    // alone, as the live session's do at most (the newest KEEP_CLOSED_ORDERS stay), so a long
+    // session's shadow keeps bounded memory too.
+    if (++this.points % FORGET_EVERY === 0) this.kernel.orders.forgetClosedBefore(this.clock.now() - FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS);
   }
 
   /** A live kernel message: the live decisions are matched with the shadow's on the same data point. */

@@ -8,9 +8,10 @@
  * reconciliation finds the books equal to the venue's and no order it does not know.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng, defineStrategy, formatFixed, fromNumber, Kernel, makeBar, SimClock, stepData, type ClientOrderId } from '../../src/engine/index.ts';
+import { createRng, defineStrategy, formatFixed, fromNumber, initialState, Kernel, makeBar, SimClock, stepData, type ClientOrderId } from '../../src/engine/index.ts';
 import { SimulatedVenue } from '../../src/paper/index.ts';
-import { FORGET_MARGIN_MS, Reconciler } from '../../src/workstation/reconciler.ts';
+import { FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS, Reconciler } from '../../src/workstation/reconciler.ts';
+import { ShadowBacktest } from '../../src/workstation/divergence.ts';
 import { BTC } from '../kit/factories.ts';
 import { ManualScheduler } from '../kit/manual-scheduler.ts';
 import { frictionless, MIN } from '../kit/venue.ts';
@@ -25,7 +26,7 @@ function session() {
   kernel.attachVenue(venue);
   const ctl = { trade: true, gtc: undefined as ClientOrderId | undefined, cancel: false };
   // A GTC buy 5% below the market (inside the risk gate's price band, never reached) on the first
-  // bar, then a market order every other bar, flipping.
+  // bar, then a market order on every bar, flipping.
   const flipper = defineStrategy({
     name: 'flipper',
     params: {},
@@ -107,5 +108,50 @@ describe('forgetting closed orders in a long session', () => {
     // The snapshot holds what is kept, not every order ever made.
     expect(s.kernel.books.capture().orders.length).toBe(s.kernel.orders.list().length);
     expect(s.kernel.orders.list().length).toBeLessThan(made);
+  });
+
+  it("keeps the shadow backtest's memory bounded too: closed orders go by age, trading goes on", () => {
+    const flip = defineStrategy({
+      name: 'flip',
+      params: {},
+      create: (ctx) => ({
+        onBar(b) {
+          if (ctx.openOrders(b.symbol).length > 0) return;
+          const q = ctx.portfolio.position(b.symbol).qty;
+          ctx.submit({ symbol: b.symbol, side: q > 0 ? 'sell' : 'buy', qty: q > 0 ? q : 0.001 });
+        },
+      }),
+    });
+    const shadow = new ShadowBacktest({
+      instruments: [BTC],
+      currency: 'USDT',
+      startingCash: fromNumber(1_000_000),
+      accountType: 'cash',
+      leverage: 1,
+      limits: {},
+      models: frictionless(),
+      seed: 1,
+      definition: flip,
+      params: {},
+      symbols: [BTC.symbol],
+      start: initialState('USDT', '1000000'),
+      warmup: [],
+    });
+    const bars = 3 * 1440; // three days of 1m bars: an order on every bar
+    for (let i = 0; i < bars; i++) {
+      const px = 60_000 + (i % 7) * 10;
+      shadow.onData(makeBar(BTC.symbol, MIN, i * MIN, px, px + 20, px - 20, px + 5, 1_000));
+    }
+    const made = shadow.kernel.orders.sequences()['flip'] ?? 0;
+    expect(made).toBeGreaterThan(KEEP_CLOSED_ORDERS + 500);
+    const kept = shadow.kernel.orders.list();
+    expect(kept.length).toBeLessThan(made);
+    // What went is older than the margin; the newest KEEP_CLOSED_ORDERS are all there.
+    expect(kept.length).toBeGreaterThanOrEqual(KEEP_CLOSED_ORDERS);
+    const newest = Math.max(...kept.map((o) => Number(o.clientOrderId.split('-').at(-1))));
+    expect(newest).toBe(made);
+    for (let k = made - KEEP_CLOSED_ORDERS + 1; k <= made; k++) expect(shadow.kernel.orders.get(`P-flip-${k}` as ClientOrderId)).toBeDefined();
+    // Trading went on throughout: every order filled (one fill each).
+    expect(shadow.view({ fills: 0, pnl: 0, slippageBps: NaN, funding: 0 }).backtestFills).toBe(made - shadow.kernel.orders.open().length);
   });
 });
