@@ -23,6 +23,7 @@ import {
   type FillReport,
   type FundingReport,
   type Kernel,
+  type Order,
   type OrderStatusReport,
   type ReconAction,
   type ReconPolicy,
@@ -79,6 +80,13 @@ const MAX_PASSES = 8;
 export const KEEP_CLOSED_ORDERS = 1000;
 /** How much older than the oldest fill a reconciliation can still ask for a closed order must be to be forgotten (clock skew, late reports). */
 export const FORGET_MARGIN_MS = 60 * 60_000;
+
+/** When the oldest of these orders was created (Infinity for none): fills are asked for from there on while it is open. */
+function oldestCreated(orders: readonly Order[]): number {
+  let t = Infinity;
+  for (const o of orders) if (o.tsInit < t) t = o.tsInit;
+  return t;
+}
 
 /** A diff that paused trading and waits for the operator's choice. */
 export interface AwaitingDiff {
@@ -293,9 +301,8 @@ export class Reconciler {
    */
   private forgetOld(): void {
     const orders = this.o.kernel.orders;
-    let oldestOpen = Infinity;
-    for (const o of orders.open()) if (o.tsInit < oldestOpen) oldestOpen = o.tsInit;
-    const horizon = Math.min(this.fillsSince, oldestOpen, orders.lastEventAt) - FORGET_MARGIN_MS;
+    // Every open order, not yet sent ones too: once sent, its fills are asked for from its creation.
+    const horizon = Math.min(this.fillsSince, oldestCreated(orders.open()), orders.lastEventAt) - FORGET_MARGIN_MS;
     orders.forgetClosedBefore(horizon, this.o.keepClosedOrders ?? KEEP_CLOSED_ORDERS);
   }
 
@@ -316,8 +323,7 @@ export class Reconciler {
     const statuses = new Map<ClientOrderId, OrderStatusReport | null>();
     for (const o of ask) statuses.set(o.clientOrderId, (await r.order(o.symbol, o.clientOrderId)) ?? null);
     const fills: FillReport[] = [];
-    const oldestOpen = Math.min(...mine.map((o) => o.tsInit), Infinity);
-    const fillsFrom = Math.min(this.fillsSince, oldestOpen);
+    const fillsFrom = Math.min(this.fillsSince, oldestCreated(mine));
     if (scope !== 'inflight') for (const s of this.o.symbols) fills.push(...(await r.fills(s, fillsFrom)));
     const funding: FundingReport[] = [];
     if (full) for (const s of this.o.symbols) funding.push(...(await r.funding(s, this.fillsSince - 86_400_000)));

@@ -217,7 +217,7 @@ async function lookUp(queue: Queue<JobData, RunOutcome>, ids: readonly string[],
  * The outcomes of one batch of runs, by job id, whichever way each is heard of first (an event or
  * a lookup): each settles once, in its task's place; the first failure fails the batch.
  */
-export class Outcomes {
+class Outcomes {
   readonly all: Promise<RunOutcome[]>;
   done = 0;
   private readonly slots: Map<string, number>;

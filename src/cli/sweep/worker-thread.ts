@@ -1,6 +1,7 @@
 /**
  * A local sweep's worker thread (run through piscina, see pool.ts): runs the tasks it is handed,
- * one at a time (over the long series the main thread read, in shared memory, when it passes them), reporting each run's progress in its slot of a shared array the main thread reads.
+ * one at a time (over the long series the main thread read into shared memory, when it passes
+ * them), reporting each run's progress in its slot of a shared array the main thread reads.
  */
 import { adoptData, runTask, type RunOutcome, type RunTask, type SharedData } from './task.ts';
 

@@ -30,7 +30,7 @@ export class OrderManager {
   private readonly all = new Map<ClientOrderId, Order>();
   private readonly openIds = new Set<ClientOrderId>();
   private readonly seqs = new Map<StrategyId, { seq: number; prefix: string; reserved: number }>();
-  /** Ids of orders as they closed, oldest first from `closedHead` (one may be queued twice, or be gone already). */
+  /** Ids of orders as they closed, oldest first from `closedHead`. */
   private closed: ClientOrderId[] = [];
   private closedHead = 0;
   /** The latest last-event time of any order seen here (see `lastEventAt`). */
@@ -63,10 +63,9 @@ export class OrderManager {
   /** Restores orders and id sequences (after a restart): the next id of a strategy is `seqs[id] + 1`. */
   restore(orders: readonly Order[], seqs: Readonly<Record<string, number>>): void {
     for (const o of orders) {
-      this.all.set(o.clientOrderId, o);
+      this.put(o);
       if (isOpen(o.status)) this.openIds.add(o.clientOrderId);
       else this.closed.push(o.clientOrderId);
-      if (o.tsLast > this.latest) this.latest = o.tsLast;
     }
     for (const [id, seq] of Object.entries(seqs)) {
       const sid = id as StrategyId;
@@ -76,8 +75,7 @@ export class OrderManager {
 
   /** Records an order placed outside this engine (adopted at reconciliation). */
   adopt(order: Order): void {
-    this.all.set(order.clientOrderId, order);
-    if (order.tsLast > this.latest) this.latest = order.tsLast;
+    this.put(order);
     if (isOpen(order.status)) this.openIds.add(order.clientOrderId);
     else {
       this.openIds.delete(order.clientOrderId);
@@ -88,8 +86,7 @@ export class OrderManager {
   create(cmd: SubmitOrder, qtyDecimals: number): Order {
     if (this.all.has(cmd.clientOrderId)) throw new Error(`duplicate client order id ${cmd.clientOrderId}`);
     const order = createOrder(cmd, qtyDecimals);
-    this.all.set(order.clientOrderId, order);
-    if (order.tsLast > this.latest) this.latest = order.tsLast;
+    this.put(order);
     this.openIds.add(order.clientOrderId);
     return order;
   }
@@ -103,8 +100,7 @@ export class OrderManager {
     if (order === undefined) return { kind: 'unknown' };
     const out = applyOrderEvent(order, event);
     if (out.kind === 'applied') {
-      this.all.set(order.clientOrderId, out.order);
-      if (out.order.tsLast > this.latest) this.latest = out.order.tsLast;
+      this.put(out.order);
       // An open order is in the open set already (create, adopt and restore keep it so): touch it only when that changes.
       const was = isOpen(order.status);
       const now = isOpen(out.order.status);
@@ -136,17 +132,23 @@ export class OrderManager {
       const id = this.closed[this.closedHead] as ClientOrderId;
       const o = this.all.get(id);
       if (o !== undefined && !isOpen(o.status)) {
-        if (!(o.tsLast < ts)) break; // queued as they closed: the ones after it are as new or newer (or touched since)
+        if (!(o.tsLast < ts)) break; // queued as they closed: the ones after it closed later
         this.all.delete(id);
         n++;
       }
-      this.closedHead++; // forgotten now; or gone already, or open again (queued again when it closes)
+      this.closedHead++;
     }
     if (this.closedHead > 1024 && this.closedHead * 2 > this.closed.length) {
       this.closed = this.closed.slice(this.closedHead);
       this.closedHead = 0;
     }
     return n;
+  }
+
+  /** Stores an order's current record (and its last event's time). */
+  private put(o: Order): void {
+    this.all.set(o.clientOrderId, o);
+    if (o.tsLast > this.latest) this.latest = o.tsLast;
   }
 
   /** Open orders, optionally filtered, in creation order. */
