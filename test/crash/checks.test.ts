@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LocalExchangeState, LocalOrderState } from '../../src/local-exchange/index.ts';
 import type { Decision } from '../kit/strategies/churn.ts';
-import { adoptions, compareOpenOrders, DecisionLedger, DuplicateAudit, stateAtRestart, stateChanges } from './checks.ts';
+import { FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS } from '../../src/workstation/reconciler.ts';
+import { adoptions, compareOpenOrders, compareWithExchange, DecisionLedger, DuplicateAudit, stateAtRestart, stateChanges } from './checks.ts';
 
 const order = (clientOrderId: string, orderId: number, status = 'FILLED', type: 'MARKET' | 'LIMIT' = 'MARKET'): LocalOrderState => ({
   orderId,
@@ -55,6 +56,37 @@ describe('crash harness checks', () => {
     const st = exchange([order('P-churn-1', 1, 'NEW', 'LIMIT'), order('P-churn-2', 2)]);
     expect(compareOpenOrders(st, ['P-churn-1', 'P-churn-9'])).toEqual({ problems: [], lost: 0, inFlight: ['P-churn-9'] });
     expect(compareOpenOrders(st, ['P-churn-2']).problems).toEqual(['open orders: ["P-churn-1"] open at the exchange only, ["P-churn-2"] closed there but open here']);
+  });
+
+  it("a fill missing from the session's list is lost, unless its order is closed and old enough to have been forgotten among more than KEEP_CLOSED_ORDERS", () => {
+    const now = 10 * FORGET_MARGIN_MS;
+    const trade = (orderId: number, id: number, time: number): LocalExchangeState['trades'][number] => ({
+      id,
+      orderId,
+      symbol: 'XRPUSDT',
+      side: 'BUY',
+      price: '1.2',
+      qty: '10',
+      commission: '0',
+      realizedPnl: '0',
+      maker: false,
+      time,
+    });
+    // More closed orders than the session keeps however old (the rest have no fills here).
+    const others = Array.from({ length: KEEP_CLOSED_ORDERS }, (_, i) => order(`P-churn-${100 + i}`, 100 + i));
+    const st: LocalExchangeState = {
+      ...exchange([order('P-churn-1', 1), order('P-churn-2', 2), order('P-churn-3', 3, 'PARTIALLY_FILLED', 'LIMIT'), ...others]),
+      time: now,
+      trades: [trade(1, 11, now - 2 * FORGET_MARGIN_MS), trade(2, 21, now - FORGET_MARGIN_MS / 2), trade(3, 31, now - 2 * FORGET_MARGIN_MS)],
+    };
+    const rec = { kind: 'reconciled', positions: {}, openOrders: ['P-churn-3'], balance: '0', trades: [] };
+    // Fewer closed orders than that: nothing can have been forgotten, every fill counts.
+    const few = { ...st, orders: st.orders.slice(0, 3) };
+    expect(compareWithExchange(few, rec, []).problems).toEqual(['3 fill(s) at the exchange not booked: 1/11, 2/21, 3/31']);
+    // 1/11: closed and older than the margin (may be forgotten); 2/21: too recent; 3/31: its order is open.
+    expect(compareWithExchange(st, rec, []).problems).toEqual(['2 fill(s) at the exchange not booked: 2/21, 3/31']);
+    expect(compareWithExchange(st, { ...rec, trades: ['2/21', '3/31'] }, []).problems).toEqual([]);
+    expect(compareWithExchange(st, { ...rec, trades: ['2/21', '3/31', '9/99'] }, []).problems).toEqual(['1 booked fill(s) the exchange does not have']);
   });
 
   it('a decision sent twice under new client ids, an order nobody decided, and a client id used twice are found', () => {
