@@ -58,7 +58,7 @@ describe('crash harness checks', () => {
     expect(compareOpenOrders(st, ['P-churn-2']).problems).toEqual(['open orders: ["P-churn-1"] open at the exchange only, ["P-churn-2"] closed there but open here']);
   });
 
-  it("a fill missing from the session's list is lost, unless its order is closed and old enough to have been forgotten among more than KEEP_CLOSED_ORDERS", () => {
+  it("a fill missing from the session's list is lost, unless its order is closed and old enough to have been forgotten among more than KEEP_CLOSED_ORDERS (sent or not)", () => {
     const now = 10 * FORGET_MARGIN_MS;
     const trade = (orderId: number, id: number, time: number): LocalExchangeState['trades'][number] => ({
       id,
@@ -87,6 +87,14 @@ describe('crash harness checks', () => {
     expect(compareWithExchange(st, rec, []).problems).toEqual(['2 fill(s) at the exchange not booked: 2/21, 3/31']);
     expect(compareWithExchange(st, { ...rec, trades: ['2/21', '3/31'] }, []).problems).toEqual([]);
     expect(compareWithExchange(st, { ...rec, trades: ['2/21', '3/31', '9/99'] }, []).problems).toEqual(['1 booked fill(s) the exchange does not have']);
+    // The session's closed orders include decisions never sent (denied while warming up): with
+    // more than KEEP_CLOSED_ORDERS of those, an old closed order may be forgotten however few the
+    // exchange has; the decisions the exchange has count once, and open ones not at all (two
+    // closed there and 998 never sent are 1000: not more than kept; one more is).
+    const unsent = Array.from({ length: KEEP_CLOSED_ORDERS - 2 }, (_, i) => `P-churn-${5000 + i}`);
+    expect(compareWithExchange(few, rec, [], unsent).problems).toEqual(['3 fill(s) at the exchange not booked: 1/11, 2/21, 3/31']);
+    expect(compareWithExchange(few, rec, [], [...unsent, 'P-churn-1', 'P-churn-2', 'P-churn-3']).problems).toEqual(['3 fill(s) at the exchange not booked: 1/11, 2/21, 3/31']);
+    expect(compareWithExchange(few, rec, [], [...unsent, 'P-churn-4999']).problems).toEqual(['2 fill(s) at the exchange not booked: 2/21, 3/31']);
   });
 
   it('a decision sent twice under new client ids, an order nobody decided, and a client id used twice are found', () => {

@@ -60,8 +60,9 @@ export function compareOpenOrders(st: LocalExchangeState, mine: Iterable<string>
 /**
  * The session's books after reconciling (the "reconciled" record) against the exchange's, which
  * does not move meanwhile. `lost`: fills and open orders the exchange has that the session does not.
+ * `decided`: the client ids of every order the strategy decided (the decision ledger), sent or not.
  */
-export function compareWithExchange(st: LocalExchangeState, rec: LogRecord, symbols: readonly string[]): { problems: string[]; lost: number; inFlight: string[] } {
+export function compareWithExchange(st: LocalExchangeState, rec: LogRecord, symbols: readonly string[], decided: Iterable<string> = []): { problems: string[]; lost: number; inFlight: string[] } {
   const problems: string[] = [];
   const positions = rec['positions'] as Record<string, number>;
   for (const s of symbols) {
@@ -78,12 +79,16 @@ export function compareWithExchange(st: LocalExchangeState, rec: LogRecord, symb
   const booked = rec['trades'] as string[];
   const mine = new Set(booked);
   if (mine.size !== booked.length) problems.push('a fill was booked twice');
-  // `trades` lists the fills of the orders the session still knows. Once there are more than
+  // `trades` lists the fills of the orders the session still knows. Once it holds more than
   // KEEP_CLOSED_ORDERS closed orders, one older than FORGET_MARGIN_MS may be forgotten
   // (Reconciler.forgetOld): its fills may be missing from the list, and are still in the position
-  // and balance compared above. With fewer, nothing can have been forgotten: every fill must be there.
-  const closedAtVenue = new Set(st.orders.filter((o) => o.status !== 'NEW' && o.status !== 'PARTIALLY_FILLED').map((o) => String(o.orderId)));
-  const forgetting = closedAtVenue.size > KEEP_CLOSED_ORDERS;
+  // and balance compared above. With fewer, nothing can have been forgotten: every fill must be
+  // there. The session's closed orders are more than the exchange's: every decision is an order
+  // there, and one never sent (denied while warming up, paused, halted) is closed at once.
+  const openAtVenue = new Set(st.orders.filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED').map((o) => o.clientOrderId));
+  const known = new Set([...decided, ...st.orders.map((o) => o.clientOrderId)]);
+  const closedAtVenue = new Set(st.orders.filter((o) => !openAtVenue.has(o.clientOrderId)).map((o) => String(o.orderId)));
+  const forgetting = known.size - openAtVenue.size > KEEP_CLOSED_ORDERS;
   const mayBeForgotten = (t: LocalExchangeState['trades'][number]): boolean => forgetting && closedAtVenue.has(String(t.orderId)) && t.time < st.time - FORGET_MARGIN_MS;
   const venueTrades = st.trades.map((t) => `${t.orderId}/${t.id}`);
   const fillsLost = st.trades.filter((t) => !mine.has(`${t.orderId}/${t.id}`) && !mayBeForgotten(t)).map((t) => `${t.orderId}/${t.id}`);

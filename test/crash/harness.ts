@@ -212,7 +212,8 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
     if (halted !== undefined) r.restartsHalted++;
     const adopted = adoptions(c.records.slice(0, at));
     r.adoptedAtRestart += adopted.length;
-    const cmp = compareWithExchange(lx.state(), rec, symbols);
+    ledger.poll();
+    const cmp = compareWithExchange(lx.state(), rec, symbols, ledger.byId.keys());
     r.lost += cmp.lost;
     r.inFlightAtRestart += cmp.inFlight.length;
     fail(`${n}, at restart`, [...(halted === undefined ? [] : [halted]), ...adopted, ...cmp.problems]);
