@@ -32,7 +32,7 @@ import { SimulatedVenue, type VenueModels } from '../paper/index.ts';
 import { BandTracker, RoundTripTally } from './band.ts';
 import { crossedGuards, matchRate, p95, SignalMatcher, type DivergenceGuardConfig, type GuardInput } from './divergence-guard.ts';
 import type { DivergenceView } from './model.ts';
-import { FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS } from './reconciler.ts';
+import { FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS } from './forget.ts';
 
 /** Timers and drains happen as data arrives, as in a backtest: nothing is scheduled outside it. */
 const DATA_DRIVEN: Scheduler = { schedule: () => () => undefined, defer: () => undefined };

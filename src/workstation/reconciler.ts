@@ -23,7 +23,6 @@ import {
   type FillReport,
   type FundingReport,
   type Kernel,
-  type Order,
   type OrderStatusReport,
   type ReconAction,
   type ReconPolicy,
@@ -35,6 +34,7 @@ import {
   type VenueView,
 } from '../engine/index.ts';
 import type { DiffChoice } from './model.ts';
+import { forgetOld, KEEP_CLOSED_ORDERS, oldestCreated } from './forget.ts';
 
 export type ReconScope = 'inflight' | 'orders' | 'full';
 
@@ -52,7 +52,7 @@ export interface ReconcilerOptions {
   /** Called with what a run found (the UI, headless logs, alerts). */
   readonly onDiffs?: (diffs: readonly Diff[]) => void;
   readonly onError?: (err: Error) => void;
-  /** Closed orders the kernel keeps however old they are (default KEEP_CLOSED_ORDERS); see `forgetOld`. */
+  /** Closed orders the kernel keeps however old they are (default KEEP_CLOSED_ORDERS); see forget.ts. */
   readonly keepClosedOrders?: number;
 }
 
@@ -76,18 +76,6 @@ const IN_FLIGHT = new Set(['submitted', 'pending_cancel', 'pending_update']);
 /** Fills older than this behind the newest booked one are not asked for again (orders open longer are asked from their start). */
 const FILLS_LOOKBACK_MS = 15 * 60_000;
 const MAX_PASSES = 8;
-/** Closed orders the kernel keeps however old: the newest this many (a strategy may look back at them). */
-export const KEEP_CLOSED_ORDERS = 1000;
-/** How much older than the oldest fill a reconciliation can still ask for a closed order must be to be forgotten (clock skew, late reports). */
-export const FORGET_MARGIN_MS = 60 * 60_000;
-
-/** When the oldest of these orders was created (Infinity for none): fills are asked for from there on while it is open. */
-function oldestCreated(orders: readonly Order[]): number {
-  let t = Infinity;
-  for (const o of orders) if (o.tsInit < t) t = o.tsInit;
-  return t;
-}
-
 /** A diff that paused trading and waits for the operator's choice. */
 export interface AwaitingDiff {
   readonly id: string;
@@ -285,25 +273,8 @@ export class Reconciler {
   /** Everything booked: later runs need not ask for fills older than a while before now. */
   private advanceFills(): void {
     this.fillsSince = Math.max(this.fillsSince, this.o.kernel.clock.now() - FILLS_LOOKBACK_MS);
-    this.forgetOld();
-  }
-
-  /**
-   * Lets the kernel forget closed orders no later run can ask about, so a long session's memory
-   * and snapshots stay bounded. A venue fill of an order unknown here is adopted and booked, so an
-   * order goes only once its fills can never be fetched again, with FORGET_MARGIN_MS to spare
-   * (clock skew, late reports). Fills are fetched from min(fillsSince, the oldest open order's
-   * creation): neither moves back (fillsSince only advances; an order opened later was created
-   * later). After a restart they are fetched from a little before the last journaled event, which
-   * is no earlier than the last event of any order (every one is journaled): so the horizon is
-   * also kept behind the newest order event, and an order that closed last, before a quiet spell,
-   * stays until newer ones come.
-   */
-  private forgetOld(): void {
-    const orders = this.o.kernel.orders;
-    // Every open order, not yet sent ones too: once sent, its fills are asked for from its creation.
-    const horizon = Math.min(this.fillsSince, oldestCreated(orders.open()), orders.lastEventAt) - FORGET_MARGIN_MS;
-    orders.forgetClosedBefore(horizon, this.o.keepClosedOrders ?? KEEP_CLOSED_ORDERS);
+    // Closed orders no later run can ask about go (forget.ts), so memory and snapshots stay bounded.
+    forgetOld(this.o.kernel.orders, this.fillsSince, this.o.keepClosedOrders ?? KEEP_CLOSED_ORDERS);
   }
 
   private async fetch(scope: ReconScope): Promise<VenueView> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LocalExchangeState, LocalOrderState } from '../../src/local-exchange/index.ts';
 import type { Decision } from '../kit/strategies/churn.ts';
-import { FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS } from '../../src/workstation/reconciler.ts';
+import { FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS } from '../../src/workstation/forget.ts';
 import { adoptions, compareOpenOrders, compareWithExchange, DecisionLedger, DuplicateAudit, stateAtRestart, stateChanges } from './checks.ts';
 
 const order = (clientOrderId: string, orderId: number, status = 'FILLED', type: 'MARKET' | 'LIMIT' = 'MARKET'): LocalOrderState => ({

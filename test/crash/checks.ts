@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { parseFixed } from '../../src/engine/index.ts';
-import { FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS } from '../../src/workstation/reconciler.ts';
+import { FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS } from '../../src/workstation/forget.ts';
 import type { LocalExchangeState, LocalOrderState } from '../../src/local-exchange/index.ts';
 import type { LogRecord } from '../kit/session-child.ts';
 import type { Decision } from '../kit/strategies/churn.ts';
@@ -81,7 +81,7 @@ export function compareWithExchange(st: LocalExchangeState, rec: LogRecord, symb
   if (mine.size !== booked.length) problems.push('a fill was booked twice');
   // `trades` lists the fills of the orders the session still knows. Once it holds more than
   // KEEP_CLOSED_ORDERS closed orders, one older than FORGET_MARGIN_MS may be forgotten
-  // (Reconciler.forgetOld): its fills may be missing from the list, and are still in the position
+  // (forgetOld in src/workstation/forget.ts): its fills may be missing from the list, and are still in the position
   // and balance compared above. With fewer, nothing can have been forgotten: every fill must be
   // there. The session's closed orders are more than the exchange's: every decision is an order
   // there, and one never sent (denied while warming up, paused, halted) is closed at once.

@@ -1,6 +1,6 @@
 /**
  * A long session's kernel forgets closed orders once reconciliation can no longer ask about them
- * (Reconciler.forgetOld), and never sooner: a venue fill of an order unknown here is adopted and
+ * (forgetOld in src/workstation/forget.ts), and never sooner: a venue fill of an order unknown here is adopted and
  * booked, so forgetting one whose fills are still fetched would book them twice. Run against the
  * simulated venue's own reports: while an old GTC order is open (fills are fetched from its
  * creation) nothing is forgotten; once it is gone, old orders are; after a quiet spell the ones
@@ -10,7 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, defineStrategy, formatFixed, fromNumber, initialState, Kernel, makeBar, SimClock, stepData, type ClientOrderId } from '../../src/engine/index.ts';
 import { SimulatedVenue } from '../../src/paper/index.ts';
-import { FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS, Reconciler } from '../../src/workstation/reconciler.ts';
+import { FORGET_MARGIN_MS, KEEP_CLOSED_ORDERS } from '../../src/workstation/forget.ts';
+import { Reconciler } from '../../src/workstation/reconciler.ts';
 import { ShadowBacktest } from '../../src/workstation/divergence.ts';
 import { BTC } from '../kit/factories.ts';
 import { ManualScheduler } from '../kit/manual-scheduler.ts';

@@ -309,7 +309,7 @@ async function reconcileBeforeTrading(spec: RunSpec, shell: Shell, engine: Engin
     positions: Object.fromEntries(symbols.map((s) => [s, kernel.portfolio.position(s).qty])),
     openOrders: kernel.orders.open().map((o) => o.clientOrderId),
     balance: formatFixed(kernel.portfolio.ledger.balance),
-    // The fills of the orders still known (closed ones are forgotten once old: Reconciler.forgetOld).
+    // The fills of the orders still known (closed ones are forgotten once old: workstation/forget.ts).
     trades: kernel.orders.list().flatMap((o) => o.tradeIds.map((t) => `${o.venueOrderId ?? ''}/${t}`)),
   });
   reconciler.start(spec.reconciliation.cadence);
