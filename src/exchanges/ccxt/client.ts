@@ -83,7 +83,19 @@ export async function createClient(o: ClientOptions): Promise<CcxtClient> {
   const config: Record<string, unknown> = {
     enableRateLimit: false,
     timeout: o.timeoutMs ?? 10_000,
-    options: { fetchCurrencies: false, fetchOpenOrders: { warnWithoutSymbol: false }, adjustForTimeDifference: false },
+    options: {
+      fetchCurrencies: false,
+      fetchOpenOrders: { warnWithoutSymbol: false },
+      adjustForTimeDifference: false,
+      // No snapshots behind the user stream. ccxt.pro fetches one on the first watchOrders /
+      // watchMyTrades and parks a future for it on the stream's client that nothing awaits unless
+      // watchPositions / watchBalance is called (Parity never calls them: positions and balances
+      // come from reconciliation). A stream drop while that fetch was in flight, or after it failed,
+      // rejected the future unhandled and ended the session (crash test, kill 61). The fetch also
+      // went around Parity's rate limiter.
+      watchPositions: { fetchPositionsSnapshot: false },
+      watchBalance: { fetchBalanceSnapshot: false },
+    },
   };
   if (o.apiKey !== undefined) config['apiKey'] = o.apiKey;
   if (o.secret !== undefined) config['secret'] = o.secret;
