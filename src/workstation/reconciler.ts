@@ -295,10 +295,12 @@ export class Reconciler {
     for (const o of ask) statuses.set(o.clientOrderId, (await r.order(o.symbol, o.clientOrderId)) ?? null);
     const fills: FillReport[] = [];
     const fillsFrom = Math.min(this.fillsSince, oldestCreated(mine));
+    // A fill the stream brings while these requests are out may be missing from their answer.
+    const fillsSent = k.clock.now();
     if (scope !== 'inflight') for (const s of this.o.symbols) fills.push(...(await r.fills(s, fillsFrom)));
     const funding: FundingReport[] = [];
     if (full) for (const s of this.o.symbols) funding.push(...(await r.funding(s, this.fillsSince - 86_400_000)));
-    return { openOrders, statuses, fills, positions, balance, funding, booksAsOf: { sent, received }, fillsFetched: scope !== 'inflight', fillsFrom };
+    return { openOrders, statuses, fills, positions, balance, funding, booksAsOf: { sent, received }, fillsFetched: scope !== 'inflight', fillsFrom, fillsSent };
   }
 
   /** Applies actions through the kernel; returns true when trading was paused. */

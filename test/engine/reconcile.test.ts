@@ -363,6 +363,15 @@ describe('reconciliation compares like with like', () => {
     expect(listed.diffs.filter((d) => d.kind === 'fills_excess')).toEqual([]);
     const unlisted = reconcile(local, { ...venue(0.02, [fill('a', 'buy', 0.01, 800)], 950), openOrders: [status] }, policy);
     expect(unlisted.diffs).toMatchObject([{ kind: 'fills_excess', severity: 'critical' }]);
+
+    // Fill b came by the stream and was booked after the fills were asked for (at 960): the venue's
+    // list, made before, cannot hold it. Not a diff this time; booked before the ask, it is one.
+    const asked = { ...venue(0.02, [fill('a', 'buy', 0.01, 800)], 950), openOrders: [status], fillsSent: 960 };
+    const late = reconcile({ ...local, bookings: [booking('a', 0.01, 810, 800), booking('b', 0.01, 970, 955)] }, asked, policy);
+    expect(late.diffs.filter((d) => d.kind === 'fills_excess')).toEqual([]);
+    expect(late.actions.filter((a) => a.type === 'pause')).toEqual([]);
+    const early = reconcile({ ...local, bookings: [booking('a', 0.01, 810, 800), booking('b', 0.01, 958, 955)] }, asked, policy);
+    expect(early.diffs).toMatchObject([{ kind: 'fills_excess', severity: 'critical' }]);
   });
 });
 

@@ -58,6 +58,12 @@ export interface VenueView {
   /** Fills were asked for (from `fillsFrom`); false in an in-flight check, which asks only order statuses. */
   readonly fillsFetched?: boolean;
   readonly fillsFrom?: number;
+  /**
+   * When the fills were asked for (engine clock, as a booking's `at`): a fill booked here after
+   * that may be missing from the list though the venue executed it (it came by the stream while the
+   * request was out). Default: none such (every booked fill must be listed).
+   */
+  readonly fillsSent?: number;
 }
 
 export interface ReconResult {
@@ -112,8 +118,10 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
     if (o !== undefined && !byVenue.has(r.venueOrderId)) byVenue.set(r.venueOrderId, o);
   }
 
-  // A fill we booked is confirmed when the venue lists it among the fills it was asked for.
-  const confirmedFill = venue.fillsFetched === false ? undefined : seenTrades;
+  // A fill we booked is confirmed when the venue lists it among the fills it was asked for, or
+  // when it was booked after they were asked for (the list cannot be expected to hold it).
+  const sent = venue.fillsSent;
+  const confirmedFill = venue.fillsFetched === false ? undefined : sent === undefined ? seenTrades : new Set([...seenTrades, ...(local.bookings ?? []).filter((b) => b.at > sent).map((b) => b.key)]);
   const decisions = local.decisions ?? new Set<string>();
 
   // 1. Orders open at the venue.
@@ -273,7 +281,7 @@ function checkFilled(o: Order, r: OrderStatusReport, diffs: Diff[], actions: Rec
   } else if (r.filledQty < o.filledQty - 1e-12) {
     if (confirmed === undefined) return; // no fills asked this round: the next full look decides
     const venueId = o.venueOrderId ?? r.venueOrderId;
-    if (o.tradeIds.every((t) => confirmed.has(`${venueId}/${t}`))) return; // every fill we booked is the venue's: its status report is behind
+    if (o.tradeIds.every((t) => confirmed.has(`${venueId}/${t}`))) return; // every fill we booked is the venue's (or newer than its list): its status report is behind
     const what = `order ${o.clientOrderId}: ${o.filledQty} booked here but only ${r.filledQty} filled at the venue, which does not list all of our fills`;
     diffs.push({ kind: 'fills_excess', severity: 'critical', symbol: o.symbol, message: what, resolution: 'pausing', key: `fills:${o.clientOrderId}` });
     actions.push({ type: 'pause', reason: what });
