@@ -43,8 +43,10 @@ describe('the user stream dropped while ccxt still fetches behind it', () => {
     const market = v.conn.marketIndex.market('XRPUSDT');
     const { minNotional, lotSize, qtyDecimals, tickSize, priceDecimals } = market.instrument;
     const last = (await v.conn.client.fetchTicker(market.ccxtSymbol)).last ?? NaN;
-    await settle(400);
-    // A resting sell 3% over the market: its NEW event is the first message on the stream.
+    // Once the user stream is connected (well inside the slow fetch's 3 s)...
+    for (let waited = 0; waited < 2000 && v.lx.state().connections.user === 0; waited += 10) await settle(10);
+    expect(v.lx.state().connections.user).toBeGreaterThan(0);
+    // ...a resting sell 3% over the market: its NEW event is the first message on the stream.
     const above = Number((Math.ceil((last * 1.03) / tickSize) * tickSize).toFixed(priceDecimals));
     v.lx.external.placeOrder({ symbol: 'XRPUSDT', side: 'SELL', type: 'LIMIT', quantity: Math.ceil((minNotional * 2) / above), price: above });
     for (let waited = 0; waited < 3000 && (v.lx.state().counters.faults['ws-drop-user'] ?? 0) === 0; waited += 25) await settle(25);
