@@ -26,7 +26,7 @@ export function oldestCreated(orders: readonly Order[]): number {
 }
 
 /** Forgets the kernel's closed orders older than the horizon above, keeping the newest `keep`; returns how many went. */
-export function forgetOld(orders: Kernel['orders'], fillsSince: number, keep: number = KEEP_CLOSED_ORDERS): number {
+export function forgetOld(orders: Kernel['orders'], fillsSince: number, keep = KEEP_CLOSED_ORDERS): number {
   // Every open order, not yet sent ones too: once sent, its fills are asked for from its creation.
   const horizon = Math.min(fillsSince, oldestCreated(orders.open()), orders.lastEventAt) - FORGET_MARGIN_MS;
   return orders.forgetClosedBefore(horizon, keep);

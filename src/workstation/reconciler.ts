@@ -34,7 +34,7 @@ import {
   type VenueView,
 } from '../engine/index.ts';
 import type { DiffChoice } from './model.ts';
-import { forgetOld, KEEP_CLOSED_ORDERS, oldestCreated } from './forget.ts';
+import { forgetOld, oldestCreated } from './forget.ts';
 
 export type ReconScope = 'inflight' | 'orders' | 'full';
 
@@ -274,7 +274,7 @@ export class Reconciler {
   private advanceFills(): void {
     this.fillsSince = Math.max(this.fillsSince, this.o.kernel.clock.now() - FILLS_LOOKBACK_MS);
     // Closed orders no later run can ask about go (forget.ts), so memory and snapshots stay bounded.
-    forgetOld(this.o.kernel.orders, this.fillsSince, this.o.keepClosedOrders ?? KEEP_CLOSED_ORDERS);
+    forgetOld(this.o.kernel.orders, this.fillsSince, this.o.keepClosedOrders);
   }
 
   private async fetch(scope: ReconScope): Promise<VenueView> {

@@ -86,11 +86,11 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
 
   // Fills the venue reports that we have not booked, by order (deduplicated by trade id).
   const fillsOf = new Map<string, FillReport[]>();
-  const seenTrades = new Set<string>();
+  const listed = new Set<string>();
   for (const f of venue.fills) {
     const key = `${f.venueOrderId}/${f.tradeId}`;
-    if (seenTrades.has(key)) continue;
-    seenTrades.add(key);
+    if (listed.has(key)) continue;
+    listed.add(key);
     const list = fillsOf.get(f.venueOrderId) ?? [];
     list.push(f);
     fillsOf.set(f.venueOrderId, list);
@@ -121,7 +121,8 @@ export function reconcile(local: LocalView, venue: VenueView, policy: ReconPolic
   // A fill we booked is confirmed when the venue lists it among the fills it was asked for, or
   // when it was booked after they were asked for (the list cannot be expected to hold it).
   const sent = venue.fillsSent;
-  const confirmedFill = venue.fillsFetched === false ? undefined : sent === undefined ? seenTrades : new Set([...seenTrades, ...(local.bookings ?? []).filter((b) => b.at > sent).map((b) => b.key)]);
+  if (sent !== undefined) for (const b of local.bookings ?? []) if (b.at > sent) listed.add(b.key);
+  const confirmedFill = venue.fillsFetched === false ? undefined : listed;
   const decisions = local.decisions ?? new Set<string>();
 
   // 1. Orders open at the venue.
